@@ -1,0 +1,111 @@
+"""The live coding clock: elapsed session time with pauses.
+
+Time is measured on the monotonic clock (immune to wall-clock jumps); the wall-clock
+moment of the last start is saved with the coding so that, after a crash, the app can
+tell how long the group went on without it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from observer.models import utcnow
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """What is saved: elapsed time at the last pause, and when the clock last started."""
+
+    elapsed_ms: int
+    running_since: datetime | None
+
+    @property
+    def was_running(self) -> bool:
+        return self.running_since is not None
+
+    def elapsed_if_continued(self, now: datetime | None = None) -> int:
+        """Elapsed time had the clock never stopped (the group goes on while the app is down)."""
+        if self.running_since is None:
+            return self.elapsed_ms
+        now = now or utcnow()
+        gap = max(0, int((now - self.running_since).total_seconds() * 1000))
+        return self.elapsed_ms + gap
+
+
+class LiveClock:
+    """Start, pause and resume; ``elapsed_ms()`` is the session time now."""
+
+    def __init__(
+        self, elapsed_ms: int = 0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._base_ms = elapsed_ms
+        self._started: float | None = None
+        self._monotonic = monotonic
+
+    @property
+    def running(self) -> bool:
+        return self._started is not None
+
+    def elapsed_ms(self) -> int:
+        if self._started is None:
+            return self._base_ms
+        return self._base_ms + int((self._monotonic() - self._started) * 1000)
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = self._monotonic()
+
+    def pause(self) -> None:
+        if self._started is not None:
+            self._base_ms = self.elapsed_ms()
+            self._started = None
+
+    def set_elapsed(self, elapsed_ms: int) -> None:
+        """Jump to a time (used when resuming after a crash); keeps running if it was."""
+        running = self.running
+        self._base_ms = max(0, elapsed_ms)
+        self._started = self._monotonic() if running else None
+
+    def state(self) -> ClockState:
+        return ClockState(self.elapsed_ms(), utcnow() if self.running else None)
+
+
+def format_time(ms: int | None) -> str:
+    """Session time as h:mm:ss.mmm (or mm:ss.mmm under an hour); '' for None."""
+    if ms is None:
+        return ""
+    sign = "-" if ms < 0 else ""
+    ms = abs(ms)
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return f"{sign}{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def parse_time(text: str) -> int:
+    """Milliseconds from decimal seconds ('12.5') or [hh:]mm:ss[.mmm]; ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty time")
+    negative = text.startswith("-")
+    body = text[1:] if negative else text
+    parts = body.split(":")
+    if len(parts) > 3 or any(p.strip() == "" for p in parts):
+        raise ValueError(f"not a time: {text!r}")
+    seconds = 0.0
+    for i, part in enumerate(parts):
+        value = float(part)
+        if value < 0 or value != value or value in (float("inf"),):
+            raise ValueError(f"not a time: {text!r}")
+        if i < len(parts) - 1 and (value != int(value) or value >= 60 and i > 0):
+            raise ValueError(f"not a time: {text!r}")
+        if i == len(parts) - 1 and len(parts) > 1 and value >= 60:
+            raise ValueError(f"not a time: {text!r}")
+        seconds = seconds * 60 + value
+    ms = round(seconds * 1000)
+    return -ms if negative else ms

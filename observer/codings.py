@@ -1,0 +1,234 @@
+"""Observers and codings: who codes which session, against which codebooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from observer.codebook import Codebook, Palette, codebook_from_source, combine, shipped_codebook
+from observer.errors import InputError, NotFound
+from observer.groups import Participant, session_participants
+from observer.models import (
+    CAPACITIES,
+    CLOCK_MODES,
+    CodedEvent,
+    Coding,
+    GroupSession,
+    Observer,
+    StoredCodebook,
+)
+from observer.store import Store
+
+
+@dataclass(frozen=True)
+class CodingInfo:
+    """What a view needs to know about a coding, detached from the database."""
+
+    id: int
+    name: str
+    session_id: int
+    session_number: int
+    group_id: int
+    group_name: str
+    observer: str
+    capacity: str
+    clock_mode: str
+    is_reference: bool
+    practice_of_id: int | None
+    media_file_id: int | None
+    event_count: int
+    participants: tuple[Participant, ...]
+    palette: Palette
+
+    def participant(self, key: str) -> Participant | None:
+        return next((p for p in self.participants if p.key == key), None)
+
+    def label(self, key: str) -> str:
+        found = self.participant(key)
+        return found.label if found is not None else key
+
+    @property
+    def title(self) -> str:
+        return f"{self.group_name}, session {self.session_number} — {self.observer}"
+
+
+def add_observer(store: Store, initials: str, capacity: str = "co-therapist", name: str = "") -> int:
+    """The observer with these initials, created if new; returns its id."""
+    with store.session() as s:
+        return _observer(s, initials, capacity, name).id
+
+
+def _observer(s: Session, initials: str, capacity: str, name: str = "") -> Observer:
+    initials = initials.strip()
+    if not initials:
+        raise InputError("An observer needs initials.")
+    if capacity not in CAPACITIES:
+        raise InputError(f"Unknown capacity {capacity!r}; use one of: {', '.join(CAPACITIES)}")
+    found = s.scalar(select(Observer).where(Observer.initials == initials))
+    if found is None:
+        found = Observer(initials=initials, capacity=capacity, name=name)
+        s.add(found)
+        s.flush()
+    return found
+
+
+def list_observers(store: Store) -> list[Observer]:
+    with store.reader() as s:
+        return list(s.scalars(select(Observer).order_by(Observer.initials)))
+
+
+def stored_codebook(s: Session, book: Codebook) -> StoredCodebook:
+    """The stored copy of exactly this codebook text, added the first time it is used."""
+    found = s.scalar(
+        select(StoredCodebook).where(
+            StoredCodebook.codebook_id == book.id, StoredCodebook.digest == book.digest
+        )
+    )
+    if found is None:
+        found = StoredCodebook(
+            codebook_id=book.id,
+            version=book.version,
+            name=book.name,
+            digest=book.digest,
+            source=book.source,
+        )
+        s.add(found)
+        s.flush()
+    return found
+
+
+def new_coding(
+    store: Store,
+    session_id: int,
+    observer: str,
+    codebooks: Sequence[str | Codebook],
+    clock_mode: str = "live",
+    name: str = "",
+    capacity: str = "co-therapist",
+    media_file_id: int | None = None,
+    practice_of_id: int | None = None,
+) -> int:
+    """Start a coding of a session by an observer (initials) with codebooks (ids or objects)."""
+    if clock_mode not in CLOCK_MODES:
+        raise InputError(f"Unknown clock mode {clock_mode!r}; use live or media.")
+    if not codebooks:
+        raise InputError("A coding needs at least one codebook.")
+    books = [shipped_codebook(b) if isinstance(b, str) else b for b in codebooks]
+    combine(books)  # refuses clashing code ids before anything is written
+    with store.session() as s:
+        coding = create_coding(
+            s, session_id, observer, books, clock_mode, name, capacity, media_file_id,
+            practice_of_id,
+        )
+        return coding.id
+
+
+def create_coding(
+    s: Session,
+    session_id: int,
+    observer: str,
+    books: Sequence[Codebook],
+    clock_mode: str = "live",
+    name: str = "",
+    capacity: str = "co-therapist",
+    media_file_id: int | None = None,
+    practice_of_id: int | None = None,
+) -> Coding:
+    """Add a coding inside the caller's transaction (imports create codings and events at once)."""
+    if s.get(GroupSession, session_id) is None:
+        raise NotFound(f"No session {session_id}.")
+    coding = Coding(
+        session_id=session_id,
+        observer=_observer(s, observer, capacity),
+        clock_mode=clock_mode,
+        name=name,
+        media_file_id=media_file_id,
+        practice_of_id=practice_of_id,
+    )
+    coding.codebooks = [stored_codebook(s, b) for b in books]
+    s.add(coding)
+    s.flush()
+    return coding
+
+
+def list_codings(store: Store, session_id: int | None = None) -> list[Coding]:
+    with store.reader() as s:
+        query = select(Coding).options(
+            selectinload(Coding.observer),
+            selectinload(Coding.session).selectinload(GroupSession.group),
+            selectinload(Coding.codebooks),
+        )
+        if session_id is not None:
+            query = query.where(Coding.session_id == session_id)
+        return list(s.scalars(query.order_by(Coding.id)))
+
+
+def event_counts(store: Store) -> dict[int, int]:
+    with store.reader() as s:
+        rows = s.execute(
+            select(CodedEvent.coding_id, func.count()).group_by(CodedEvent.coding_id)
+        )
+        return {int(cid): int(n) for cid, n in rows}
+
+
+def coding_palette(store: Store, coding_id: int) -> Palette:
+    """The codebooks exactly as this coding used them."""
+    with store.reader() as s:
+        coding = s.get(Coding, coding_id, options=[selectinload(Coding.codebooks)])
+        if coding is None:
+            raise NotFound(f"No coding {coding_id}.")
+        return combine(
+            [codebook_from_source(b.source, f"{b.codebook_id} {b.version}") for b in coding.codebooks]
+        )
+
+
+def coding_info(store: Store, coding_id: int) -> CodingInfo:
+    with store.reader() as s:
+        coding = s.get(
+            Coding,
+            coding_id,
+            options=[
+                selectinload(Coding.observer),
+                selectinload(Coding.session).selectinload(GroupSession.group),
+            ],
+        )
+        if coding is None:
+            raise NotFound(f"No coding {coding_id}.")
+        count = s.scalar(
+            select(func.count()).select_from(CodedEvent).where(CodedEvent.coding_id == coding_id)
+        )
+        session = coding.session
+        fields = CodingInfo(
+            id=coding.id,
+            name=coding.name,
+            session_id=session.id,
+            session_number=session.number,
+            group_id=session.group_id,
+            group_name=session.group.name,
+            observer=coding.observer.initials,
+            capacity=coding.observer.capacity,
+            clock_mode=coding.clock_mode,
+            is_reference=coding.is_reference,
+            practice_of_id=coding.practice_of_id,
+            media_file_id=coding.media_file_id,
+            event_count=int(count or 0),
+            participants=(),
+            palette=Palette(()),
+        )
+    return replace(
+        fields,
+        participants=tuple(session_participants(store, fields.session_id)),
+        palette=coding_palette(store, coding_id),
+    )
+
+
+def set_reference(store: Store, coding_id: int, is_reference: bool = True) -> None:
+    """Mark a coding as the expert reference trainees are compared with."""
+    with store.session() as s:
+        coding = s.get(Coding, coding_id)
+        if coding is None:
+            raise NotFound(f"No coding {coding_id}.")
+        coding.is_reference = is_reference

@@ -1,0 +1,216 @@
+"""Groups, their members and sessions: creating and listing them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from observer.errors import InputError, NotFound
+from observer.models import MEMBER_ROLES, SETTINGS, Group, GroupSession, MediaFile, Member
+from observer.participants import GROUP, LEADERS, member_key
+from observer.store import Store
+
+# Ten colours that stay apart on screen and in greyscale print (alternating light and dark).
+MEMBER_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """A member to add: a pseudonym or initials, never a required real name."""
+
+    pseudonym: str
+    role: str = "member"
+    initials: str = ""
+    colour: str = ""
+    seat: int | None = None
+    joined: date | None = None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone (or the group as a whole) who can act or be addressed in a coding."""
+
+    key: str
+    label: str
+    initials: str = ""
+    role: str = "member"
+    colour: str = "#777777"
+    seat: int = -1
+    present: bool = True
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in ("leader", "co-leader")
+
+
+def _initials(pseudonym: str) -> str:
+    words = [w for w in pseudonym.replace("-", " ").split() if w]
+    if len(words) > 1:
+        return "".join(w[0] for w in words).upper()[:3]
+    return pseudonym[:2].upper()
+
+
+def _member(spec: MemberSpec, seat: int) -> Member:
+    pseudonym = spec.pseudonym.strip()
+    if not pseudonym:
+        raise InputError("A member needs a pseudonym or initials.")
+    if spec.role not in MEMBER_ROLES:
+        raise InputError(f"Unknown role {spec.role!r}; use one of: {', '.join(MEMBER_ROLES)}")
+    return Member(
+        pseudonym=pseudonym,
+        initials=spec.initials or _initials(pseudonym),
+        role=spec.role,
+        colour=spec.colour or MEMBER_COLOURS[seat % len(MEMBER_COLOURS)],
+        seat=seat if spec.seat is None else spec.seat,
+        joined=spec.joined,
+    )
+
+
+def add_group(
+    store: Store,
+    name: str,
+    modality: str = "",
+    notes: str = "",
+    members: Sequence[MemberSpec] = (),
+) -> int:
+    """Create a group with its members seated in the order given; returns its id."""
+    if not name.strip():
+        raise InputError("A group needs a name.")
+    with store.session() as s:
+        group = Group(name=name.strip(), modality=modality, notes=notes)
+        group.members = [_member(spec, seat) for seat, spec in enumerate(members)]
+        s.add(group)
+        s.flush()
+        return group.id
+
+
+def add_member(store: Store, group_id: int, spec: MemberSpec) -> int:
+    with store.session() as s:
+        group = s.get(Group, group_id)
+        if group is None:
+            raise NotFound(f"No group {group_id}.")
+        seat = max((m.seat for m in group.members), default=-1) + 1
+        member = _member(spec, seat)
+        group.members.append(member)
+        s.flush()
+        return member.id
+
+
+def list_groups(store: Store) -> list[Group]:
+    with store.reader() as s:
+        rows = s.scalars(
+            select(Group).options(selectinload(Group.members), selectinload(Group.sessions))
+            .order_by(Group.name)
+        )
+        return list(rows)
+
+
+def get_group(store: Store, group_id: int) -> Group:
+    with store.reader() as s:
+        group = s.get(Group, group_id, options=[selectinload(Group.members)])
+        if group is None:
+            raise NotFound(f"No group {group_id}.")
+        return group
+
+
+def add_session(
+    store: Store,
+    group_id: int,
+    number: int | None = None,
+    starts_at: datetime | None = None,
+    setting: str = "in person",
+    present: Sequence[int] | None = None,
+    notes: str = "",
+) -> int:
+    """Create a session; ``present`` lists member ids (default: everyone still in the group)."""
+    if setting not in SETTINGS:
+        raise InputError(f"Unknown setting {setting!r}; use one of: {', '.join(SETTINGS)}")
+    with store.session() as s:
+        group = s.get(Group, group_id)
+        if group is None:
+            raise NotFound(f"No group {group_id}.")
+        if number is None:
+            last = s.scalar(select(func.max(GroupSession.number)).where(
+                GroupSession.group_id == group_id
+            ))
+            number = (last or 0) + 1
+        by_id = {m.id: m for m in group.members}
+        session = GroupSession(
+            group_id=group.id, number=number, starts_at=starts_at, setting=setting, notes=notes
+        )
+        if present is None:
+            session.present = [m for m in group.members if m.left is None]
+        else:
+            missing = [i for i in present if i not in by_id]
+            if missing:
+                raise InputError(f"Members {missing} are not in group {group.name!r}.")
+            session.present = [by_id[i] for i in present]
+        s.add(session)
+        s.flush()
+        return session.id
+
+
+def list_sessions(store: Store, group_id: int | None = None) -> list[GroupSession]:
+    with store.reader() as s:
+        query = select(GroupSession).options(
+            selectinload(GroupSession.group),
+            selectinload(GroupSession.present),
+            selectinload(GroupSession.codings),
+            selectinload(GroupSession.media),
+        )
+        if group_id is not None:
+            query = query.where(GroupSession.group_id == group_id)
+        return list(s.scalars(query.order_by(GroupSession.group_id, GroupSession.number)))
+
+
+def attach_media(
+    store: Store, session_id: int, path: str, offset_ms: int = 0, label: str = ""
+) -> int:
+    """Link a recording to a session; ``offset_ms`` is the session time at media time zero."""
+    with store.session() as s:
+        if s.get(GroupSession, session_id) is None:
+            raise NotFound(f"No session {session_id}.")
+        media = MediaFile(session_id=session_id, path=path, offset_ms=offset_ms, label=label)
+        s.add(media)
+        s.flush()
+        return media.id
+
+
+def session_participants(store: Store, session_id: int) -> list[Participant]:
+    """Everyone who can act in a session: its members (present or not), the leaders, the group."""
+    with store.reader() as s:
+        session = s.get(
+            GroupSession,
+            session_id,
+            options=[selectinload(GroupSession.present), selectinload(GroupSession.group)],
+        )
+        if session is None:
+            raise NotFound(f"No session {session_id}.")
+        present = {m.id for m in session.present}
+        members = s.scalars(
+            select(Member).where(Member.group_id == session.group_id).order_by(Member.seat)
+        )
+        people = [
+            Participant(
+                key=member_key(m.id),
+                label=m.pseudonym,
+                initials=m.initials,
+                role=m.role,
+                colour=m.colour,
+                seat=m.seat,
+                present=m.id in present,
+            )
+            for m in members
+        ]
+    collectives = [
+        Participant(GROUP, "Group", "G", role="group", colour="#444444"),
+        Participant(LEADERS, "Leaders", "L", role="leaders", colour="#555555"),
+    ]
+    return people + collectives

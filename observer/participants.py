@@ -1,0 +1,27 @@
+"""Who acts and who is addressed: members, the leaders together, or the group as a whole.
+
+Events store participant *keys* so that renaming a member never rewrites history:
+``m<member id>`` for one person, ``group`` for the group as a whole and ``leaders``
+for the leaders together.
+"""
+
+from __future__ import annotations
+
+GROUP = "group"
+LEADERS = "leaders"
+COLLECTIVES = (GROUP, LEADERS)
+
+
+def member_key(member_id: int) -> str:
+    return f"m{member_id}"
+
+
+def member_id_of(key: str) -> int | None:
+    """The member id inside a key, or None for ``group``/``leaders``."""
+    if key.startswith("m") and key[1:].isdigit():
+        return int(key[1:])
+    return None
+
+
+def is_valid_key(key: str) -> bool:
+    return key in COLLECTIVES or member_id_of(key) is not None

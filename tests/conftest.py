@@ -1,0 +1,60 @@
+"""Shared fixtures. Qt runs offscreen in every test (set here, before Qt is imported)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FIXTURES = SHARED / "fixtures"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[object]:
+    """An empty database in a temporary file."""
+    from observer.store import open_store
+
+    opened = open_store(tmp_path / "observer.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once per test run."""
+    from observer.demo import create_demo
+    from observer.store import open_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    opened = open_store(path)
+    create_demo(opened)
+    opened.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_template: Path, tmp_path: Path) -> Iterator[object]:
+    """A private copy of the demo database: groups, 4 sessions, 6 codings (ids 1-6)."""
+    import shutil
+
+    from observer.store import open_store
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    opened = open_store(path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """The interoperability fixtures beside the repository; skipped when absent."""
+    if not FIXTURES.is_dir():
+        pytest.skip(f"shared fixtures not found at {FIXTURES} (they live beside the repository)")
+    return FIXTURES
