@@ -39,8 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     unknown = [n for n in args.names if n not in benchmarks]
     if unknown:
-        print(f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(benchmarks)}",
-              file=sys.stderr)
+        print(
+            f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(benchmarks)}",
+            file=sys.stderr,
+        )
         return 2
     for name in args.names or list(benchmarks):
         figures = benchmarks[name]()

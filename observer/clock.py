@@ -102,7 +102,7 @@ def parse_time(text: str) -> int:
         value = float(part)
         if value < 0 or value != value or value in (float("inf"),):
             raise ValueError(f"not a time: {text!r}")
-        if i < len(parts) - 1 and (value != int(value) or value >= 60 and i > 0):
+        if i < len(parts) - 1 and (value != int(value) or (value >= 60 and i > 0)):
             raise ValueError(f"not a time: {text!r}")
         if i == len(parts) - 1 and len(parts) > 1 and value >= 60:
             raise ValueError(f"not a time: {text!r}")

@@ -489,9 +489,7 @@ def _read_spec(
         r.problem(items["code"][1], f"{fld}.code", f"unknown code {code!r}")
     if category and "/" not in category and category not in categories:
         r.problem(items["category"][1], f"{fld}.category", f"unknown category {category!r}")
-    actor = (
-        r.choice(items["actor"][1], f"{fld}.actor", ACTOR_ROLES) if "actor" in items else "any"
-    )
+    actor = r.choice(items["actor"][1], f"{fld}.actor", ACTOR_ROLES) if "actor" in items else "any"
     target = (
         r.choice(items["target"][1], f"{fld}.target", TARGET_ROLES) if "target" in items else "any"
     )

@@ -55,7 +55,9 @@ class CodingInfo:
         return f"{self.group_name}, session {self.session_number} — {self.observer}"
 
 
-def add_observer(store: Store, initials: str, capacity: str = "co-therapist", name: str = "") -> int:
+def add_observer(
+    store: Store, initials: str, capacity: str = "co-therapist", name: str = ""
+) -> int:
     """The observer with these initials, created if new; returns its id."""
     with store.session() as s:
         return _observer(s, initials, capacity, name).id
@@ -120,7 +122,14 @@ def new_coding(
     combine(books)  # refuses clashing code ids before anything is written
     with store.session() as s:
         coding = create_coding(
-            s, session_id, observer, books, clock_mode, name, capacity, media_file_id,
+            s,
+            session_id,
+            observer,
+            books,
+            clock_mode,
+            name,
+            capacity,
+            media_file_id,
             practice_of_id,
         )
         return coding.id
@@ -168,9 +177,7 @@ def list_codings(store: Store, session_id: int | None = None) -> list[Coding]:
 
 def event_counts(store: Store) -> dict[int, int]:
     with store.reader() as s:
-        rows = s.execute(
-            select(CodedEvent.coding_id, func.count()).group_by(CodedEvent.coding_id)
-        )
+        rows = s.execute(select(CodedEvent.coding_id, func.count()).group_by(CodedEvent.coding_id))
         return {int(cid): int(n) for cid, n in rows}
 
 
@@ -181,7 +188,10 @@ def coding_palette(store: Store, coding_id: int) -> Palette:
         if coding is None:
             raise NotFound(f"No coding {coding_id}.")
         return combine(
-            [codebook_from_source(b.source, f"{b.codebook_id} {b.version}") for b in coding.codebooks]
+            [
+                codebook_from_source(b.source, f"{b.codebook_id} {b.version}")
+                for b in coding.codebooks
+            ]
         )
 
 

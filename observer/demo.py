@@ -93,8 +93,18 @@ def generate_session(
             if code == "question" and rng.random() < 0.5:
                 quiet = members["Ben"] if rng.random() < 0.5 else targets[0]
                 start = t + rng.randint(3_000, 8_000)
-                events.append(Event(0, start, "withdrawal", quiet, (), {}, "",
-                                    start + rng.randint(20_000, 60_000)))
+                events.append(
+                    Event(
+                        0,
+                        start,
+                        "withdrawal",
+                        quiet,
+                        (),
+                        {},
+                        "",
+                        start + rng.randint(20_000, 60_000),
+                    )
+                )
         else:
             actor = members[rng.choices(names, weights)[0]]
             codes, cweights = zip(*POINT_CODES, strict=True)
@@ -106,17 +116,27 @@ def generate_session(
                 modifiers["valence"] = rng.choice(["positive", "negative", "mixed"])
             if code in ("self-disclosure", "confrontation"):
                 modifiers["intensity"] = rng.choice(["low", "medium", "high"])
-            events.append(Event(0, t, code, actor, _targets_for(code, actor, people, rng),
-                                modifiers))
+            events.append(
+                Event(0, t, code, actor, _targets_for(code, actor, people, rng), modifiers)
+            )
             # The pattern to illuminate: a disclosure, then someone else changes the subject.
             if code == "self-disclosure" and rng.random() < 0.55:
                 other = members[rng.choices([n for n in names if members[n] != actor])[0]]
-                events.append(Event(0, t + rng.randint(4_000, 20_000), "subject-change",
-                                    other, (GROUP,)))
+                events.append(
+                    Event(0, t + rng.randint(4_000, 20_000), "subject-change", other, (GROUP,))
+                )
             # Confronting a leader tips the group into fight-flight (session 2 and 3).
             if code == "confrontation" and number in (2, 3) and rng.random() < 0.3:
-                events.append(Event(0, t + 2_000, "confrontation", actor, (leaders[0],),
-                                    {"valence": "negative", "intensity": "high"}))
+                events.append(
+                    Event(
+                        0,
+                        t + 2_000,
+                        "confrontation",
+                        actor,
+                        (leaders[0],),
+                        {"valence": "negative", "intensity": "high"},
+                    )
+                )
         t += rng.randint(8_000, 28_000)
     return sorted(events, key=lambda e: e.time_ms)
 
@@ -171,7 +191,13 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
             insert_events(store, reference, events)
             set_reference(store, reference)
             trainee = new_coding(
-                store, session_id, "TR", books, "media", "practice", capacity="trainee",
+                store,
+                session_id,
+                "TR",
+                books,
+                "media",
+                "practice",
+                capacity="trainee",
                 practice_of_id=reference,
             )
             insert_events(store, trainee, _observed_by_trainee(events, random.Random(seed)))

@@ -21,12 +21,16 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from observer.clock import parse_time
 from observer.errors import InputError
 from observer.participants import COLLECTIVES
 from observer.recording import Event
 from observer.store import Store
+
+if TYPE_CHECKING:
+    from observer.sources import CodingData
 
 REQUIRED = ("time", "actor", "code")
 COLUMNS = ("time", "end", "actor", "target", "code", "note")
@@ -137,7 +141,7 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
-def read_events_csv(path: Path) -> object:
+def read_events_csv(path: Path) -> CodingData:
     """A plain events CSV as :class:`observer.sources.CodingData` (codes and people as written)."""
     from observer.sources import CodeInfo, CodingData, participants_from_names
 
@@ -231,6 +235,7 @@ def import_events_csv(
     from observer.codings import create_coding
     from observer.groups import session_participants
     from observer.recording import EVENTS
+
     file = str(path)
     _header, rows = parse_rows(read_text(path), file)
     books = [shipped_codebook(b) for b in codebooks]

@@ -106,7 +106,8 @@ def add_member(store: Store, group_id: int, spec: MemberSpec) -> int:
 def list_groups(store: Store) -> list[Group]:
     with store.reader() as s:
         rows = s.scalars(
-            select(Group).options(selectinload(Group.members), selectinload(Group.sessions))
+            select(Group)
+            .options(selectinload(Group.members), selectinload(Group.sessions))
             .order_by(Group.name)
         )
         return list(rows)
@@ -137,9 +138,9 @@ def add_session(
         if group is None:
             raise NotFound(f"No group {group_id}.")
         if number is None:
-            last = s.scalar(select(func.max(GroupSession.number)).where(
-                GroupSession.group_id == group_id
-            ))
+            last = s.scalar(
+                select(func.max(GroupSession.number)).where(GroupSession.group_id == group_id)
+            )
             number = (last or 0) + 1
         by_id = {m.id: m for m in group.members}
         session = GroupSession(

@@ -7,7 +7,7 @@ compares the two).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -36,11 +36,11 @@ NOTE_KINDS = ("note", "prompt")
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no time zone, so every stored datetime is UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
 
 
 attendance = Table(
@@ -228,9 +228,7 @@ class AuditEntry(Base):
     __tablename__ = "event_audit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    coding_id: Mapped[int] = mapped_column(
-        ForeignKey("codings.id", ondelete="CASCADE"), index=True
-    )
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
     who: Mapped[str] = mapped_column(String(20))
@@ -245,9 +243,7 @@ class ProcessNote(Base):
     __tablename__ = "process_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    coding_id: Mapped[int] = mapped_column(
-        ForeignKey("codings.id", ondelete="CASCADE"), index=True
-    )
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
     time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10), default="note")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from observer.clock import ClockState, LiveClock, format_time
@@ -25,11 +25,17 @@ from observer.errors import InputError, NotFound
 from observer.models import AuditEntry, CodedEvent, Coding, ProcessNote, utcnow
 from observer.store import Store
 
-EVENTS = CodedEvent.__table__
-AUDIT = AuditEntry.__table__
-NOTES = ProcessNote.__table__
-CODINGS = Coding.__table__
+EVENTS = cast(Table, CodedEvent.__table__)
+AUDIT = cast(Table, AuditEntry.__table__)
+NOTES = cast(Table, ProcessNote.__table__)
+CODINGS = cast(Table, Coding.__table__)
 EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note")
+# Built once: executing a prepared statement with parameters skips SQLAlchemy's per-call
+# statement building, which otherwise costs more than the durable commit itself.
+_INSERT = EVENTS.insert()
+_UPDATE = EVENTS.update().where(EVENTS.c.id == bindparam("event_id"))
+_DELETE = EVENTS.delete().where(EVENTS.c.id == bindparam("event_id"))
+_AUDIT = AUDIT.insert()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +133,9 @@ def row_to_event(row: Any) -> Event:
 def load_events(conn: Connection, coding_id: int) -> list[Event]:
     """Every event of a coding, in time order."""
     rows = conn.execute(
-        select(EVENTS).where(EVENTS.c.coding_id == coding_id).order_by(
-            EVENTS.c.time_ms, EVENTS.c.id
-        )
+        select(EVENTS)
+        .where(EVENTS.c.coding_id == coding_id)
+        .order_by(EVENTS.c.time_ms, EVENTS.c.id)
     )
     return [row_to_event(r) for r in rows]
 
@@ -251,9 +257,7 @@ class Recorder:
             for other in self._running_in_group(spec, actor):
                 if other.time_ms > time_ms:
                     continue
-                ops.append(
-                    _Op("update", replace(other, end_ms=time_ms), other, audited=False)
-                )
+                ops.append(_Op("update", replace(other, end_ms=time_ms), other, audited=False))
         event = Event(
             id=0,
             time_ms=time_ms,
@@ -389,15 +393,15 @@ class Recorder:
             )
         )
         self._conn.commit()
-        note_id = int(result.inserted_primary_key[0])
+        note_id = _new_id(result)
         self._announce(Changes("Add note"))
         return note_id
 
     def notes(self) -> list[ProcessNoteView]:
         rows = self._conn.execute(
-            select(NOTES).where(NOTES.c.coding_id == self.coding_id).order_by(
-                NOTES.c.time_ms, NOTES.c.id
-            )
+            select(NOTES)
+            .where(NOTES.c.coding_id == self.coding_id)
+            .order_by(NOTES.c.time_ms, NOTES.c.id)
         )
         out = [ProcessNoteView(r.id, r.time_ms, r.text, r.kind) for r in rows]
         self._conn.commit()
@@ -494,13 +498,13 @@ class Recorder:
                     values = {"coding_id": self.coding_id, **op.event.fields(), "created_at": now}
                     if op.event.id:
                         values["id"] = op.event.id
-                    result = self._conn.execute(EVENTS.insert().values(**values))
-                    event = replace(op.event, id=int(result.inserted_primary_key[0]))
+                    result = self._conn.execute(_INSERT, values)
+                    event = replace(op.event, id=_new_id(result))
                     added.append(event)
                     if op.restore:
                         self._audit("restore", event.id, None, event, now)
                 elif op.kind == "delete":
-                    self._conn.execute(EVENTS.delete().where(EVENTS.c.id == op.event.id))
+                    self._conn.execute(_DELETE, {"event_id": op.event.id})
                     removed.append(op.event.id)
                     self._audit("delete", op.event.id, op.event, None, now)
                 else:
@@ -508,9 +512,7 @@ class Recorder:
                     values = op.event.fields()
                     if op.audited:
                         values["edited_at"] = now
-                    self._conn.execute(
-                        EVENTS.update().where(EVENTS.c.id == op.event.id).values(**values)
-                    )
+                    self._conn.execute(_UPDATE, {"event_id": op.event.id, **values})
                     changed.append(op.event)
                     if op.audited:
                         self._audit("edit", op.event.id, op.before, op.event, now)
@@ -531,15 +533,16 @@ class Recorder:
         self, action: str, event_id: int, before: Event | None, after: Event | None, at: Any
     ) -> None:
         self._conn.execute(
-            AUDIT.insert().values(
-                coding_id=self.coding_id,
-                event_id=event_id,
-                action=action,
-                who=self.who,
-                at=at,
-                before=before.fields() if before else None,
-                after=after.fields() if after else None,
-            )
+            _AUDIT,
+            {
+                "coding_id": self.coding_id,
+                "event_id": event_id,
+                "action": action,
+                "who": self.who,
+                "at": at,
+                "before": before.fields() if before else None,
+                "after": after.fields() if after else None,
+            },
         )
 
     def _remember(self, event: Event) -> None:
@@ -550,6 +553,12 @@ class Recorder:
     def _forget(self, event_id: int) -> None:
         old = self._by_id.pop(event_id)
         del self._events[bisect.bisect_left(self._events, old.sort_key, key=_sort_key)]
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _sort_key(event: Event) -> tuple[int, int]:

@@ -115,9 +115,7 @@ def participants_from_names(names: set[str]) -> tuple[Participant, ...]:
 
     people = sorted(n for n in names if n not in COLLECTIVES)
     out = [
-        Participant(
-            key=name, label=name, colour=MEMBER_COLOURS[i % len(MEMBER_COLOURS)], seat=i
-        )
+        Participant(key=name, label=name, colour=MEMBER_COLOURS[i % len(MEMBER_COLOURS)], seat=i)
         for i, name in enumerate(people)
     ]
     out.append(Participant(GROUP, "Group", "G", role="group", colour="#444444"))

@@ -129,15 +129,25 @@ def _inspect_existing(path: Path) -> None:
             f"{path} is not a Group Process Observer database (it is not an SQLite file). "
             "It was left untouched."
         )
+    # Without a write-ahead log beside it there is nothing to recover, so read the file as
+    # immutable: no lock taken and no -wal/-shm file created next to a damaged database.
+    immutable = "&immutable=1" if not Path(f"{path}-wal").exists() else ""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro{immutable}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
     except sqlite3.Error as exc:
         raise StoreError(f"Cannot open {path}: {exc}. It was left untouched.") from exc
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
-        tables = {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise StoreError(
+                f"{path} is locked by another program that is writing to it. "
+                "Close the other program and try again; nothing was changed."
+            ) from exc
+        raise StoreError(f"{path} is damaged ({exc}). It was left untouched.") from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"{path} is damaged ({exc}). It was left untouched; "
@@ -189,7 +199,7 @@ def _check_version(version: str | None, where: str) -> None:
         )
 
 
-def _migrate(engine: Engine) -> None:
+def _migrate(engine: Engine, target: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -197,7 +207,7 @@ def _migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, target)
 
 
 def _backup(path: Path, version: str) -> None:

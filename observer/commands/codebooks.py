@@ -36,8 +36,9 @@ def _list(args: argparse.Namespace, _ctx: Context) -> None:
             ]
         )
         return
-    print_table([[b.id, b.version, len(b.codes), b.name] for b in books],
-                ["id", "version", "codes", "name"])
+    print_table(
+        [[b.id, b.version, len(b.codes), b.name] for b in books], ["id", "version", "codes", "name"]
+    )
 
 
 def _show(args: argparse.Namespace, _ctx: Context) -> None:

@@ -51,7 +51,12 @@ def _new(args: argparse.Namespace, ctx: Context) -> None:
     from observer.codings import new_coding
 
     coding_id = new_coding(
-        ctx.store(), args.session, args.observer, args.codebook, args.mode, args.name,
+        ctx.store(),
+        args.session,
+        args.observer,
+        args.codebook,
+        args.mode,
+        args.name,
         args.capacity,
     )
     if args.json:
@@ -86,8 +91,18 @@ def _list(args: argparse.Namespace, ctx: Context) -> None:
         print_json(rows)
         return
     print_table(
-        [[r["id"], r["group"], r["session_number"], r["observer"], r["clock_mode"], r["events"],
-          r["name"]] for r in rows],
+        [
+            [
+                r["id"],
+                r["group"],
+                r["session_number"],
+                r["observer"],
+                r["clock_mode"],
+                r["events"],
+                r["name"],
+            ]
+            for r in rows
+        ],
         ["id", "group", "session", "observer", "mode", "events", "name"],
     )
 

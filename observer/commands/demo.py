@@ -20,8 +20,11 @@ def _demo(args: argparse.Namespace, ctx: Context) -> None:
     summary = create_demo(ctx.store())
     if args.json:
         print_json(
-            {"group": summary.group_id, "sessions": summary.session_ids,
-             "codings": summary.coding_ids}
+            {
+                "group": summary.group_id,
+                "sessions": summary.session_ids,
+                "codings": summary.coding_ids,
+            }
         )
     else:
         print(

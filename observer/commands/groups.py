@@ -74,8 +74,14 @@ def _list_groups(args: argparse.Namespace, ctx: Context) -> None:
                     "modality": g.modality,
                     "sessions": len(g.sessions),
                     "members": [
-                        {"id": m.id, "pseudonym": m.pseudonym, "initials": m.initials,
-                         "role": m.role, "seat": m.seat, "colour": m.colour}
+                        {
+                            "id": m.id,
+                            "pseudonym": m.pseudonym,
+                            "initials": m.initials,
+                            "role": m.role,
+                            "seat": m.seat,
+                            "colour": m.colour,
+                        }
                         for m in g.members
                     ],
                 }
@@ -98,7 +104,9 @@ def _add_session(args: argparse.Namespace, ctx: Context) -> None:
         try:
             starts_at = datetime.fromisoformat(args.date)
         except ValueError:
-            raise InputError(f"--date: {args.date!r} is not an ISO date (2026-11-20T18:00)") from None
+            raise InputError(
+                f"--date: {args.date!r} is not an ISO date (2026-11-20T18:00)"
+            ) from None
     present = None
     if args.absent:
         group = get_group(store, args.group)
@@ -132,15 +140,26 @@ def _list_sessions(args: argparse.Namespace, ctx: Context) -> None:
                     "setting": s.setting,
                     "present": [m.pseudonym for m in s.present],
                     "codings": [c.id for c in s.codings],
-                    "media": [{"id": m.id, "path": m.path, "offset_ms": m.offset_ms}
-                              for m in s.media],
+                    "media": [
+                        {"id": m.id, "path": m.path, "offset_ms": m.offset_ms} for m in s.media
+                    ],
                 }
                 for s in sessions
             ]
         )
         return
     print_table(
-        [[s.id, s.group.name, s.number, s.starts_at or "", s.setting, len(s.present),
-          len(s.codings)] for s in sessions],
+        [
+            [
+                s.id,
+                s.group.name,
+                s.number,
+                s.starts_at or "",
+                s.setting,
+                len(s.present),
+                len(s.codings),
+            ]
+            for s in sessions
+        ],
         ["id", "group", "number", "date", "setting", "present", "codings"],
     )
