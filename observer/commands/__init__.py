@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from observer.store import Store
+if TYPE_CHECKING:  # the store pulls in SQLAlchemy: not before the app's window is up
+    from observer.store import Store
 
 COMMAND_MODULES = [
     "codebooks",
     "groups",
     "codings",
     "demo",
+    "sequences",
+    "agreement",
 ]
 
 

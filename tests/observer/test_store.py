@@ -22,8 +22,14 @@ def digest(path: Path) -> str:
 def test_new_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "clinic" / "observer.sqlite3"
     store = open_store(path)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM events").scalar()
+        # The write-ahead log and shared-memory files hold the same records.
+        for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            assert stat.S_IMODE(side.stat().st_mode) == 0o600, side
     store.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
 def test_new_database_uses_wal_and_full_sync(store) -> None:
