@@ -229,7 +229,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
-    event_id: Mapped[int] = mapped_column(Integer)
+    # Indexed so one event's history (what a supervisor asks for) is found at once.
+    event_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(10))
     who: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

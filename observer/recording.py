@@ -573,3 +573,13 @@ def audit_trail(store: Store, coding_id: int) -> list[AuditEntry]:
                 select(AuditEntry).where(AuditEntry.coding_id == coding_id).order_by(AuditEntry.id)
             )
         )
+
+
+def event_history(store: Store, event_id: int) -> list[AuditEntry]:
+    """What happened to one event after it was recorded, oldest first."""
+    with store.reader() as s:
+        return list(
+            s.scalars(
+                select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
+            )
+        )

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from observer.errors import InputError
 from observer.models import CodedEvent, ProcessNote
-from observer.recording import Changes, Recorder, audit_trail
+from observer.recording import Changes, Recorder, audit_trail, event_history
 from tests.observer.helpers import small_coding
 
 
@@ -160,6 +160,7 @@ def test_edits_deletions_and_restorations_are_audited(desk, store) -> None:
     ]
     assert trail[0].before["time_ms"] == 1_000 and trail[0].after["time_ms"] == 1_400
     assert trail[1].before["code"] == "question" and trail[1].after is None
+    assert [a.action for a in event_history(store, event.id)] == ["edit", "delete", "restore"]
 
 
 def test_events_stay_in_time_order(desk) -> None:

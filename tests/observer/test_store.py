@@ -103,11 +103,18 @@ def test_upgrading_a_populated_database_from_the_first_schema(tmp_path: Path) ->
     engine.dispose()
     store = open_store(path)
     groups = list_groups(store)
-    store.close()
     assert [g.name for g in groups] == ["Tuesday group"]
     assert [m.pseudonym for m in groups[0].members] == ["Jane"]
-    if HEAD != "0001":
-        assert (tmp_path / "old.sqlite3.before-upgrade-from-0001").exists()
+    # The file as it was before the upgrade is kept beside it.
+    backup = tmp_path / "old.sqlite3.before-upgrade-from-0001"
+    assert backup.exists()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    with store.engine.connect() as conn:
+        indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list(event_audit)")}
+    assert "ix_event_audit_event_id" in indexes
+    store.close()
 
 
 def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
