@@ -11,11 +11,12 @@ whole list), and every deletion, restoration and edit is written to the audit tr
 from __future__ import annotations
 
 import bisect
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.engine import Connection
 
 from observer.clock import ClockState, LiveClock, format_time
@@ -130,14 +131,41 @@ def row_to_event(row: Any) -> Event:
     )
 
 
+_LOAD = text(
+    "SELECT id, time_ms, code, actor, targets, modifiers, note, end_ms FROM events "
+    "WHERE coding_id = :coding_id ORDER BY time_ms, id"
+)
+
+
 def load_events(conn: Connection, coding_id: int) -> list[Event]:
-    """Every event of a coding, in time order."""
-    rows = conn.execute(
-        select(EVENTS)
-        .where(EVENTS.c.coding_id == coding_id)
-        .order_by(EVENTS.c.time_ms, EVENTS.c.id)
-    )
-    return [row_to_event(r) for r in rows]
+    """Every event of a coding, in time order.
+
+    Read with plain SQL, and each distinct targets/modifiers text decoded once: a coding
+    repeats the same few combinations, so 100,000 events load in well under a second and
+    share their small tuples and dicts.
+    """
+    targets_of: dict[str, tuple[str, ...]] = {}
+    modifiers_of: dict[str, Mapping[str, str]] = {}
+    out = []
+    rows = conn.execute(_LOAD, {"coding_id": coding_id}).fetchall()
+    for event_id, time_ms, code, actor, targets, modifiers, note, end_ms in rows:
+        # SQLite hands JSON back as text; a server database may already have decoded it.
+        t = targets_of.get(targets) if isinstance(targets, str) else None
+        if t is None:
+            t = tuple(_decoded(targets) or ())
+            if isinstance(targets, str):
+                targets_of[targets] = t
+        m = modifiers_of.get(modifiers) if isinstance(modifiers, str) else None
+        if m is None:
+            m = dict(_decoded(modifiers) or {})
+            if isinstance(modifiers, str):
+                modifiers_of[modifiers] = m
+        out.append(Event(event_id, time_ms, code, actor, t, m, note or "", end_ms))
+    return out
+
+
+def _decoded(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def insert_events(store: Store, coding_id: int, events: Iterable[Event]) -> int:

@@ -91,11 +91,19 @@ def from_coding(store: Store, coding_id: int) -> CodingData:
     with store.engine.connect() as conn:
         events = load_events(conn, coding_id)
 
-    def rename(key: str) -> str:
-        return names.get(key, key)
+    renamed_targets: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def rename_all(targets: tuple[str, ...]) -> tuple[str, ...]:
+        found = renamed_targets.get(targets)
+        if found is None:
+            found = renamed_targets[targets] = tuple(names.get(t, t) for t in targets)
+        return found
 
     named = tuple(
-        replace(e, actor=rename(e.actor), targets=tuple(rename(t) for t in e.targets))
+        Event(
+            e.id, e.time_ms, e.code, names.get(e.actor, e.actor), rename_all(e.targets),
+            e.modifiers, e.note, e.end_ms,
+        )
         for e in events
     )
     return CodingData(

@@ -1,0 +1,1 @@
+"""Analyses of codings: they read a CodingData and return plain results."""

@@ -1,0 +1,737 @@
+"""Agreement between observers: event alignment, Cohen's kappa, time-unit kappa, alpha.
+
+Two codings of one session are compared in two ways, as Bakeman, Quera & Gnisci (2009)
+recommend: *event-based* (the events of the codings paired by time within a tolerance,
+then compared) and *time-based* (the session cut into units of equal length, each
+unit's codes compared). Every figure comes with a sentence saying exactly how it was
+computed, because kappas that silently depend on a time unit confuse people.
+
+The statistics are plain functions (``cohen_kappa`` of a confusion table,
+``krippendorff_alpha`` of a reliability matrix) so researchers can use them on their own
+data. See ``docs/agreement.md`` for every formula.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from operator import attrgetter
+from typing import Any, Literal
+
+import numpy as np
+
+from observer.errors import InputError
+from observer.recording import Event
+from observer.sources import CodingData
+
+On = Literal["code", "actor", "target"]
+BY_CHOICES: tuple[On, ...] = ("code", "actor", "target")
+NOTHING = "nothing"
+NO_TARGET = "(no target)"
+EMPTY_UNIT = "(empty)"
+DEFAULT_TOLERANCE_S = 2.0
+DEFAULT_UNIT_S = 1.0
+
+# --- the statistics, usable on anyone's data ---------------------------------------------
+
+
+def cohen_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
+    """Cohen's kappa of a square confusion table (rows: observer A, columns: observer B).
+
+    kappa = (p_o - p_e) / (1 - p_e), with p_o the share of the diagonal and p_e the share
+    expected by chance from the row and column totals. NaN when it is undefined (an
+    empty table, or both observers using one and the same category throughout).
+    """
+    m = np.asarray(table, dtype=float)
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise InputError(f"A confusion table must be square; this one is {m.shape}.")
+    total = m.sum()
+    if total <= 0:
+        return math.nan
+    observed = float(np.trace(m)) / total
+    expected = float(m.sum(axis=1) @ m.sum(axis=0)) / (total * total)
+    if math.isclose(expected, 1.0):
+        return math.nan
+    return float((observed - expected) / (1.0 - expected))
+
+
+def krippendorff_alpha(
+    reliability_matrix: Sequence[Sequence[Any]] | np.ndarray,
+    level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal",
+) -> float:
+    """Krippendorff's alpha of a reliability matrix: one row per observer, one column per unit.
+
+    Values may be numbers or labels; ``None`` or NaN marks a missing value (the observer
+    coded nothing there). Computed by the maintained ``krippendorff`` package. NaN when
+    undefined (fewer than two distinct values, or no unit coded by two observers).
+    """
+    import krippendorff
+
+    rows = [list(r) for r in reliability_matrix]
+    if not rows:
+        return math.nan
+
+    def missing(v: Any) -> bool:
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
+    distinct = {v for r in rows for v in r}
+    values = sorted((v for v in distinct if not missing(v)), key=lambda v: (str(type(v)), v))
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    index: dict[Any, float] = {v: float(v) if numeric else float(i) for i, v in enumerate(values)}
+    index.update({v: math.nan for v in distinct if missing(v)})
+    data = np.array([[index[v] for v in r] for r in rows], dtype=float)
+    pairable = (np.sum(~np.isnan(data), axis=0) >= 2).sum() if data.size else 0
+    if len(values) < 2 or pairable == 0:
+        return math.nan
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level))
+
+
+# --- aligning two codings' events --------------------------------------------------------
+
+
+def label_of(event: Event, on: On = "code") -> str:
+    """What is compared: the code, the actor, or the targets (sorted, joined by ' + ')."""
+    if on == "code":
+        return event.code
+    if on == "actor":
+        return event.actor
+    if on == "target":
+        return " + ".join(sorted(event.targets)) or NO_TARGET
+    raise InputError(f"Unknown comparison {on!r}; use code, actor or target.")
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """An event of A and one of B paired by the alignment, or an event paired with nothing."""
+
+    a: Event | None
+    b: Event | None
+    a_label: str
+    b_label: str
+
+    @property
+    def matched(self) -> bool:
+        return self.a is not None and self.b is not None
+
+    @property
+    def agree(self) -> bool:
+        return self.matched and self.a_label == self.b_label
+
+    @property
+    def time_ms(self) -> int:
+        event = self.a if self.a is not None else self.b
+        assert event is not None
+        return event.time_ms
+
+    @property
+    def offset_ms(self) -> int | None:
+        """B's time minus A's: positive when B coded later."""
+        if self.a is None or self.b is None:
+            return None
+        return self.b.time_ms - self.a.time_ms
+
+
+_DIAG, _UP, _LEFT = 0, 1, 2
+
+
+def align_indices(
+    a_times: Sequence[int],
+    a_labels: Sequence[str],
+    b_times: Sequence[int],
+    b_labels: Sequence[str],
+    tolerance_ms: int,
+) -> list[tuple[int | None, int | None]]:
+    """Pair two time-sorted sequences; returns (i, j) index pairs, None for "nothing".
+
+    Of the order-keeping alignments in which only events at most ``tolerance_ms`` apart
+    pair (each event at most once), the one chosen has the lowest cost: one for every
+    event left unmatched and one for every pair whose labels differ (a Needleman–Wunsch
+    cost: a pair with different labels costs less than leaving both unmatched, a pair
+    with equal labels costs nothing); ties go to the smallest sum of |time differences|.
+    The dynamic programme only visits the band of pairs within the window, so its cost
+    grows with the number of events times the events per window, not with n·m.
+    """
+    n, m = len(a_times), len(b_times)
+    if tolerance_ms < 0:
+        raise InputError("The tolerance cannot be negative.")
+    # Maximised instead: a pair saves two unmatched events (2·UNIT) but costs UNIT if its
+    # labels differ, and its time difference; UNIT exceeds any sum of time differences,
+    # so those only break ties.
+    unit = min(n, m) * tolerance_ms + 1
+    big = 2 * unit
+    mismatch = unit
+    starts: list[int] = [0]
+    rows: list[list[int]] = [[0]]
+    backs: list[list[int]] = [[_UP]]
+    lo = hi = 0
+    for i in range(1, n + 1):
+        t = a_times[i - 1]
+        label = a_labels[i - 1]
+        while lo < m and b_times[lo] < t - tolerance_ms:
+            lo += 1
+        if hi < lo:
+            hi = lo
+        while hi < m and b_times[hi] <= t + tolerance_ms:
+            hi += 1
+        # Row i holds F[i][j] for j in [lo, hi] (j counts B's events used, 1-based).
+        prev_start, prev = starts[-1], rows[-1]
+        prev_last = len(prev) - 1
+        k = lo - prev_start
+        vals = [prev[k] if k <= prev_last else prev[prev_last]]
+        back = [_UP]
+        for j in range(lo + 1, hi + 1):
+            k = j - prev_start
+            up = prev[k] if k <= prev_last else prev[prev_last]
+            diag = prev[k - 1] if k - 1 <= prev_last else prev[prev_last]
+            tb = b_times[j - 1]
+            diag += big - (tb - t if tb >= t else t - tb)
+            if b_labels[j - 1] != label:
+                diag -= mismatch
+            left = vals[-1]
+            if diag >= up and diag >= left:
+                vals.append(diag)
+                back.append(_DIAG)
+            elif up >= left:
+                vals.append(up)
+                back.append(_UP)
+            else:
+                vals.append(left)
+                back.append(_LEFT)
+        starts.append(lo)
+        rows.append(vals)
+        backs.append(back)
+
+    out: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    while i > 0:
+        start = starts[i]
+        last = start + len(rows[i]) - 1
+        while j > last:
+            out.append((None, j - 1))
+            j -= 1
+        step = backs[i][j - start]
+        if step == _DIAG:
+            out.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif step == _UP:
+            out.append((i - 1, None))
+            i -= 1
+        else:
+            out.append((None, j - 1))
+            j -= 1
+    while j > 0:
+        out.append((None, j - 1))
+        j -= 1
+    out.reverse()
+    return out
+
+
+def _time_sorted(events: Sequence[Event]) -> list[Event]:
+    return sorted(events, key=attrgetter("time_ms", "id"))
+
+
+def align(
+    a_events: Sequence[Event],
+    b_events: Sequence[Event],
+    tolerance_ms: int = 2000,
+    on: On = "code",
+) -> list[AlignedPair]:
+    """Pair the events of two codings by (start) time within ``tolerance_ms``.
+
+    Every event appears exactly once, matched or paired with nothing. Pairs come in time
+    order. See :func:`align_indices` for the objective.
+    """
+    a = _time_sorted(a_events)
+    b = _time_sorted(b_events)
+    a_labels = [label_of(e, on) for e in a]
+    b_labels = [label_of(e, on) for e in b]
+    indices = align_indices(
+        [e.time_ms for e in a], a_labels, [e.time_ms for e in b], b_labels, tolerance_ms
+    )
+    pairs = [
+        AlignedPair(
+            a[i] if i is not None else None,
+            b[j] if j is not None else None,
+            a_labels[i] if i is not None else NOTHING,
+            b_labels[j] if j is not None else NOTHING,
+        )
+        for i, j in indices
+    ]
+    pairs.sort(key=lambda p: p.time_ms)
+    return pairs
+
+
+# --- figures from an alignment -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """A confusion table: rows are A's labels, columns B's; ``nothing`` last when present."""
+
+    labels: tuple[str, ...]
+    matrix: tuple[tuple[int, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "matrix": [list(r) for r in self.matrix]}
+
+    def without_nothing(self) -> Confusion:
+        if NOTHING not in self.labels:
+            return self
+        keep = [i for i, label in enumerate(self.labels) if label != NOTHING]
+        return Confusion(
+            tuple(self.labels[i] for i in keep),
+            tuple(tuple(self.matrix[r][c] for c in keep) for r in keep),
+        )
+
+
+def confusion(pairs: Sequence[AlignedPair]) -> Confusion:
+    """The confusion table of aligned pairs, with a ``nothing`` row and column last."""
+    seen = {p.a_label for p in pairs} | {p.b_label for p in pairs}
+    seen.discard(NOTHING)
+    labels = (*sorted(seen), NOTHING)
+    index = {label: i for i, label in enumerate(labels)}
+    counts = Counter((index[p.a_label], index[p.b_label]) for p in pairs)
+    size = len(labels)
+    matrix = tuple(tuple(counts.get((r, c), 0) for c in range(size)) for r in range(size))
+    return Confusion(labels, matrix)
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    """How well two observers agree on one label (code, actor or target)."""
+
+    label: str
+    a: int
+    b: int
+    agreed: int
+
+    @property
+    def agreement(self) -> float:
+        """Positive specific agreement 2·agreed / (a + b) (equal to F1 with A as reference)."""
+        return 2 * self.agreed / (self.a + self.b) if self.a + self.b else math.nan
+
+    @property
+    def precision(self) -> float:
+        """With A as the reference: the share of B's events of this label that A agrees with."""
+        return self.agreed / self.b if self.b else math.nan
+
+    @property
+    def recall(self) -> float:
+        """With A as the reference: the share of A's events of this label that B found."""
+        return self.agreed / self.a if self.a else math.nan
+
+
+def per_code(pairs: Sequence[AlignedPair]) -> list[CodeAgreement]:
+    a = Counter(p.a_label for p in pairs if p.a is not None)
+    b = Counter(p.b_label for p in pairs if p.b is not None)
+    agreed = Counter(p.a_label for p in pairs if p.agree)
+    return [CodeAgreement(label, a[label], b[label], agreed[label]) for label in sorted(a | b)]
+
+
+@dataclass(frozen=True)
+class Offsets:
+    """B's time minus A's over matched pairs (ms)."""
+
+    n: int
+    median_ms: float | None
+    q1_ms: float | None
+    q3_ms: float | None
+    mean_abs_ms: float | None
+    max_abs_ms: int | None
+
+    @property
+    def iqr_ms(self) -> float | None:
+        return None if self.q1_ms is None or self.q3_ms is None else self.q3_ms - self.q1_ms
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "median_ms": self.median_ms,
+            "q1_ms": self.q1_ms,
+            "q3_ms": self.q3_ms,
+            "iqr_ms": self.iqr_ms,
+            "mean_abs_ms": self.mean_abs_ms,
+            "max_abs_ms": self.max_abs_ms,
+        }
+
+
+def offsets(pairs: Sequence[AlignedPair]) -> Offsets:
+    values = sorted(p.offset_ms for p in pairs if p.offset_ms is not None)
+    if not values:
+        return Offsets(0, None, None, None, None, None)
+    q1, _q2, q3 = (
+        statistics.quantiles(values, n=4, method="inclusive")
+        if len(values) > 1
+        else (values[0],) * 3
+    )
+    return Offsets(
+        len(values),
+        float(statistics.median(values)),
+        float(q1),
+        float(q3),
+        sum(abs(v) for v in values) / len(values),
+        max(abs(v) for v in values),
+    )
+
+
+# --- time units --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeUnitResult:
+    """Cohen's kappa over time units; ``confusion`` has the unit categories (sets of labels)."""
+
+    kappa: float
+    percent_agreement: float
+    units: int
+    unit_ms: int
+    confusion: Confusion
+
+
+def unit_categories(
+    events: Sequence[Event], unit_ms: int, units: int, on: On = "code"
+) -> list[str]:
+    """Each unit's category: its labels sorted and joined by ' + ', or ``(empty)``.
+
+    Units are [k·u, (k+1)·u). An event without ``end_ms`` (or ending where it starts)
+    falls in the unit containing its time; an event with ``end_ms`` (a state) is in every
+    unit its interval [time, end) overlaps.
+    """
+    occupied = _occupied_units(events, unit_ms, units, on)
+    return [occupied.get(k, EMPTY_UNIT) for k in range(units)]
+
+
+def _occupied_units(events: Sequence[Event], unit_ms: int, units: int, on: On) -> dict[int, str]:
+    """The categories of the units that hold something (long sessions are mostly empty)."""
+    if unit_ms <= 0:
+        raise InputError("The time unit must be longer than zero.")
+    sets: dict[int, set[str]] = {}
+    for e in events:
+        label = label_of(e, on)
+        first = e.time_ms // unit_ms
+        # A state's last unit is the one holding the last instant before its end.
+        last = first if e.end_ms is None or e.end_ms <= e.time_ms else -(-e.end_ms // unit_ms) - 1
+        for k in range(first, min(last, units - 1) + 1):
+            found = sets.get(k)
+            if found is None:
+                sets[k] = {label}
+            else:
+                found.add(label)
+    return {k: " + ".join(sorted(v)) if len(v) > 1 else next(iter(v)) for k, v in sets.items()}
+
+
+def time_unit_kappa(
+    a_events: Sequence[Event],
+    b_events: Sequence[Event],
+    unit_ms: int = 1000,
+    on: On = "code",
+    end_ms: int | None = None,
+) -> TimeUnitResult:
+    """Cohen's kappa of two codings cut into units of ``unit_ms``.
+
+    Units run from 0 to ``end_ms`` (default: the end of the last event of either coding),
+    k = 0 … ⌊end/u⌋, so the unit holding the very last instant is included. Close running
+    states (``end_ms`` None on a state code) before calling; see :func:`closed_events`.
+    """
+    if end_ms is None:
+        end_ms = max((max(e.time_ms, e.end_ms or 0) for e in (*a_events, *b_events)), default=0)
+    if unit_ms <= 0:
+        raise InputError("The time unit must be longer than zero.")
+    units = end_ms // unit_ms + 1
+    a = _occupied_units(a_events, unit_ms, units, on)
+    b = _occupied_units(b_events, unit_ms, units, on)
+    pairs = Counter((a.get(k, EMPTY_UNIT), b.get(k, EMPTY_UNIT)) for k in a.keys() | b.keys())
+    both_empty = units - len(a.keys() | b.keys())
+    if both_empty:
+        pairs[(EMPTY_UNIT, EMPTY_UNIT)] += both_empty
+    labels = tuple(sorted({x for x, _ in pairs} | {y for _, y in pairs}))
+    index = {label: i for i, label in enumerate(labels)}
+    counts = Counter({(index[x], index[y]): n for (x, y), n in pairs.items()})
+    size = len(labels)
+    matrix = tuple(tuple(counts.get((r, c), 0) for c in range(size)) for r in range(size))
+    same = sum(n for (x, y), n in pairs.items() if x == y)
+    return TimeUnitResult(
+        cohen_kappa(matrix), 100.0 * same / units, units, unit_ms, Confusion(labels, matrix)
+    )
+
+
+def closed_events(data: CodingData) -> list[Event]:
+    """The events with running states ended at the coding's end (as its duration counts them)."""
+    end = data.duration_ms
+    states = {c for c, info in data.codes.items() if info.is_state}
+    out = []
+    for e in data.events:
+        if e.end_ms is None and e.code in states:
+            out.append(replace(e, end_ms=max(end, e.time_ms)))
+        else:
+            out.append(e)
+    return out
+
+
+# --- more than two observers -------------------------------------------------------------
+
+
+def reliability_units(
+    codings: Sequence[Sequence[Event]], tolerance_ms: int, on: On = "code"
+) -> list[list[str | None]]:
+    """The reliability matrix of aligned events: one row per coding, one column per unit.
+
+    Progressive alignment in the order given: the first coding's events are the first
+    units; each further coding is aligned (as in :func:`align`) to the units so far, by
+    each unit's time and label (those of its first event); its unmatched events become
+    new units. ``None`` where a coding has no event in a unit.
+    """
+    unit_times: list[int] = []
+    unit_labels: list[str] = []
+    values: list[dict[int, str]] = []  # per unit: coding index -> label
+    for c, events in enumerate(codings):
+        ordered = _time_sorted(events)
+        labels = [label_of(e, on) for e in ordered]
+        times = [e.time_ms for e in ordered]
+        if c == 0:
+            unit_times, unit_labels = times, labels
+            values = [{0: label} for label in labels]
+            continue
+        pairs = align_indices(unit_times, unit_labels, times, labels, tolerance_ms)
+        for u, j in pairs:
+            if j is None:
+                continue
+            if u is not None:
+                values[u][c] = labels[j]
+            else:
+                unit_times.append(times[j])
+                unit_labels.append(labels[j])
+                values.append({c: labels[j]})
+        order = sorted(range(len(unit_times)), key=lambda k: unit_times[k])
+        unit_times = [unit_times[k] for k in order]
+        unit_labels = [unit_labels[k] for k in order]
+        values = [values[k] for k in order]
+    return [[unit.get(c) for unit in values] for c in range(len(codings))]
+
+
+# --- everything at once ------------------------------------------------------------------
+
+
+def _num(value: float | None) -> float | None:
+    """JSON-safe: NaN (undefined) becomes None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def pair_figures(
+    a: Sequence[Event],
+    b: Sequence[Event],
+    tolerance_ms: int,
+    unit_ms: int,
+    on: On = "code",
+    end_ms: int | None = None,
+    names: tuple[str, str] = ("A", "B"),
+    describe: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """Every two-coding figure, each with a sentence on how it was computed."""
+    pairs = align(a, b, tolerance_ms, on)
+    table = confusion(pairs)
+    matched = [p for p in pairs if p.matched]
+    agreed = sum(1 for p in pairs if p.agree)
+    only_a = sum(1 for p in pairs if p.b is None)
+    only_b = sum(1 for p in pairs if p.a is None)
+    units = time_unit_kappa(a, b, unit_ms, on, end_ms)
+    column = [
+        [p.a_label if p.a else None for p in pairs],
+        [p.b_label if p.b else None for p in pairs],
+    ]
+    with_nothing = [[v if v is not None else NOTHING for v in row] for row in column]
+    timing = offsets(pairs)
+    name = describe or (lambda label: label)
+    a_name, b_name = names
+    tol = f"{tolerance_ms / 1000:g} s"
+    unit = f"{unit_ms / 1000:g} s"
+    what = {"code": "code", "actor": "actor", "target": "target(s)"}[on]
+    out: dict[str, Any] = {
+        "codings": [a_name, b_name],
+        "by": on,
+        "tolerance_s": tolerance_ms / 1000,
+        "unit_s": unit_ms / 1000,
+        "events": [len(a), len(b)],
+        "aligned_pairs": len(pairs),
+        "matched": len(matched),
+        "agreed": agreed,
+        "unmatched_a": only_a,
+        "unmatched_b": only_b,
+        "event_kappa": _num(cohen_kappa(table.matrix)),
+        "event_kappa_matched": _num(cohen_kappa(table.without_nothing().matrix)),
+        "percent_agreement": _num(100.0 * agreed / len(pairs) if pairs else math.nan),
+        "percent_agreement_matched": _num(100.0 * agreed / len(matched) if matched else math.nan),
+        "time_unit_kappa": _num(units.kappa),
+        "time_unit_percent_agreement": _num(units.percent_agreement),
+        "time_units": units.units,
+        "krippendorff_alpha": _num(krippendorff_alpha(column)),
+        "krippendorff_alpha_nothing": _num(krippendorff_alpha(with_nothing)),
+        "confusion": table.to_dict(),
+        "time_unit_confusion": units.confusion.to_dict(),
+        "per_code": [
+            {
+                "code": c.label,
+                "label": name(c.label),
+                "a": c.a,
+                "b": c.b,
+                "agreed": c.agreed,
+                "agreement": _num(c.agreement),
+                "precision": _num(c.precision),
+                "recall": _num(c.recall),
+            }
+            for c in per_code(pairs)
+        ],
+        "offsets": timing.to_dict(),
+    }
+    out["explanations"] = {
+        "alignment": (
+            f"Events of {a_name} and {b_name} paired by start time within ±{tol}, each at most "
+            f"once, order kept; the pairing has the lowest cost of 1 per unmatched event plus "
+            f"1 per pair with different {what}s, ties to the smallest total time difference "
+            f"(banded dynamic programming)."
+        ),
+        "event_kappa": (
+            f"Cohen's kappa over all {len(pairs)} aligned pairs: {len(matched)} matched plus "
+            f"{only_a + only_b} unmatched events paired with 'nothing' (a category of its own)."
+        ),
+        "event_kappa_matched": (
+            f"Cohen's kappa over the {len(matched)} matched pairs only; the "
+            f"{only_a + only_b} unmatched events are left out."
+        ),
+        "percent_agreement": (
+            f"Pairs with the same {what} on both sides: {agreed} of all {len(pairs)} pairs, "
+            f"unmatched events counting as disagreements."
+        ),
+        "percent_agreement_matched": (
+            f"Pairs with the same {what}: {agreed} of the {len(matched)} matched pairs."
+        ),
+        "time_unit_kappa": (
+            f"Cohen's kappa over {units.units} units of {unit} from 0 to the end of the last "
+            f"event: a unit's category is the set of {what}s in it (point events in the unit "
+            f"of their time, states in every unit they overlap; an empty unit is a category)."
+        ),
+        "time_unit_percent_agreement": (
+            f"Units of {unit} whose sets of {what}s are identical, out of {units.units}."
+        ),
+        "krippendorff_alpha": (
+            f"Krippendorff's alpha (nominal) with the aligned events as units; where an "
+            f"observer coded nothing the value is missing, so only the {len(matched)} "
+            f"matched pairs count."
+        ),
+        "krippendorff_alpha_nothing": (
+            "Krippendorff's alpha (nominal) with the aligned events as units and 'nothing' "
+            "as a value where an observer coded nothing."
+        ),
+        "offsets": (
+            f"{b_name}'s time minus {a_name}'s over the {timing.n} matched pairs: median and "
+            f"quartiles (positive: {b_name} coded later)."
+        ),
+        "per_code": (
+            f"Per {what}: agreement = 2·agreed / ({a_name}'s count + {b_name}'s count); "
+            f"precision and recall take {a_name} as the reference."
+        ),
+    }
+    return out
+
+
+def agreement(
+    datas: Sequence[CodingData],
+    tolerance_s: float = DEFAULT_TOLERANCE_S,
+    unit_s: float = DEFAULT_UNIT_S,
+    by: On = "code",
+) -> dict[str, Any]:
+    """Every agreement figure for two or more codings of one session, JSON-ready.
+
+    With two codings the pair's figures are at the top level; with more, ``pairs`` lists
+    every pair and ``krippendorff_alpha`` covers all codings (progressive alignment).
+    """
+    if len(datas) < 2:
+        raise InputError("Agreement needs at least two codings.")
+    if by not in BY_CHOICES:
+        raise InputError(f"Unknown comparison {by!r}; use code, actor or target.")
+    if tolerance_s < 0:
+        raise InputError("The tolerance cannot be negative.")
+    if unit_s <= 0:
+        raise InputError("The time unit must be longer than zero.")
+    tolerance_ms = round(tolerance_s * 1000)
+    unit_ms = round(unit_s * 1000)
+    if unit_ms <= 0:
+        raise InputError("The time unit must be at least a millisecond.")
+    events = [closed_events(d) for d in datas]
+    end_ms = max(d.duration_ms for d in datas)
+    names = _distinct_names(datas)
+    labels: dict[str, str] = {}
+    for d in datas:
+        for code_id, info in d.codes.items():
+            labels.setdefault(code_id, info.label or code_id)
+
+    def describe(label: str) -> str:
+        return labels.get(label, label) if by == "code" else label
+
+    pairs = []
+    for i in range(len(datas)):
+        for j in range(i + 1, len(datas)):
+            pairs.append(
+                pair_figures(
+                    events[i],
+                    events[j],
+                    tolerance_ms,
+                    unit_ms,
+                    by,
+                    end_ms,
+                    (names[i], names[j]),
+                    describe,
+                )
+            )
+    out: dict[str, Any] = {}
+    if len(datas) == 2:
+        # Progressive alignment of two codings is their pairwise alignment: reuse it.
+        out.update(pairs[0])
+        out["alpha_units"] = pairs[0]["aligned_pairs"]
+    else:
+        matrix = reliability_units(events, tolerance_ms, by)
+        with_nothing = [[v if v is not None else NOTHING for v in row] for row in matrix]
+        out["krippendorff_alpha"] = _num(krippendorff_alpha(matrix))
+        out["krippendorff_alpha_nothing"] = _num(krippendorff_alpha(with_nothing))
+        out["alpha_units"] = len(matrix[0]) if matrix else 0
+    out.update(
+        {
+            "codings": names,
+            "by": by,
+            "tolerance_s": tolerance_ms / 1000,
+            "unit_s": unit_ms / 1000,
+            "pairs": pairs,
+        }
+    )
+    if len(datas) == 2:
+        return out
+    explanations: dict[str, str] = {}
+    explanations["krippendorff_alpha"] = (
+        f"Krippendorff's alpha (nominal) over {len(datas)} codings; units are the events "
+        f"aligned progressively (each coding against the units of the codings before it, "
+        f"±{tolerance_ms / 1000:g} s); where a coding has no event the value is missing."
+    )
+    explanations["krippendorff_alpha_nothing"] = (
+        "The same alpha with 'nothing' as a value instead of missing."
+    )
+    out["explanations"] = explanations
+    return out
+
+
+def _distinct_names(datas: Sequence[CodingData]) -> list[str]:
+    out: list[str] = []
+    for d in datas:
+        name = f"coding {d.coding_id}" if d.coding_id is not None else d.name
+        if d.coding_id is not None and d.name and d.name != name:
+            name = f"{name} ({d.name})"
+        base, k = name, 2
+        while name in out:
+            name = f"{base} #{k}"
+            k += 1
+        out.append(name)
+    return out
