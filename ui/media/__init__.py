@@ -1,0 +1,1 @@
+"""Playing a session's recording while coding or reviewing it (Qt Multimedia)."""
