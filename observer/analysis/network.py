@@ -1,0 +1,322 @@
+"""Who talks to whom: the interaction network of a coding and its measures.
+
+Two graphs are built from the same counts (definitions in ``docs/measures.md``):
+
+- the *interaction network*: members, leaders, the group-as-a-whole (and the leaders
+  together, if addressed as such) as nodes; an edge from actor to target weighted by the
+  number of acts. This is what the sociogram draws.
+- the *people graph*: only members and leaders, unweighted, an edge wherever at least one
+  act went from actor to target. Density, reciprocity, centralisation and betweenness
+  are measured on it, so that acts addressed to the group as a whole do not make every
+  member look central.
+
+An act with several targets adds one edge act per target; acts *sent* count every event
+whose actor is a person, once, whatever its targets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from observer.analysis.filters import ChartFilter, apply_filter
+from observer.participants import COLLECTIVES, GROUP
+from observer.sources import CodingData
+
+VALENCE = "valence"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Acts from ``source`` to ``target``; ``by_category``/``by_valence`` split the weight."""
+
+    source: str
+    target: str
+    weight: int
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_valence: dict[str, int] = field(default_factory=dict)
+
+    def main(self, of: str = "category") -> str:
+        """The category (or valence) that most of these acts had."""
+        counts = self.by_category if of == "category" else self.by_valence
+        if not counts:
+            return ""
+        return max(sorted(counts), key=lambda k: counts[k])
+
+
+@dataclass(frozen=True)
+class NodeFigures:
+    """One node's figures, as the hover label and the metrics table show them."""
+
+    name: str
+    label: str
+    role: str
+    present: bool
+    sent: int
+    received: int
+    to_group: int
+    out_degree: int = 0
+    in_degree: int = 0
+    betweenness: float = 0.0
+    acts_to_targets: int = 0
+
+    @property
+    def is_person(self) -> bool:
+        return self.name not in COLLECTIVES
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.name,
+            "name": self.name,
+            "label": self.label,
+            "role": self.role,
+            "present": self.present,
+            "sent": self.sent,
+            "received": self.received,
+            "to_group": self.to_group,
+            "out_degree": self.out_degree,
+            "in_degree": self.in_degree,
+            "weighted_out_degree": self.acts_to_targets,
+            "weighted_in_degree": self.received,
+            "betweenness": round(self.betweenness, 6),
+        }
+
+
+@dataclass(frozen=True)
+class GroupMeasures:
+    """Whole-group measures on the people graph (see ``docs/measures.md``)."""
+
+    people: int
+    ties: int
+    acts: int
+    density: float
+    reciprocity: float
+    degree_centralisation: float
+    out_degree_centralisation: float
+    in_degree_centralisation: float
+    participation_gini: float
+    to_group_share: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: round(v, 6) if isinstance(v, float) else v for k, v in vars(self).items()}
+
+
+@dataclass(frozen=True)
+class Network:
+    """The interaction network of a (filtered) coding with its measures."""
+
+    nodes: tuple[NodeFigures, ...]
+    edges: tuple[Edge, ...]
+    measures: GroupMeasures
+
+    def node(self, name: str) -> NodeFigures | None:
+        return next((n for n in self.nodes if n.name == name), None)
+
+    @property
+    def people(self) -> tuple[NodeFigures, ...]:
+        return tuple(n for n in self.nodes if n.is_person)
+
+    def people_graph(self) -> nx.DiGraph:
+        """Members and leaders; an edge wherever at least one act went (no self-loops)."""
+        return people_graph(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of ``group-observer network --json``."""
+        measures = self.measures.as_dict()
+        return {
+            "nodes": [n.as_dict() for n in self.nodes],
+            "edges": [
+                {
+                    "source": e.source,
+                    "target": e.target,
+                    "weight": e.weight,
+                    "by_category": dict(sorted(e.by_category.items())),
+                }
+                for e in self.edges
+            ],
+            **measures,
+            "measures": measures,
+        }
+
+
+# --- measures on plain graphs and numbers (tested against hand counts and networkx) -----
+
+
+def gini(values: Sequence[float]) -> float:
+    """Gini coefficient: mean absolute difference / (2·mean), population form, zeros kept."""
+    n = len(values)
+    total = float(sum(values))
+    if n == 0 or total == 0:
+        return 0.0
+    ordered = sorted(values)
+    # sum_{i,j} |x_i - x_j| = 2 * sum_i (2i - n + 1) x_(i) for sorted x (0-based i)
+    weighted = sum((2 * i - n + 1) * x for i, x in enumerate(ordered))
+    return 2 * weighted / (2 * n * total)
+
+
+def density(graph: nx.DiGraph) -> float:
+    """Ties present / ties possible, n(n−1) for n nodes (0 with fewer than two)."""
+    n = graph.number_of_nodes()
+    return graph.number_of_edges() / (n * (n - 1)) if n > 1 else 0.0
+
+
+def reciprocity(graph: nx.DiGraph) -> float:
+    """Share of ties whose reverse tie exists too (0 when there are no ties)."""
+    ties = graph.number_of_edges()
+    if ties == 0:
+        return 0.0
+    mutual = sum(1 for a, b in graph.edges if graph.has_edge(b, a))
+    return mutual / ties
+
+
+def freeman_centralisation(graph: nx.DiGraph, direction: str = "total") -> float:
+    """Freeman's degree centralisation of a directed graph, from 0 (equal) to 1 (a star).
+
+    ``direction``: ``out`` or ``in`` degree (the maximum, a one-way star, is (n−1)²) or
+    ``total`` = in + out (the maximum, a star with ties both ways, is 2(n−1)(n−2)).
+    Fewer than three nodes: 0.
+    """
+    n = graph.number_of_nodes()
+    if n < 3:
+        return 0.0
+    if direction == "out":
+        degrees = [d for _, d in graph.out_degree()]
+        most = (n - 1) ** 2
+    elif direction == "in":
+        degrees = [d for _, d in graph.in_degree()]
+        most = (n - 1) ** 2
+    elif direction == "total":
+        degrees = [graph.in_degree(v) + graph.out_degree(v) for v in graph]
+        most = 2 * (n - 1) * (n - 2)
+    else:
+        raise ValueError(f"direction must be out, in or total, not {direction!r}")
+    top = max(degrees)
+    return sum(top - d for d in degrees) / most
+
+
+# --- building the network from a coding ------------------------------------------------
+
+
+def _people_names(data: CodingData, seen: Iterable[str]) -> list[str]:
+    """Present people, then anyone else who acted or was addressed (in seat order)."""
+    names = [p.key for p in data.present]
+    extra = {n for n in seen if n not in COLLECTIVES and n not in names}
+    names += [p.key for p in data.people if p.key in extra]
+    names += sorted(extra.difference(names))
+    return names
+
+
+_last: list[tuple[CodingData, ChartFilter | None, Network]] = []
+
+
+def build_network(data: CodingData, chart_filter: ChartFilter | None = None) -> Network:
+    """Count acts and ties of a coding (after the filter) and compute every measure."""
+    # Charts of one redraw share the counting: the last result is kept for the same data.
+    if _last and _last[0][0] is data and _last[0][1] == chart_filter:
+        return _last[0][2]
+    network = _build(apply_filter(data, chart_filter))
+    _last[:] = [(data, chart_filter, network)]
+    return network
+
+
+def _build(data: CodingData) -> Network:
+    # Many events share actor, code, targets and valence: count those first (fast, in C),
+    # then walk the few distinct kinds.
+    kinds = Counter(
+        (e.actor, e.code, e.targets, e.modifiers.get(VALENCE, "") if e.modifiers else "")
+        for e in data.events
+    )
+    categories = {c: data.category(c) for c in {k[1] for k in kinds}}
+    sent: Counter[str] = Counter()
+    to_group: Counter[str] = Counter()
+    weights: Counter[tuple[str, str]] = Counter()
+    by_category: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    by_valence: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    seen: set[str] = set()
+    for (actor, code, targets, valence), n in kinds.items():
+        seen.add(actor)
+        if actor not in COLLECTIVES:
+            sent[actor] += n
+        category = categories[code]
+        for target in targets:
+            seen.add(target)
+            pair = (actor, target)
+            weights[pair] += n
+            by_category[pair][category] += n
+            if valence:
+                by_valence[pair][valence] += n
+            if target == GROUP:
+                to_group[actor] += n
+
+    people = _people_names(data, seen)
+    edges = tuple(
+        Edge(a, b, w, dict(by_category[(a, b)]), dict(by_valence[(a, b)]))
+        for (a, b), w in sorted(weights.items())
+    )
+    graph = _graph_of(people, edges)
+    person = set(people)
+    between = nx.betweenness_centrality(graph) if len(people) > 2 else {}
+
+    received: Counter[str] = Counter()
+    on_edges: Counter[str] = Counter()
+    for (a, b), w in weights.items():
+        received[b] += w
+        on_edges[a] += w
+    known = {p.key: p for p in data.participants}
+    node_names = [*people, GROUP]
+    node_names += [n for n in COLLECTIVES if n != GROUP and n in seen]
+    nodes = []
+    for name in node_names:
+        p = known.get(name)
+        nodes.append(
+            NodeFigures(
+                name=name,
+                label=p.label if p is not None and name in COLLECTIVES else name,
+                role=p.role if p is not None else ("group" if name == GROUP else "member"),
+                present=p.present if p is not None else True,
+                sent=sent[name],
+                received=received[name],
+                to_group=to_group[name],
+                out_degree=graph.out_degree(name) if name in person else 0,
+                in_degree=graph.in_degree(name) if name in person else 0,
+                betweenness=between.get(name, 0.0),
+                acts_to_targets=on_edges[name],
+            )
+        )
+    total_sent = sum(sent[n] for n in people)
+    addressed = sum(on_edges[n] for n in people)
+    measures = GroupMeasures(
+        people=len(people),
+        ties=graph.number_of_edges(),
+        acts=total_sent,
+        density=density(graph),
+        reciprocity=reciprocity(graph),
+        degree_centralisation=freeman_centralisation(graph, "total"),
+        out_degree_centralisation=freeman_centralisation(graph, "out"),
+        in_degree_centralisation=freeman_centralisation(graph, "in"),
+        # Everyone present (and anyone recorded acting although marked absent), zeros kept.
+        participation_gini=gini([sent[n] for n in people]),
+        to_group_share=sum(to_group[n] for n in people) / addressed if addressed else 0.0,
+    )
+    return Network(tuple(nodes), edges, measures)
+
+
+def people_graph(network: Network) -> nx.DiGraph:
+    """The unweighted graph of members and leaders the group measures are computed on."""
+    return _graph_of([n.name for n in network.people], network.edges)
+
+
+def _graph_of(people: Sequence[str], edges: Iterable[Edge]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(people)
+    person = set(people)
+    graph.add_edges_from(
+        (e.source, e.target)
+        for e in edges
+        if e.source in person and e.target in person and e.source != e.target
+    )
+    return graph

@@ -1,0 +1,226 @@
+"""Styling shared by the charts: readable on screen and in greyscale print.
+
+Every distinction a chart makes is carried twice: by hue and by something that survives
+a black-and-white photocopy (lightness, line style, marker shape or hatch).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.path import Path
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D
+
+# Okabe-Ito colours, ordered so neighbours differ in lightness as well as hue.
+COLOURS = (
+    "#0b3c73",  # dark blue
+    "#e69f00",  # orange (light)
+    "#a8326e",  # dark magenta
+    "#56b4e9",  # sky blue (light)
+    "#2f6b1d",  # dark green
+    "#d55e00",  # vermillion (mid)
+    "#555555",  # dark grey
+    "#c9b400",  # olive yellow (light)
+)
+LineStyle = Any  # a matplotlib dash: a name or (offset, (on, off, ...))
+LINESTYLES: tuple[LineStyle, ...] = (
+    "-",
+    (0, (5, 2)),
+    (0, (1, 1.5)),
+    (0, (6, 2, 1, 2)),
+    (0, (2, 2)),
+    (0, (8, 2, 1, 2, 1, 2)),
+    "-",
+    (0, (3, 1, 1, 1)),
+)
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
+HATCHES = ("", "///", "...", "xxx", "\\\\\\", "+++", "ooo", "---")
+QUIET_HATCH = "////"
+VALENCES: dict[str, tuple[str, LineStyle]] = {
+    "positive": ("#0b3c73", "-"),
+    "negative": ("#d55e00", (0, (5, 2))),
+    "mixed": ("#777777", (0, (1, 1.5))),
+    "": ("#b0b0b0", "-"),
+}
+TEXT_SIZE = 9
+TITLE_SIZE = 11
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one category (or mode) is drawn."""
+
+    colour: str
+    linestyle: LineStyle
+    marker: str
+    hatch: str
+
+
+def styles(names: Sequence[str]) -> dict[str, Style]:
+    """A distinct style for each name, stable for the order given."""
+    return {
+        name: Style(
+            COLOURS[i % len(COLOURS)],
+            LINESTYLES[i % len(LINESTYLES)],
+            MARKERS[i % len(MARKERS)],
+            HATCHES[i % len(HATCHES)],
+        )
+        for i, name in enumerate(names)
+    }
+
+
+# Fixed per mode, so a mode looks the same in every chart and every session.
+MODE_HATCHES = {
+    "work": "",
+    "dependency": "///",
+    "fight-flight": "...",
+    "pairing": "xxx",
+    "oneness": "\\\\\\",
+    "me-ness": "+++",
+}
+
+
+# Lightness (0 black .. 1 white) of each mode's fill, so modes differ in a greyscale print
+# and the black hatch lines stay visible on top.
+MODE_LIGHTNESS = {
+    "work": 0.85,
+    "dependency": 0.5,
+    "fight-flight": 0.68,
+    "pairing": 0.58,
+    "oneness": 0.76,
+    "me-ness": 0.45,
+}
+
+
+def luminance(colour: str) -> float:
+    r, g, b = to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def with_lightness(colour: str, target: float) -> str:
+    """The colour mixed with white (or black) until its greyscale value is ``target``."""
+    r, g, b = to_rgb(colour)
+    now = luminance(colour)
+    if abs(now - target) < 0.01:
+        return colour
+    if now < target:
+        t = (target - now) / (1 - now)
+        mixed = (r + (1 - r) * t, g + (1 - g) * t, b + (1 - b) * t)
+    else:
+        t = target / now
+        mixed = (r * t, g * t, b * t)
+    return to_hex(mixed)
+
+
+def mode_styles(modes: Sequence[str], colours: dict[str, str] | None = None) -> dict[str, Style]:
+    """Basic-assumption modes: the codebook's colour where given, always a distinct hatch."""
+    base = styles(modes)
+    colours = colours or {}
+    spare = [h for h in HATCHES if h not in MODE_HATCHES.values()] or list(HATCHES)
+    ladder = (0.8, 0.5, 0.65, 0.58, 0.72, 0.45)
+    return {
+        m: Style(
+            with_lightness(
+                colours.get(m) or s.colour, MODE_LIGHTNESS.get(m, ladder[i % len(ladder)])
+            ),
+            s.linestyle,
+            s.marker,
+            MODE_HATCHES.get(m, spare[i % len(spare)]),
+        )
+        for i, (m, s) in enumerate(base.items())
+    }
+
+
+def text_colour_on(rgba: Sequence[float]) -> str:
+    """Black or white, whichever reads better on a fill colour."""
+    r, g, b = rgba[:3]
+    return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+
+
+_DRAWN: weakref.WeakKeyDictionary[Figure, tuple[str, tuple[Axes, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def reuse_axes(fig: Figure, key: str, make: Callable[[Figure], list[Axes]]) -> list[Axes]:
+    """The axes this chart drew on last time, emptied of its artists; else new ones.
+
+    Emptying is much cheaper than clearing the figure and building new axes, which
+    matters when a chart is redrawn during live coding.
+    """
+    last = _DRAWN.get(fig)
+    if last is not None and last[0] == key and tuple(fig.axes) == last[1]:
+        for ax in fig.axes:
+            for artist in [*ax.collections, *ax.texts, *ax.patches, *ax.lines, *ax.images,
+                           *ax.tables]:  # fmt: skip
+                artist.remove()
+            legend = ax.get_legend()
+            if legend is not None:
+                legend.remove()
+        for text in list(fig.texts):
+            text.remove()
+        return list(fig.axes)
+    fig.clear()
+    axes = make(fig)
+    _DRAWN[fig] = (key, tuple(fig.axes))
+    return axes
+
+
+@lru_cache(maxsize=2048)
+def _glyphs(text: str, size: float, bold: bool, align: str, rotation: float) -> Path:
+    """The outline of ``text`` in points, its centre (or right end) at the origin."""
+    outline = TextPath(
+        (0, 0), text, size=size, prop=FontProperties(weight="bold" if bold else None)
+    )
+    box = outline.get_extents()
+    # Vertical centre from a fixed digit height, so labels in a row share a baseline.
+    anchor = (box.x1 if align == "right" else (box.x0 + box.x1) / 2, size * 0.36)
+    path = Path(outline.vertices - anchor, outline.codes)
+    return path.transformed(Affine2D().rotate_deg(rotation)) if rotation else path
+
+
+def glyph_labels(
+    ax: Axes,
+    labels: Sequence[tuple[float, float, str, str, bool]],
+    size: float,
+    align: str = "center",
+    rotation: float = 0.0,
+) -> PathCollection:
+    """Many short labels (x, y, text, colour, bold) centred on data points, as one artist.
+
+    Laying out a hundred Text artists is the slowest part of redrawing a matrix; glyph
+    outlines cached per string and drawn as one collection cost a fraction of that.
+    """
+    points_to_pixels = Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
+    collection = PathCollection(
+        [_glyphs(text, size, bold, align, rotation) for _x, _y, text, _c, bold in labels],
+        offsets=[(x, y) for x, y, *_rest in labels],
+        offset_transform=ax.transData,
+        facecolors=[colour for *_xyt, colour, _b in labels],
+        edgecolors="none",
+        zorder=3,
+    )
+    collection.set_transform(points_to_pixels)
+    collection.set_clip_on(False)
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def empty_note(fig: Figure, message: str) -> None:
+    """A figure that says why there is nothing to show (rather than an empty frame)."""
+    fig.clear()
+    fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=TITLE_SIZE, color="#444444")
+
+
+def minutes(ms: float) -> float:
+    return ms / 60_000

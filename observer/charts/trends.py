@@ -1,0 +1,113 @@
+"""Trends across a group's sessions: structure, watched codes and basic-assumption time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.figure import Figure
+
+from observer.analysis.trends import WATCHED, SessionTrend
+from observer.charts.style import (
+    TEXT_SIZE,
+    TITLE_SIZE,
+    empty_note,
+    minutes,
+    mode_styles,
+    styles,
+)
+
+STRUCTURE = (
+    ("density", "density"),
+    ("reciprocity", "reciprocity"),
+    ("participation_gini", "participation Gini"),
+)
+
+
+def draw_trends(
+    fig: Figure,
+    sessions: Sequence[SessionTrend],
+    codes: Sequence[str] = WATCHED,
+    mode_colours: dict[str, str] | None = None,
+) -> None:
+    """Per session: density, reciprocity and Gini; counts of watched codes; time per mode."""
+    fig.clear()
+    if not sessions:
+        empty_note(fig, "No sessions to compare.")
+        return
+    x = list(range(len(sessions)))
+    labels = [s.label for s in sessions]
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": (1, 1, 1.1)})
+    structure, counts, modes_ax = axes
+
+    look = styles([name for name, _ in STRUCTURE])
+    for name, label in STRUCTURE:
+        s = look[name]
+        structure.plot(
+            x,
+            [getattr(t, name) for t in sessions],
+            marker=s.marker,
+            color=s.colour,
+            linestyle=s.linestyle,
+            lw=1.8,
+            markersize=7,
+            label=label,
+        )
+    structure.set_ylim(0, 1.05)
+    structure.set_title("Structure (people graph)", fontsize=TITLE_SIZE - 1, loc="left")
+
+    present = [c for c in codes if any(t.counts.get(c) for t in sessions)]
+    code_look = styles(present)
+    for code in present:
+        s = code_look[code]
+        counts.plot(
+            x,
+            [t.counts.get(code, 0) for t in sessions],
+            marker=s.marker,
+            color=s.colour,
+            linestyle=s.linestyle,
+            lw=1.8,
+            markersize=7,
+            label=code,
+        )
+    counts.set_ylim(bottom=0)
+    counts.set_title("Acts per code", fontsize=TITLE_SIZE - 1, loc="left")
+
+    modes = [
+        m
+        for m in dict.fromkeys(k for t in sessions for k in t.mode_ms)
+        if any(t.mode_ms.get(m) for t in sessions)
+    ]
+    mode_look = mode_styles(modes, mode_colours)
+    bottom = [0.0] * len(sessions)
+    for mode in modes:
+        values = [minutes(t.mode_ms.get(mode, 0)) for t in sessions]
+        s = mode_look[mode]
+        modes_ax.bar(
+            x,
+            values,
+            bottom=bottom,
+            color=s.colour,
+            edgecolor="#222222",
+            hatch=s.hatch,
+            lw=0.6,
+            label=mode,
+            width=0.6,
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    modes_ax.set_title("Minutes per basic-assumption mode", fontsize=TITLE_SIZE - 1, loc="left")
+
+    for ax in axes:
+        ax.set_xticks(x)
+        ax.set_xticklabels(labels, fontsize=TEXT_SIZE - 1, rotation=30 if len(x) > 6 else 0)
+        ax.tick_params(labelsize=TEXT_SIZE - 1)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+        ax.legend(
+            fontsize=TEXT_SIZE - 1,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=2,
+            frameon=False,
+        )
+    fig.suptitle("Trends across sessions", fontsize=TITLE_SIZE)
+    fig.subplots_adjust(left=0.05, right=0.98, top=0.87, bottom=0.3, wspace=0.22)

@@ -1,0 +1,276 @@
+"""The supervision report: one PDF per coding, for the supervisor and the co-therapists.
+
+Pages: a title and summary page with the measures, then the network (with its metrics
+table), the who-to-whom matrix, participation, the basic-assumption profile and the
+timeline, and last the observer's process notes and the significant sequences.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from observer import __version__
+from observer.analysis import basic_assumptions
+from observer.analysis.network import build_network
+from observer.analysis.participation import participation
+from observer.charts.basic_assumptions import draw_basic_assumptions
+from observer.charts.matrix import draw_matrix
+from observer.charts.network import draw_network
+from observer.charts.participation import draw_participation
+from observer.charts.timeline import draw_timeline
+from observer.clock import format_time
+from observer.errors import InputError
+from observer.sources import CodingData
+from observer.store import Store
+
+PAGE = (11.69, 8.27)  # A4 landscape, inches
+LINES_PER_PAGE = 34
+CHART_PAGES = (
+    ("Interaction network", draw_network),
+    ("Who to whom", draw_matrix),
+    ("Participation", draw_participation),
+    ("Basic-assumption profile", draw_basic_assumptions),
+    ("Timeline", draw_timeline),
+)
+
+
+@dataclass(frozen=True)
+class Note:
+    time_ms: int | None
+    text: str
+    kind: str = "note"
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What the title page says about the coding (all optional for a plain CSV)."""
+
+    group: str = ""
+    session: str = ""
+    observer: str = ""
+    coding: str = ""
+    codebooks: str = ""
+    notes: tuple[Note, ...] = field(default_factory=tuple)
+
+
+def report_info(store: Store, coding_id: int) -> ReportInfo:
+    """The group, session, observer and process notes of a stored coding."""
+    from sqlalchemy import select
+
+    from observer.codings import coding_info
+    from observer.models import Coding, GroupSession, ProcessNote
+
+    info = coding_info(store, coding_id)
+    with store.reader() as s:
+        session = s.get(GroupSession, info.session_id)
+        coding = s.get(Coding, coding_id)
+        when = (
+            session.starts_at.strftime("%d %b %Y, %H:%M") if session and session.starts_at else ""
+        )
+        rows = s.scalars(
+            select(ProcessNote)
+            .where(ProcessNote.coding_id == coding_id)
+            .order_by(ProcessNote.time_ms, ProcessNote.id)
+        )
+        notes = [Note(n.time_ms, n.text, n.kind) for n in rows]
+        books = []
+        if coding is not None:
+            books = [f"{b.name} {b.version}" for b in coding.codebooks]
+            if coding.notes.strip():
+                notes.insert(0, Note(None, coding.notes.strip(), "coding"))
+    return ReportInfo(
+        group=info.group_name,
+        session=f"Session {info.session_number}" + (f" — {when}" if when else ""),
+        observer=f"{info.observer} ({info.capacity})",
+        coding=f"{info.name or 'coding'} (#{info.id}, {info.clock_mode} clock"
+        + (", reference" if info.is_reference else "")
+        + ")",
+        codebooks=", ".join(books),
+        notes=tuple(notes),
+    )
+
+
+def sequence_lines(data: CodingData) -> list[str] | None:
+    """Plain-language significant sequences, or None when that analysis is not installed."""
+    try:
+        from observer.analysis.sequences import describe_significant
+    except ImportError:
+        return None
+    return list(describe_significant(data))
+
+
+def _page() -> Figure:
+    fig = Figure(figsize=PAGE)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _footer(fig: Figure, data: CodingData, number: int) -> None:
+    fig.text(
+        0.01, 0.008, f"{data.name} — confidential clinical material", fontsize=7, color="#555555"
+    )
+    fig.text(0.99, 0.008, f"page {number}", fontsize=7, color="#555555", ha="right")
+
+
+def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
+    """The first page: who, when, how long, and the measures in one table."""
+    network = build_network(data)
+    people = participation(data)
+    profile = basic_assumptions.profile(data)
+    m = network.measures
+    fig.text(0.06, 0.92, "Supervision report", fontsize=22, weight="bold")
+    facts = [
+        ("Group", info.group or "—"),
+        ("Session", info.session or "—"),
+        ("Observer", info.observer or "—"),
+        ("Coding", info.coding or data.name),
+        ("Duration", format_time(data.duration_ms)),
+        ("Events", str(len(data.events))),
+        ("Codebooks", info.codebooks or "—"),
+    ]
+    y = 0.85
+    for label, value in facts:
+        fig.text(0.06, y, label, fontsize=11, color="#444444")
+        fig.text(0.2, y, value, fontsize=11)
+        y -= 0.04
+    measures = [
+        ("Density (people graph)", f"{m.density:.2f}"),
+        ("Reciprocity", f"{m.reciprocity:.2f}"),
+        (
+            "Degree centralisation (total / out / in)",
+            f"{m.degree_centralisation:.2f} / {m.out_degree_centralisation:.2f} / "
+            f"{m.in_degree_centralisation:.2f}",
+        ),
+        ("Participation Gini", f"{m.participation_gini:.2f}"),
+        ("Acts addressed to the group", f"{m.to_group_share:.0%}"),
+        ("People present / ties / acts sent", f"{m.people} / {m.ties} / {m.acts}"),
+        (
+            f"Quiet members (share under {people.quiet_share:.0%})",
+            ", ".join(people.quiet) or "none",
+        ),
+    ]
+    for mode, ms in profile.time_ms.items():
+        if ms:
+            label = data.code(mode).label or mode
+            measures.append((f"Time in {label}", f"{format_time(ms)} ({profile.share(mode):.0%})"))
+    ax = fig.add_axes((0.06, 0.08, 0.88, y - 0.1))
+    ax.axis("off")
+    table = ax.table(
+        cellText=[[k, v] for k, v in measures],
+        colLabels=["Measure", "Value"],
+        colWidths=[0.55, 0.45],
+        loc="upper left",
+        cellLoc="left",
+        edges="horizontal",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(10)
+    table.scale(1, 1.45)
+    for (row, _col), cell in table.get_celld().items():
+        cell.set_edgecolor("#bbbbbb")
+        if row == 0:
+            cell.set_text_props(weight="bold")
+    fig.text(
+        0.06,
+        0.04,
+        "Measures on the graph of members and leaders (the group-as-a-whole left out); "
+        "definitions in docs/measures.md. Hypotheses about the group, not judgements of people.",
+        fontsize=8,
+        color="#444444",
+    )
+
+
+def _wrapped(lines: Sequence[str], width: int = 120) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out += textwrap.wrap(line, width, subsequent_indent="      ") or [""]
+    return out
+
+
+def text_pages(data: CodingData, info: ReportInfo) -> list[list[str]]:
+    """Process notes and sequences as lines, cut into pages."""
+    lines = ["PROCESS NOTES"]
+    if info.notes:
+        for note in info.notes:
+            when = format_time(note.time_ms) if note.time_ms is not None else "—"
+            kind = "" if note.kind == "note" else f"[{note.kind}] "
+            lines += _wrapped([f"{when}  {kind}{note.text}"])
+    else:
+        lines.append("No process notes were written for this coding.")
+    lines += ["", "SEQUENCES"]
+    found = sequence_lines(data)
+    if found is None:
+        lines.append("Sequence analysis is not available in this version.")
+    elif not found:
+        lines.append("No significant sequences in this coding.")
+    else:
+        lines += _wrapped([f"• {line}" for line in found])
+    return [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
+
+
+def write_report(
+    data: CodingData,
+    path: str | Path,
+    info: ReportInfo | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Write the supervision report of ``data`` as a PDF; returns the number of pages."""
+    info = info or ReportInfo(coding=data.name)
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
+    pages = 0
+    metadata = {
+        "Title": f"Supervision report — {info.group or data.name}",
+        "Subject": " ".join(x for x in (info.group, info.session, info.observer) if x),
+        "Creator": f"Group Process Observer {__version__}",
+    }
+    try:
+        with PdfPages(path, metadata=metadata) as pdf:
+            fig = _page()
+            title_page(fig, data, info)
+            pages += 1
+            _footer(fig, data, pages)
+            pdf.savefig(fig)
+            for title, draw in CHART_PAGES:
+                if progress:
+                    progress(title)
+                fig = _page()
+                draw(fig, data)
+                pages += 1
+                _footer(fig, data, pages)
+                pdf.savefig(fig)
+            for lines in text_pages(data, info):
+                fig = _page()
+                y = 0.93
+                for line in lines:
+                    heading = line.isupper() and line.strip() != ""
+                    fig.text(
+                        0.06,
+                        y,
+                        line,
+                        fontsize=12 if heading else 9.5,
+                        weight="bold" if heading else "normal",
+                        family="DejaVu Sans",
+                    )
+                    y -= 0.026
+                pages += 1
+                _footer(fig, data, pages)
+                pdf.savefig(fig)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
+    return pages
+
+
+def report_for_coding(store: Store, coding_id: int, path: str | Path) -> int:
+    """The report of a stored coding (notes and session details included)."""
+    from observer.sources import from_coding
+
+    return write_report(from_coding(store, coding_id), path, report_info(store, coding_id))

@@ -1,0 +1,125 @@
+"""Render every chart and the supervision report, to look at them.
+
+    python scripts/render_charts.py [--out out]
+
+Writes ``out/charts/demo-*.png`` (demo coding 3 and the demo group's trends),
+``out/charts/ten-*.png`` (a group of ten members and two leaders), greyscale copies of
+all of them in ``out/charts/grey/`` (to check that a black-and-white print still tells
+things apart), ``out/report.pdf`` and, when poppler's ``pdftoppm`` is installed, its
+pages as ``out/report-pages/page-N.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from observer.analysis.trends import group_trends  # noqa: E402
+from observer.charts import CHARTS, new_figure  # noqa: E402
+from observer.charts.export import save_figure  # noqa: E402
+from observer.charts.trends import draw_trends  # noqa: E402
+from observer.codings import new_coding  # noqa: E402
+from observer.demo import create_demo  # noqa: E402
+from observer.groups import MemberSpec, add_group, add_session, get_group  # noqa: E402
+from observer.participants import GROUP, member_key  # noqa: E402
+from observer.recording import Event, insert_events  # noqa: E402
+from observer.report import report_for_coding  # noqa: E402
+from observer.sources import CodingData, from_coding  # noqa: E402
+from observer.store import Store, open_store  # noqa: E402
+
+TEN = ["Amira", "Bruno", "Carla", "Dmitri", "Esther", "Farid", "Greta", "Hugo", "Ines", "Jonas"]
+
+
+def ten_member_coding(store: Store) -> int:
+    """A coding of a group of ten members and two leaders, one of them very quiet."""
+    specs = [MemberSpec(name) for name in TEN]
+    specs += [MemberSpec("Dr Osei", role="leader"), MemberSpec("Dr Lindqvist", role="co-leader")]
+    group_id = add_group(store, "Monday process group (10 members)", members=specs)
+    members = get_group(store, group_id).members
+    keys = [member_key(m.id) for m in members]
+    session_id = add_session(store, group_id, 1)
+    coding_id = new_coding(store, session_id, "RND", ["here-and-now", "bion"], name="ten")
+    rng = random.Random(11)
+    weights = [6, 5, 4, 4, 3, 3, 3, 2, 2, 0.3, 1.5, 1.5]
+    codes = ["feedback", "support", "question", "confrontation", "self-disclosure", "advice"]
+    events = []
+    for minute, mode in [(0, "dependency"), (15, "work"), (40, "fight-flight"), (50, "work")]:
+        end = {0: 15, 15: 40, 40: 50, 50: 90}[minute] * 60_000
+        events.append(Event(0, minute * 60_000, mode, GROUP, (), {}, "", end))
+    t = 5_000
+    while t < 90 * 60_000:
+        actor = rng.choices(keys, weights)[0]
+        code = rng.choice(codes)
+        target = GROUP if rng.random() < 0.3 else rng.choice([k for k in keys if k != actor])
+        modifiers = {"valence": rng.choice(["positive", "negative", "mixed"])}
+        if code not in ("feedback", "confrontation"):
+            modifiers = {}
+        events.append(Event(0, t, code, actor, (target,), modifiers))
+        t += rng.randint(4_000, 20_000)
+    insert_events(store, coding_id, events)
+    return coding_id
+
+
+def render_all(data: CodingData, prefix: str, folder: Path) -> list[Path]:
+    written = []
+    for name, (_title, draw, _size) in CHARTS.items():
+        fig = new_figure(name)
+        draw(fig, data)
+        written.append(save_figure(fig, folder / f"{prefix}-{name}.png"))
+    return written
+
+
+def greyscale(paths: list[Path], folder: Path) -> None:
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        Image.open(path).convert("L").save(folder / path.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "out")
+    args = parser.parse_args(argv)
+    charts = args.out / "charts"
+    charts.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="gpo-charts-") as scratch:
+        store = open_store(Path(scratch) / "charts.sqlite3")
+        create_demo(store)
+        written = render_all(from_coding(store, 3), "demo", charts)
+        fig = new_figure("participation")
+        data = from_coding(store, 3)
+        modes = {m: data.code(m).colour for m in ("work", "dependency", "fight-flight", "pairing")}
+        draw_trends(fig, group_trends(store, 1), mode_colours=modes)
+        written.append(save_figure(fig, charts / "demo-trends.png"))
+        written += render_all(from_coding(store, ten_member_coding(store)), "ten", charts)
+        greyscale(written, charts / "grey")
+        report = args.out / "report.pdf"
+        pages = report_for_coding(store, 3, report)
+        store.close()
+    print(f"Wrote {len(written)} charts to {charts} and {report} ({pages} pages)")
+    if shutil.which("pdftoppm"):
+        folder = args.out / "report-pages"
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("page-*.png"):
+            old.unlink()
+        subprocess.run(
+            ["pdftoppm", "-r", "70", "-png", str(report), str(folder / "page")], check=True
+        )
+        print(f"Report pages as PNG in {folder}")
+    else:
+        print("pdftoppm not found (apt-get install poppler-utils) - report pages not rendered")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
