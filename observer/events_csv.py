@@ -9,6 +9,10 @@ Columns (header row first; order free; more columns may follow and are kept asid
 ``code``   a code id
 ``note``   free text
 
+The tidy export of ``observer.interop`` adds ``time_hms``/``end_hms`` (used when ``time``/
+``end`` are absent), ``code_label``, ``category`` and one ``modifier:<set>`` column per
+modifier set (read into the events' modifiers); see ``docs/formats.md``.
+
 Commas, semicolons or tabs separate the fields (spreadsheets in many countries save
 with semicolons); a UTF-8 byte-order mark is accepted. Every problem names the file,
 the line and the column, and a failed import writes nothing.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 REQUIRED = ("time", "actor", "code")
 COLUMNS = ("time", "end", "actor", "target", "code", "note")
 TARGET_SEPARATOR = ";"
+MODIFIER_PREFIX = "modifier:"
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,13 @@ def _seconds(ms: int | None) -> str:
     return f"{ms / 1000:.3f}"
 
 
-def parse_rows(text: str, file: str) -> tuple[list[str], list[CsvRow]]:
-    """Parse CSV text into events; raise InputError naming file, line and column."""
+def parse_rows(
+    text: str, file: str, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[str], list[CsvRow]]:
+    """Parse CSV text into events; raise InputError naming file, line and column.
+
+    ``progress(line, lines)`` is called now and then on long files.
+    """
     if not text.strip():
         raise InputError(f"{file}: the file is empty (expected a header row: {', '.join(COLUMNS)})")
     first = text.splitlines()[0]
@@ -63,6 +73,10 @@ def parse_rows(text: str, file: str) -> tuple[list[str], list[CsvRow]]:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"{file}:1: cannot read the header ({exc})") from exc
+    for plain in ("time", "end"):
+        # The tidy export's clock-time columns stand in when the seconds columns are absent.
+        if plain not in header and f"{plain}_hms" in header:
+            header[header.index(f"{plain}_hms")] = plain
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(
@@ -71,9 +85,12 @@ def parse_rows(text: str, file: str) -> tuple[list[str], list[CsvRow]]:
         )
     index = {name: i for i, name in enumerate(header)}
     rows: list[CsvRow] = []
+    lines = text.count("\n") + 1
     try:
         for record in reader:
             line = reader.line_num
+            if progress is not None and len(rows) % 5000 == 4999:
+                progress(line, lines)
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) > len(header):
@@ -146,7 +163,7 @@ def read_events_csv(path: Path) -> CodingData:
     from observer.sources import CodeInfo, CodingData, participants_from_names
 
     _header, rows = parse_rows(read_text(path), str(path))
-    events = sorted((r.event for r in rows), key=lambda e: e.time_ms)
+    events = sorted((_with_modifiers(r) for r in rows), key=lambda e: e.time_ms)
     names = {n for e in events for n in (e.actor, *e.targets)}
     codes: dict[str, CodeInfo] = {}
     for row in rows:
@@ -165,6 +182,16 @@ def read_events_csv(path: Path) -> CodingData:
         participants=participants_from_names(names),
         codes=codes,
     )
+
+
+def _with_modifiers(row: CsvRow) -> Event:
+    """The row's event with its ``modifier:<set>`` columns as modifiers."""
+    found = {
+        name.removeprefix(MODIFIER_PREFIX).strip(): value
+        for name, value in row.extra.items()
+        if name.startswith(MODIFIER_PREFIX) and value
+    }
+    return replace(row.event, modifiers=found) if found else row.event
 
 
 def write_events_csv(rows: Iterable[Event], path: Path | io.StringIO) -> None:

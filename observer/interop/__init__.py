@@ -1,0 +1,239 @@
+"""Import and export: codings in and out of the app, in the formats other tools read.
+
+``import_file`` knows the format from the file (its suffix, else its first bytes) and
+writes everything in one transaction: a file that fails writes nothing. ``progress``
+is a callable ``(done, total)`` a window can drive a progress bar with. Formats and
+their columns: ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from observer.errors import InputError
+from observer.interop.common import ImportReport, Progress, no_progress
+from observer.store import Store
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "ImportReport",
+    "Progress",
+    "detect_format",
+    "export_coding",
+    "export_codings",
+    "import_file",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    label: str
+    suffixes: tuple[str, ...]
+    can_import: bool
+    needs_session: bool = False
+
+
+FORMATS = (
+    Format("json", "Group Process Observer coding (JSON)", (".json",), True),
+    Format("csv", "Events table (CSV)", (".csv",), True, needs_session=True),
+    Format("tsv", "Events table (TSV)", (".tsv", ".tab"), True, needs_session=True),
+    Format("xlsx", "Excel workbook", (".xlsx",), True, needs_session=True),
+    Format("boris", "BORIS project", (".boris",), True),
+    Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), False),
+    Format("eaf", "ELAN annotation file", (".eaf",), False),
+)
+BY_ID = {f.id: f for f in FORMATS}
+IMPORT_FORMATS = tuple(f.id for f in FORMATS if f.can_import)
+EXPORT_FORMATS = tuple(f.id for f in FORMATS)
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file: from its suffix, else from how it begins."""
+    suffix = path.suffix.lower()
+    if path.name.lower().endswith(".boris.gz"):
+        return "boris"
+    for fmt in FORMATS:
+        if suffix in fmt.suffixes:
+            if fmt.id == "json" and _looks_like_boris(path):
+                return "boris"
+            return fmt.id
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\x1f\x8b"):
+        return "boris"
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("{"):
+        return "boris" if "behaviors_conf" in text or "project_format_version" in text else "json"
+    if text.startswith("<"):
+        raise InputError(f"{path}: an XML file (ELAN?); ELAN files can be exported, not imported")
+    first = text.splitlines()[0] if text else ""
+    if "\t" in first and first.count("\t") >= first.count(","):
+        return "tsv"
+    if "," in first or ";" in first:
+        return "csv"
+    raise InputError(
+        f"{path}: unknown format; import reads {', '.join(IMPORT_FORMATS)} "
+        "(named by their suffix: .json, .csv, .tsv, .xlsx, .boris)"
+    )
+
+
+def _looks_like_boris(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return b'"behaviors_conf"' in head or b'"project_format_version"' in head
+
+
+def _importer(fmt: str) -> Callable[..., ImportReport]:
+    if fmt == "json":
+        from observer.interop.json_format import import_json
+
+        return import_json
+    if fmt in ("csv", "tsv"):
+        from observer.interop.csv_format import import_table
+
+        return import_table
+    if fmt == "xlsx":
+        from observer.interop.xlsx_format import import_xlsx
+
+        return import_xlsx
+    if fmt == "boris":
+        from observer.interop.boris import import_boris
+
+        return import_boris
+    raise InputError(f"{fmt} files can be exported but not imported")
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    progress: Progress | None = None,
+    fmt: str | None = None,
+    **opts: Any,
+) -> ImportReport:
+    """Import a file (format from the file unless ``fmt`` is given), all or nothing.
+
+    CSV, TSV and XLSX need ``session`` (id) and ``observer`` (initials) and take
+    ``codebooks`` (ids or YAML paths; default: the shipped codebooks holding every code).
+    BORIS takes ``observer`` (default ``BORIS``) and ``codebook_out`` (write the
+    ethogram's codebook there as YAML).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = fmt or detect_format(path)
+    importer = _importer(fmt)
+    try:
+        return importer(store, path, progress or no_progress, **opts)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        # A damaged file that slipped past the checks: still a message, still nothing written.
+        raise InputError(
+            f"{path}: cannot be imported as {fmt} ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _exporter(fmt: str) -> Callable[..., int]:
+    if fmt == "json":
+        from observer.interop.json_format import export_json
+
+        return export_json
+    if fmt == "csv":
+        from observer.interop.csv_format import export_table
+
+        return export_table
+    if fmt == "tsv":
+        from observer.interop.csv_format import export_tsv
+
+        return export_tsv
+    if fmt == "xlsx":
+        from observer.interop.xlsx_format import export_xlsx
+
+        return export_xlsx
+    if fmt == "boris":
+        from observer.interop.boris import export_boris
+
+        return export_boris
+    if fmt == "sdis":
+        from observer.interop.sdis import export_sdis
+
+        return export_sdis
+    if fmt == "eaf":
+        from observer.interop.elan import export_eaf
+
+        return export_eaf
+    raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+
+
+def export_coding(
+    store: Store,
+    coding_id: int,
+    fmt: str,
+    path: str | Path,
+    progress: Progress | None = None,
+    **opts: Any,
+) -> int:
+    """Write one coding in a format; returns the number of events written.
+
+    The file is written beside its final name and moved into place at the end, so a
+    failed export never leaves half a file under the name asked for.
+    """
+    path = Path(path)
+    exporter = _exporter(fmt)
+    partial = path.with_name(path.name + ".part")
+    try:
+        count = exporter(store, coding_id, partial, progress or no_progress, **opts)
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return count
+
+
+def export_codings(
+    store: Store,
+    coding_ids: Sequence[int],
+    fmt: str,
+    path: str | Path,
+    progress: Progress | None = None,
+    **opts: Any,
+) -> int:
+    """Several codings in one file: SDIS pools them; other formats take one coding."""
+    if len(coding_ids) == 1:
+        return export_coding(store, coding_ids[0], fmt, path, progress, **opts)
+    if fmt != "sdis":
+        raise InputError(f"Only SDIS pools several codings in one file; {fmt} takes one coding.")
+    from observer.interop.sdis import export_sdis_many
+
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        count = export_sdis_many(store, coding_ids, partial, progress or no_progress, **opts)
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return count
+
+
+def format_for_suffix(path: Path) -> str | None:
+    """The export format a file name asks for, if its suffix names one."""
+    suffix = path.suffix.lower()
+    return next((f.id for f in FORMATS if suffix in f.suffixes), None)
