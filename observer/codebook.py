@@ -7,6 +7,7 @@ The format is documented in ``docs/codebooks.md``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -149,7 +150,11 @@ class Codebook:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
 
     def code(self, code_id: str) -> Code | None:
-        return next((c for c in self.codes if c.id == code_id), None)
+        return self._by_id.get(code_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Code]:
+        return {c.id: c for c in self.codes}
 
 
 # --- reading YAML with line numbers ------------------------------------------------------

@@ -1,17 +1,189 @@
-"""Start the desktop app (placeholder window until the start screen exists)."""
+"""Start the desktop app: the start screen, or one coding directly (``--coding ID``).
+
+Start-up is kept short: Qt and the window come first; the charts (matplotlib) load after
+the coding window is shown. Recent databases are remembered with ``QSettings``.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+
+if TYPE_CHECKING:
+    from observer.store import Store
+    from ui.coding_window import CodingWindow
+    from ui.start_screen import StartScreen
+
+ORGANISATION = "GroupProcessObserver"
+APPLICATION = "group-observer"
+RECENT_KEY = "recent/databases"
+ORDER_KEY = "coding/entry_order"
+MAX_RECENT = 8
 
 
-def run(db: str | None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+def recent_databases(settings: QSettings) -> list[str]:
+    value = settings.value(RECENT_KEY, [])
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
 
-    app = QApplication.instance() or QApplication(sys.argv)
+
+def remember_database(settings: QSettings, location: str) -> list[str]:
+    """Put a database first in the recent list (at most eight, no duplicates)."""
+    recent = [location] + [p for p in recent_databases(settings) if p != location]
+    settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+    return recent[:MAX_RECENT]
+
+
+class App(QObject):
+    """Which window is up: the start screen or a coding; owns the open database."""
+
+    def __init__(self, db: str | None) -> None:
+        super().__init__()
+        self.settings = QSettings()
+        self.db = db
+        self.store: Store | None = None
+        self.start: StartScreen | None = None
+        self.coding: CodingWindow | None = None
+
+    def open_store(self, db: str | None) -> bool:
+        from observer.errors import ObserverError
+        from observer.store import open_store
+
+        try:
+            store = open_store(db)
+        except ObserverError as exc:
+            QMessageBox.critical(None, "Cannot open the database", str(exc))
+            return False
+        if self.store is not None:
+            self.store.close()
+        self.store = store
+        self.db = db
+        if "://" not in store.location:
+            remember_database(self.settings, store.location)
+        return True
+
+    def show_start(self) -> None:
+        from ui.start_screen import StartScreen
+
+        assert self.store is not None
+        if self.start is None:
+            self.start = StartScreen(self.store, recent_databases(self.settings))
+            self.start.open_coding.connect(self.open_coding)
+            self.start.open_database.connect(self.switch_database)
+        else:
+            self.start.refresh()
+        self.start.show()
+
+    def open_coding(self, coding_id: int) -> CodingWindow | None:
+        from observer.errors import ObserverError
+        from observer.recording import Recorder
+        from ui.coding_window import CodingWindow
+
+        assert self.store is not None
+        try:
+            recorder = Recorder(self.store, coding_id)
+        except ObserverError as exc:
+            QMessageBox.critical(None, "Cannot open the coding", str(exc))
+            return None
+        order = str(self.settings.value(ORDER_KEY, "actor-first"))
+        self.coding = CodingWindow(recorder, order if order in ("actor-first", "code-first")
+                                   else "actor-first")  # fmt: skip
+        self.coding.closed.connect(self._coding_closed)
+        self.coding.show()
+        if self.start is not None:
+            self.start.hide()
+        return self.coding
+
+    def _coding_closed(self) -> None:
+        window = self.coding
+        self.coding = None
+        if window is not None:
+            self.settings.setValue(ORDER_KEY, window.entry.order)
+            window.recorder.close()
+            QTimer.singleShot(0, self.show_start)
+
+    def switch_database(self, path: str) -> None:
+        if self.open_store(path):
+            if self.start is not None:
+                self.start.close()
+                self.start.deleteLater()
+                self.start = None
+            self.show_start()
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    from ui import style
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv or sys.argv[:1]))
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Group Process Observer")
+    style.apply(app)
+    return app
+
+
+def _placeholder() -> QMainWindow:
+    """A window on screen at once, while the database layer (about half a second) loads."""
     window = QMainWindow()
     window.setWindowTitle("Group Process Observer")
-    window.setCentralWidget(QLabel("Group Process Observer"))
+    label = QLabel("Opening…")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setObjectName("muted")
+    window.setCentralWidget(label)
     window.resize(1280, 800)
     window.show()
+    return window
+
+
+def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -> int:
+    """The ``group-observer`` entry point: the start screen, or a coding (``--coding``)."""
+    app = make_application()
+    placeholder = _placeholder()
+    app.processEvents()
+    if ready_signal:
+        print("SHOWN", flush=True)
+    controller = App(db)
+    if not controller.open_store(db):
+        return 2
+    if coding is None:
+        controller.show_start()
+        window: QMainWindow | None = controller.start
+    else:
+        window = controller.open_coding(coding)
+    if window is None:
+        return 2
+    window.setGeometry(placeholder.geometry())
+    placeholder.close()
+    placeholder.deleteLater()
+    if ready_signal:
+        # For the start-up benchmark: the real window is up and takes keys.
+        app.processEvents()
+        print("READY", flush=True)
+    app._controller = controller  # type: ignore[attr-defined]  # keep it alive
+    del window
     return int(app.exec())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui", description="Group Process Observer")
+    parser.add_argument("--db", metavar="PATH", help="database file or SQLAlchemy URL")
+    parser.add_argument("--coding", type=int, metavar="ID", help="open this coding directly")
+    parser.add_argument("--ready-signal", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    db = str(Path(args.db).expanduser()) if args.db and "://" not in args.db else args.db
+    return run(db, args.coding, args.ready_signal)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -20,6 +20,10 @@ COMMAND_MODULES = [
     "demo",
     "sequences",
     "agreement",
+    "interop",
+    "network",
+    "report",
+    "media",
 ]
 
 

@@ -1,0 +1,92 @@
+"""Fixtures for the Qt views: isolated settings, a controllable clock, an open coding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+class FakeTime:
+    """A monotonic clock the test moves by hand, so event times are exact."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory: pytest.TempPathFactory, qapp: Any) -> Iterator[None]:
+    """QSettings write to a temporary folder, never to the user's own settings."""
+    from PySide6.QtCore import QSettings
+
+    from ui.app import APPLICATION, ORGANISATION
+
+    qapp.setOrganizationName(ORGANISATION)
+    qapp.setApplicationName(APPLICATION)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("settings")),
+    )
+    yield
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+def open_window(store: Any, coding_id: int, fake_time: FakeTime, qtbot: Any) -> Any:
+    from observer.clock import LiveClock
+    from observer.recording import Recorder
+    from ui.coding_window import CodingWindow
+
+    recorder = Recorder(store, coding_id)
+    recorder.clock = LiveClock(recorder.clock.elapsed_ms(), monotonic=fake_time)
+    window = CodingWindow(recorder)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window
+
+
+@pytest.fixture
+def fresh_coding(demo_store: Any) -> int:
+    """An empty live coding of demo session 1 (ten people, two of them leaders)."""
+    from observer.codings import new_coding
+
+    return new_coding(demo_store, 1, "TS", ["here-and-now", "bion"], name="test")
+
+
+@pytest.fixture
+def window(demo_store: Any, fresh_coding: int, fake_time: FakeTime, qtbot: Any) -> Iterator[Any]:
+    """A coding window on an empty coding, its clock driven by ``fake_time``."""
+    w = open_window(demo_store, fresh_coding, fake_time, qtbot)
+    yield w
+    w.close()
+    w.recorder.close()
+
+
+def stored_events(store: Any, coding_id: int) -> list[Any]:
+    """What is in the database, read afresh (not the recorder's memory)."""
+    from observer.recording import load_events
+
+    with store.engine.connect() as conn:
+        return load_events(conn, coding_id)
+
+
+@pytest.fixture
+def out_dir() -> Path:
+    folder = Path(__file__).resolve().parents[2] / "out" / "ui"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

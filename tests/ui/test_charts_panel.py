@@ -1,0 +1,189 @@
+"""The charts panel: shows, redraws lazily (counted, not timed), shows a node's figures, exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from observer.sources import CodingData, from_coding
+from ui.charts_panel import ChartsPanel, recorder_source
+
+INTERVAL_MS = 40
+
+
+class Source:
+    """The panel's data callable, counting how often the panel asked for data."""
+
+    def __init__(self, store: Any, coding_id: int) -> None:
+        self.store, self.coding_id, self.calls = store, coding_id, 0
+
+    def __call__(self) -> CodingData:
+        self.calls += 1
+        return from_coding(self.store, self.coding_id)
+
+
+@pytest.fixture
+def panel(demo_store: Any, qtbot: Any) -> Any:
+    source = Source(demo_store, 3)
+    widget = ChartsPanel(source, interval_ms=INTERVAL_MS)
+    widget.source_calls = source  # type: ignore[attr-defined]
+    qtbot.addWidget(widget)
+    widget.resize(1200, 760)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.draw_count == 1)
+    return widget
+
+
+def test_panel_shows_the_network_first(panel: Any, out_dir: Path) -> None:
+    assert panel.current_chart() == "network"
+    assert dict(panel.draw_counts) == {"network": 1}
+    assert panel.metrics_table.rowCount() > 7
+    assert panel.metrics_table.item(0, 0).text() == "Density"
+    panel.grab().save(str(out_dir / "charts-panel.png"))
+
+
+def test_refresh_is_deferred_and_folded_into_one_draw(panel: Any, qtbot: Any) -> None:
+    calls = panel.source_calls.calls
+    for _ in range(25):
+        panel.schedule_refresh()
+    assert panel.draw_count == 1  # nothing drawn while events arrive
+    qtbot.waitUntil(lambda: panel.draw_count == 2)
+    qtbot.wait(INTERVAL_MS * 4)
+    assert panel.draw_count == 2  # 25 requests, one redraw
+    assert panel.source_calls.calls == calls + 1
+    assert panel.draw_counts["matrix"] == 0  # only the visible tab
+
+
+def test_hidden_tabs_draw_when_shown(panel: Any, qtbot: Any) -> None:
+    qtbot.mouseClick(
+        panel.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=panel.tabs.tabBar().tabRect(1).center()
+    )
+    assert panel.current_chart() == "matrix"
+    assert panel.draw_counts["matrix"] == 1
+    panel.tabs.setCurrentIndex(0)
+    assert panel.draw_counts["network"] == 1  # still up to date: not drawn again
+
+
+def test_recording_an_event_redraws_with_it(demo_store: Any, qtbot: Any) -> None:
+    from observer.codings import new_coding
+    from observer.recording import Recorder
+
+    coding = new_coding(demo_store, 1, "TS", ["here-and-now", "bion"])
+    recorder = Recorder(demo_store, coding)
+    source = Source(demo_store, coding)
+    panel = ChartsPanel(source, interval_ms=INTERVAL_MS)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.draw_count == 1)
+    recorder.subscribe(lambda _changes: panel.schedule_refresh())
+    ben = next(p.key for p in recorder.info.participants if p.label == "Ben")
+    jane = next(p.key for p in recorder.info.participants if p.label == "Jane")
+    recorder.record(1000, "feedback", ben, (jane,))
+    assert panel.draw_count == 1  # record() returned before any drawing
+    qtbot.waitUntil(lambda: panel.draw_count == 2)
+    assert panel.drawing is not None
+    node = panel.drawing.network.node("Ben")
+    assert node is not None and node.sent == 1
+    recorder.close()
+
+
+def _click_node(panel: Any, qtbot: Any, name: str) -> None:
+    drawing = panel.drawing
+    canvas = panel.charts["network"].canvas
+    canvas.draw()
+    x, y = drawing.ax.transData.transform(drawing.positions[name])
+    ratio = canvas.device_pixel_ratio or 1
+    point = QPoint(round(x / ratio), round(canvas.height() - y / ratio))
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+
+
+def test_clicking_a_node_shows_its_figures(panel: Any, qtbot: Any) -> None:
+    _click_node(panel, qtbot, "Ben")
+    text = panel.node_label.text()
+    ben = panel.drawing.network.node("Ben")
+    assert text.startswith("Ben (member)")
+    assert f"{ben.sent} acts sent" in text and f"{ben.received} received" in text
+    _click_node(panel, qtbot, "group")
+    assert panel.node_label.text().startswith("Group: addressed")
+
+
+def test_filter_by_actor_from_the_menu(panel: Any, qtbot: Any) -> None:
+    combo = panel.actor_combo
+    combo.setCurrentIndex(combo.findData("Jane"))
+    assert panel.filter is not None and panel.filter.actors == frozenset({"Jane"})
+    people = panel.drawing.network.people
+    assert [n.name for n in people if n.sent] == ["Jane"]
+    panel.start_edit.setText("nonsense")
+    panel.start_edit.editingFinished.emit()
+    assert "fde2e1" in panel.start_edit.styleSheet()  # marked, not applied
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_export_writes_the_chosen_file(
+    panel: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any, suffix: str
+) -> None:
+    target = tmp_path / "chart"  # no suffix typed: the format's is added
+    asked: list[str] = []
+
+    def choose(_parent: Any, title: str, name: str, _filter: str) -> tuple[str, str]:
+        asked.append(name)
+        return str(target), ""
+
+    monkeypatch.setattr("ui.charts_panel.QFileDialog.getSaveFileName", choose)
+    qtbot.mouseClick(panel.charts["matrix"].buttons[suffix], Qt.MouseButton.LeftButton)
+    written = target.with_name("chart" + suffix)
+    assert asked and asked[0].endswith(f"-matrix{suffix}")
+    magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix]
+    assert written.read_bytes().startswith(magic)
+
+
+def test_cancelled_export_writes_nothing(
+    panel: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("ui.charts_panel.QFileDialog.getSaveFileName", lambda *_a: ("", ""))
+    before = set(tmp_path.iterdir())
+    assert panel.export("network", ".png") is None
+    assert set(tmp_path.iterdir()) == before
+
+
+def test_supervision_report_from_the_panel(
+    demo_store: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from observer.report import report_for_coding
+
+    panel = ChartsPanel(
+        Source(demo_store, 3),
+        interval_ms=INTERVAL_MS,
+        report=lambda path: report_for_coding(demo_store, 3, path),
+    )
+    qtbot.addWidget(panel)
+    panel.show()
+    target = tmp_path / "supervision"
+    monkeypatch.setattr(
+        "ui.charts_panel.QFileDialog.getSaveFileName", lambda *_a: (str(target), "")
+    )
+    qtbot.mouseClick(panel.report_button, Qt.MouseButton.LeftButton)
+    written = tmp_path / "supervision.pdf"
+    assert written.read_bytes().startswith(b"%PDF")
+    assert b"/Count 7" in written.read_bytes()
+
+
+def test_recorder_source_matches_the_database_and_follows_edits(demo_store: Any) -> None:
+    from observer.recording import Recorder
+
+    recorder = Recorder(demo_store, 3)
+    source = recorder_source(recorder)
+    first = source()
+    stored = from_coding(demo_store, 3)
+    assert first.events == stored.events
+    assert first.participants == stored.participants and first.codes == stored.codes
+    event = recorder.events[-1]
+    recorder.edit(event.id, note="edited")
+    recorder.record(event.time_ms + 1, "support", event.actor, event.targets)
+    again = source()
+    assert again.events == from_coding(demo_store, 3).events
+    assert len(again.events) == len(first.events) + 1
+    recorder.close()

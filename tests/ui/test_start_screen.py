@@ -1,0 +1,103 @@
+"""The start screen: a first start offers the demo; the dialogs set up group, session, coding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from observer.codings import list_codings
+from observer.groups import list_groups, list_sessions
+from ui.start_screen import StartScreen
+
+
+def ok(qtbot: Any, dialog: Any) -> None:
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+
+
+def test_first_start_offers_the_demo(store: Any, qtbot: Any) -> None:
+    screen = StartScreen(store)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.pages.currentIndex() == 0 and screen.demo_button.isVisible()
+    qtbot.mouseClick(screen.demo_button, Qt.MouseButton.LeftButton)
+    assert [g.name for g in list_groups(store)] == ["Thursday interpersonal group"]
+    assert screen.pages.currentIndex() == 1
+    assert screen.selected("coding") == 1 and screen.open_button.isEnabled()
+    with qtbot.waitSignal(screen.open_coding) as opened:
+        qtbot.keyClick(screen.tree, Qt.Key.Key_Return)
+    assert opened.args == [1]
+
+
+def test_new_group_session_and_coding_by_keyboard(store: Any, qtbot: Any) -> None:
+    screen = StartScreen(store)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.new_group()
+    dialog = screen.dialog
+    qtbot.keyClicks(dialog.name, "Monday group")
+    for name, initials, role in (("Anna", "", 0), ("Bert", "BK", 0), ("Dr Ho", "", 1)):
+        qtbot.keyClicks(dialog.pseudonym, name)
+        qtbot.keyClicks(dialog.initials, initials)
+        dialog.role.setCurrentIndex(role)
+        qtbot.keyClick(dialog.pseudonym, Qt.Key.Key_Return)  # Enter seats the member
+    assert dialog.isVisible() and dialog.table.rowCount() == 3
+    dialog.table.selectRow(2)
+    dialog.move_member(-1)  # Dr Ho sits between Anna and Bert
+    ok(qtbot, dialog)
+    [group] = list_groups(store)
+    assert group.name == "Monday group"
+    seated = [(m.seat, m.pseudonym, m.initials, m.role) for m in group.members]
+    assert seated == [
+        (0, "Anna", "AN", "member"),
+        (1, "Dr Ho", "DH", "leader"),
+        (2, "Bert", "BK", "member"),
+    ]
+    assert len({m.colour for m in group.members}) == 3
+
+    assert screen.selected("group") == group.id
+    qtbot.mouseClick(screen.new_session_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    dialog.present.setCurrentRow(2)
+    qtbot.keyClick(dialog.present, Qt.Key.Key_Space)  # Bert is away
+    ok(qtbot, dialog)
+    [session] = list_sessions(store, group.id)
+    assert session.number == 1 and [m.pseudonym for m in session.present] == ["Anna", "Dr Ho"]
+
+    qtbot.mouseClick(screen.new_coding_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    ok(qtbot, dialog)  # no initials: refused, explained, the dialog stays open
+    assert dialog.isVisible() and "initials" in dialog.error.text()
+    qtbot.keyClicks(dialog.observer.lineEdit(), "RK")
+    dialog.capacity.setCurrentText("supervisor")
+    with qtbot.waitSignal(screen.open_coding) as opened:
+        ok(qtbot, dialog)
+    [coding] = list_codings(store, session.id)
+    assert opened.args == [coding.id]
+    assert coding.observer.initials == "RK" and coding.observer.capacity == "supervisor"
+    assert [b.codebook_id for b in coding.codebooks] == ["here-and-now", "bion"]
+
+
+def test_a_group_needs_a_name(store: Any, qtbot: Any) -> None:
+    screen = StartScreen(store)
+    qtbot.addWidget(screen)
+    screen.new_group()
+    ok(qtbot, screen.dialog)
+    assert screen.dialog.isVisible() and "name" in screen.dialog.error.text()
+    assert list_groups(store) == []
+
+
+def test_recent_databases_are_remembered(tmp_path: Any, qtbot: Any) -> None:
+    from ui.app import App, recent_databases
+
+    app = App(None)
+    for name in ("a.sqlite3", "b.sqlite3", "a.sqlite3"):
+        assert app.open_store(str(tmp_path / name))
+    assert recent_databases(QSettings()) == [
+        str(tmp_path / "a.sqlite3"),
+        str(tmp_path / "b.sqlite3"),
+    ]
+    app.store.close()

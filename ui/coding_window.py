@@ -1,0 +1,578 @@
+"""The live coding window: one coding open, coded as it happens.
+
+Layout only, plus wiring: every change goes through the ``Recorder`` (durable before it
+returns) and every view refreshes from the recorder's change notices, so what is on
+screen is always what is on disk.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from observer.clock import format_time
+from observer.errors import ObserverError
+from observer.recording import Changes, Recorder
+from ui import style
+from ui.code_palette import CodePalette
+from ui.entry import ORDERS, Completed, Entry, Outcome, Step
+from ui.event_table import EventTable, EventTableModel
+from ui.header import CodingHeader
+from ui.live_state import BASIC_ASSUMPTION, RunningStates
+from ui.modifier_popup import ModifierPopup
+from ui.notes import NotesPanel
+from ui.resume import ResumeOffer, resume_offer
+from ui.seating_chart import SeatingChart
+from ui.timeline import Timeline
+
+SIDE_MODULES = ("ui.prompt_panel", "ui.charts_panel", "observer.sources")
+TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+STEP_HINTS = {
+    Step.ACTOR: "Who? <span style='color:{m}'>1–9, 0 by seat · Space group · - leaders · "
+    "initials</span>",
+    Step.TARGET: "to whom? <span style='color:{m}'>digit · Space group · ' initials · "
+    "Enter no one · or a code key</span>",
+    Step.CODE: "which code? <span style='color:{m}'>a code key · Esc cancels</span>",
+}
+
+
+class ResumeBar(QFrame):
+    """Shown after a crash when the clock had been running: how to go on."""
+
+    chosen = Signal(int, bool)
+
+    def __init__(self, offer: ResumeOffer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resumeBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 6, 14, 6)
+        layout.addWidget(QLabel(offer.message), 1)
+        self.buttons: list[QPushButton] = []
+        for choice in offer.choices:
+            button = QPushButton(choice.label)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(
+                lambda _=False, c=choice: self.chosen.emit(c.elapsed_ms, c.running)
+            )
+            layout.addWidget(button)
+            self.buttons.append(button)
+
+
+class CodingWindow(QMainWindow):
+    """Seating chart and palette on the left, the event list in the middle, timeline below."""
+
+    closed = Signal()
+
+    def __init__(
+        self, recorder: Recorder, order: str = "actor-first", side_panels: bool = True
+    ) -> None:
+        super().__init__()
+        self.recorder = recorder
+        info = recorder.info
+        self.setWindowTitle(f"{info.title} — Group Process Observer")
+        self.labels = {p.key: p.label for p in info.participants}
+        self.entry = Entry(info.participants, recorder.palette, order)
+        self.states = RunningStates(recorder)
+        self._started = recorder.clock.elapsed_ms() > 0 or recorder.clock.running
+        self._build(info.title)
+        self._build_menus()
+        self._unsubscribe = recorder.subscribe(self._on_changes)
+        self.states.on_change(self._show_states)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._show_entry()
+        self._show_states()
+        self._show_undo()
+        self._tick()
+        self.resume_bar: ResumeBar | None = None
+        offer = resume_offer(recorder.saved_clock, self._last_event_ms())
+        if offer is not None:
+            self._offer_resume(offer)
+        self._side_modules: threading.Thread | None = None
+        if side_panels:
+            QTimer.singleShot(0, self.preload_side_panels)
+        QTimer.singleShot(0, self.table.scrollToBottom)
+        self.chart.setFocus()
+
+    def now(self) -> int:
+        """Session time now, on the recorder's clock."""
+        return self.recorder.clock.elapsed_ms()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build(self, title: str) -> None:
+        info = self.recorder.info
+        self.header = CodingHeader(title)
+        self.header.start_pause.connect(self.toggle_clock)
+        self.chart = SeatingChart(info.participants)
+        self.chart.seat_keys = dict((v, k) for k, v in self.entry.by_seat_key.items())
+        self.chart.participant_clicked.connect(self._clicked_participant)
+        self.chart.dragged.connect(self._dragged)
+        self.palette_view = CodePalette(self.recorder.palette)
+        self.palette_view.code_clicked.connect(self._clicked_code)
+        self.model = EventTableModel(self.recorder, self)
+        self.model.error.connect(self.show_error)
+        self.table = EventTable(self.model)
+        self.table.delete_requested.connect(self._delete)
+        self.timeline = Timeline(self.recorder, self.now)
+        self.table.selected_event.connect(self.timeline.set_selected)
+        self.timeline.event_clicked.connect(self.table.select_event)
+        self.popup = ModifierPopup(self.recorder.palette, self.labels, self)
+        self.popup.finished.connect(self._record)
+        self.popup.discarded.connect(
+            lambda _c: self.statusBar().showMessage("Event discarded.", 4000)
+        )
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.chart)
+        left.addWidget(self.palette_view)
+        left.setStretchFactor(0, 1)
+        left.setStretchFactor(1, 1)
+        left.setSizes([300, 200])
+        left.setChildrenCollapsible(False)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(left)
+        top.addWidget(self.table)
+        top.setStretchFactor(0, 4)
+        top.setStretchFactor(1, 5)
+        top.setSizes([400, 560])
+        top.setChildrenCollapsible(False)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(self.timeline)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        body.setSizes([520, 230])
+        body.setChildrenCollapsible(False)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        self._column = column
+        column.addWidget(body, 1)
+        self.setCentralWidget(central)
+
+        self.notes = NotesPanel(self.recorder, self.now)
+        self.notes.error.connect(self.show_error)
+        self.notes.done.connect(lambda: self.chart.setFocus())
+        self.notes_dock = self._dock("Process notes", self.notes, "notesDock")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.resizeDocks([self.notes_dock], [290], Qt.Orientation.Horizontal)
+        self.statusBar().showMessage(
+            "Clock running." if self.recorder.clock.running else "Ready. F5 starts the clock."
+        )
+        self.resize(1280, 800)
+        for widget in (self.chart, self.table, self.timeline, self.palette_view, self):
+            widget.installEventFilter(self)
+
+    def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.close_action = self._action(file, "&Close coding", QKeySequence.StandardKey.Close,
+                                         self.close)  # fmt: skip
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = self._action(edit, "&Redo", "Ctrl+Shift+Z", self.redo)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addSeparator()
+        self.delete_action = self._action(edit, "&Delete event", QKeySequence.StandardKey.Delete,
+                                          self.delete_selected)  # fmt: skip
+        self._action(edit, "Add process &note…", "Ctrl+N", self.notes_begin)
+        coding = bar.addMenu("&Coding")
+        self.clock_action = self._action(coding, "&Start / pause clock", "F5", self.toggle_clock)
+        self._action(coding, "&Cancel the event being entered", None, self.cancel_entry)
+        order_menu = coding.addMenu("Entry &order")
+        group = QActionGroup(self)
+        self.order_actions: dict[str, QAction] = {}
+        for order in ORDERS:
+            text = "Actor → target → code" if order == "actor-first" else "Code → actor → target"
+            action = order_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(order == self.entry.order)
+            action.triggered.connect(lambda _=False, o=order: self.set_order(o))
+            group.addAction(action)
+            self.order_actions[order] = action
+        self._action(coding, "Stop all running &states", None, self.stop_all_states)
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn,
+                     lambda: self.timeline.zoom(1.5))  # fmt: skip
+        self._action(view, "Zoom &out", QKeySequence.StandardKey.ZoomOut,
+                     lambda: self.timeline.zoom(1 / 1.5))  # fmt: skip
+        self._action(view, "&Whole session", "Ctrl+0", self.timeline.show_all)
+        self._action(view, "&Follow now", "End", lambda: self.timeline.set_follow_now(True))
+        view.addSeparator()
+        view.addAction(self.notes_dock.toggleViewAction())
+        self.view_menu = view
+
+    def _action(
+        self,
+        menu: QWidget,
+        text: str,
+        shortcut: QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        return action
+
+    # --- the side panels (charts, prompts) -----------------------------------------------
+
+    def preload_side_panels(self) -> None:
+        """Import the side panels' modules (matplotlib: about half a second) in a thread.
+
+        The window stays responsive meanwhile, so a key pressed at once is handled at once
+        (and gets its own time); the panels are built here when the imports are done.
+        """
+        names = [n for n in SIDE_MODULES if importlib.util.find_spec(n) is not None]
+        self._side_modules = threading.Thread(
+            target=lambda: [importlib.import_module(n) for n in names], daemon=True
+        )
+        self._side_modules.start()
+        self._poll_side_modules()
+
+    def _poll_side_modules(self) -> None:
+        if self._side_modules is not None and self._side_modules.is_alive():
+            QTimer.singleShot(50, self._poll_side_modules)
+            return
+        self.load_side_panels()
+
+    def load_side_panels(self) -> None:
+        """Charts and prompts load after the window is usable (matplotlib is slow to import).
+
+        Hook: ``ui.charts_panel.ChartsPanel(data_provider)`` and ``ui.prompt_panel.PromptPanel
+        (recorder)`` are added as tabbed docks beside the notes when those modules exist.
+        """
+        docks = [self.notes_dock]
+        if importlib.util.find_spec("ui.prompt_panel") is not None:
+            from ui.prompt_panel import PromptPanel
+
+            docks.append(self._dock("Prompts", PromptPanel(self.recorder), "promptsDock"))
+        if importlib.util.find_spec("ui.charts_panel") is not None:
+            from observer.sources import from_coding
+            from ui.charts_panel import ChartsPanel
+
+            store, coding_id = self.recorder.store, self.recorder.coding_id
+            self.charts = ChartsPanel(lambda: from_coding(store, coding_id))
+            # Scrolled, so that the charts' own minimum width does not widen the dock.
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(self.charts)
+            docks.append(self._dock("Charts", scroller, "chartsDock"))
+            self.recorder.subscribe(lambda _c: self.charts.schedule_refresh())
+        for dock in docks[1:]:
+            self.tabifyDockWidget(docks[0], dock)
+            self.view_menu.addAction(dock.toggleViewAction())
+        docks[0].raise_()
+        self.resizeDocks([self.notes_dock], [290], Qt.Orientation.Horizontal)
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if isinstance(watched, TEXT_INPUTS):
+                return False
+            if watched is self.table and self.table.state() == QAbstractItemView.State.EditingState:
+                return False
+            return self.handle_key(event)
+        return super().eventFilter(watched, event)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """A key press while coding; True if it was an entry key. The time is taken first."""
+        now = self.now()
+        if self._menu_shortcut(event):
+            return True
+        mods = event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if mods != Qt.KeyboardModifier.NoModifier:
+            return False
+        key = event.key()
+        text = event.text()
+        if key == Qt.Key.Key_Escape:
+            text = "\x1b"
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            text = "\r"
+        elif key == Qt.Key.Key_Backspace:
+            text = "\b"
+        if not text:
+            return False
+        if self.popup.active:
+            if self.popup.key(text):
+                return True
+            self.popup.accept_rest()
+        if text == "\x1b":
+            was_empty = self.entry.is_empty
+            self.cancel_entry()
+            return not was_empty
+        if text == "\b" and self.entry.is_empty:
+            return False
+        outcome = self.entry.key(text, now)
+        return self._after(outcome)
+
+    def _menu_shortcut(self, event: QKeyEvent) -> bool:
+        """A menu shortcut that reached us as a plain key press (the shortcut map did not take
+        it, as under test drivers): trigger the action, so keys behave the same everywhere."""
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.findChildren(QAction):
+            if action.isEnabled() and any(s == pressed for s in action.shortcuts()):
+                action.trigger()
+                return True
+        return False
+
+    def _after(self, outcome: Outcome) -> bool:
+        if outcome.message:
+            self.statusBar().showMessage(outcome.message, 5000)
+        if outcome.completed is not None:
+            self._completed(outcome.completed)
+        self._show_entry()
+        return outcome.handled
+
+    def _completed(self, completed: Completed) -> None:
+        if not self.popup.ask(completed):
+            self._record(completed, {})
+            return
+        self._place_popup()
+
+    def _record(self, completed: Completed, modifiers: dict[str, str]) -> None:
+        try:
+            event = self.recorder.record(
+                completed.time_ms, completed.code.id, completed.actor, completed.targets, modifiers
+            )
+        except ObserverError as exc:
+            self.show_error(str(exc))
+            return
+        self.chart.set_last_event(event.actor, event.targets)
+        who = self.labels.get(event.actor, event.actor)
+        self.statusBar().showMessage(
+            f"{format_time(event.time_ms).split('.')[0]}  {completed.code.label} — {who}", 4000
+        )
+
+    def _place_popup(self) -> None:
+        # Just above the timeline, from the left: over the palette, clear of the newest rows.
+        at = self.timeline.mapTo(self, self.timeline.rect().topLeft())
+        self.popup.adjustSize()
+        self.popup.move(at.x() + 8, at.y() - self.popup.height() - 6)
+        self.popup.raise_()
+
+    # --- clicks --------------------------------------------------------------------------
+
+    def _clicked_participant(self, key: str) -> None:
+        now = self.now()
+        self.popup.accept_rest()
+        self._after(self.entry.choose_participant(key, now))
+
+    def _dragged(self, actor: str, target: str) -> None:
+        now = self.now()
+        self.popup.accept_rest()
+        if self.entry.order == "actor-first":
+            self.entry.cancel()
+        self._after(self.entry.choose_participant(actor, now))
+        self._after(self.entry.choose_participant(target, now))
+
+    def _clicked_code(self, code_id: str) -> None:
+        now = self.now()
+        self.popup.accept_rest()
+        self._after(self.entry.choose_code(code_id, now))
+        self.chart.setFocus()
+
+    # --- commands ------------------------------------------------------------------------
+
+    def toggle_clock(self) -> None:
+        if self.recorder.clock.running:
+            self.recorder.pause_clock()
+            self.statusBar().showMessage("Clock paused.", 3000)
+        else:
+            self.recorder.start_clock()
+            self._started = True
+            self.statusBar().showMessage("Clock running.", 3000)
+            if self.resume_bar is not None:
+                self._close_resume_bar()
+            self.timeline.set_follow_now(True)
+        self._tick()
+
+    def cancel_entry(self) -> None:
+        self.entry.cancel()
+        self._show_entry()
+
+    def set_order(self, order: str) -> None:
+        self.entry.set_order(order)
+        self.order_actions[order].setChecked(True)
+        self._show_entry()
+
+    def undo(self) -> None:
+        if self.recorder.undo() is None:
+            self.statusBar().showMessage("Nothing to undo.", 3000)
+
+    def redo(self) -> None:
+        if self.recorder.redo() is None:
+            self.statusBar().showMessage("Nothing to redo.", 3000)
+
+    def delete_selected(self) -> None:
+        ids = self.table.selected_ids()
+        if not ids and self.timeline.selected is not None:
+            ids = [self.timeline.selected]
+        if ids:
+            self._delete(ids)
+
+    def _delete(self, ids: list[int]) -> None:
+        try:
+            self.recorder.delete(ids)
+        except ObserverError as exc:
+            self.show_error(str(exc))
+            return
+        if self.timeline.selected in ids:
+            self.timeline.set_selected(None)
+        self.statusBar().showMessage(
+            f"Deleted {len(ids)} event{'s' if len(ids) > 1 else ''} (Ctrl+Z undoes).", 5000
+        )
+
+    def stop_all_states(self) -> None:
+        now = self.now()
+        for event in self.states.events():
+            self.recorder.stop_state(event.id, max(now, event.time_ms))
+
+    def notes_begin(self) -> None:
+        self.notes_dock.show()
+        self.notes_dock.raise_()
+        self.notes.begin()
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # --- resuming after a crash ----------------------------------------------------------
+
+    def _offer_resume(self, offer: ResumeOffer) -> None:
+        self.resume_bar = ResumeBar(offer)
+        self.resume_bar.chosen.connect(self.resume_at)
+        self._column.insertWidget(1, self.resume_bar)
+
+    def resume_at(self, elapsed_ms: int, running: bool) -> None:
+        self.recorder.resume_clock_at(elapsed_ms, running)
+        self._started = True
+        self._close_resume_bar()
+        self._tick()
+
+    def _close_resume_bar(self) -> None:
+        if self.resume_bar is not None:
+            self.resume_bar.hide()
+            self.resume_bar.deleteLater()
+            self.resume_bar = None
+
+    def _last_event_ms(self) -> int | None:
+        events = self.recorder.events
+        return events[-1].time_ms if events else None
+
+    # --- refreshing from the core --------------------------------------------------------
+
+    def _on_changes(self, changes: Changes) -> None:
+        self._show_undo()
+        if changes.added and not self.table.follow_end:
+            return
+        if changes.added:
+            self.timeline.set_selected(None)
+
+    def _show_undo(self) -> None:
+        r = self.recorder
+        self.undo_action.setEnabled(r.can_undo)
+        self.undo_action.setText(f"&Undo {r.undo_label}" if r.can_undo else "&Undo")
+        self.redo_action.setEnabled(r.can_redo)
+        self.redo_action.setText(f"&Redo {r.redo_label}" if r.can_redo else "&Redo")
+
+    def _show_states(self) -> None:
+        palette = self.recorder.palette
+        mode = self.states.in_group(BASIC_ASSUMPTION)
+        if mode is None:
+            self.header.mode.show_mode(None, "", None)
+        else:
+            code = palette.code(mode.code)
+            label = code.label if code else mode.code
+            self.header.mode.show_mode(label, code.colour if code else "#777777", mode.time_ms)
+        running = self.states.events()
+        self.palette_view.set_running({e.code for e in running})
+        per_person: dict[str, str] = {}
+        for e in running:
+            code = palette.code(e.code)
+            if code is not None and code.exclusive_group != BASIC_ASSUMPTION:
+                per_person[e.actor] = code.label
+        self.chart.set_running(per_person)
+
+    def _show_entry(self) -> None:
+        e = self.entry
+        self.chart.set_selection(e.actor, [t for t in e.targets if t])
+        parts = []
+        if e.code is not None:
+            parts.append(f"<b>{e.code.label}</b>")
+        if e.actor is not None:
+            parts.append(f"<b>{self.labels.get(e.actor, e.actor)}</b>")
+        if e.targets:
+            parts.append("→ " + (f"<b>{self.labels.get(e.targets[0], '')}</b>"
+                                 if e.targets[0] else "no one"))  # fmt: skip
+        if e.typed_initials:
+            parts.append(f"<i>{e.typed_initials}…</i>")
+        hint = STEP_HINTS[e.step].format(m=style.MUTED)
+        self.header.entry.setText("  ".join(parts) + ("  " if parts else "") + hint)
+
+    def _tick(self) -> None:
+        clock = self.recorder.clock
+        self.header.show_clock(clock.elapsed_ms(), clock.running, self._started)
+        if clock.running:
+            self._tick_count = getattr(self, "_tick_count", 0) + 1
+            if self._tick_count % 3 == 0:
+                self.timeline.tick()
+
+    # --- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.popup.accept_rest()
+        if self.recorder.clock.running:
+            # A deliberate close pauses the clock; only a crash leaves it "running".
+            self.recorder.pause_clock()
+        self._timer.stop()
+        self._unsubscribe()
+        self.model.close()
+        self.closed.emit()
+        super().closeEvent(event)

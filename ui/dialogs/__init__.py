@@ -1,0 +1,1 @@
+"""Dialogs for setting up: a new group, a new session, a new coding."""

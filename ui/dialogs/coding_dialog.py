@@ -1,0 +1,99 @@
+"""New coding of a session: the observer, their capacity, the codebooks, the clock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
+
+from observer.codebook import shipped_codebooks
+from observer.codings import list_observers, new_coding
+from observer.errors import InputError
+from observer.models import CAPACITIES, CLOCK_MODES
+from observer.store import Store
+from ui.dialogs.common import SetupDialog
+
+DEFAULT_BOOKS = ("here-and-now", "bion")
+
+
+class NewCodingDialog(SetupDialog):
+    """Observer initials (remembered ones offered), capacity, codebooks to use, clock mode."""
+
+    def __init__(
+        self, store: Store, session_id: int, title: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__("New coding", parent)
+        self.store = store
+        self.session_id = session_id
+        form = QFormLayout()
+        self.observer = QComboBox()
+        self.observer.setEditable(True)
+        self.observer.setPlaceholderText("your initials")
+        known = list_observers(store)
+        self.capacities = {o.initials: o.capacity for o in known}
+        self.observer.addItems([o.initials for o in known])
+        self.observer.setCurrentText("")
+        self.capacity = QComboBox()
+        self.capacity.addItems(list(CAPACITIES))
+        self.observer.currentTextChanged.connect(self._known_capacity)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. live, co-therapist")
+        self.clock = QComboBox()
+        self.clock.addItems(list(CLOCK_MODES))
+        self.books = QListWidget()
+        # The usual pair first: the first codebook keeps a shortcut key two books share.
+        order = {book_id: i for i, book_id in enumerate(DEFAULT_BOOKS)}
+        books = sorted(shipped_codebooks(), key=lambda b: (order.get(b.id, len(order)), b.id))
+        for book in books:
+            count = len(book.codes)
+            item = QListWidgetItem(f"{book.name}  ({count} code{'' if count == 1 else 's'})")
+            item.setData(Qt.ItemDataRole.UserRole, book.id)
+            item.setToolTip(book.description)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if book.id in DEFAULT_BOOKS else Qt.CheckState.Unchecked
+            )
+            self.books.addItem(item)
+        self.books.setCurrentRow(0)
+        if title:
+            form.addRow("Session:", QLineEdit(title, readOnly=True))
+        form.addRow("&Observer:", self.observer)
+        form.addRow("&Capacity:", self.capacity)
+        form.addRow("Na&me:", self.name)
+        form.addRow("C&lock:", self.clock)
+        form.addRow("Code&books:", self.books)
+        self.body.addLayout(form)
+        self.finish_layout("Create coding")
+        self.resize(460, 420)
+
+    def _known_capacity(self, initials: str) -> None:
+        if initials in self.capacities:
+            self.capacity.setCurrentText(self.capacities[initials])
+
+    def codebook_ids(self) -> list[str]:
+        out = []
+        for row in range(self.books.count()):
+            item = self.books.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def make(self) -> int:
+        initials = self.observer.currentText().strip()
+        if not initials:
+            raise InputError("Who is coding? Type your initials.")
+        return new_coding(
+            self.store,
+            self.session_id,
+            initials,
+            self.codebook_ids(),
+            clock_mode=self.clock.currentText(),
+            name=self.name.text().strip(),
+            capacity=self.capacity.currentText(),
+        )

@@ -1,0 +1,52 @@
+"""What the set-up dialogs share: an error line and OK/Cancel buttons that check first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from observer.errors import ObserverError
+
+
+class SetupDialog(QDialog):
+    """A dialog whose OK runs ``make()``; a refusal is shown inline and the dialog stays."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.created_id: int | None = None
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(16, 14, 16, 12)
+        self.body.setSpacing(10)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #b42318;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self, ok_text: str) -> None:
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.buttons)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        ok.setObjectName("primary")
+
+    def make(self) -> int:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def _try_accept(self) -> None:
+        self.run(self.make)
+
+    def run(self, action: Callable[[], int]) -> None:
+        try:
+            self.created_id = action()
+        except ObserverError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.accept()

@@ -1,0 +1,99 @@
+"""The strip across the top of the coding window: clock, Start/Pause, group mode, entry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from observer.clock import format_time
+from ui import style
+
+
+class ModePill(QLabel):
+    """The group's current basic-assumption mode, as a coloured pill."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Group mode")
+        self.show_mode(None, "", None)
+
+    def show_mode(self, label: str | None, colour: str, since_ms: int | None) -> None:
+        if label is None:
+            text, bg, fg = "No group mode coded", "#e9edf1", style.MUTED
+        else:
+            since = (
+                f"  · since {format_time(since_ms).split('.')[0]}" if since_ms is not None else ""
+            )
+            text, bg, fg = f"{label}{since}", colour, style.readable_on(colour).name()
+        self.setText(text)
+        self.setStyleSheet(
+            f"QLabel {{ background: {bg}; color: {fg}; border-radius: 13px; padding: 4px 14px;"
+            " font-weight: 600; }"
+        )
+
+
+class CodingHeader(QFrame):
+    """Clock and its button on the left, the entry in the middle, the group mode on the right."""
+
+    start_pause = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 8)
+        layout.setSpacing(14)
+        self.clock = QLabel("00:00")
+        self.clock.setObjectName("clock")
+        self.clock.setFont(style.mono_font(22))
+        self.clock.setMinimumWidth(110)
+        self.clock.setAccessibleName("Session clock")
+        self.button = QPushButton("Start  (F5)")
+        self.button.setObjectName("primary")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setMinimumWidth(118)
+        self.button.clicked.connect(self.start_pause.emit)
+        self.clock_state = QLabel("not started")
+        self.clock_state.setObjectName("muted")
+        clock_box = QVBoxLayout()
+        clock_box.setSpacing(0)
+        clock_box.addWidget(self.clock)
+        clock_box.addWidget(self.clock_state)
+        layout.addLayout(clock_box)
+        layout.addWidget(self.button)
+        entry_box = QVBoxLayout()
+        entry_box.setSpacing(1)
+        self.title = QLabel(title)
+        self.title.setObjectName("muted")
+        self.entry = QLabel("")
+        self.entry.setTextFormat(Qt.TextFormat.RichText)
+        self.entry.setAccessibleName("Event being entered")
+        # The hint may be cut rather than widen the window (1280 px must fit).
+        self.entry.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        entry_box.addWidget(self.title)
+        entry_box.addWidget(self.entry)
+        layout.addSpacing(10)
+        layout.addLayout(entry_box, 1)
+        self.mode = ModePill()
+        layout.addWidget(self.mode, 0, Qt.AlignmentFlag.AlignVCenter)
+
+    def show_clock(self, elapsed_ms: int, running: bool, started: bool) -> None:
+        whole = format_time(elapsed_ms)
+        text = whole.split(".")[0] + "." + whole.split(".")[1][0] if "." in whole else whole
+        if self.clock.text() != text:
+            self.clock.setText(text)
+        state = "running" if running else ("paused" if started else "not started")
+        if self.clock_state.text() != state:
+            self.clock_state.setText(state)
+            self.button.setText(
+                "Pause  (F5)" if running else ("Resume  (F5)" if started else "Start  (F5)")
+            )

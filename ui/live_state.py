@@ -1,0 +1,65 @@
+"""The running state codes of an open coding, kept up to date from the recorder's notices.
+
+``Recorder.running_states`` scans every event; with 100,000 events that is too slow to do
+on every key press, so the views read this small index instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from observer.codebook import Palette
+from observer.recording import Changes, Event, Recorder
+
+BASIC_ASSUMPTION = "basic-assumption"
+
+
+class RunningStates:
+    """State events started and not yet stopped, by event id."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.palette: Palette = recorder.palette
+        self._running: dict[int, Event] = {}
+        self._listeners: list[Callable[[], None]] = []
+        self._update(recorder.events, ())
+        recorder.subscribe(self._on_changes)
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def events(self) -> list[Event]:
+        return sorted(self._running.values(), key=lambda e: e.sort_key)
+
+    def for_actor(self, actor: str) -> list[Event]:
+        return [e for e in self.events() if e.actor == actor]
+
+    def in_group(self, exclusive_group: str) -> Event | None:
+        """The latest running state of an exclusive group (the group's current mode)."""
+        found = [
+            e
+            for e in self._running.values()
+            if (c := self.palette.code(e.code)) is not None and c.exclusive_group == exclusive_group
+        ]
+        return max(found, key=lambda e: e.sort_key) if found else None
+
+    def _is_running_state(self, event: Event) -> bool:
+        code = self.palette.code(event.code)
+        return event.end_ms is None and code is not None and code.is_state
+
+    def _update(self, events: Iterable[Event], removed: Iterable[int]) -> None:
+        for event_id in removed:
+            self._running.pop(event_id, None)
+        for event in events:
+            if self._is_running_state(event):
+                self._running[event.id] = event
+            else:
+                self._running.pop(event.id, None)
+
+    def _on_changes(self, changes: Changes) -> None:
+        before = set(self._running)
+        self._update((*changes.added, *changes.changed), changes.removed)
+        touched = any(self.palette.code(e.code) is not None and self.palette.code(e.code).is_state  # type: ignore[union-attr]
+                      for e in (*changes.added, *changes.changed))  # fmt: skip
+        if touched or before != set(self._running):
+            for listener in list(self._listeners):
+                listener()

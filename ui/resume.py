@@ -1,0 +1,53 @@
+"""After a crash or a kill: what to offer when a coding is reopened with its clock running.
+
+The saved clock says how much time had elapsed at its last start and when (wall clock)
+that was; the events say when the last one was coded. From these the observer chooses:
+go on as if the clock had never stopped (the group went on meanwhile), pick up at the
+last event, or leave the clock paused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from observer.clock import ClockState, format_time
+
+
+@dataclass(frozen=True)
+class ResumeChoice:
+    label: str
+    elapsed_ms: int
+    running: bool
+
+
+@dataclass(frozen=True)
+class ResumeOffer:
+    """The question to ask, and the answers, when a coding was left with its clock running."""
+
+    message: str
+    choices: tuple[ResumeChoice, ...]
+
+
+def resume_offer(
+    saved: ClockState, last_event_ms: int | None, now: datetime | None = None
+) -> ResumeOffer | None:
+    """None when the clock was paused (nothing to ask); otherwise the offer to show."""
+    if not saved.was_running:
+        return None
+    continued = saved.elapsed_if_continued(now)
+    last = max(saved.elapsed_ms, last_event_ms or 0)
+    choices = [
+        ResumeChoice(f"Continue at {_short(continued)} (as if it never stopped)", continued, True),
+        ResumeChoice(f"Resume at {_short(last)} (the last event)", last, True),
+        ResumeChoice("Leave paused", last, False),
+    ]
+    message = (
+        "The app closed while the clock was running. "
+        f"The last event was coded at {_short(last_event_ms or 0)}."
+    )
+    return ResumeOffer(message, tuple(choices))
+
+
+def _short(ms: int) -> str:
+    return format_time(ms).split(".")[0]

@@ -1,0 +1,352 @@
+"""The start screen: groups, their sessions and codings; set up and open a coding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from observer.codings import event_counts, list_codings
+from observer.groups import list_groups, list_sessions
+from observer.store import Store
+from ui.dialogs.common import SetupDialog
+
+GROUP, SESSION, CODING = "group", "session", "coding"
+ROLE_KIND = Qt.ItemDataRole.UserRole
+ROLE_ID = Qt.ItemDataRole.UserRole + 1
+
+
+class StartScreen(QMainWindow):
+    """Lists what is in the database; emits ``open_coding(id)`` and ``open_database(path)``."""
+
+    open_coding = Signal(int)
+    open_database = Signal(str)
+
+    def __init__(self, store: Store, recent: list[str] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.recent = list(recent or [])
+        self.dialog: SetupDialog | None = None
+        self.setWindowTitle("Group Process Observer")
+        self._build()
+        self._build_menus()
+        self.refresh()
+        self.resize(1280, 800)
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        header = QFrame()
+        header.setObjectName("header")
+        top = QHBoxLayout(header)
+        top.setContentsMargins(20, 14, 20, 14)
+        titles = QVBoxLayout()
+        title = QLabel("Group Process Observer")
+        font = title.font()
+        font.setPointSizeF(16)
+        font.setBold(True)
+        title.setFont(font)
+        self.where = QLabel(self.store.location)
+        self.where.setObjectName("muted")
+        titles.addWidget(title)
+        titles.addWidget(self.where)
+        top.addLayout(titles, 1)
+        outer.addWidget(header)
+
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+        self.pages.addWidget(self._welcome_page())
+        self.pages.addWidget(self._list_page())
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Enter opens the selected coding.")
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        card = QWidget()
+        card.setFixedWidth(560)
+        box = QVBoxLayout(card)
+        box.setSpacing(12)
+        heading = QLabel("This database is empty")
+        font = heading.font()
+        font.setPointSizeF(14)
+        font.setBold(True)
+        heading.setFont(font)
+        text = QLabel(
+            "Start with the demo group to see how live coding works — eight members and two "
+            "leaders over four sessions, all invented — or set up your own group."
+        )
+        text.setWordWrap(True)
+        text.setObjectName("muted")
+        # A wrapped label in a centred card gets no height of its own: give it its two lines.
+        text.setMinimumHeight(text.heightForWidth(536) + 4)
+        buttons = QHBoxLayout()
+        self.demo_button = QPushButton("Load the &demo group")
+        self.demo_button.setObjectName("primary")
+        self.demo_button.clicked.connect(self.load_demo)
+        new_group = QPushButton("&New group…")
+        new_group.clicked.connect(self.new_group)
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(new_group)
+        buttons.addStretch(1)
+        box.addWidget(heading)
+        box.addWidget(text)
+        box.addSpacing(6)
+        box.addLayout(buttons)
+        card.setMinimumHeight(card.sizeHint().height())
+        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+        return page
+
+    def _list_page(self) -> QWidget:
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(18)
+        left = QVBoxLayout()
+        caption = QLabel("GROUPS, SESSIONS AND CODINGS")
+        caption.setObjectName("sectionTitle")
+        left.addWidget(caption)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["", "Observer", "Events", "Kind"])
+        self.tree.setColumnWidth(0, 420)
+        self.tree.setColumnWidth(1, 110)
+        self.tree.setColumnWidth(2, 80)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAccessibleName("Groups, sessions and codings")
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.tree.itemActivated.connect(lambda *_: self.open_selected())
+        left.addWidget(self.tree, 1)
+        layout.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.setSpacing(8)
+        caption2 = QLabel("ACTIONS")
+        caption2.setObjectName("sectionTitle")
+        right.addWidget(caption2)
+        self.open_button = QPushButton("&Open coding")
+        self.open_button.setObjectName("primary")
+        self.open_button.clicked.connect(self.open_selected)
+        self.new_coding_button = QPushButton("New &coding…")
+        self.new_coding_button.clicked.connect(self.new_coding)
+        self.new_session_button = QPushButton("New &session…")
+        self.new_session_button.clicked.connect(self.new_session)
+        new_group = QPushButton("New &group…")
+        new_group.clicked.connect(self.new_group)
+        for b in (self.open_button, self.new_coding_button, self.new_session_button, new_group):
+            right.addWidget(b)
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        self.details.setObjectName("muted")
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        right.addSpacing(12)
+        right.addWidget(self.details, 1)
+        layout.addLayout(right, 1)
+        return page
+
+    def _build_menus(self) -> None:
+        file = self.menuBar().addMenu("&File")
+        self._add(file, "&Open database…", QKeySequence.StandardKey.Open, self.choose_database)
+        self.recent_menu = file.addMenu("Open &recent")
+        self._fill_recent()
+        file.addSeparator()
+        self._add(file, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        group = self.menuBar().addMenu("&Group")
+        self._add(group, "New &group…", "Ctrl+Shift+G", self.new_group)
+        self._add(group, "New &session…", "Ctrl+Shift+S", self.new_session)
+        self._add(group, "New &coding…", "Ctrl+Shift+C", self.new_coding)
+        self._add(group, "&Open coding", "Ctrl+Return", self.open_selected)
+        group.addSeparator()
+        self._add(group, "Load the &demo group", None, self.load_demo)
+
+    def _add(self, menu: QMenu, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        action.triggered.connect(lambda _=False: slot())  # type: ignore[operator]
+        menu.addAction(action)
+        return action
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_database.emit(p))
+        self.recent_menu.setEnabled(bool(self.recent))
+
+    # --- content -------------------------------------------------------------------------
+
+    def refresh(self, select_coding: int | None = None) -> None:
+        groups = list_groups(self.store)
+        self.pages.setCurrentIndex(0 if not groups else 1)
+        counts = event_counts(self.store)
+        codings_by_session: dict[int, list] = {}
+        for coding in list_codings(self.store):
+            codings_by_session.setdefault(coding.session_id, []).append(coding)
+        self.tree.clear()
+        chosen: QTreeWidgetItem | None = None
+        for group in groups:
+            present = [m for m in group.members if m.left is None]
+            g = QTreeWidgetItem([f"{group.name}", "", "", f"{len(present)} people"])
+            g.setData(0, ROLE_KIND, GROUP)
+            g.setData(0, ROLE_ID, group.id)
+            font = g.font(0)
+            font.setBold(True)
+            g.setFont(0, font)
+            self.tree.addTopLevelItem(g)
+            for session in list_sessions(self.store, group.id):
+                when = session.starts_at.strftime("%d %b %Y, %H:%M") if session.starts_at else ""
+                s = QTreeWidgetItem([f"Session {session.number}   {when}", "", "",
+                                     f"{len(session.present)} present"])  # fmt: skip
+                s.setData(0, ROLE_KIND, SESSION)
+                s.setData(0, ROLE_ID, session.id)
+                g.addChild(s)
+                for coding in codings_by_session.get(session.id, []):
+                    kind = (
+                        "reference"
+                        if coding.is_reference
+                        else ("practice" if coding.practice_of_id else coding.clock_mode)
+                    )
+                    c = QTreeWidgetItem([coding.name or f"Coding {coding.id}",
+                                         coding.observer.initials,
+                                         f"{counts.get(coding.id, 0):,}", kind])  # fmt: skip
+                    c.setData(0, ROLE_KIND, CODING)
+                    c.setData(0, ROLE_ID, coding.id)
+                    s.addChild(c)
+                    if coding.id == select_coding or (chosen is None and select_coding is None):
+                        chosen = c
+            g.setExpanded(True)
+        self.tree.expandAll()
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+        elif (first := self.tree.topLevelItem(0)) is not None:
+            self.tree.setCurrentItem(first)
+        self._update_buttons()
+        self.tree.setFocus()
+
+    def selected(self, kind: str) -> int | None:
+        """The id of the selected item of a kind, or of the one above it in the tree."""
+        item = self.tree.currentItem()
+        while item is not None:
+            if item.data(0, ROLE_KIND) == kind:
+                return int(item.data(0, ROLE_ID))
+            item = item.parent()
+        return None
+
+    def select(self, kind: str, item_id: int) -> None:
+        for item in self._items():
+            if item.data(0, ROLE_KIND) == kind and item.data(0, ROLE_ID) == item_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        out: list[QTreeWidgetItem] = []
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            if item is None:
+                continue
+            out.append(item)
+            stack[0:0] = [item.child(i) for i in range(item.childCount())]
+        return out
+
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(self.selected(CODING) is not None)
+        self.new_coding_button.setEnabled(self.selected(SESSION) is not None)
+        self.new_session_button.setEnabled(self.selected(GROUP) is not None)
+        item = self.tree.currentItem()
+        if item is None:
+            self.details.setText("")
+            return
+        kind = item.data(0, ROLE_KIND)
+        tips = {
+            GROUP: "Add a session for this group, then a coding of it.",
+            SESSION: "Start a new coding of this session (New coding…).",
+            CODING: "Enter or Open coding starts coding. Events are saved as you go.",
+        }
+        self.details.setText(tips.get(kind, ""))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def load_demo(self) -> None:
+        from observer.demo import create_demo
+
+        summary = create_demo(self.store)
+        self.refresh(select_coding=summary.coding_ids[0])
+        self.statusBar().showMessage("Demo group added: four sessions, six codings.", 6000)
+
+    def new_group(self) -> None:
+        from ui.dialogs.group_dialog import NewGroupDialog
+
+        self._show_dialog(NewGroupDialog(self.store, self), lambda i: self._created(GROUP, i))
+
+    def new_session(self) -> None:
+        group_id = self.selected(GROUP)
+        if group_id is None:
+            return
+        from ui.dialogs.session_dialog import NewSessionDialog
+
+        dialog = NewSessionDialog(self.store, group_id, self)
+        self._show_dialog(dialog, lambda i: self._created(SESSION, i))
+
+    def new_coding(self) -> None:
+        session_id = self.selected(SESSION)
+        if session_id is None:
+            return
+        from ui.dialogs.coding_dialog import NewCodingDialog
+
+        current = self.tree.currentItem()
+        title = current.text(0).strip() if current is not None else ""
+        dialog = NewCodingDialog(self.store, session_id, title, self)
+        self._show_dialog(dialog, self._coding_created)
+
+    def _show_dialog(self, dialog: SetupDialog, done: Callable[[int], None]) -> None:
+        """Window-modal but not blocking: the dialog reports back when accepted."""
+        self.dialog = dialog
+        dialog.accepted.connect(
+            lambda: done(dialog.created_id) if dialog.created_id is not None else None
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _created(self, kind: str, item_id: int) -> None:
+        self.refresh()
+        self.select(kind, item_id)
+
+    def _coding_created(self, coding_id: int) -> None:
+        self.refresh(select_coding=coding_id)
+        self.open_coding.emit(coding_id)
+
+    def open_selected(self) -> None:
+        coding_id = self.selected(CODING)
+        item = self.tree.currentItem()
+        if coding_id is not None and item is not None and item.data(0, ROLE_KIND) == CODING:
+            self.open_coding.emit(coding_id)
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open database", "", "Observer databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+        )
+        if path:
+            self.open_database.emit(path)
