@@ -313,8 +313,13 @@ def draw_network(
         else f"colour: {key_of}; width: acts\nsize, number: acts sent",
         title_fontsize=TEXT_SIZE - 1,
     )
+    # A fixed title position: the network axes have no tick labels to dodge, and matplotlib's
+    # automatic placement measures every artist on each redraw.
     ax.set_title(
-        f"Interaction network — {data.name}" if wide else "Interaction network", fontsize=TITLE_SIZE
+        f"Interaction network — {data.name}" if wide else "Interaction network",
+        fontsize=TITLE_SIZE,
+        y=1.0,
+        pad=6,
     )
     if metrics:
         draw_metrics_table(axes[1], network)
