@@ -14,16 +14,19 @@ if TYPE_CHECKING:  # the store pulls in SQLAlchemy: not before the app's window 
     from observer.store import Store
 
 COMMAND_MODULES = [
+    # Setting up: schemes, groups, sessions, recordings, codings.
     "codebooks",
     "groups",
+    "media",
     "codings",
     "demo",
-    "sequences",
-    "agreement",
+    # Moving codings in and out.
     "interop",
+    # Looking at codings.
     "network",
     "report",
-    "media",
+    "sequences",
+    "agreement",
 ]
 
 
