@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +32,41 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
+    """A file format: its module in this package and the functions that read and write it."""
+
     id: str
     label: str
     suffixes: tuple[str, ...]
-    can_import: bool
+    module: str
+    exporter: str
+    importer: str = ""
     needs_session: bool = False
+
+    @property
+    def can_import(self) -> bool:
+        return bool(self.importer)
+
+    def function(self, name: str) -> Callable[..., Any]:
+        # Imported on use: each format's module (and openpyxl) loads only when needed.
+        function: Callable[..., Any] = getattr(
+            import_module(f"observer.interop.{self.module}"), name
+        )
+        return function
 
 
 FORMATS = (
-    Format("json", "Group Process Observer coding (JSON)", (".json",), True),
-    Format("csv", "Events table (CSV)", (".csv",), True, needs_session=True),
-    Format("tsv", "Events table (TSV)", (".tsv", ".tab"), True, needs_session=True),
-    Format("xlsx", "Excel workbook", (".xlsx",), True, needs_session=True),
-    Format("boris", "BORIS project", (".boris",), True),
-    Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), False),
-    Format("eaf", "ELAN annotation file", (".eaf",), False),
-)
+    Format("json", "Group Process Observer coding (JSON)", (".json",), "json_format",
+           "export_json", "import_json"),
+    Format("csv", "Events table (CSV)", (".csv",), "csv_format", "export_table",
+           "import_table", needs_session=True),
+    Format("tsv", "Events table (TSV)", (".tsv", ".tab"), "csv_format", "export_tsv",
+           "import_table", needs_session=True),
+    Format("xlsx", "Excel workbook", (".xlsx",), "xlsx_format", "export_xlsx", "import_xlsx",
+           needs_session=True),
+    Format("boris", "BORIS project", (".boris",), "boris", "export_boris", "import_boris"),
+    Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), "sdis", "export_sdis"),
+    Format("eaf", "ELAN annotation file", (".eaf",), "elan", "export_eaf"),
+)  # fmt: skip
 BY_ID = {f.id: f for f in FORMATS}
 IMPORT_FORMATS = tuple(f.id for f in FORMATS if f.can_import)
 EXPORT_FORMATS = tuple(f.id for f in FORMATS)
@@ -97,23 +117,10 @@ def _looks_like_boris(path: Path) -> bool:
 
 
 def _importer(fmt: str) -> Callable[..., ImportReport]:
-    if fmt == "json":
-        from observer.interop.json_format import import_json
-
-        return import_json
-    if fmt in ("csv", "tsv"):
-        from observer.interop.csv_format import import_table
-
-        return import_table
-    if fmt == "xlsx":
-        from observer.interop.xlsx_format import import_xlsx
-
-        return import_xlsx
-    if fmt == "boris":
-        from observer.interop.boris import import_boris
-
-        return import_boris
-    raise InputError(f"{fmt} files can be exported but not imported")
+    found = BY_ID.get(fmt)
+    if found is None or not found.can_import:
+        raise InputError(f"{fmt} files can be exported but not imported")
+    return found.function(found.importer)
 
 
 def import_file(
@@ -147,35 +154,10 @@ def import_file(
 
 
 def _exporter(fmt: str) -> Callable[..., int]:
-    if fmt == "json":
-        from observer.interop.json_format import export_json
-
-        return export_json
-    if fmt == "csv":
-        from observer.interop.csv_format import export_table
-
-        return export_table
-    if fmt == "tsv":
-        from observer.interop.csv_format import export_tsv
-
-        return export_tsv
-    if fmt == "xlsx":
-        from observer.interop.xlsx_format import export_xlsx
-
-        return export_xlsx
-    if fmt == "boris":
-        from observer.interop.boris import export_boris
-
-        return export_boris
-    if fmt == "sdis":
-        from observer.interop.sdis import export_sdis
-
-        return export_sdis
-    if fmt == "eaf":
-        from observer.interop.elan import export_eaf
-
-        return export_eaf
-    raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    found = BY_ID.get(fmt)
+    if found is None:
+        raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    return found.function(found.exporter)
 
 
 def export_coding(

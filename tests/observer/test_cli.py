@@ -183,3 +183,22 @@ def test_demo_fills_a_database(capsys, tmp_path: Path) -> None:
     [group] = json.loads(out)
     roles = [m["role"] for m in group["members"]]
     assert roles.count("member") == 8 and roles.count("leader") + roles.count("co-leader") == 2
+
+
+def test_export_choices_match_the_formats_the_core_writes() -> None:
+    from observer.commands.interop import FORMATS
+    from observer.interop import EXPORT_FORMATS
+
+    assert set(FORMATS) == set(EXPORT_FORMATS)
+
+
+def test_building_the_command_line_imports_no_database_or_chart_library() -> None:
+    """The app's start must not wait for SQLAlchemy or matplotlib just to parse arguments."""
+    script = (
+        "import sys; from observer.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('sqlalchemy', 'matplotlib', 'PySide6') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]", result.stderr
