@@ -32,12 +32,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
-    """A file format: its module in this package and the functions that read and write it."""
+    """A file format, and where its writer and reader live (``module:function`` here)."""
 
     id: str
     label: str
     suffixes: tuple[str, ...]
-    module: str
     exporter: str
     importer: str = ""
     needs_session: bool = False
@@ -46,26 +45,27 @@ class Format:
     def can_import(self) -> bool:
         return bool(self.importer)
 
-    def function(self, name: str) -> Callable[..., Any]:
+    @staticmethod
+    def function(where: str) -> Callable[..., Any]:
         # Imported on use: each format's module (and openpyxl) loads only when needed.
-        function: Callable[..., Any] = getattr(
-            import_module(f"observer.interop.{self.module}"), name
-        )
+        module, name = where.split(":")
+        function: Callable[..., Any] = getattr(import_module(f"observer.interop.{module}"), name)
         return function
 
 
 FORMATS = (
-    Format("json", "Group Process Observer coding (JSON)", (".json",), "json_format",
-           "export_json", "import_json"),
-    Format("csv", "Events table (CSV)", (".csv",), "csv_format", "export_table",
-           "import_table", needs_session=True),
-    Format("tsv", "Events table (TSV)", (".tsv", ".tab"), "csv_format", "export_tsv",
-           "import_table", needs_session=True),
-    Format("xlsx", "Excel workbook", (".xlsx",), "xlsx_format", "export_xlsx", "import_xlsx",
-           needs_session=True),
-    Format("boris", "BORIS project", (".boris",), "boris", "export_boris", "import_boris"),
-    Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), "sdis", "export_sdis"),
-    Format("eaf", "ELAN annotation file", (".eaf",), "elan", "export_eaf"),
+    Format("json", "Group Process Observer coding (JSON)", (".json",),
+           "json_format:export_json", "json_format:import_json"),
+    Format("csv", "Events table (CSV)", (".csv",), "csv_format:export_table",
+           "csv_format:import_table", needs_session=True),
+    Format("tsv", "Events table (TSV)", (".tsv", ".tab"), "csv_format:export_tsv",
+           "csv_format:import_table", needs_session=True),
+    Format("xlsx", "Excel workbook", (".xlsx",), "xlsx_format:export_xlsx",
+           "xlsx_format:import_xlsx", needs_session=True),
+    Format("boris", "BORIS project", (".boris",), "boris_export:export_boris",
+           "boris:import_boris"),
+    Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), "sdis:export_sdis"),
+    Format("eaf", "ELAN annotation file", (".eaf",), "elan:export_eaf"),
 )  # fmt: skip
 BY_ID = {f.id: f for f in FORMATS}
 IMPORT_FORMATS = tuple(f.id for f in FORMATS if f.can_import)
