@@ -92,6 +92,11 @@ def parse_time(text: str) -> int:
     text = text.strip()
     if not text:
         raise ValueError("empty time")
+    if ":" not in text:  # plain seconds, the common case in files
+        seconds = float(text)
+        if seconds != seconds or seconds in (float("inf"), float("-inf")):
+            raise ValueError(f"not a time: {text!r}")
+        return round(seconds * 1000)
     negative = text.startswith("-")
     body = text[1:] if negative else text
     parts = body.split(":")
