@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or SQLAlchemy URL (default: observer.sqlite3 in your data folder)",
     )
+    parser.add_argument(
+        "--coding", type=int, metavar="ID", help="start the app with this coding open"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         import_module(f"observer.commands.{name}").register(commands)
@@ -39,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        return _start_gui(args.db)
+        return _start_gui(args.db, args.coding)
     context = Context(args.db)
     try:
         result: Any = args.handler(args, context)
@@ -55,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _start_gui(db: str | None) -> int:
+def _start_gui(db: str | None, coding: int | None = None) -> int:
     from importlib.metadata import entry_points
 
     found = entry_points(group="group_observer.gui")
@@ -63,7 +66,7 @@ def _start_gui(db: str | None) -> int:
         print("group-observer: the desktop app is not installed.", file=sys.stderr)
         return 2
     run = next(iter(found)).load()
-    return int(run(db))
+    return int(run(db) if coding is None else run(db, coding=coding))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -146,9 +146,15 @@ def load_events(conn: Connection, coding_id: int) -> list[Event]:
     """
     targets_of: dict[str, tuple[str, ...]] = {}
     modifiers_of: dict[str, Mapping[str, str]] = {}
+    # Codes and actors are a few dozen names repeated 100,000 times: keep one copy of each.
+    names: dict[str, str] = {}
     out = []
-    rows = conn.execute(_LOAD, {"coding_id": coding_id}).fetchall()
+    # Read row by row rather than all rows at once: a long coding's rows alone would
+    # otherwise take more memory, for a moment, than its events do.
+    rows = conn.execute(_LOAD, {"coding_id": coding_id})
     for event_id, time_ms, code, actor, targets, modifiers, note, end_ms in rows:
+        code = names.setdefault(code, code)
+        actor = names.setdefault(actor, actor)
         # SQLite hands JSON back as text; a server database may already have decoded it.
         t = targets_of.get(targets) if isinstance(targets, str) else None
         if t is None:

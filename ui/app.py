@@ -78,12 +78,14 @@ class App(QObject):
         if self.start is None:
             self.start = StartScreen(self.store, recent_databases(self.settings))
             self.start.open_coding.connect(self.open_coding)
+            self.start.review_coding.connect(self.open_coding)
             self.start.open_database.connect(self.switch_database)
         else:
             self.start.refresh()
         self.start.show()
 
-    def open_coding(self, coding_id: int) -> CodingWindow | None:
+    def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
+        """Open a coding; with ``media_id``, reviewed with that recording of its session."""
         from observer.errors import ObserverError
         from observer.recording import Recorder
         from ui.coding_window import CodingWindow
@@ -96,7 +98,7 @@ class App(QObject):
             return None
         order = str(self.settings.value(ORDER_KEY, "actor-first"))
         self.coding = CodingWindow(recorder, order if order in ("actor-first", "code-first")
-                                   else "actor-first")  # fmt: skip
+                                   else "actor-first", media_id=media_id)  # fmt: skip
         self.coding.closed.connect(self._coding_closed)
         self.coding.show()
         if self.start is not None:

@@ -7,6 +7,7 @@ second) only the visible tab is redrawn. Other tabs redraw when they are shown.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -49,6 +50,7 @@ from observer.recording import Event, Recorder
 from observer.sources import CodingData, code_infos
 
 REFRESH_MS = 1000
+STALE_INTERVALS = 5  # at most this many intervals between redraws while events keep coming
 FORMATS = (("PNG", ".png"), ("SVG", ".svg"), ("PDF", ".pdf"))
 ALL = ""
 
@@ -137,6 +139,7 @@ class ChartsPanel(QWidget):
         self.drawing: NetworkDrawing | None = None
         self._data: CodingData | None = None
         self._dirty: set[str] = set()
+        self._stale_since: float | None = None  # when the first change not yet drawn came
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
@@ -291,7 +294,15 @@ class ChartsPanel(QWidget):
         """
         self._data = None
         self._dirty = set(self.charts)
-        if not self._timer.isActive():
+        # While events keep coming, wait for a pause (a long coding's redraw holds the
+        # window for a tenth of a second or more, which a key pressed then would feel),
+        # but never leave the charts more than a few intervals behind.
+        now = time.monotonic()
+        if self._stale_since is None:
+            self._stale_since = now
+        if not self._timer.isActive() or now - self._stale_since < STALE_INTERVALS * (
+            self._timer.interval() / 1000
+        ):
             self._timer.start()
 
     def refresh_now(self) -> None:
@@ -308,9 +319,15 @@ class ChartsPanel(QWidget):
             self._redraw_visible()
 
     def _redraw_visible(self) -> None:
-        # A hidden panel (dock closed) draws nothing; it catches up when shown.
-        if self.isVisible() and self.current_chart() in self._dirty:
-            self._redraw(self.current_chart())
+        # A panel off screen draws nothing; it catches up when shown. A dock tabbed behind
+        # another is still "visible" to Qt, with nothing of it on screen: while it is,
+        # look again at the next tick (cheap) rather than read and draw the whole coding.
+        if not self.isVisible() or self.current_chart() not in self._dirty:
+            return
+        if self.visibleRegion().isEmpty():
+            self._timer.start()
+            return
+        self._redraw(self.current_chart())
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -330,6 +347,7 @@ class ChartsPanel(QWidget):
     def _redraw(self, name: str) -> None:
         chart = self.charts[name]
         self._dirty.discard(name)
+        self._stale_since = None
         data = self._current_data() if name != "trends" else None
         if data is None and name != "trends":
             chart.figure.clear()

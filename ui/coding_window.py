@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
@@ -42,13 +43,17 @@ from ui.entry import ORDERS, Completed, Entry, Outcome, Step
 from ui.event_table import EventTable, EventTableModel
 from ui.header import CodingHeader
 from ui.live_state import BASIC_ASSUMPTION, RunningStates
+from ui.menus import add_file_actions, chart_sources
 from ui.modifier_popup import ModifierPopup
 from ui.notes import NotesPanel
 from ui.resume import ResumeOffer, resume_offer
 from ui.seating_chart import SeatingChart
 from ui.timeline import Timeline
 
-SIDE_MODULES = ("ui.prompt_panel", "ui.charts_panel", "observer.sources")
+if TYPE_CHECKING:
+    from ui.media_coding import MediaCoding
+
+SIDE_MODULES = ("ui.prompt_panel", "observer.sources")  # the charts load when first shown
 TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 STEP_HINTS = {
     Step.ACTOR: "Who? <span style='color:{m}'>1–9, 0 by seat · Space group · - leaders · "
@@ -87,7 +92,11 @@ class CodingWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, recorder: Recorder, order: str = "actor-first", side_panels: bool = True
+        self,
+        recorder: Recorder,
+        order: str = "actor-first",
+        side_panels: bool = True,
+        media_id: int | None = None,
     ) -> None:
         super().__init__()
         self.recorder = recorder
@@ -97,8 +106,13 @@ class CodingWindow(QMainWindow):
         self.entry = Entry(info.participants, recorder.palette, order)
         self.states = RunningStates(recorder)
         self._started = recorder.clock.elapsed_ms() > 0 or recorder.clock.running
+        self.media: MediaCoding | None = None  # the recording's clock, when there is one
         self._build(info.title)
         self._build_menus()
+        if media_id is not None or info.clock_mode == "media":
+            from ui.media_coding import MediaCoding  # Qt Multimedia only when needed
+
+            self.media = MediaCoding(self, media_id)
         self._unsubscribe = recorder.subscribe(self._on_changes)
         self.states.on_change(self._show_states)
         self._timer = QTimer(self)
@@ -111,16 +125,19 @@ class CodingWindow(QMainWindow):
         self._tick()
         self.resume_bar: ResumeBar | None = None
         offer = resume_offer(recorder.saved_clock, self._last_event_ms())
-        if offer is not None:
+        if offer is not None and self.media is None:
             self._offer_resume(offer)
         self._side_modules: threading.Thread | None = None
+        self._charts_loading: threading.Thread | None = None
         if side_panels:
             QTimer.singleShot(0, self.preload_side_panels)
         QTimer.singleShot(0, self.table.scrollToBottom)
         self.chart.setFocus()
 
     def now(self) -> int:
-        """Session time now, on the recorder's clock."""
+        """Session time now: the recorder's clock, or the recording's (position + offset)."""
+        if self.media is not None:
+            return self.media.current_time_ms()
         return self.recorder.clock.elapsed_ms()
 
     # --- layout --------------------------------------------------------------------------
@@ -208,6 +225,7 @@ class CodingWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        add_file_actions(self, file, self.recorder.store, lambda: self.recorder.coding_id)
         self.close_action = self._action(file, "&Close coding", QKeySequence.StandardKey.Close,
                                          self.close)  # fmt: skip
         edit = bar.addMenu("&Edit")
@@ -290,24 +308,45 @@ class CodingWindow(QMainWindow):
             from ui.prompt_panel import PromptPanel
 
             docks.append(self._dock("Prompts", PromptPanel(self.recorder), "promptsDock"))
+        charts_dock = None
         if importlib.util.find_spec("ui.charts_panel") is not None:
-            from observer.sources import from_coding
-            from ui.charts_panel import ChartsPanel
-
-            store, coding_id = self.recorder.store, self.recorder.coding_id
-            self.charts = ChartsPanel(lambda: from_coding(store, coding_id))
+            # Built when its tab is first shown: the charts need matplotlib (about 90 MB
+            # and half a second), which an observer who never looks at them should not pay.
             # Scrolled, so that the charts' own minimum width does not widen the dock.
-            scroller = QScrollArea()
-            scroller.setWidgetResizable(True)
-            scroller.setFrameShape(QFrame.Shape.NoFrame)
-            scroller.setWidget(self.charts)
-            docks.append(self._dock("Charts", scroller, "chartsDock"))
-            self.recorder.subscribe(lambda _c: self.charts.schedule_refresh())
+            self._charts_scroller = QScrollArea()
+            self._charts_scroller.setWidgetResizable(True)
+            self._charts_scroller.setFrameShape(QFrame.Shape.NoFrame)
+            self._charts_scroller.setWidget(QLabel("Loading charts…"))
+            charts_dock = self._dock("Charts", self._charts_scroller, "chartsDock")
+            docks.append(charts_dock)
         for dock in docks[1:]:
             self.tabifyDockWidget(docks[0], dock)
             self.view_menu.addAction(dock.toggleViewAction())
         docks[0].raise_()
         self.resizeDocks([self.notes_dock], [290], Qt.Orientation.Horizontal)
+        if charts_dock is not None:
+            charts_dock.visibilityChanged.connect(self._charts_shown)
+
+    def _charts_shown(self, shown: bool) -> None:
+        """The charts tab came to the front: import the charts in a thread, then build them."""
+        if not shown or getattr(self, "charts", None) is not None or self._charts_loading:
+            return
+        self._charts_loading = threading.Thread(
+            target=lambda: importlib.import_module("ui.charts_panel"), daemon=True
+        )
+        self._charts_loading.start()
+        self._poll_charts()
+
+    def _poll_charts(self) -> None:
+        if self._charts_loading is not None and self._charts_loading.is_alive():
+            QTimer.singleShot(50, self._poll_charts)
+            return
+        from ui.charts_panel import ChartsPanel, recorder_source
+
+        sources = chart_sources(self.recorder)
+        self.charts = ChartsPanel(recorder_source(self.recorder), **sources)
+        self._charts_scroller.setWidget(self.charts)
+        self.recorder.subscribe(lambda _c: self.charts.schedule_refresh())
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -372,6 +411,8 @@ class CodingWindow(QMainWindow):
         return outcome.handled
 
     def _completed(self, completed: Completed) -> None:
+        if self.media is not None and not self.media.can_record():
+            return
         if not self.popup.ask(completed):
             self._record(completed, {})
             return
@@ -422,6 +463,9 @@ class CodingWindow(QMainWindow):
     # --- commands ------------------------------------------------------------------------
 
     def toggle_clock(self) -> None:
+        if self.media is not None:
+            self.media.toggle_play()  # F5 plays and pauses the recording
+            return
         if self.recorder.clock.running:
             self.recorder.pause_clock()
             self.statusBar().showMessage("Clock paused.", 3000)
@@ -557,6 +601,9 @@ class CodingWindow(QMainWindow):
         self.header.entry.setText("  ".join(parts) + ("  " if parts else "") + hint)
 
     def _tick(self) -> None:
+        if self.media is not None:
+            self.media.show_time()
+            return
         clock = self.recorder.clock
         self.header.show_clock(clock.elapsed_ms(), clock.running, self._started)
         if clock.running:
@@ -572,6 +619,8 @@ class CodingWindow(QMainWindow):
             # A deliberate close pauses the clock; only a crash leaves it "running".
             self.recorder.pause_clock()
         self._timer.stop()
+        if self.media is not None:
+            self.media.close()
         self._unsubscribe()
         self.model.close()
         self.closed.emit()

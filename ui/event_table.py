@@ -18,11 +18,12 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
     QRect,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPainter
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QStaticText
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -404,6 +405,11 @@ class EventTable(QTableView):
             self.setColumnWidth(col, width)
         self.setAccessibleName("Event list")
         self.follow_end = True
+        # Elided row text laid out once per (text, width): shaping text is most of a repaint.
+        self._texts: dict[tuple[str, int], QStaticText] = {}
+        self._ink = QColor(style.INK)
+        self._selected_fill = QColor("#dcebf7")
+        self._alternate_fill = QColor("#f8f9fb")
         model.rowsInserted.connect(self._after_insert)
         selection = self.selectionModel()
         selection.currentRowChanged.connect(self._current_changed)
@@ -429,6 +435,70 @@ class EventTable(QTableView):
         # Live coding: keep the newest event in view while the observer is at the end.
         if self.follow_end and first >= self.model_.rowCount() - 2:
             self.scrollToBottom()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the rows in view straight from the model's cached text.
+
+        Every recorded event shifts the rows, so the whole view is repainted per event;
+        the generic path (a delegate call, a style option and a dozen data() questions per
+        cell, text shaped anew each time) took most of a frame. Here it is one pass over
+        the rows in view with text laid out once. Editors are widgets and paint themselves.
+        """
+        model = self.model_
+        count = model.rowCount()
+        if not count:
+            return
+        area = event.rect()
+        first = self.rowAt(area.top())
+        if first < 0:
+            return
+        last = self.rowAt(area.bottom())
+        if last < 0:
+            last = count - 1
+        header = self.horizontalHeader()
+        columns = [
+            (col, self.columnViewportPosition(col), self.columnWidth(col))
+            for col in range(len(COLUMNS))
+            if not header.isSectionHidden(col)
+        ]
+        right = max((x + w for _c, x, w in columns), default=0)
+        selection = self.selectionModel()
+        root = QModelIndex()
+        painter = QPainter(self.viewport())
+        painter.setPen(self._ink)
+        metrics = self.fontMetrics()
+        height = self.rowHeight(first)
+        text_top = (height - metrics.height()) / 2
+        for row in range(first, last + 1):
+            top = self.rowViewportPosition(row)
+            if selection.isRowSelected(row, root):
+                painter.fillRect(QRect(0, top, right, height), self._selected_fill)
+            elif row % 2:
+                painter.fillRect(QRect(0, top, right, height), self._alternate_fill)
+            shown = model.shown(row)
+            for col, x, width in columns:
+                left = x + 6
+                if col == CODE:
+                    colour = model.colour(row)
+                    if colour is not None:
+                        painter.fillRect(QRect(left, top + (height - 10) // 2, 10, 10), colour)
+                        left += 16
+                text = shown[col]
+                room = x + width - 4 - left
+                if text and room > 0:
+                    painter.drawStaticText(QPointF(left, top + text_top), self._text(text, room))
+        painter.end()
+
+    def _text(self, text: str, width: int) -> QStaticText:
+        key = (text, width)
+        found = self._texts.get(key)
+        if found is None:
+            if len(self._texts) > 4000:
+                self._texts.clear()  # the rows in view need a few hundred at most
+            elided = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+            found = self._texts[key] = QStaticText(elided)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+        return found
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if (

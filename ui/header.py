@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import re
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -40,6 +50,50 @@ class ModePill(QLabel):
         )
 
 
+class EntryLine(QWidget):
+    """One line of rich text, the event being entered; changed on every key while coding.
+
+    Unlike a QLabel, new text repaints this line only: it never asks the window to lay
+    itself out again (that took a few milliseconds per key). Text too long is cut.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._shown = QTextDocument(self)
+        self._shown.setDocumentMargin(0)
+        option = QTextOption(Qt.AlignmentFlag.AlignLeft)
+        option.setWrapMode(QTextOption.WrapMode.NoWrap)
+        self._shown.setDefaultTextOption(option)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self._shown.setDefaultFont(self.font())
+            self._shown.setHtml(text)
+            self.setAccessibleDescription(re.sub(r"<[^>]+>", "", text))
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.fontMetrics().height() + 4)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.fontMetrics().height() + 4)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.translate(0, (self.height() - self._shown.size().height()) / 2)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        context.palette.setColor(QPalette.ColorRole.Text, self.palette().windowText().color())
+        self._shown.documentLayout().draw(p, context)
+        p.end()
+
+
 class CodingHeader(QFrame):
     """Clock and its button on the left, the entry in the middle, the group mode on the right."""
 
@@ -73,11 +127,9 @@ class CodingHeader(QFrame):
         entry_box.setSpacing(1)
         self.title = QLabel(title)
         self.title.setObjectName("muted")
-        self.entry = QLabel("")
-        self.entry.setTextFormat(Qt.TextFormat.RichText)
+        self.entry = EntryLine()
         self.entry.setAccessibleName("Event being entered")
         # The hint may be cut rather than widen the window (1280 px must fit).
-        self.entry.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         entry_box.addWidget(self.title)
         entry_box.addWidget(self.entry)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from observer.prompts import Occurrence, PatternWatcher, Prompt, times_phrase
 from observer.recording import Changes, Recorder
 
+EAGER_EVENTS = 5_000  # codings up to this long are read at once
 CAVEAT = "Observations, not diagnoses: offer them in your own words, or not at all."
 
 
@@ -86,7 +88,11 @@ class PromptPanel(QWidget):
         self.recorder = recorder
         when = "tonight" if recorder.info.clock_mode == "live" else "in this session"
         self.watcher = PatternWatcher(recorder.palette, recorder.info.participants, when=when)
-        self.watcher.load(recorder.events)
+        # Reading a long coding's patterns takes a while (about 1.5 s for 100,000 events):
+        # a long one is read when the panel is first on screen, not while the coding opens.
+        self._loaded = False
+        if len(recorder.events) <= EAGER_EVENTS:
+            self._load()
         self._shown: tuple[tuple[str, str, bool], ...] = ()
         self._occurrence_keys: list[tuple[str, int, int]] = []
         self._list_pending = False
@@ -134,10 +140,21 @@ class PromptPanel(QWidget):
 
     # --- reacting to the recorder -------------------------------------------------------------
 
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.watcher.load(self.recorder.events)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._loaded:
+            QTimer.singleShot(0, self, self.refresh)  # on screen at last: read the coding
+        super().paintEvent(event)
+
     def _on_changes(self, changes: Changes) -> None:
         # Prompts update at once; the occurrence list on the next turn of the event loop,
-        # so that recording an event is not held up by list drawing.
-        if self.watcher.apply(changes):
+        # so that recording an event is not held up by list drawing. Before the coding is
+        # read there is nothing to update: reading it later includes this change.
+        if self._loaded and self.watcher.apply(changes):
             self.refresh(occurrences=False)
             if not self._list_pending:
                 self._list_pending = True
@@ -149,10 +166,16 @@ class PromptPanel(QWidget):
 
     def prompts(self) -> list[Prompt]:
         """The observations on show, strongest first."""
+        self._load()
         return self.watcher.prompts()
 
     def refresh(self, occurrences: bool = True) -> None:
         """Show the watcher's current prompts (and, unless told not to, its occurrences)."""
+        if not self._loaded:
+            if not self.isVisible() or self.visibleRegion().isEmpty():
+                return  # not on screen yet (a tab behind another dock)
+            self._load()
+            occurrences = True
         if occurrences:
             self._show_occurrences()
         if self.watcher.version == self._version:

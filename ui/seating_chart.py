@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from observer.groups import Participant
@@ -46,6 +55,9 @@ class SeatingChart(QWidget):
         self.last_event: tuple[str, tuple[str, ...]] | None = None
         self._press: str | None = None
         self._drag_to: QPointF | None = None
+        # Each person drawn once per look (chosen, running state, size): the chart is
+        # repainted on every key while coding, and text and antialiased rings are slow.
+        self._drawn: dict[tuple[object, ...], QPixmap] = {}
         self.setMinimumSize(300, 260)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -153,8 +165,30 @@ class SeatingChart(QWidget):
             p.setPen(QPen(QColor(style.SELECT), 2.5, Qt.PenStyle.DashLine))
             p.drawLine(nodes[self._press].centre, self._drag_to)
         for node in nodes.values():
-            self._node(p, node)
+            self._cached_node(p, node)
         p.end()
+
+    def _cached_node(self, p: QPainter, node: Node) -> None:
+        person, c, r = node.participant, node.centre, node.radius
+        ratio = self.devicePixelRatioF()
+        chosen = person.key == self.actor or person.key in self.targets
+        look = (person.key, chosen, self.running.get(person.key, ""), node.seat_key, r, ratio)
+        half = max(64.0, r + 10)
+        box = QRectF(-half, -r - 10, 2 * half, 2 * r + 30)  # the circle, its badges and name
+        pixmap = self._drawn.get(look)
+        if pixmap is None:
+            if len(self._drawn) > 200:
+                self._drawn.clear()
+            pixmap = QPixmap((box.size() * ratio).toSize())
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            q = QPainter(pixmap)
+            q.setRenderHint(QPainter.RenderHint.Antialiasing)
+            q.translate(-box.left() - c.x(), -box.top() - c.y())
+            self._node(q, node)
+            q.end()
+            self._drawn[look] = pixmap
+        p.drawPixmap(QPointF(c.x() + box.left(), c.y() + box.top()), pixmap)
 
     def _arrows(
         self,

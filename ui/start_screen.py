@@ -36,6 +36,7 @@ class StartScreen(QMainWindow):
 
     open_coding = Signal(int)
     open_database = Signal(str)
+    review_coding = Signal(int, int)  # coding, recording: review a coding with its tape
 
     def __init__(self, store: Store, recent: list[str] | None = None) -> None:
         super().__init__()
@@ -156,6 +157,10 @@ class StartScreen(QMainWindow):
         new_group.clicked.connect(self.new_group)
         for b in (self.open_button, self.new_coding_button, self.new_session_button, new_group):
             right.addWidget(b)
+        self.more_actions = QVBoxLayout()  # filled by ui.menus.StartActions
+        self.more_actions.setSpacing(8)
+        right.addSpacing(10)
+        right.addLayout(self.more_actions)
         self.details = QLabel("")
         self.details.setWordWrap(True)
         self.details.setObjectName("muted")
@@ -171,7 +176,7 @@ class StartScreen(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         self._fill_recent()
         file.addSeparator()
-        self._add(file, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = self._add(file, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         group = self.menuBar().addMenu("&Group")
         self._add(group, "New &group…", "Ctrl+Shift+G", self.new_group)
         self._add(group, "New &session…", "Ctrl+Shift+S", self.new_session)
@@ -179,6 +184,9 @@ class StartScreen(QMainWindow):
         self._add(group, "&Open coding", "Ctrl+Return", self.open_selected)
         group.addSeparator()
         self._add(group, "Load the &demo group", None, self.load_demo)
+        from ui.menus import StartActions
+
+        self.start_actions = StartActions(self, file, before=quit_action)
 
     def _add(self, menu: QMenu, text: str, shortcut: object, slot: object) -> QAction:
         action = QAction(text, self)

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -48,6 +49,7 @@ class Timeline(QWidget):
     """Custom-painted timeline over a recorder's events; emits ``event_clicked(id)``."""
 
     event_clicked = Signal(int)
+    time_clicked = Signal(int)  # session ms of a click away from any mark (seeks a recording)
     view_changed = Signal()
 
     def __init__(
@@ -81,6 +83,8 @@ class Timeline(QWidget):
         self.span_ms = 5 * 60_000
         self.start_ms = 0
         self.paint_count = 0
+        self._backdrop_look: tuple[int, int, float] | None = None
+        self._backdrop_pixmap: QPixmap | None = None
         self.setMinimumHeight(AXIS + BAND + 12 * len(self.tracks) + 8)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -252,6 +256,8 @@ class Timeline(QWidget):
             if found is not None:
                 self.set_selected(found)
                 self.event_clicked.emit(found)
+            elif event.position().x() >= self._plot().left():
+                self.time_clicked.emit(max(0, self.time_at(event.position().x())))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120 or event.angleDelta().x() / 120
@@ -286,13 +292,34 @@ class Timeline(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         self.paint_count += 1
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(style.WINDOW))
         plot = self._plot()
         th = self._track_height()
+        p.drawPixmap(0, 0, self._backdrop(plot, th))
         small = QFont(self.font())
         small.setPointSizeF(8.5)
         p.setFont(small)
-        # Track backgrounds and labels.
+        p.save()
+        p.setClipRect(QRectF(plot.left(), 0, plot.width() + 8, self.height()))
+        self._paint_grid(p, plot)
+        self._paint_states(p, plot, th)
+        self._paint_points(p, plot, th)
+        self._paint_now(p, plot)
+        p.restore()
+        p.end()
+
+    def _backdrop(self, plot: QRectF, th: float) -> QPixmap:
+        """Track stripes and labels: drawn once per size (the view repaints on every event)."""
+        ratio = self.devicePixelRatioF()
+        look = (self.width(), self.height(), ratio)
+        if self._backdrop_look == look and self._backdrop_pixmap is not None:
+            return self._backdrop_pixmap
+        pixmap = QPixmap(QSize(self.width(), self.height()) * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(QColor(style.WINDOW))
+        p = QPainter(pixmap)
+        small = QFont(self.font())
+        small.setPointSizeF(8.5)
+        p.setFont(small)
         for i, person in enumerate(self.tracks):
             top = plot.top() + i * th
             if i % 2 == 0:
@@ -306,17 +333,12 @@ class Timeline(QWidget):
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                        p.fontMetrics().elidedText(person.label, Qt.TextElideMode.ElideRight,
                                                   GUTTER - 28))  # fmt: skip
-        p.save()
-        p.setClipRect(QRectF(plot.left(), 0, plot.width() + 8, self.height()))
-        self._paint_grid(p, plot)
-        self._paint_states(p, plot, th)
-        self._paint_points(p, plot, th)
-        self._paint_now(p, plot)
-        p.restore()
         p.setPen(QColor(style.MUTED))
         p.drawText(QRectF(8, 2, GUTTER - 10, BAND),
                    Qt.AlignmentFlag.AlignVCenter, "Group mode")  # fmt: skip
         p.end()
+        self._backdrop_look, self._backdrop_pixmap = look, pixmap
+        return pixmap
 
     def _paint_grid(self, p: QPainter, plot: QRectF) -> None:
         per_px = self.span_ms / plot.width()

@@ -3,9 +3,11 @@
 ``TapeReviewController`` is the glue between a ``MediaPlayer`` and a coding, free of any
 particular window: it is the time source of a media coding (media position + offset),
 seeks to events, nudges an event to the playhead, and lines the recording up with the
-session clock. ``ReviewWindow`` is a small standalone window built on it (player,
-transport, event list, timeline strip); the full coding window wires the same
-controller to its own palette, seating chart, timeline and event table.
+session clock. Users meet it in the coding window (``ui/media_coding.py`` wires it to
+the palette, seating chart, timeline and event table) and beside the practice feedback.
+``ReviewWindow`` is a minimal standalone window on it (player, transport, event list,
+timeline strip with a lane per coding), kept for the media benchmarks and
+``scripts/render_review.py``.
 """
 
 from __future__ import annotations
@@ -126,6 +128,14 @@ class TapeReviewController(QObject):
         if event.end_ms is None:
             return recorder.edit(event_id, time_ms=now)
         return recorder.edit(event_id, time_ms=now, end_ms=event.end_ms + now - event.time_ms)
+
+    def loop_events(self, events: Sequence[Event], pad_ms: int = 1000) -> None:
+        """Loop over events, a second either side: the lead-in and the reaction."""
+        if not events:
+            return
+        start = min(e.time_ms for e in events)
+        end = max(e.end_ms or e.time_ms for e in events)
+        self.player.set_loop(self.media_time(start) - pad_ms, self.media_time(end) + pad_ms)
 
     def hold(self) -> None:
         """A modifier is being chosen (pauses if the user asked for it)."""
@@ -349,37 +359,14 @@ class ReviewWindow(QMainWindow):
         self.statusBar().showMessage(f"Moved to {format_time(event.time_ms)}")
 
     def loop_selection(self) -> None:
-        events = [self.recorder.event(i) for i in self.selected_ids()]
-        if not events:
-            return
-        start = min(e.time_ms for e in events)
-        end = max(e.end_ms or e.time_ms for e in events)
-        pad = 1000  # a second either side: the lead-in and the reaction
-        self.player.set_loop(
-            self.controller.media_time(start) - pad, self.controller.media_time(end) + pad
-        )
+        self.controller.loop_events([self.recorder.event(i) for i in self.selected_ids()])
 
     def ask_offset(self) -> None:
-        here = format_time(self.player.position_ms())
-        text, ok = QInputDialog.getText(
-            self,
-            "Line up the recording",
-            f"The frame shown ({here} in the recording) is at which time of the session?",
-        )
-        if not ok:
-            return
-        try:
-            self.controller.attach_offset_by_marks(parse_time(text))
-        except (ValueError, ObserverError) as exc:
-            self.statusBar().showMessage(f"Not a time: {exc}")
+        ask_offset(self, self.controller, self.statusBar().showMessage)
 
     def choose_media_file(self) -> str:
         """Ask for a recording's file (replaced in tests)."""
-        pattern = " ".join(f"*{s}" for s in MEDIA_SUFFIXES)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Locate the recording", "", f"Recordings ({pattern});;All files (*)"
-        )
-        return path
+        return choose_media_file(self)
 
     def locate(self) -> None:
         path = self.choose_media_file()
@@ -489,3 +476,30 @@ class ReviewWindow(QMainWindow):
         self._unsubscribe()
         self.recorder.close()
         super().closeEvent(event)
+
+
+def choose_media_file(parent: QWidget | None, title: str = "Locate the recording") -> str:
+    """A file dialog for recordings; "" when cancelled."""
+    pattern = " ".join(f"*{s}" for s in MEDIA_SUFFIXES)
+    path, _ = QFileDialog.getOpenFileName(
+        parent, title, "", f"Recordings ({pattern});;All files (*)"
+    )
+    return path
+
+
+def ask_offset(
+    parent: QWidget, controller: TapeReviewController, say: Callable[[str], None]
+) -> None:
+    """Set offset…: "the frame shown is at this session time" lines the recording up."""
+    here = format_time(controller.player.position_ms())
+    text, ok = QInputDialog.getText(
+        parent,
+        "Line up the recording",
+        f"The frame shown ({here} in the recording) is at which time of the session?",
+    )
+    if not ok:
+        return
+    try:
+        controller.attach_offset_by_marks(parse_time(text))
+    except (ValueError, ObserverError) as exc:
+        say(f"Not a time: {exc}")

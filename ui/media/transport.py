@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -118,7 +119,7 @@ class TransportBar(QWidget):
             layout.addWidget(button)
             self.buttons[name] = button
             if name == "forward":
-                layout.addSpacing(8)
+                layout.addSpacing(6)
 
         self.rate_box = QComboBox()
         self.rate_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -129,18 +130,23 @@ class TransportBar(QWidget):
         self.rate_box.currentIndexChanged.connect(
             lambda i: player.set_rate(float(self.rate_box.itemData(i)))
         )
-        layout.addWidget(self.rate_box)
         layout.addStretch(1)
 
         self.time_label = QLabel()
         self.time_label.setObjectName("mediaTime")
         self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        second.addWidget(self.time_label)
-        second.addStretch(1)
-        self.hold_box = QCheckBox("Pause while choosing a modifier")
+        # Narrow beside the seating chart: the label may be cut rather than widen the column.
+        self.time_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        second.addWidget(self.rate_box)
+        third = QHBoxLayout()
+        rows.addLayout(third)
+        third.addWidget(self.time_label, 1)
+        self.hold_box = QCheckBox("Pause for modifiers")
+        self.hold_box.setToolTip("Pause playback while a modifier (valence, intensity…) is chosen")
         self.hold_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.hold_box.toggled.connect(lambda on: setattr(player, "pause_while_choosing", on))
         second.addWidget(self.hold_box)
+        second.addStretch(1)
 
         player.position_changed.connect(self._show_time)
         player.loaded.connect(lambda _d: self._show_time(player.position_ms()))

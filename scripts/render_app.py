@@ -1,0 +1,173 @@
+"""Render the app's windows as a user reaches them, into ``out/ui/``.
+
+- ``media-coding.png``: a media coding of the test clip in the coding window (player,
+  transport, seating chart, palette, events, the playhead on the timeline), 1280×800;
+- ``review-live.png``: the demo's live coding of session 1 reviewed with the clip;
+- ``start-screen.png``: the start screen with its review and practice actions;
+- ``practice-feedback.png``: the feedback on a practice attempt beside the recording.
+
+Offscreen, ``QVideoWidget`` paints nothing a screenshot can see, so the frame that
+reached the video sink is painted into the picture where the video sits.
+
+    .venv/bin/python scripts/render_app.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CLIP = ROOT / "tests" / "data" / "clip.mp4"
+OUT = ROOT / "out" / "ui"
+
+
+def wait(ms: int) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(test: Any, limit_ms: int = 10_000) -> None:
+    spent = 0
+    while not test() and spent < limit_ms:
+        wait(20)
+        spent += 20
+
+
+def render(window: Any, player: Any, target: Path) -> None:
+    """Grab the window, with the frame from the video sink painted where the video is."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QPainter
+
+    picture = window.grab()
+    frame = player.frame_image() if player is not None else None
+    if frame is not None and not frame.isNull() and player.has_video:
+        area = player.rect().translated(player.mapTo(window, QPoint(0, 0)))
+        scaled = frame.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        painter = QPainter(picture)
+        painter.fillRect(area, Qt.GlobalColor.black)
+        x = area.x() + (area.width() - scaled.width()) // 2
+        y = area.y() + (area.height() - scaled.height()) // 2
+        painter.drawImage(x, y, scaled)
+        painter.end()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    picture.save(str(target))
+    print(target)
+
+
+def press(window: Any, keys: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    for key in keys:
+        if key == " ":
+            QTest.keyClick(window.chart, Qt.Key.Key_Space)
+        else:
+            QTest.keyClicks(window.chart, key)
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from observer.codings import new_coding, set_reference
+    from observer.demo import create_demo
+    from observer.groups import attach_media
+    from observer.media import set_media_offset
+    from observer.practice import start_attempt
+    from observer.recording import Recorder
+    from observer.store import open_store
+    from ui import style
+    from ui.coding_window import CodingWindow
+    from ui.practice_flow import FeedbackWindow
+    from ui.start_screen import StartScreen
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    style.apply(app)
+    folder = Path(tempfile.mkdtemp(prefix="gpo-app-"))
+    store = open_store(folder / "demo.sqlite3")
+    create_demo(store)
+    media_id = attach_media(store, 1, str(CLIP), offset_ms=0, label="Session 1 camera")
+    coding = new_coding(store, 1, "SV", ["here-and-now", "bion"], clock_mode="media",
+                        capacity="supervisor", media_file_id=media_id)  # fmt: skip
+
+    # A supervisor codes the clip with the keyboard, as in live coding.
+    window = CodingWindow(Recorder(store, coding))
+    window.resize(1280, 800)
+    window.show()
+    assert window.media is not None
+    media = window.media
+    wait_until(lambda: media.player.ready)
+    for at, keys in ((0, " W"), (300, "12f"), (600, "3 q"), (900, "4w"), (1200, " D"),
+                     (1500, "21s"), (1800, "5 q")):  # fmt: skip
+        media.player.seek(at)
+        wait(60)
+        press(window, keys)
+        wait(20)
+        if window.popup.active:
+            window.popup.accept_rest()
+    window.timeline.show_all()
+    media.player.seek(1350)
+    wait(300)
+    render(window, media.player, OUT / "media-coding.png")
+    window.close()
+    window.recorder.close()
+
+    # The live coding of session 1 reviewed with the clip, lined up on its fourth event.
+    recorder = Recorder(store, 1)
+    review = CodingWindow(recorder, media_id=media_id)
+    review.resize(1280, 800)
+    review.show()
+    assert review.media is not None
+    wait_until(lambda: review.media is not None and review.media.player.ready)
+    moment = recorder.events[3].time_ms
+    review.media.player.seek(800)
+    wait(60)
+    review.media.controller.attach_offset_by_marks(moment)
+    review.media.player.seek(1000)
+    wait(300)
+    render(review, review.media.player, OUT / "review-live.png")
+    review.close()
+    recorder.close()
+
+    # The start screen, a practice attempt selected (the clip lined up with coding 7 again).
+    set_media_offset(store, media_id, 0)
+    set_reference(store, coding)
+    attempt = start_attempt(store, coding, "TR")
+    recorder = Recorder(store, attempt)
+    for at, code, actor, targets in ((50, "work", "group", ()), (700, "question", "m3", ("group",)),
+                                     (1250, "dependency", "group", ())):  # fmt: skip
+        recorder.record(at, code, actor, targets)
+    recorder.close()
+    screen = StartScreen(store)
+    screen.resize(1280, 800)
+    screen.show()
+    screen.refresh(select_coding=attempt)
+    wait(100)
+    render(screen, None, OUT / "start-screen.png")
+    screen.close()
+
+    feedback = FeedbackWindow(store, attempt)
+    feedback.show()
+    wait_until(lambda: feedback.player.ready)
+    item = feedback.view.row_of("miss")
+    if item is not None:
+        feedback.view.items_list.setCurrentItem(item)
+        feedback.view._item_chosen(item)
+    wait(300)
+    render(feedback, feedback.player, OUT / "practice-feedback.png")
+    feedback.close()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

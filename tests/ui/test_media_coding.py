@@ -1,0 +1,315 @@
+"""Media coding in the coding window: the recording is the clock (tests/data/clip.mp4, 10 fps).
+
+What is shown is asserted on the frames reaching the video sink (``frame_shown``), and
+what is coded on the database; no timed assertions.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import stored_events
+from PySide6.QtCore import QPoint, Qt
+
+from observer.codings import new_coding
+from observer.groups import attach_media
+from observer.media import get_media
+from observer.recording import Recorder
+from ui.coding_window import CodingWindow
+from ui.media.player import MISSING, UNPLAYABLE
+
+CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
+FRAME_MS = 100
+OFFSET = 60_000  # the camera started a minute into the session
+WAIT = 5000
+
+
+def frame_at(media_ms: int) -> int:
+    return min(media_ms, 1999) // FRAME_MS * FRAME_MS
+
+
+def keys(qtbot: Any, window: Any, text: str) -> None:
+    for ch in text:
+        qtbot.keyClick(window.chart, ch)
+
+
+def open_coding(qtbot: Any, store: Any, coding_id: int, ready: bool = True, **kw: Any) -> Any:
+    window = CodingWindow(Recorder(store, coding_id), side_panels=False, **kw)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    if ready:
+        qtbot.waitUntil(
+            lambda: window.media is not None and window.media.player.ready, timeout=WAIT
+        )
+    return window
+
+
+def seek_shown(qtbot: Any, window: Any, media_ms: int) -> None:
+    player = window.media.player
+    want = frame_at(media_ms)
+    with qtbot.waitSignal(player.frame_shown, timeout=WAIT, check_params_cb=lambda s: s == want):
+        player.seek(media_ms)
+
+
+@pytest.fixture
+def media_id(demo_store: Any) -> int:
+    return attach_media(demo_store, 1, str(CLIP), offset_ms=OFFSET, label="camera")
+
+
+@pytest.fixture
+def window(qtbot: Any, demo_store: Any, media_id: int) -> Any:
+    coding = new_coding(demo_store, 1, "SV", ["here-and-now", "bion"], clock_mode="media",
+                        capacity="supervisor", media_file_id=media_id)  # fmt: skip
+    w = open_coding(qtbot, demo_store, coding)
+    yield w
+    w.close()
+    w.recorder.close()
+
+
+def test_a_media_coding_shows_the_player_beside_chart_and_palette(window: Any) -> None:
+    media = window.media
+    assert media is not None and media.player.isVisible() and media.transport.isVisible()
+    # One row: the player column, then the seating chart and palette, then the events.
+    top = window.table.parentWidget()
+    assert [top.widget(i) for i in range(top.count())] == [
+        media.column, window.chart.parentWidget(), window.table,
+    ]  # fmt: skip
+    assert media.column.x() < window.chart.parentWidget().x() < window.table.x()
+    assert window.header.clock.text() == "01:00.0"  # session time = media 0 + offset
+    assert "media 00:00.0" in window.header.clock_state.text()
+    assert window.resume_bar is None
+
+
+def test_keys_record_the_media_position_as_session_time(qtbot: Any, window: Any) -> None:
+    for at, text in ((300, " W"), (800, "3 q"), (1200, "21s"), (1700, " D")):
+        seek_shown(qtbot, window, at)
+        keys(qtbot, window, text)
+    events = stored_events(window.recorder.store, window.recorder.coding_id)
+    assert [(e.time_ms, e.code, e.actor, e.targets) for e in events] == [
+        (OFFSET + 300, "work", "group", ()),
+        (OFFSET + 800, "question", "m3", ("group",)),
+        (OFFSET + 1200, "support", "m2", ("m1",)),
+        (OFFSET + 1700, "dependency", "group", ()),
+    ]
+    # State codes as in live coding: dependency ended work at the same moment.
+    assert events[0].end_ms == OFFSET + 1700
+    # The header shows the group's mode at the playhead.
+    assert window.header.mode.text().startswith("Dependency")
+    seek_shown(qtbot, window, 1000)
+    assert window.header.mode.text().startswith(window.recorder.palette.code("work").label)
+    # Undo as in live coding.
+    qtbot.keyClick(window.chart, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [e.code for e in stored_events(window.recorder.store, window.recorder.coding_id)] == [
+        "work", "question", "support",
+    ]  # fmt: skip
+
+
+def test_keys_during_playback_land_in_the_frame_on_screen(qtbot: Any, window: Any) -> None:
+    player = window.media.player
+    shown: list[int] = []
+    player.frame_shown.connect(shown.append)
+    seek_shown(qtbot, window, 0)
+    with qtbot.waitSignal(player.playing_changed, timeout=WAIT):
+        qtbot.keyClick(window.chart, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    pressed: list[int] = []
+    for code in "WDF":
+        qtbot.keyClick(window.chart, " ")  # the group...
+        with qtbot.waitSignal(player.frame_shown, timeout=WAIT):
+            pass
+        pressed.append(shown[-1])
+        qtbot.keyClick(window.chart, code)  # ...and the code: the time of this key counts
+    player.pause()
+    media = [e.time_ms - OFFSET for e in stored_events(window.recorder.store,
+                                                      window.recorder.coding_id)]  # fmt: skip
+    assert len(media) == 3
+    for frame_start, t in zip(pressed, media, strict=True):
+        assert frame_start <= t < frame_start + FRAME_MS, (pressed, media)
+
+
+def test_the_timeline_shows_the_playhead_and_a_click_seeks(qtbot: Any, window: Any) -> None:
+    seek_shown(qtbot, window, 900)
+    keys(qtbot, window, " W")
+    seek_shown(qtbot, window, 1300)
+    keys(qtbot, window, " W")  # work from 0.9 to 1.3 s
+    timeline = window.timeline
+    seek_shown(qtbot, window, 1600)
+    # The timeline's "now" is the playhead: session time of the frame shown.
+    assert timeline._now() == OFFSET + 1600
+    assert timeline.visible_range()[0] <= OFFSET + 1600 <= timeline.visible_range()[1]
+    # A click on an empty place goes there.
+    y = round(timeline.track_y("m1"))
+    x = round(timeline.x_of(OFFSET + 400))
+    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT):
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    per_px = timeline.span_ms / timeline._plot().width()
+    assert abs(window.media.player.position_ms() - 400) <= 2 * per_px
+    # A click on an event's band goes to the event (and selects its row).
+    (work,) = window.recorder.events
+    y = round(timeline.track_y("group"))
+    x = round(timeline.x_of(OFFSET + 1000))
+    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+                          check_params_cb=lambda s: s == 900):  # fmt: skip
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert window.media.player.position_ms() == 900
+    assert window.table.selected_ids() == [work.id]
+
+
+def test_a_row_click_seeks_and_the_list_follows_the_playhead(qtbot: Any, window: Any) -> None:
+    for at, text in ((300, "3 q"), (1100, "4 q"), (1500, "5 q")):
+        seek_shown(qtbot, window, at)
+        keys(qtbot, window, text)
+    table, playhead = window.table, window.media.table_playhead
+    assert playhead.row == 2  # the last event at or before the playhead
+    seek_shown(qtbot, window, 0)
+    assert playhead.row == -1  # before the first event
+    rect = table.visualRect(table.model().index(1, 1))
+    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+                          check_params_cb=lambda s: s == 1100):  # fmt: skip
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.now() == OFFSET + 1100
+    assert playhead.row == 1
+    # Moving down the list with the keyboard goes to each event.
+    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+                          check_params_cb=lambda s: s == 1500):  # fmt: skip
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert playhead.row == 2
+
+
+def test_ctrl_t_moves_the_selected_event_to_the_playhead(qtbot: Any, window: Any) -> None:
+    seek_shown(qtbot, window, 500)
+    keys(qtbot, window, " W")
+    seek_shown(qtbot, window, 1000)
+    keys(qtbot, window, " W")  # ends the state: 500-1000
+    (event,) = window.recorder.events
+    window.table.select_event(event.id)
+    seek_shown(qtbot, window, 700)
+    qtbot.keyClick(window.chart, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    (moved,) = stored_events(window.recorder.store, window.recorder.coding_id)
+    assert (moved.time_ms, moved.end_ms) == (OFFSET + 700, OFFSET + 1200)  # length kept
+    assert window.media.player.position_ms() == 700  # the nudge does not move the playhead
+    qtbot.keyClick(window.chart, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    (back,) = stored_events(window.recorder.store, window.recorder.coding_id)
+    assert (back.time_ms, back.end_ms) == (OFFSET + 500, OFFSET + 1000)
+
+
+def test_playback_pauses_while_a_modifier_is_chosen(qtbot: Any, window: Any) -> None:
+    player = window.media.player
+    window.media.transport.hold_box.setChecked(True)
+    seek_shown(qtbot, window, 200)
+    qtbot.keyClick(window.chart, Qt.Key.Key_F5)  # F5 plays in a media coding
+    assert player.playing
+    keys(qtbot, window, "12f")  # feedback asks for its valence
+    assert window.popup.isVisible() and not player.playing
+    pressed_at = player.position_ms()
+    keys(qtbot, window, "n")
+    assert not window.popup.isVisible() and player.playing
+    player.pause()
+    (event,) = stored_events(window.recorder.store, window.recorder.coding_id)
+    assert event.modifiers == {"valence": "negative"}
+    assert event.time_ms == OFFSET + pressed_at  # the time of the key press, not of the choice
+
+
+def test_review_a_live_coding_with_its_recording(qtbot: Any, demo_store: Any, media_id) -> None:
+    """The live coding itself, with the clip attached and lined up by one moment."""
+    window = open_coding(qtbot, demo_store, 1, media_id=media_id)
+    try:
+        events = window.recorder.events
+        moment = events[3]
+        seek_shown(qtbot, window, 1200)  # the moment is seen 1.2 s into the video
+        window.media.controller.attach_offset_by_marks(moment.time_ms)
+        offset = moment.time_ms - 1200
+        assert get_media(demo_store, media_id).offset_ms == offset
+        assert window.now() == moment.time_ms
+        # The live events sit on the timeline where they happened in the recording.
+        assert window.timeline.visible_range()[0] <= moment.time_ms
+        assert window.media.table_playhead.row == 3
+        # Clicking a live event's row plays its moment in the recording: session time - offset.
+        table = window.table
+        seek_shown(qtbot, window, 0)
+        rect = table.visualRect(table.model().index(3, 1))
+        with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+                              check_params_cb=lambda s: s == 1200):  # fmt: skip
+            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert window.now() == moment.time_ms
+        # An event from before the camera was switched on: said so, the first frame shown.
+        rect = table.visualRect(table.model().index(0, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert "outside the recording" in window.statusBar().currentMessage()
+        assert window.media.player.position_ms() == 0
+        # Corrections are ordinary edits of the live coding: Ctrl+T moves an event here.
+        seek_shown(qtbot, window, 1500)
+        table.select_event(moment.id)
+        qtbot.keyClick(window.chart, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        assert window.recorder.event(moment.id).time_ms == offset + 1500
+        # New events are coded in session time, lined up with the live ones.
+        seek_shown(qtbot, window, 1900)
+        keys(qtbot, window, "7 q")
+        added = [e for e in stored_events(demo_store, 1) if e.actor == "m7"]
+        assert any(e.time_ms == offset + 1900 and e.code == "question" for e in added)
+    finally:
+        window.close()
+        window.recorder.close()
+
+
+def test_a_missing_recording_still_opens_the_coding(
+    qtbot: Any, demo_store: Any, tmp_path: Path
+) -> None:
+    gone = tmp_path / "stick" / "session-1.mp4"
+    media_id = attach_media(demo_store, 1, str(gone))
+    coding = new_coding(demo_store, 1, "SV", ["bion"], clock_mode="media", media_file_id=media_id)
+    recorder = Recorder(demo_store, coding)
+    recorder.record(5_000, "work", "group")
+    recorder.close()
+    window = open_coding(qtbot, demo_store, coding, ready=False)
+    player = window.media.player
+    assert player.status == MISSING
+    assert player._locate.isVisible() and "session-1.mp4" in player.message
+    assert window.header.clock_state.text().endswith("recording missing")
+    # The coding can be read and edited; code keys say why they cannot record.
+    assert window.model.rowCount() == 1
+    keys(qtbot, window, " D")
+    assert len(stored_events(demo_store, coding)) == 1
+    assert "No playable recording" in window.statusBar().currentMessage()
+    (event,) = window.recorder.events
+    window.recorder.edit(event.id, note="seen on the live notes")
+    assert stored_events(demo_store, coding)[0].note == "seen on the live notes"
+    # Locate… finds the moved file; then the keys code again.
+    moved = tmp_path / "archive" / "session-1.mp4"
+    moved.parent.mkdir()
+    shutil.copy(CLIP, moved)
+    window.media.choose_media_file = lambda: str(moved)
+    qtbot.mouseClick(player._locate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: player.ready, timeout=WAIT)
+    assert get_media(demo_store, media_id).path == str(moved.resolve())
+    seek_shown(qtbot, window, 600)
+    keys(qtbot, window, " D")
+    assert [e.time_ms for e in stored_events(demo_store, coding)] == [600, 5_000]
+    window.close()
+    window.recorder.close()
+
+
+def test_an_unplayable_recording_says_so_and_the_coding_stays_editable(
+    qtbot: Any, demo_store: Any, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(CLIP.read_bytes()[:400])
+    media_id = attach_media(demo_store, 1, str(broken))
+    coding = new_coding(demo_store, 1, "SV", ["bion"], clock_mode="media", media_file_id=media_id)
+    window = open_coding(qtbot, demo_store, coding, ready=False)
+    player = window.media.player
+    qtbot.waitUntil(lambda: player.status == UNPLAYABLE, timeout=WAIT)
+    assert "broken.mp4 cannot be played" in player.message
+    assert "broken.mp4 cannot be played" in window.statusBar().currentMessage()
+    assert window.header.clock_state.text().endswith("recording cannot be played")
+    event = window.recorder.record(2_000, "pairing", "group")
+    qtbot.keyClick(window.chart, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_events(demo_store, coding) == []
+    assert window.recorder.can_redo and event.id not in {e.id for e in window.recorder.events}
+    window.close()
+    window.recorder.close()

@@ -1,0 +1,174 @@
+"""File ▸ Import…, Export…, Supervision report… and the start screen's Review menu, by keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FakeTime, open_window
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+import ui.import_export as ie
+from observer.codings import list_codings
+from observer.media import session_media
+from ui.agreement_view import AgreementView
+from ui.start_screen import StartScreen
+
+CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(ie, "show_message", lambda _p, title, text, *a, **k: shown.append(text))
+    return shown
+
+
+@pytest.fixture
+def screen(demo_store: Any, qtbot: Any) -> StartScreen:
+    s = StartScreen(demo_store)
+    qtbot.addWidget(s)
+    s.show()
+    s.activateWindow()
+    qtbot.waitUntil(s.isActiveWindow, timeout=5000)
+    return s
+
+
+def menu_texts(window: Any, title: str) -> list[str]:
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == title)
+    assert isinstance(menu, QMenu)
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def test_export_then_import_from_the_start_screen_menu(
+    screen: StartScreen, demo_store: Any, qtbot: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, messages: list[str],
+) -> None:  # fmt: skip
+    assert menu_texts(screen, "&File")[2:] == [
+        "&Import…", "&Export coding…", "Supervision re&port (PDF)…", "&Quit",
+    ]  # fmt: skip
+    target = tmp_path / "coding 2.json"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "JSON (*.json)")
+    )
+    screen.select("coding", 2)
+    qtbot.keyClick(screen.tree, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written and "Wrote" in messages[-1]
+
+    before = {c.id for c in list_codings(demo_store)}
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    qtbot.keyClick(screen.tree, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    new = [c for c in list_codings(demo_store) if c.id not in before]
+    assert len(new) == 1 and new[0].session.number == 2
+    # The new coding is listed at once.
+    assert any(item.data(0, Qt.ItemDataRole.UserRole + 1) == new[0].id
+               for item in screen._items())  # fmt: skip
+
+
+def test_export_and_report_from_the_coding_window(
+    demo_store: Any, qtbot: Any, fake_time: FakeTime, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, messages: list[str],
+) -> None:  # fmt: skip
+    window = open_window(demo_store, 3, fake_time, qtbot)
+    try:
+        assert menu_texts(window, "&File") == [
+            "&Import…", "&Export coding…", "Supervision re&port (PDF)…", "&Close coding",
+        ]  # fmt: skip
+        target = tmp_path / "session 3.csv"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        qtbot.keyClick(window.chart, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        rows = target.read_text(encoding="utf-8").splitlines()
+        assert rows[0].startswith("time") and len(rows) == len(window.recorder.events) + 1
+
+        report = tmp_path / "supervision"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
+        qtbot.keyClick(window.chart, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        pdf = report.with_name("supervision.pdf")
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert "Wrote the report" in window.statusBar().currentMessage()
+    finally:
+        window.close()
+        window.recorder.close()
+
+
+def test_the_review_actions_follow_the_selection(screen: StartScreen) -> None:
+    actions = screen.start_actions
+    assert menu_texts(screen, "&Review") == [
+        "Review with &recording…", "&Attach recording…", "A&greement…", "Mark as &reference",
+        "Start &practice attempt…", "Practice feed&back…",
+    ]  # fmt: skip
+    screen.select("session", 3)
+    assert actions.attach.isEnabled() and actions.agreement.isEnabled()
+    assert not actions.review.isEnabled() and not actions.feedback.isEnabled()
+    screen.select("coding", 4)  # the supervisor's reference coding of session 3
+    assert actions.reference.text() == "Un&mark as reference"
+    assert actions.attempt.isEnabled() and not actions.feedback.isEnabled()
+    screen.select("coding", 5)  # a trainee's practice coding
+    assert actions.feedback.isEnabled() and actions.buttons["feedback"].isEnabled()
+    assert not actions.reference.isEnabled()
+    screen.select("coding", 1)
+    assert actions.reference.text() == "Mark as &reference"
+    assert not actions.attempt.isEnabled()
+
+
+def test_attach_a_recording_then_review_a_live_coding_with_it(
+    screen: StartScreen, demo_store: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.practice_flow as flow
+
+    monkeypatch.setattr(flow, "choose_file", lambda _parent: str(CLIP))
+    monkeypatch.setattr(flow, "ask_text", lambda *_a, **_k: "-0:30")
+    screen.select("session", 1)
+    qtbot.mouseClick(screen.start_actions.buttons["attach"], Qt.MouseButton.LeftButton)
+    (media,) = session_media(demo_store, 1)
+    assert media.offset_ms == -30_000 and media.path == str(CLIP.resolve())
+    screen.select("coding", 1)
+    with qtbot.waitSignal(screen.review_coding) as review:
+        qtbot.mouseClick(screen.start_actions.buttons["review"], Qt.MouseButton.LeftButton)
+    assert review.args == [1, media.id]
+
+
+def test_the_app_opens_a_review_with_the_player(demo_store: Any, qtbot: Any) -> None:
+    from observer.groups import attach_media
+    from ui.app import App
+
+    media_id = attach_media(demo_store, 1, str(CLIP), offset_ms=0)
+    app = App(demo_store.location)
+    app.store = demo_store
+    app.show_start()
+    assert app.start is not None
+    qtbot.addWidget(app.start)
+    app.start.review_coding.emit(1, media_id)
+    window = app.coding
+    assert window is not None and window.media is not None
+    qtbot.addWidget(window)
+    assert window.recorder.info.clock_mode == "live"
+    assert window.media.controller.media is not None
+    assert window.media.controller.media.id == media_id
+    window.close()
+
+
+def test_mark_as_reference_toggles(screen: StartScreen, demo_store: Any, qtbot: Any) -> None:
+    screen.select("coding", 1)
+    qtbot.mouseClick(screen.start_actions.buttons["reference"], Qt.MouseButton.LeftButton)
+    assert next(c for c in list_codings(demo_store) if c.id == 1).is_reference
+    assert screen.selected("coding") == 1
+    assert screen.start_actions.buttons["reference"].text() == "Unmark as refere&nce"
+    qtbot.mouseClick(screen.start_actions.buttons["reference"], Qt.MouseButton.LeftButton)
+    assert not next(c for c in list_codings(demo_store) if c.id == 1).is_reference
+
+
+def test_agreement_opens_with_the_sessions_codings(screen: StartScreen, qtbot: Any) -> None:
+    screen.select("session", 3)
+    qtbot.keyClick(screen.tree, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    (view,) = screen.start_actions.windows
+    assert isinstance(view, AgreementView)
+    assert view.isVisible()
+    assert sorted(view.checked_ids()) == [3, 4]  # live and reference; the practice left out
+    assert view.result is not None
+    view.close()  # deleted on close

@@ -1,0 +1,272 @@
+"""Menu actions shared by the start screen and the coding window.
+
+File ▸ Import…, Export… and Supervision report… in both windows; on the start screen the
+Review menu and its buttons: review a coding with its recording, attach a recording,
+agreement between observers, and practice (reference, attempt, feedback). The work is
+done by the core and the views; this module only asks the questions and wires them up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from observer.errors import ObserverError
+from observer.recording import Recorder
+from observer.store import Store
+
+if TYPE_CHECKING:
+    from ui.start_screen import StartScreen
+
+
+def _action(
+    parent: QWidget, menu: QMenu, text: str, keys: str | None, slot: Callable[[], object]
+) -> QAction:
+    action = QAction(text, parent)
+    if keys is not None:
+        action.setShortcut(QKeySequence(keys))
+    action.triggered.connect(lambda _=False: slot())
+    menu.addAction(action)
+    return action
+
+
+def add_file_actions(
+    parent: QWidget,
+    menu: QMenu,
+    store: Store,
+    coding_id: Callable[[], int | None],
+    imported: Callable[[], None] | None = None,
+) -> dict[str, QAction]:
+    """File ▸ Import…, Export coding…, Supervision report… (of ``coding_id()``)."""
+
+    def do_import() -> None:
+        from ui.import_export import import_with_progress
+
+        if import_with_progress(parent, store) is not None and imported is not None:
+            imported()
+
+    def do_export() -> None:
+        chosen = _need_coding(parent, coding_id(), "export")
+        if chosen is not None:
+            from ui.import_export import export_with_progress
+
+            export_with_progress(parent, store, chosen)
+
+    def do_report() -> None:
+        chosen = _need_coding(parent, coding_id(), "write the supervision report of")
+        if chosen is not None:
+            write_report(parent, store, chosen)
+
+    actions = {
+        "import": _action(parent, menu, "&Import…", "Ctrl+I", do_import),
+        "export": _action(parent, menu, "&Export coding…", "Ctrl+E", do_export),
+        "report": _action(parent, menu, "Supervision re&port (PDF)…", "Ctrl+R", do_report),
+    }
+    menu.addSeparator()
+    return actions
+
+
+def _need_coding(parent: QWidget, coding_id: int | None, what: str) -> int | None:
+    if coding_id is None:
+        QMessageBox.information(parent, "Choose a coding", f"Select the coding to {what} first.")
+    return coding_id
+
+
+def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Path | None:
+    """Ask where, then write the supervision report of a stored coding as a PDF."""
+    from observer.codings import coding_info
+    from observer.report import report_for_coding
+
+    title = coding_info(store, coding_id).title
+    stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, "Supervision report", f"{stem or 'coding'} report.pdf", "PDF (*.pdf)"
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        pages = report_for_coding(store, coding_id, path)
+    except ObserverError as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.warning(parent, "Supervision report", str(exc))
+        return None
+    QApplication.restoreOverrideCursor()
+    if parent is not None and hasattr(parent, "statusBar"):
+        parent.statusBar().showMessage(f"Wrote the report ({pages} pages) to {path}.", 8000)
+    return path
+
+
+def chart_sources(recorder: Recorder) -> dict[str, Any]:
+    """The charts dock's report (from the database: notes included) and the group's trends."""
+    store, coding_id, group_id = recorder.store, recorder.coding_id, recorder.info.group_id
+
+    def report(path: Path) -> int:
+        from observer.report import report_for_coding
+
+        return report_for_coding(store, coding_id, path)
+
+    def trends() -> Any:
+        from observer.analysis.trends import group_trends
+
+        return group_trends(store, group_id)
+
+    return {"report": report, "trends": trends}
+
+
+class StartActions:
+    """The start screen's File items, its Review menu and the matching buttons."""
+
+    def __init__(self, screen: StartScreen, file_menu: QMenu, before: QAction) -> None:
+        from ui import practice_flow
+
+        self.screen = screen
+        self.flow = practice_flow
+        store = screen.store
+        file_items = QMenu(screen)  # built apart, then put above File ▸ Quit
+        self.file_actions = add_file_actions(
+            screen, file_items, store, self._coding, imported=lambda: screen.refresh()
+        )
+        for action in file_items.actions():
+            file_menu.insertAction(before, action)
+        menu = screen.menuBar().addMenu("&Review")
+        self.review = _action(screen, menu, "Review with &recording…", "Ctrl+Shift+R",
+                              self.review_with_recording)  # fmt: skip
+        self.attach = _action(screen, menu, "&Attach recording…", None, self.attach_recording)
+        self.agreement = _action(screen, menu, "A&greement…", "Ctrl+Shift+A", self.open_agreement)
+        menu.addSeparator()
+        self.reference = _action(screen, menu, "Mark as &reference", None, self.toggle_reference)
+        self.attempt = _action(screen, menu, "Start &practice attempt…", None, self.start_attempt)
+        self.feedback = _action(screen, menu, "Practice feed&back…", None, self.open_feedback)
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, action in (
+            ("review", "Review &with recording…", self.review),
+            ("attach", "&Attach recording…", self.attach),
+            ("agreement", "Agr&eement…", self.agreement),
+            ("reference", "Mark as refere&nce", self.reference),
+            ("attempt", "Start &practice attempt…", self.attempt),
+            ("feedback", "Practice feed&back…", self.feedback),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"{name}Button")
+            button.clicked.connect(action.trigger)
+            screen.more_actions.addWidget(button)
+            self.buttons[name] = button
+        screen.tree.currentItemChanged.connect(lambda *_: self.update())
+        self.windows: list[QWidget] = []  # agreement and feedback windows kept open
+        self.update()
+
+    # --- what is selected ----------------------------------------------------------------
+
+    def _coding(self) -> int | None:
+        from ui.start_screen import CODING
+
+        return self.screen.selected(CODING)
+
+    def _session(self) -> int | None:
+        from ui.start_screen import SESSION
+
+        return self.screen.selected(SESSION)
+
+    def update(self) -> None:
+        """Enable what fits the selection; the reference action says which way it goes."""
+        from observer.codings import coding_info
+
+        coding, session = self._coding(), self._session()
+        info = None
+        if coding is not None:
+            try:
+                info = coding_info(self.screen.store, coding)
+            except ObserverError:
+                info = None
+        practice = info is not None and info.practice_of_id is not None
+        reference = info is not None and info.is_reference
+        self.review.setEnabled(info is not None)
+        self.attach.setEnabled(session is not None)
+        self.agreement.setEnabled(session is not None)
+        self.reference.setEnabled(info is not None and not practice)
+        self.reference.setText("Un&mark as reference" if reference else "Mark as &reference")
+        self.attempt.setEnabled(reference or practice)
+        self.feedback.setEnabled(practice)
+        self.buttons["reference"].setText(
+            "Unmark as refere&nce" if reference else "Mark as refere&nce"
+        )
+        for name, button in self.buttons.items():
+            button.setEnabled(getattr(self, name).isEnabled())
+        self.file_actions["export"].setEnabled(coding is not None)
+        self.file_actions["report"].setEnabled(coding is not None)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def review_with_recording(self) -> None:
+        coding = self._coding()
+        if coding is None:
+            return
+        media_id = self.flow.choose_recording(self.screen, self.screen.store, coding)
+        if media_id is not None:
+            self.screen.review_coding.emit(coding, media_id)
+
+    def attach_recording(self) -> None:
+        session = self._session()
+        if session is not None and self.flow.attach_recording(
+            self.screen, self.screen.store, session
+        ):
+            self.screen.statusBar().showMessage("Recording attached.", 6000)
+
+    def open_agreement(self) -> None:
+        session = self._session()
+        if session is not None:
+            self._keep(self.flow.agreement_window(self.screen.store, session))
+
+    def toggle_reference(self) -> None:
+        coding = self._coding()
+        if coding is not None:
+            self.flow.toggle_reference(self.screen, self.screen.store, coding)
+            self.screen.refresh(select_coding=coding)
+
+    def start_attempt(self) -> None:
+        coding = self._coding()
+        if coding is None:
+            return
+        attempt = self.flow.start_attempt(self.screen, self.screen.store, coding)
+        if attempt is not None:
+            self.screen.refresh(select_coding=attempt)
+            self.screen.open_coding.emit(attempt)
+
+    def open_feedback(self) -> None:
+        coding = self._coding()
+        if coding is not None:
+            self._keep(self.flow.FeedbackWindow(self.screen.store, coding))
+
+    def _keep(self, window: QWidget) -> None:
+        self.windows.append(window)
+        window.destroyed.connect(lambda _=None, w=window: self._forget(w))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _forget(self, window: QWidget) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """One line of text from the user; None when cancelled (replaced in tests)."""
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value.strip() if ok else None
