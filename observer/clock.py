@@ -10,9 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from observer.models import utcnow
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite keeps no time zone, so every stored datetime is UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from observer.codebook import Codebook, Palette, codebook_from_source, combine, shipped_codebook
+from observer.codebook import Codebook, combine, shipped_codebook
+from observer.coding_info import CodingInfo, coding_info, coding_palette
 from observer.errors import InputError, NotFound
-from observer.groups import Participant, session_participants
 from observer.models import (
     CAPACITIES,
     CLOCK_MODES,
@@ -22,37 +21,7 @@ from observer.models import (
 )
 from observer.store import Store
 
-
-@dataclass(frozen=True)
-class CodingInfo:
-    """What a view needs to know about a coding, detached from the database."""
-
-    id: int
-    name: str
-    session_id: int
-    session_number: int
-    group_id: int
-    group_name: str
-    observer: str
-    capacity: str
-    clock_mode: str
-    is_reference: bool
-    practice_of_id: int | None
-    media_file_id: int | None
-    event_count: int
-    participants: tuple[Participant, ...]
-    palette: Palette
-
-    def participant(self, key: str) -> Participant | None:
-        return next((p for p in self.participants if p.key == key), None)
-
-    def label(self, key: str) -> str:
-        found = self.participant(key)
-        return found.label if found is not None else key
-
-    @property
-    def title(self) -> str:
-        return f"{self.group_name}, session {self.session_number} — {self.observer}"
+__all__ = ["CodingInfo", "coding_info", "coding_palette"]
 
 
 def add_observer(
@@ -179,60 +148,6 @@ def event_counts(store: Store) -> dict[int, int]:
     with store.reader() as s:
         rows = s.execute(select(CodedEvent.coding_id, func.count()).group_by(CodedEvent.coding_id))
         return {int(cid): int(n) for cid, n in rows}
-
-
-def coding_palette(store: Store, coding_id: int) -> Palette:
-    """The codebooks exactly as this coding used them."""
-    with store.reader() as s:
-        coding = s.get(Coding, coding_id, options=[selectinload(Coding.codebooks)])
-        if coding is None:
-            raise NotFound(f"No coding {coding_id}.")
-        return combine(
-            [
-                codebook_from_source(b.source, f"{b.codebook_id} {b.version}")
-                for b in coding.codebooks
-            ]
-        )
-
-
-def coding_info(store: Store, coding_id: int) -> CodingInfo:
-    with store.reader() as s:
-        coding = s.get(
-            Coding,
-            coding_id,
-            options=[
-                selectinload(Coding.observer),
-                selectinload(Coding.session).selectinload(GroupSession.group),
-            ],
-        )
-        if coding is None:
-            raise NotFound(f"No coding {coding_id}.")
-        count = s.scalar(
-            select(func.count()).select_from(CodedEvent).where(CodedEvent.coding_id == coding_id)
-        )
-        session = coding.session
-        fields = CodingInfo(
-            id=coding.id,
-            name=coding.name,
-            session_id=session.id,
-            session_number=session.number,
-            group_id=session.group_id,
-            group_name=session.group.name,
-            observer=coding.observer.initials,
-            capacity=coding.observer.capacity,
-            clock_mode=coding.clock_mode,
-            is_reference=coding.is_reference,
-            practice_of_id=coding.practice_of_id,
-            media_file_id=coding.media_file_id,
-            event_count=int(count or 0),
-            participants=(),
-            palette=Palette(()),
-        )
-    return replace(
-        fields,
-        participants=tuple(session_participants(store, fields.session_id)),
-        palette=coding_palette(store, coding_id),
-    )
 
 
 def set_reference(store: Store, coding_id: int, is_reference: bool = True) -> None:

@@ -261,7 +261,7 @@ def import_events_csv(
     from observer.codebook import combine, shipped_codebook
     from observer.codings import create_coding
     from observer.groups import session_participants
-    from observer.recording import EVENTS
+    from observer.models import EVENTS
 
     file = str(path)
     _header, rows = parse_rows(read_text(path), file)

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from observer.coding_info import session_participants
 from observer.errors import InputError, NotFound
 from observer.models import MEMBER_ROLES, SETTINGS, Group, GroupSession, MediaFile, Member
-from observer.participants import GROUP, LEADERS, member_key
+from observer.participants import Participant
 from observer.store import Store
 
 # Ten colours that stay apart on screen and in greyscale print (alternating light and dark).
@@ -19,6 +20,8 @@ MEMBER_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )  # fmt: skip
+
+__all__ = ["MEMBER_COLOURS", "MemberSpec", "Participant", "session_participants"]
 
 
 @dataclass(frozen=True)
@@ -31,23 +34,6 @@ class MemberSpec:
     colour: str = ""
     seat: int | None = None
     joined: date | None = None
-
-
-@dataclass(frozen=True)
-class Participant:
-    """Someone (or the group as a whole) who can act or be addressed in a coding."""
-
-    key: str
-    label: str
-    initials: str = ""
-    role: str = "member"
-    colour: str = "#777777"
-    seat: int = -1
-    present: bool = True
-
-    @property
-    def is_leader(self) -> bool:
-        return self.role in ("leader", "co-leader")
 
 
 def _initials(pseudonym: str) -> str:
@@ -182,36 +168,3 @@ def attach_media(
         s.add(media)
         s.flush()
         return media.id
-
-
-def session_participants(store: Store, session_id: int) -> list[Participant]:
-    """Everyone who can act in a session: its members (present or not), the leaders, the group."""
-    with store.reader() as s:
-        session = s.get(
-            GroupSession,
-            session_id,
-            options=[selectinload(GroupSession.present), selectinload(GroupSession.group)],
-        )
-        if session is None:
-            raise NotFound(f"No session {session_id}.")
-        present = {m.id for m in session.present}
-        members = s.scalars(
-            select(Member).where(Member.group_id == session.group_id).order_by(Member.seat)
-        )
-        people = [
-            Participant(
-                key=member_key(m.id),
-                label=m.pseudonym,
-                initials=m.initials,
-                role=m.role,
-                colour=m.colour,
-                seat=m.seat,
-                present=m.id in present,
-            )
-            for m in members
-        ]
-    collectives = [
-        Participant(GROUP, "Group", "G", role="group", colour="#444444"),
-        Participant(LEADERS, "Leaders", "L", role="leaders", colour="#555555"),
-    ]
-    return people + collectives

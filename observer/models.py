@@ -7,8 +7,8 @@ compares the two).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -26,17 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from observer.clock import utcnow
+
 MEMBER_ROLES = ("member", "leader", "co-leader")
 SETTINGS = ("in person", "telehealth")
 CAPACITIES = ("co-therapist", "supervisor", "trainee", "reference")
 CLOCK_MODES = ("live", "media")
 AUDIT_ACTIONS = ("edit", "delete", "restore")
 NOTE_KINDS = ("note", "prompt")
-
-
-def utcnow() -> datetime:
-    """Naive UTC: SQLite keeps no time zone, so every stored datetime is UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -249,3 +246,7 @@ class ProcessNote(Base):
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10), default="note")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The tables as SQLAlchemy Core sees them, for bulk inserts.
+EVENTS = cast(Table, CodedEvent.__table__)

@@ -7,6 +7,8 @@ for the leaders together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 GROUP = "group"
 LEADERS = "leaders"
 COLLECTIVES = (GROUP, LEADERS)
@@ -25,3 +27,20 @@ def member_id_of(key: str) -> int | None:
 
 def is_valid_key(key: str) -> bool:
     return key in COLLECTIVES or member_id_of(key) is not None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone (or the group as a whole) who can act or be addressed in a coding."""
+
+    key: str
+    label: str
+    initials: str = ""
+    role: str = "member"
+    colour: str = "#777777"
+    seat: int = -1
+    present: bool = True
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in ("leader", "co-leader")

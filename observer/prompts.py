@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from observer.codebook import EventSpec, Palette, PatternRule
-from observer.groups import Participant
-from observer.participants import GROUP, LEADERS
+from observer.participants import GROUP, LEADERS, Participant
 from observer.recording import Changes, Event
 
 MIN_OCCURRENCES = 3

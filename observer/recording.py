@@ -12,31 +12,40 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, select, text, update
-from sqlalchemy.engine import Connection
-
-from observer.clock import ClockState, LiveClock, format_time
+from observer.clock import ClockState, LiveClock, format_time, utcnow
 from observer.codebook import Code, Palette
-from observer.codings import CodingInfo, coding_info
+from observer.coding_info import CodingInfo, coding_info
 from observer.errors import InputError, NotFound
-from observer.models import AuditEntry, CodedEvent, Coding, ProcessNote, utcnow
-from observer.store import Store
+from observer.store import Store, parse_stamp, run, stamp
 
-EVENTS = cast(Table, CodedEvent.__table__)
-AUDIT = cast(Table, AuditEntry.__table__)
-NOTES = cast(Table, ProcessNote.__table__)
-CODINGS = cast(Table, Coding.__table__)
+if TYPE_CHECKING:
+    from observer.models import AuditEntry
+
 EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note")
-# Built once: executing a prepared statement with parameters skips SQLAlchemy's per-call
-# statement building, which otherwise costs more than the durable commit itself.
-_INSERT = EVENTS.insert()
-_UPDATE = EVENTS.update().where(EVENTS.c.id == bindparam("event_id"))
-_DELETE = EVENTS.delete().where(EVENTS.c.id == bindparam("event_id"))
-_AUDIT = AUDIT.insert()
+# Plain SQL on a plain connection: recording an event is one insert and one durable commit,
+# and opening a coding does not wait for SQLAlchemy to load.
+_INSERT = (
+    "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+_RESTORE = (
+    "INSERT INTO events (id, coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+_UPDATE = (
+    "UPDATE events SET time_ms = ?, end_ms = ?, code = ?, actor = ?, targets = ?, modifiers = ?, "
+    "note = ?, edited_at = COALESCE(?, edited_at) WHERE id = ?"
+)
+_DELETE = "DELETE FROM events WHERE id = ?"
+_AUDIT = (
+    "INSERT INTO event_audit (coding_id, event_id, action, who, at, before, after) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +104,12 @@ class _Op:
     event: Event
     before: Event | None = None
     audited: bool = True
-    restore: bool = False
 
     def inverse(self) -> _Op:
         if self.kind == "insert":
             return _Op("delete", self.event)
         if self.kind == "delete":
-            return _Op("insert", self.event, restore=True)
+            return _Op("insert", self.event)
         assert self.before is not None
         return _Op("update", self.before, self.event, audited=self.audited)
 
@@ -131,13 +139,13 @@ def row_to_event(row: Any) -> Event:
     )
 
 
-_LOAD = text(
+_LOAD = (
     "SELECT id, time_ms, code, actor, targets, modifiers, note, end_ms FROM events "
-    "WHERE coding_id = :coding_id ORDER BY time_ms, id"
+    "WHERE coding_id = ? ORDER BY time_ms, id"
 )
 
 
-def load_events(conn: Connection, coding_id: int) -> list[Event]:
+def load_events(conn: Any, coding_id: int) -> list[Event]:
     """Every event of a coding, in time order.
 
     Read with plain SQL, and each distinct targets/modifiers text decoded once: a coding
@@ -151,7 +159,9 @@ def load_events(conn: Connection, coding_id: int) -> list[Event]:
     out = []
     # Read row by row rather than all rows at once: a long coding's rows alone would
     # otherwise take more memory, for a moment, than its events do.
-    rows = conn.execute(_LOAD, {"coding_id": coding_id})
+    if hasattr(conn, "exec_driver_sql"):  # an SQLAlchemy connection: read through its driver
+        conn = conn.connection.driver_connection
+    rows = run(conn, _LOAD, (coding_id,))
     for event_id, time_ms, code, actor, targets, modifiers, note, end_ms in rows:
         code = names.setdefault(code, code)
         actor = names.setdefault(actor, actor)
@@ -187,6 +197,8 @@ def insert_events(store: Store, coding_id: int, events: Iterable[Event]) -> int:
         for e in events
     ]
     if rows:
+        from observer.models import EVENTS
+
         with store.engine.begin() as conn:
             conn.execute(EVENTS.insert(), rows)
     return len(rows)
@@ -203,21 +215,20 @@ class Recorder:
         self.who = who or self.info.observer
         self._keys = {p.key for p in self.info.participants}
         # One connection kept open: recording an event is then a single insert and commit.
-        self._conn = store.engine.connect()
+        self._conn = store.connect()
         self._events = load_events(self._conn, coding_id)
-        self._conn.commit()
         self._by_id = {e.id: e for e in self._events}
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
-        row = self._conn.execute(
-            select(CODINGS.c.clock_elapsed_ms, CODINGS.c.clock_running_since).where(
-                CODINGS.c.id == coding_id
-            )
-        ).one()
-        self._conn.commit()
-        self.saved_clock = ClockState(row.clock_elapsed_ms, row.clock_running_since)
-        self.clock = LiveClock(row.clock_elapsed_ms)
+        self._encoded: dict[Any, str] = {}
+        elapsed, since = run(
+            self._conn,
+            "SELECT clock_elapsed_ms, clock_running_since FROM codings WHERE id = ?",
+            (coding_id,),
+        ).fetchone()
+        self.saved_clock = ClockState(int(elapsed or 0), parse_stamp(since))
+        self.clock = LiveClock(int(elapsed or 0))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -403,12 +414,13 @@ class Recorder:
 
     def _save_clock(self) -> None:
         state = self.clock.state()
-        self._conn.execute(
-            update(CODINGS)
-            .where(CODINGS.c.id == self.coding_id)
-            .values(clock_elapsed_ms=state.elapsed_ms, clock_running_since=state.running_since)
-        )
-        self._conn.commit()
+        since = None if state.running_since is None else stamp(self._conn, state.running_since)
+        with self._transaction():
+            run(
+                self._conn,
+                "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ? WHERE id = ?",
+                (state.elapsed_ms, since, self.coding_id),
+            )
         self.saved_clock = state
 
     # --- process notes -------------------------------------------------------------------
@@ -417,32 +429,41 @@ class Recorder:
         """A timestamped process note (or a pinned prompt) for supervision; durable at once."""
         if not text.strip():
             raise InputError("The note is empty.")
-        result = self._conn.execute(
-            NOTES.insert().values(
-                coding_id=self.coding_id,
-                time_ms=time_ms,
-                text=text.strip(),
-                kind=kind,
-                created_at=utcnow(),
+        with self._transaction():
+            note_id = int(
+                run(
+                    self._conn,
+                    "INSERT INTO process_notes (coding_id, time_ms, text, kind, created_at) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
+                ).fetchone()[0]
             )
-        )
-        self._conn.commit()
-        note_id = _new_id(result)
         self._announce(Changes("Add note"))
         return note_id
 
     def notes(self) -> list[ProcessNoteView]:
-        rows = self._conn.execute(
-            select(NOTES)
-            .where(NOTES.c.coding_id == self.coding_id)
-            .order_by(NOTES.c.time_ms, NOTES.c.id)
+        rows = run(
+            self._conn,
+            "SELECT id, time_ms, text, kind FROM process_notes WHERE coding_id = ? "
+            "ORDER BY time_ms, id",
+            (self.coding_id,),
         )
-        out = [ProcessNoteView(r.id, r.time_ms, r.text, r.kind) for r in rows]
-        self._conn.commit()
-        return out
+        return [ProcessNoteView(*row) for row in rows]
 
     def close(self) -> None:
         self._conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One durable transaction: committed (WAL, synchronous=FULL) or rolled back whole."""
+        # IMMEDIATE takes the write lock up front, so a busy database fails before any write.
+        run(self._conn, "BEGIN IMMEDIATE" if self.store.is_sqlite else "BEGIN")
+        try:
+            yield
+        except BaseException:
+            run(self._conn, "ROLLBACK")
+            raise
+        run(self._conn, "COMMIT")
 
     # --- internals -----------------------------------------------------------------------
 
@@ -522,38 +543,32 @@ class Recorder:
 
     def _apply(self, step: _Step) -> Changes:
         """Write a step in one transaction, then mirror it in memory. Nothing half-done."""
-        now = utcnow()
+        now = stamp(self._conn, utcnow())
         added: list[Event] = []
         changed: list[Event] = []
         removed: list[int] = []
-        try:
+        with self._transaction():
             for op in step.ops:
+                e = op.event
+                values = (e.time_ms, e.end_ms, e.code, e.actor, *self._json(e), e.note)
                 if op.kind == "insert":
-                    values = {"coding_id": self.coding_id, **op.event.fields(), "created_at": now}
-                    if op.event.id:
-                        values["id"] = op.event.id
-                    result = self._conn.execute(_INSERT, values)
-                    event = replace(op.event, id=_new_id(result))
-                    added.append(event)
-                    if op.restore:
-                        self._audit("restore", event.id, None, event, now)
+                    if e.id:  # an event that was on record before: undo or redo restores it
+                        row = run(self._conn, _RESTORE, (e.id, self.coding_id, *values, now))
+                        self._audit("restore", e.id, None, e, now)
+                    else:
+                        row = run(self._conn, _INSERT, (self.coding_id, *values, now))
+                    added.append(replace(e, id=int(row.fetchone()[0])))
                 elif op.kind == "delete":
-                    self._conn.execute(_DELETE, {"event_id": op.event.id})
-                    removed.append(op.event.id)
-                    self._audit("delete", op.event.id, op.event, None, now)
+                    run(self._conn, _DELETE, (e.id,))
+                    removed.append(e.id)
+                    self._audit("delete", e.id, e, None, now)
                 else:
                     assert op.before is not None
-                    values = op.event.fields()
+                    edited = now if op.audited else None
+                    run(self._conn, _UPDATE, (*values, edited, e.id))
+                    changed.append(e)
                     if op.audited:
-                        values["edited_at"] = now
-                    self._conn.execute(_UPDATE, {"event_id": op.event.id, **values})
-                    changed.append(op.event)
-                    if op.audited:
-                        self._audit("edit", op.event.id, op.before, op.event, now)
-            self._conn.commit()
-        except Exception:
-            self._conn.rollback()
-            raise
+                        self._audit("edit", e.id, op.before, e, now)
         for event_id in removed:
             self._forget(event_id)
         for event in changed:
@@ -563,20 +578,32 @@ class Recorder:
             self._remember(event)
         return Changes(step.label, tuple(added), tuple(changed), tuple(removed))
 
+    def _json(self, event: Event) -> tuple[str, str]:
+        """Targets and modifiers as stored: the same few texts again and again, made once."""
+        targets = self._encoded.get(event.targets)
+        if targets is None:
+            targets = self._encoded[event.targets] = json.dumps(list(event.targets))
+        key = ("modifiers", *sorted(event.modifiers.items()))
+        modifiers = self._encoded.get(key)
+        if modifiers is None:
+            modifiers = self._encoded[key] = json.dumps(dict(event.modifiers))
+        return targets, modifiers
+
     def _audit(
         self, action: str, event_id: int, before: Event | None, after: Event | None, at: Any
     ) -> None:
-        self._conn.execute(
+        run(
+            self._conn,
             _AUDIT,
-            {
-                "coding_id": self.coding_id,
-                "event_id": event_id,
-                "action": action,
-                "who": self.who,
-                "at": at,
-                "before": before.fields() if before else None,
-                "after": after.fields() if after else None,
-            },
+            (
+                self.coding_id,
+                event_id,
+                action,
+                self.who,
+                at,
+                None if before is None else json.dumps(before.fields()),
+                None if after is None else json.dumps(after.fields()),
+            ),
         )
 
     def _remember(self, event: Event) -> None:
@@ -589,18 +616,16 @@ class Recorder:
         del self._events[bisect.bisect_left(self._events, old.sort_key, key=_sort_key)]
 
 
-def _new_id(result: Any) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
 def _sort_key(event: Event) -> tuple[int, int]:
     return event.sort_key
 
 
 def audit_trail(store: Store, coding_id: int) -> list[AuditEntry]:
     """Every edit, deletion and restoration of a coding, oldest first."""
+    from sqlalchemy import select
+
+    from observer.models import AuditEntry
+
     with store.reader() as s:
         return list(
             s.scalars(
@@ -611,6 +636,10 @@ def audit_trail(store: Store, coding_id: int) -> list[AuditEntry]:
 
 def event_history(store: Store, event_id: int) -> list[AuditEntry]:
     """What happened to one event after it was recorded, oldest first."""
+    from sqlalchemy import select
+
+    from observer.models import AuditEntry
+
     with store.reader() as s:
         return list(
             s.scalars(

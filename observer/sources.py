@@ -12,8 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from observer.codebook import Palette
-from observer.groups import Participant
-from observer.participants import COLLECTIVES, GROUP, LEADERS
+from observer.participants import COLLECTIVES, GROUP, LEADERS, Participant
 from observer.recording import Event
 from observer.store import Store
 
@@ -101,8 +100,14 @@ def from_coding(store: Store, coding_id: int) -> CodingData:
 
     named = tuple(
         Event(
-            e.id, e.time_ms, e.code, names.get(e.actor, e.actor), rename_all(e.targets),
-            e.modifiers, e.note, e.end_ms,
+            e.id,
+            e.time_ms,
+            e.code,
+            names.get(e.actor, e.actor),
+            rename_all(e.targets),
+            e.modifiers,
+            e.note,
+            e.end_ms,
         )
         for e in events
     )

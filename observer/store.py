@@ -9,21 +9,22 @@ committed event survives a crash or a power cut.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from observer.errors import StoreError
 from observer.migrations import HEAD
+
+if TYPE_CHECKING:  # SQLAlchemy is imported on first use: opening a coding needs only sqlite3
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "group-process-observer"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -38,12 +39,30 @@ def default_database_path() -> Path:
 
 
 class Store:
-    """An open database: the engine, and sessions scoped to one user action each."""
+    """An open database: sessions scoped to one user action each, and plain connections.
 
-    def __init__(self, engine: Engine, location: str) -> None:
-        self.engine = engine
+    For an SQLite file the SQLAlchemy engine is made on first use, so that opening a coding
+    and recording into it (plain ``sqlite3``) does not wait for SQLAlchemy to load.
+    """
+
+    def __init__(
+        self, location: str, url: str, engine: Engine | None = None, path: Path | None = None
+    ) -> None:
         self.location = location
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.url = url
+        self.path = path
+        if engine is not None:
+            self.__dict__["engine"] = engine
+
+    @functools.cached_property
+    def engine(self) -> Engine:
+        return _sqlite_engine(self.path) if self.path is not None else _server_engine(self.url)
+
+    @functools.cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -57,10 +76,43 @@ class Store:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+        return self.path is not None
+
+    def connect(self) -> Any:
+        """A plain DB-API connection, in autocommit mode: the caller runs BEGIN and COMMIT.
+
+        For SQLite it has the same pragmas as the engine's connections (WAL, FULL sync).
+        """
+        if self.path is not None:
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+            _sqlite_pragmas(conn, None)
+            return conn
+        raw = self.engine.raw_connection()
+        raw.driver_connection.autocommit = True  # type: ignore[union-attr]
+        return raw
 
     def close(self) -> None:
-        self.engine.dispose()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _server_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
+    return create_engine(url, pool_pre_ping=True)
 
 
 def open_store(target: str | os.PathLike[str] | None = None) -> Store:
@@ -75,7 +127,9 @@ def open_store(target: str | os.PathLike[str] | None = None) -> Store:
 
 
 def _open_server(url: str) -> Store:
-    engine = create_engine(url, pool_pre_ping=True)
+    from sqlalchemy.exc import OperationalError
+
+    engine = _server_engine(url)
     try:
         with engine.connect() as conn:
             version = _schema_version(conn.exec_driver_sql)
@@ -84,44 +138,62 @@ def _open_server(url: str) -> Store:
     _check_version(version, _redact(url))
     if version != HEAD:
         _migrate(engine)
-    return Store(engine, _redact(url))
+    return Store(_redact(url), url, engine)
 
 
 def _open_sqlite_file(path: Path) -> Store:
     path = path.expanduser()
+    version: str | None = None
     created = False
     if path.exists():
         if not path.is_file():
             raise StoreError(f"{path} is not a file.")
-        _inspect_existing(path)
+        version = _inspect_existing(path)
+        _check_version(version, str(path))
+        _check_not_locked(path)
     else:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Clinical records: readable by the owner only, from the very first byte.
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
         created = True
+    store = Store(str(path), f"sqlite:///{path}", path=path)
+    if version == HEAD:
+        return store  # nothing to migrate: no SQLAlchemy needed to open it
+    from sqlalchemy.exc import OperationalError
 
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        with engine.connect() as conn:
-            version = _schema_version(conn.exec_driver_sql)
-        _check_version(version, str(path))
-        if version != HEAD:
-            if version is not None and not created:
-                _backup(path, version)
-            _migrate(engine)
+        if version is not None and not created:
+            _backup(path, version)
+        _migrate(store.engine)
     except OperationalError as exc:
-        engine.dispose()
+        store.close()
         raise _explain(exc, path) from exc
-    return Store(engine, str(path))
+    return store
 
 
-def _inspect_existing(path: Path) -> None:
-    """Refuse, before anything writes to it, a file that is not a healthy database."""
+def _check_not_locked(path: Path) -> None:
+    """Refuse a database another program is writing to, before anything is changed."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _locked(path) from exc
+        raise StoreError(f"Cannot open {path}: {exc}. Nothing was changed.") from exc
+    finally:
+        conn.close()
+
+
+def _inspect_existing(path: Path) -> str | None:
+    """Refuse, before anything writes to it, a file that is not a healthy database.
+
+    Returns its schema version (None for an empty file).
+    """
     size = path.stat().st_size
     if size == 0:
-        return
+        return None
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
@@ -141,12 +213,14 @@ def _inspect_existing(path: Path) -> None:
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        stamp = (
+            conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if "alembic_version" in tables
+            else None
+        )
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise StoreError(
-                f"{path} is locked by another program that is writing to it. "
-                "Close the other program and try again; nothing was changed."
-            ) from exc
+            raise _locked(path) from exc
         raise StoreError(f"{path} is damaged ({exc}). It was left untouched.") from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(
@@ -163,6 +237,14 @@ def _inspect_existing(path: Path) -> None:
             f"{path} is an SQLite database of another program (tables: "
             f"{', '.join(sorted(tables)[:5])}). It was left untouched."
         )
+    return None if stamp is None else str(stamp[0])
+
+
+def _locked(path: Path) -> StoreError:
+    return StoreError(
+        f"{path} is locked by another program that is writing to it. "
+        "Close the other program and try again; nothing was changed."
+    )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -175,9 +257,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _schema_version(execute: Any) -> str | None:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     try:
         row = execute("SELECT version_num FROM alembic_version").first()
-    except OperationalError as exc:
+    except (OperationalError, ProgrammingError) as exc:
         if "no such table" in str(exc) or "does not exist" in str(exc):
             return None
         raise
@@ -221,10 +305,7 @@ def _backup(path: Path, version: str) -> None:
 def _explain(exc: OperationalError, path: Path) -> StoreError:
     text = str(exc.orig)
     if "locked" in text:
-        return StoreError(
-            f"{path} is locked by another program that is writing to it. "
-            "Close the other program and try again; nothing was changed."
-        )
+        return _locked(path)
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{path} cannot be written (read-only). Nothing was changed.")
     return StoreError(f"Cannot open {path}: {text}. Nothing was changed.")
@@ -238,3 +319,28 @@ def _redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return url
+
+
+def run(conn: Any, sql: str, params: Any = ()) -> Any:
+    """Execute SQL written with ``?`` placeholders on a plain connection from ``connect()``."""
+    if not isinstance(conn, sqlite3.Connection):
+        sql = sql.replace("?", "%s")  # the server drivers' parameter style
+    cursor = conn.cursor()
+    cursor.execute(sql, params)
+    return cursor
+
+
+def stamp(conn: Any, moment: Any) -> Any:
+    """A datetime as the connection stores it: SQLite keeps SQLAlchemy's text form."""
+    if isinstance(conn, sqlite3.Connection):
+        return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment
+
+
+def parse_stamp(value: Any) -> Any:
+    """A stored datetime back (SQLite hands back text)."""
+    if isinstance(value, str):
+        from datetime import datetime
+
+        return datetime.fromisoformat(value)
+    return value

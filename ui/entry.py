@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from observer.codebook import Code, Palette
-from observer.groups import Participant
-from observer.participants import GROUP, LEADERS
+from observer.participants import GROUP, LEADERS, Participant
 
 ORDERS = ("actor-first", "code-first")
 SEAT_KEYS = "1234567890"

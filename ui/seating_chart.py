@@ -24,8 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from observer.groups import Participant
-from observer.participants import GROUP
+from observer.participants import GROUP, Participant
 from ui import style
 
 

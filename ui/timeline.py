@@ -26,8 +26,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from observer.clock import format_time
 from observer.codebook import Palette
-from observer.groups import Participant
-from observer.participants import GROUP, LEADERS
+from observer.participants import GROUP, LEADERS, Participant
 from observer.recording import Changes, Event, Recorder
 from ui import style
 from ui.live_state import BASIC_ASSUMPTION

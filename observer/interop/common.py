@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from observer.codebook import Codebook, Palette, codebook_from_source, combine
 from observer.errors import InputError, NotFound
 from observer.models import (
+    EVENTS,
     AuditEntry,
     CodedEvent,
     Coding,
@@ -32,7 +33,7 @@ from observer.models import (
     utcnow,
 )
 from observer.participants import COLLECTIVES, GROUP, LEADERS, member_key
-from observer.recording import EVENTS, Event, row_to_event
+from observer.recording import Event, row_to_event
 from observer.store import Store
 
 Progress = Callable[[int, int], None]

@@ -36,6 +36,7 @@ from observer.interop.common import (
 from observer.models import (
     CAPACITIES,
     CLOCK_MODES,
+    EVENTS,
     MEMBER_ROLES,
     NOTE_KINDS,
     SETTINGS,
@@ -48,7 +49,7 @@ from observer.models import (
     ProcessNote,
 )
 from observer.participants import COLLECTIVES, member_key
-from observer.recording import EVENTS, Event
+from observer.recording import Event
 from observer.store import Store
 
 FORMAT_ID = "group-process-observer-coding"

@@ -74,7 +74,7 @@ def test_no_offer_when_the_clock_was_paused() -> None:
 
 
 def test_offer_when_the_clock_was_running() -> None:
-    from observer.models import utcnow
+    from observer.clock import utcnow
 
     now = utcnow()
     offer = resume_offer(ClockState(60_000, now - timedelta(seconds=90)), 100_000, now)

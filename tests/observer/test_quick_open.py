@@ -1,0 +1,50 @@
+"""Opening a coding and recording into it needs no ORM: the observer is waiting to code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from observer.store import open_store
+        from observer.recording import Recorder
+
+        store = open_store({str(path)!r})
+        recorder = Recorder(store, 1)
+        jane = next(p.key for p in recorder.info.participants if p.label == "Jane")
+        event = recorder.record(4_000_000, "self-disclosure", jane, ["group"])
+        recorder.undo()
+        recorder.redo()
+        recorder.add_note("Jane spoke first tonight", 4_000_000)
+        print(event.id, "sqlalchemy" in sys.modules)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    event_id, loaded = result.stdout.split()
+    assert loaded == "False"
+
+    from observer.recording import Recorder, audit_trail
+    from observer.store import open_store
+
+    store = open_store(path)
+    recorder = Recorder(store, 1)
+    assert recorder.event(int(event_id)).code == "self-disclosure"
+    assert [a.action for a in audit_trail(store, 1)] == ["delete", "restore"]
+    assert recorder.notes()[-1].text == "Jane spoke first tonight"
+    recorder.close()
+    store.close()
