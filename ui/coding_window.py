@@ -108,6 +108,8 @@ class CodingWindow(QMainWindow):
         self.states = RunningStates(recorder)
         self._started = recorder.clock.elapsed_ms() > 0 or recorder.clock.running
         self.media: MediaCoding | None = None  # the recording's clock, when there is one
+        # The side panels' width; a media coding gives some of it to the player.
+        self.side_width = 262 if media_id is not None or info.clock_mode == "media" else 290
         self._build(info.title)
         self._build_menus()
         if media_id is not None or info.clock_mode == "media":
@@ -206,7 +208,7 @@ class CodingWindow(QMainWindow):
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
-        self.resizeDocks([self.notes_dock], [290], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
         self.statusBar().showMessage(
             "Clock running." if self.recorder.clock.running else "Ready. F5 starts the clock."
         )
@@ -327,7 +329,7 @@ class CodingWindow(QMainWindow):
             self.tabifyDockWidget(docks[0], dock)
             self.view_menu.addAction(dock.toggleViewAction())
         docks[0].raise_()
-        self.resizeDocks([self.notes_dock], [290], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
         if charts_dock is not None:
             charts_dock.visibilityChanged.connect(self._charts_shown)
 

@@ -157,7 +157,7 @@ class MediaCoding(QObject):
         top.setStretchFactor(0, 4)
         top.setStretchFactor(1, 3)
         top.setStretchFactor(2, 3)
-        top.setSizes([380, 290, 340])
+        top.setSizes([300, 250, 420])
         self.column = column
 
     def _build_menu(self) -> None:
