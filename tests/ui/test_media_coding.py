@@ -142,7 +142,9 @@ def test_the_timeline_shows_the_playhead_and_a_click_seeks(qtbot: Any, window: A
     # The timeline's "now" is the playhead: session time of the frame shown.
     assert timeline._now() == OFFSET + 1600
     assert timeline.visible_range()[0] <= OFFSET + 1600 <= timeline.visible_range()[1]
-    # A click on an empty place goes there.
+    # A click on an empty place goes there. Zoomed in to ten seconds, as a reviewer would be:
+    # at the default five minutes a pixel is a third of a second.
+    timeline.set_span(10_000, OFFSET + 1000)
     y = round(timeline.track_y("m1"))
     x = round(timeline.x_of(OFFSET + 400))
     with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT):
