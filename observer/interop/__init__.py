@@ -173,11 +173,18 @@ def export_coding(
     The file is written beside its final name and moved into place at the end, so a
     failed export never leaves half a file under the name asked for.
     """
-    path = Path(path)
     exporter = _exporter(fmt)
+    return _written_whole(
+        Path(path),
+        lambda partial: exporter(store, coding_id, partial, progress or no_progress, **opts),
+    )
+
+
+def _written_whole(path: Path, write: Callable[[Path], int]) -> int:
+    """Write beside ``path`` and move the file into place only once it is complete."""
     partial = path.with_name(path.name + ".part")
     try:
-        count = exporter(store, coding_id, partial, progress or no_progress, **opts)
+        count = write(partial)
         partial.replace(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
@@ -202,17 +209,12 @@ def export_codings(
         raise InputError(f"Only SDIS pools several codings in one file; {fmt} takes one coding.")
     from observer.interop.sdis import export_sdis_many
 
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    try:
-        count = export_sdis_many(store, coding_ids, partial, progress or no_progress, **opts)
-        partial.replace(path)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return count
+    return _written_whole(
+        Path(path),
+        lambda partial: export_sdis_many(
+            store, coding_ids, partial, progress or no_progress, **opts
+        ),
+    )
 
 
 def format_for_suffix(path: Path) -> str | None:

@@ -13,7 +13,6 @@ goes into a modifier set named ``target``. Details: ``docs/formats.md``.
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import zlib
 from collections.abc import Mapping
@@ -32,9 +31,9 @@ from observer.interop.common import (
     Progress,
     check_events,
     check_time,
-    decode_text,
     insert_rows,
     no_progress,
+    parse_json,
     read_bytes,
     slugify,
     unique,
@@ -62,16 +61,7 @@ def load_project(path: Path) -> dict[str, Any]:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"{path}: damaged compressed BORIS project ({exc})") from exc
-    text = decode_text(data, path)
-    try:
-        project = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); "
-            "the BORIS project may be truncated or damaged"
-        ) from exc
-    except RecursionError:
-        raise InputError(f"{path}: nested too deeply to be a BORIS project") from None
+    project = parse_json(data, path, "BORIS project")
     if not isinstance(project, dict) or "behaviors_conf" not in project:
         raise InputError(f"{path}: not a BORIS project (no ethogram, 'behaviors_conf')")
     return project

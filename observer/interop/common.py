@@ -374,6 +374,20 @@ def check_events(
                 )
 
 
+def parse_json(data: bytes, path: Path, what: str) -> Any:
+    """JSON from a file, or an InputError that names the line and column (``what`` it was)."""
+    text = decode_text(data, path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); "
+            f"the {what} may be truncated or damaged"
+        ) from exc
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a {what}") from None
+
+
 def insert_rows(
     s: Session,
     coding_id: int,

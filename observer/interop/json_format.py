@@ -27,10 +27,10 @@ from observer.interop.common import (
     Progress,
     check_events,
     check_time,
-    decode_text,
     insert_rows,
     load_snapshot,
     no_progress,
+    parse_json,
     read_bytes,
 )
 from observer.models import (
@@ -292,16 +292,7 @@ def _event_fields(d: _Doc, raw: Any, where: str, refs: Mapping[str, str]) -> dic
 
 
 def parse_document(data: bytes, path: Path) -> dict[str, Any]:
-    text = decode_text(data, path)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); "
-            "the file may be truncated or damaged"
-        ) from exc
-    except RecursionError:
-        raise InputError(f"{path}: nested too deeply to be a coding") from None
+    doc = parse_json(data, path, "coding")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_ID:
         raise InputError(
             f'{path}: not a Group Process Observer coding (no "format": {FORMAT_ID!r})'
