@@ -202,4 +202,13 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
             )
             insert_events(store, trainee, _observed_by_trainee(events, random.Random(seed)))
             coding_ids += [reference, trainee]
+    # The demo codings are finished sessions: their clocks stand at the end, so pressing
+    # start in one continues after its last event rather than at zero.
+    from observer.models import Coding
+
+    with store.session() as s:
+        for coding_id in coding_ids:
+            coding = s.get(Coding, coding_id)
+            assert coding is not None
+            coding.clock_elapsed_ms = SESSION_MS
     return DemoSummary(group_id, session_ids, coding_ids)

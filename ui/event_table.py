@@ -432,9 +432,14 @@ class EventTable(QTableView):
             self.selected_event.emit(self.model_.event_at(current.row()).id)
 
     def _after_insert(self, _parent: QModelIndex, first: int, _last: int) -> None:
-        # Live coding: keep the newest event in view while the observer is at the end.
-        if self.follow_end and first >= self.model_.rowCount() - 2:
+        # Live coding: keep the newest event in view while the observer is at the end; an
+        # event recorded earlier in time (a late entry) is brought into view where it lands.
+        if not self.follow_end:
+            return
+        if first >= self.model_.rowCount() - 2:
             self.scrollToBottom()
+        else:
+            self.scrollTo(self.model_.index(first, 0), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint the rows in view straight from the model's cached text.

@@ -37,3 +37,12 @@ def test_session_three_has_reference_and_practice_codings(demo_store) -> None:
     reference, practice = coding_info(demo_store, 4), coding_info(demo_store, 5)
     assert reference.is_reference and reference.session_id == practice.session_id
     assert practice.practice_of_id == 4 and practice.capacity == "trainee"
+
+
+def test_demo_codings_continue_after_their_last_event(demo_store) -> None:
+    from observer.recording import Recorder
+
+    recorder = Recorder(demo_store, 1)
+    last = max(max(e.time_ms, e.end_ms or 0) for e in recorder.events)
+    assert recorder.clock.elapsed_ms() >= last
+    recorder.close()

@@ -127,3 +127,17 @@ def test_delete_key_deletes_the_selected_rows(
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert not gone & {e.id for e in stored_events(demo_store, recorder.coding_id)}
     assert model.rowCount() == 18 and recorder.undo_label == "Delete 2 events"
+
+
+def test_a_late_entry_is_brought_into_view(window: Any, qtbot: Any) -> None:
+    """An event recorded earlier in time than the rows in view is shown where it lands."""
+    recorder, table = window.recorder, window.table
+    jane, sam = (p.key for p in recorder.info.participants[:2])
+    for i in range(60):
+        recorder.record(600_000 + i * 1_000, "question", jane, [sam])
+    qtbot.waitUntil(lambda: table.model().rowCount() == 60)
+    late = recorder.record(5_000, "support", sam, [jane])
+    row = next(r for r in range(60 + 1) if table.model().event_at(r).id == late.id)
+    qtbot.waitUntil(
+        lambda: table.viewport().rect().intersects(table.visualRect(table.model().index(row, 0)))
+    )
