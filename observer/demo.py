@@ -208,7 +208,7 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
 
     with store.session() as s:
         for coding_id in coding_ids:
-            coding = s.get(Coding, coding_id)
-            assert coding is not None
-            coding.clock_elapsed_ms = SESSION_MS
+            stored = s.get(Coding, coding_id)
+            assert stored is not None
+            stored.clock_elapsed_ms = SESSION_MS
     return DemoSummary(group_id, session_ids, coding_ids)
