@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -43,6 +42,7 @@ from ui.code_palette import CodePalette
 from ui.entry import ORDERS, Completed, Entry, Outcome, Step
 from ui.event_table import EventTable, EventTableModel
 from ui.header import CodingHeader
+from ui.layout import splitter
 from ui.live_state import BASIC_ASSUMPTION, RunningStates
 from ui.menus import add_file_actions, chart_sources
 from ui.modifier_popup import ModifierPopup
@@ -171,27 +171,10 @@ class CodingWindow(QMainWindow):
             lambda _c: self.statusBar().showMessage("Event discarded.", 4000)
         )
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.chart)
-        left.addWidget(self.palette_view)
-        left.setStretchFactor(0, 1)
-        left.setStretchFactor(1, 1)
-        left.setSizes([300, 200])
-        left.setChildrenCollapsible(False)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(left)
-        top.addWidget(self.table)
-        top.setStretchFactor(0, 4)
-        top.setStretchFactor(1, 5)
-        top.setSizes([400, 560])
-        top.setChildrenCollapsible(False)
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(top)
-        body.addWidget(self.timeline)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 1)
-        body.setSizes([520, 230])
-        body.setChildrenCollapsible(False)
+        vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+        left = splitter(vertical, [self.chart, self.palette_view], [1, 1], [300, 200])
+        top = splitter(horizontal, [left, self.table], [4, 5], [400, 560])
+        body = splitter(vertical, [top, self.timeline], [3, 1], [520, 230])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)

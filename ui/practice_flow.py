@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from observer.errors import ObserverError
 from observer.groups import attach_media
 from observer.media import coding_media, session_media
 from observer.store import Store
+from ui.layout import splitter
 from ui.menus import ask_text
 
 
@@ -172,14 +172,9 @@ class FeedbackWindow(QMainWindow):
         row.setContentsMargins(8, 8, 8, 0)
         row.addWidget(side, 1)
         row.addWidget(hint, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(self.view)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 5)
-        split.setSizes([250, 550])
-        split.setChildrenCollapsible(False)
-        self.setCentralWidget(split)
+        self.setCentralWidget(
+            splitter(Qt.Orientation.Vertical, [top, self.view], [2, 5], [250, 550])
+        )
         self.resize(1340, 800)
         media = coding_media(store, attempt_id) or session_media(
             store, coding_info(store, attempt_id).session_id
