@@ -401,7 +401,8 @@ class EventTable(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
-        for col, width in ((TIME, 62), (ACTOR, 78), (TARGET, 78), (CODE, 172), (MODIFIERS, 90)):
+        # Sessions run past an hour: the time column fits "1:08:12.3".
+        for col, width in ((TIME, 76), (ACTOR, 78), (TARGET, 78), (CODE, 160), (MODIFIERS, 90)):
             self.setColumnWidth(col, width)
         self.setAccessibleName("Event list")
         self.follow_end = True
