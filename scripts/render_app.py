@@ -43,21 +43,8 @@ def wait_until(test: Any, limit_ms: int = 10_000) -> None:
 
 
 def render(window: Any, player: Any, target: Path) -> None:
-    """Grab the window, with the frame from the video sink painted where the video is."""
-    from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtGui import QPainter
-
-    picture = window.grab()
-    frame = player.frame_image() if player is not None else None
-    if frame is not None and not frame.isNull() and player.has_video:
-        area = player.rect().translated(player.mapTo(window, QPoint(0, 0)))
-        scaled = frame.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter = QPainter(picture)
-        painter.fillRect(area, Qt.GlobalColor.black)
-        x = area.x() + (area.width() - scaled.width()) // 2
-        y = area.y() + (area.height() - scaled.height()) // 2
-        painter.drawImage(x, y, scaled)
-        painter.end()
+    """Save a picture of the window, the video's frame included."""
+    picture = player.grab_window(window) if player is not None else window.grab()
     target.parent.mkdir(parents=True, exist_ok=True)
     picture.save(str(target))
     print(target)

@@ -20,25 +20,11 @@ CLIP = ROOT / "tests" / "data" / "clip.mp4"
 
 
 def render(window: object, target: Path) -> None:
-    """Grab the window, with the frame from the video sink painted where the video is."""
-    from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtGui import QPainter
-
+    """Save a picture of the review window, the video's frame included."""
     from ui.media.review import ReviewWindow
 
     assert isinstance(window, ReviewWindow)
-    picture = window.grab()
-    frame = window.player.frame_image()
-    if not frame.isNull():
-        video = window.player
-        area = video.rect().translated(video.mapTo(window, QPoint(0, 0)))
-        scaled = frame.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter = QPainter(picture)
-        painter.fillRect(area, Qt.GlobalColor.black)
-        x = area.x() + (area.width() - scaled.width()) // 2
-        y = area.y() + (area.height() - scaled.height()) // 2
-        painter.drawImage(x, y, scaled)
-        painter.end()
+    picture = window.player.grab_window(window)
     target.parent.mkdir(parents=True, exist_ok=True)
     picture.save(str(target))
     print(target)

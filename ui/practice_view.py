@@ -84,6 +84,13 @@ def _mmss(ms: float, _pos: object = None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _mmss_tenths(ms: float, _pos: object = None) -> str:
+    """For short spans, where whole seconds would label several ticks alike."""
+    tenths = round(ms / 100)
+    seconds, tenth = divmod(tenths, 10)
+    return f"{seconds // 60}:{seconds % 60:02d}.{tenth}"
+
+
 class PracticeFeedbackView(QWidget):
     """Feedback on one practice attempt; emits ``seek_requested(ms)`` for the media player."""
 
@@ -404,7 +411,8 @@ class PracticeFeedbackView(QWidget):
                         )
         else:
             ax.set_xlim(-end * 0.01, end * 1.01)
-        ax.xaxis.set_major_formatter(FuncFormatter(_mmss))
+        low, high = ax.get_xlim()
+        ax.xaxis.set_major_formatter(FuncFormatter(_mmss if high - low > 20_000 else _mmss_tenths))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=16, steps=[1, 2, 3, 5, 6, 10]))
         ax.set_xlabel("session time (min:s)")
         for side in ("top", "right", "left"):

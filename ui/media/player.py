@@ -17,8 +17,8 @@ import math
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
@@ -178,6 +178,25 @@ class MediaPlayer(QWidget):
         """The frame on screen as an image (null when none): for pictures of the window."""
         frame: QVideoFrame = self._sink.videoFrame()
         return frame.toImage() if frame.isValid() else QImage()
+
+    def grab_window(self, window: QWidget) -> QPixmap:
+        """A picture of ``window`` with the current frame where the video sits.
+
+        Offscreen, the video widget paints nothing a grab can see; the sink's frame can.
+        """
+        picture = window.grab()
+        frame = self.frame_image()
+        if frame.isNull() or not self.has_video:
+            return picture
+        area = self.rect().translated(self.mapTo(window, QPoint(0, 0)))
+        scaled = frame.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        painter = QPainter(picture)
+        painter.fillRect(area, Qt.GlobalColor.black)
+        x = area.x() + (area.width() - scaled.width()) // 2
+        y = area.y() + (area.height() - scaled.height()) // 2
+        painter.drawImage(x, y, scaled)
+        painter.end()
+        return picture
 
     # --- transport -------------------------------------------------------------------------
 
