@@ -195,7 +195,8 @@ def _wait_ready(child: subprocess.Popen[str], began: float) -> float:
         if line.startswith("SHOWN"):
             shown = (time.perf_counter() - began) * 1000
         if line.startswith("READY"):
-            return shown
+            # Straight into a coding there is no placeholder: the coding window is the first.
+            return shown if shown == shown else (time.perf_counter() - began) * 1000
     raise RuntimeError("the app exited before it was ready")
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from observer.codebook import Palette, codebook_from_source, combine
+from observer.codebook import Palette, combine
+from observer.codebook_json import stored_codebook_of
 from observer.errors import NotFound
 from observer.participants import GROUP, LEADERS, Participant, member_key
 from observer.store import Store, run
@@ -109,14 +110,19 @@ def session_participants(store: Store, session_id: int) -> list[Participant]:
 
 
 def _palette(conn: Any, coding_id: int) -> Palette:
+    # The stored parsed form when it is there (no YAML to parse, no PyYAML to load);
+    # the source otherwise, e.g. for a row whose JSON is of an older format.
     rows = run(
         conn,
-        "SELECT cb.codebook_id, cb.version, cb.source FROM coding_codebooks cc "
+        "SELECT cb.codebook_id, cb.version, cb.source, cb.compiled FROM coding_codebooks cc "
         "JOIN codebooks cb ON cb.id = cc.codebook_pk WHERE cc.coding_id = ? ORDER BY cc.position",
         (coding_id,),
     ).fetchall()
     return combine(
-        [codebook_from_source(source, f"{cid} {version}") for cid, version, source in rows]
+        [
+            stored_codebook_of(source, compiled, f"{cid} {version}")
+            for cid, version, source, compiled in rows
+        ]
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from observer.codebook import Codebook, combine, shipped_codebook
+from observer.codebook_json import compiled_from_source
 from observer.coding_info import CodingInfo, coding_info, coding_palette
 from observer.errors import InputError, NotFound
 from observer.models import (
@@ -52,7 +53,11 @@ def list_observers(store: Store) -> list[Observer]:
 
 
 def stored_codebook(s: Session, book: Codebook) -> StoredCodebook:
-    """The stored copy of exactly this codebook text, added the first time it is used."""
+    """The stored copy of exactly this codebook text, added the first time it is used.
+
+    Its parsed form is stored beside it, parsed from the text itself (not taken from
+    ``book``, which may have been changed, e.g. keys unset by ``combine``).
+    """
     found = s.scalar(
         select(StoredCodebook).where(
             StoredCodebook.codebook_id == book.id, StoredCodebook.digest == book.digest
@@ -65,9 +70,12 @@ def stored_codebook(s: Session, book: Codebook) -> StoredCodebook:
             name=book.name,
             digest=book.digest,
             source=book.source,
+            compiled=compiled_from_source(book.source),
         )
         s.add(found)
         s.flush()
+    elif found.compiled is None:
+        found.compiled = compiled_from_source(found.source)
     return found
 
 

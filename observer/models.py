@@ -152,6 +152,9 @@ class StoredCodebook(Base):
     digest: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(Text)
     stored_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The source parsed, as JSON (observer.codebook_json): opening a coding reads this
+    # instead of parsing the YAML again. NULL when the source does not parse.
+    compiled: Mapped[str | None] = mapped_column(Text)
 
 
 coding_codebooks = Table(

@@ -75,6 +75,7 @@ class AgreementView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        style.dress(self)
         self.store = store
         self.result: dict[str, Any] | None = None
         self._cache: dict[int, CodingData] = {}

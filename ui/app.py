@@ -151,9 +151,11 @@ def _placeholder() -> QMainWindow:
 def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -> int:
     """The ``group-observer`` entry point: the start screen, or a coding (``--coding``)."""
     app = make_application()
-    placeholder = _placeholder()
+    # The start screen waits for the database layer (about half a second), so a window is
+    # shown at once; a coding opens faster than that and takes the screen itself.
+    placeholder = _placeholder() if coding is None else None
     app.processEvents()
-    if ready_signal:
+    if ready_signal and placeholder is not None:
         print("SHOWN", flush=True)
     controller = App(db)
     if not controller.open_store(db):
@@ -165,9 +167,10 @@ def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -
         window = controller.open_coding(coding)
     if window is None:
         return 2
-    window.setGeometry(placeholder.geometry())
-    placeholder.close()
-    placeholder.deleteLater()
+    if placeholder is not None:
+        window.setGeometry(placeholder.geometry())
+        placeholder.close()
+        placeholder.deleteLater()
     if ready_signal:
         # For the start-up benchmark: the real window is up and takes keys.
         app.processEvents()

@@ -6,10 +6,8 @@ same as pressing the code's key. A tooltip gives the code's definition.
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -22,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from observer.codebook import Code, Palette
 from ui import style
+
+TEXT_LEFT = 19  # past the colour swatch
 
 
 class CodeButton(QPushButton):
@@ -36,26 +36,42 @@ class CodeButton(QPushButton):
         self.setMinimumHeight(24)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         label = code.label
-        self.setToolTip(_tooltip(code))
         self.setAccessibleName(f"{label}, key {code.key}" if code.key else label)
-        self.setStyleSheet(
-            "QPushButton { text-align: left; padding: 3px 6px 3px 18px; border: 1px solid "
-            f"{style.LINE}; border-radius: 4px; background: white; }}"
-            "QPushButton:hover { background: #f0f4f8; }"
-        )
+        self.setAttribute(Qt.WidgetAttribute.WA_Hover)  # repaint on mouse over
         self.setText(label)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and not self.toolTip():
+            self.setToolTip(_tooltip(self.code))  # written when first wanted, not at start
+        return super().event(event)
 
     def set_running(self, running: bool) -> None:
         if running != self.running:
             self.running = running
             self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance(self.text()) + TEXT_LEFT + 30, 24)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(TEXT_LEFT + 40, 24)  # long labels are cut rather than widen the panel
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        # Drawn whole here, not by a style sheet: a sheet per button (there are 20 or more)
+        # cost the coding window's start several milliseconds.
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = QColor(self.code.colour)
         r = self.rect()
+        if self.isDown():
+            fill = QColor("#e3eaf1")
+        elif self.underMouse():
+            fill = QColor("#f0f4f8")
+        else:
+            fill = QColor(style.WINDOW)
+        p.setPen(QColor(style.LINE))
+        p.setBrush(fill)
+        p.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         if self.running:
             p.setPen(Qt.PenStyle.NoPen)
             tint = QColor(colour)
@@ -68,6 +84,7 @@ class CodeButton(QPushButton):
             p.drawRoundedRect(6, r.height() // 2 - 5, 8, 10, 2, 2)
         else:
             p.drawEllipse(6, r.height() // 2 - 4, 8, 8)
+        key_width = 0
         if self.code.key:
             font = style.mono_font(9)
             font.setBold(True)
@@ -76,10 +93,18 @@ class CodeButton(QPushButton):
             p.drawText(r.adjusted(0, 0, -7, 0),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                        self.code.key)  # fmt: skip
+            key_width = QFontMetrics(font).horizontalAdvance(self.code.key) + 10
+        p.setFont(self.font())
+        p.setPen(QColor(style.INK))
+        room = r.adjusted(TEXT_LEFT, 0, -7 - key_width, 0)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
+        p.drawText(room, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         p.end()
 
 
 def _tooltip(code: Code) -> str:
+    import html
+
     parts = [f"<b>{html.escape(code.label)}</b>"]
     facts = [code.kind]
     if code.key:
@@ -111,6 +136,10 @@ class CodePalette(QScrollArea):
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(3)
         self.buttons: dict[str, CodeButton] = {}
+        heading_font = QFont(self.font())
+        heading_font.setPointSizeF(8)
+        heading_font.setWeight(QFont.Weight.DemiBold)
+        heading_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 0.5)
         for book in palette.codebooks:
             categories: dict[str, list[Code]] = {}
             for code in book.codes:
@@ -119,7 +148,9 @@ class CodePalette(QScrollArea):
                 title = book.categories.get(category, category) or book.name
                 heading = QLabel(title.upper() if title else book.name.upper())
                 heading.setObjectName("sectionTitle")
-                heading.setStyleSheet("font-size: 8pt; letter-spacing: 0.5px; padding-top: 5px;")
+                heading.setFont(heading_font)
+                heading.setContentsMargins(3, 5, 0, 0)
+                style.set_ink(heading, style.MUTED)
                 layout.addWidget(heading)
                 grid = QGridLayout()
                 grid.setSpacing(3)

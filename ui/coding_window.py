@@ -15,7 +15,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -132,13 +139,20 @@ class CodingWindow(QMainWindow):
             self._offer_resume(offer)
         self._side_modules: threading.Thread | None = None
         self._charts_loading: threading.Thread | None = None
-        if side_panels:
-            QTimer.singleShot(0, self.preload_side_panels)
+        # The side panels load once the window has been drawn: their imports run in a
+        # thread, and any earlier would slow the first paint (the threads share one lock).
+        self._side_panels_pending = side_panels
         QTimer.singleShot(0, self.table.scrollToBottom)
         self.chart.setFocus()
         # The coding just read stays for as long as the window: keep its objects out of the
         # collector's full passes, which took ~0.1 s (a stalled key) with 100,000 events.
         gc.freeze()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._side_panels_pending:
+            self._side_panels_pending = False
+            QTimer.singleShot(0, self.preload_side_panels)
 
     def now(self) -> int:
         """Session time now: the recorder's clock, or the recording's (position + offset)."""
@@ -151,6 +165,7 @@ class CodingWindow(QMainWindow):
     def _build(self, title: str) -> None:
         info = self.recorder.info
         self.header = CodingHeader(title)
+        style.dress(self.header)
         self.header.start_pause.connect(self.toggle_clock)
         self.chart = SeatingChart(info.participants)
         self.chart.seat_keys = dict((v, k) for k, v in self.entry.by_seat_key.items())
@@ -192,6 +207,7 @@ class CodingWindow(QMainWindow):
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
         self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
+        style.set_ink(self.statusBar(), style.MUTED)
         self.statusBar().showMessage(
             "Clock running." if self.recorder.clock.running else "Ready. F5 starts the clock."
         )
@@ -202,6 +218,7 @@ class CodingWindow(QMainWindow):
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
+        style.dress(dock)
         dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -520,6 +537,7 @@ class CodingWindow(QMainWindow):
 
     def _offer_resume(self, offer: ResumeOffer) -> None:
         self.resume_bar = ResumeBar(offer)
+        style.dress(self.resume_bar)
         self.resume_bar.chosen.connect(self.resume_at)
         self._column.insertWidget(1, self.resume_bar)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -23,14 +23,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QStaticText
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPalette, QStaticText
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHeaderView,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -39,6 +38,9 @@ from observer.clock import format_time, parse_time
 from observer.errors import ObserverError
 from observer.recording import Changes, Event, Recorder
 from ui import style
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 COLUMNS = ("Time", "Actor", "Target", "Code", "Modifiers", "Note")
 TIME, ACTOR, TARGET, CODE, MODIFIERS, NOTE = range(len(COLUMNS))
@@ -324,6 +326,8 @@ class EventDelegate(QStyledItemDelegate):
         text = self.model_.shown(row)[col]
         rect = option.rect
         state = option.state
+        from PySide6.QtWidgets import QStyle  # its many enums cost ~15 ms to import
+
         if state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, self._selected)
         elif row % 2:
@@ -381,6 +385,12 @@ class EventTable(QTableView):
 
     def __init__(self, model: EventTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here rather than by Qt: the first time Python is handed a widget
+        # Qt made, PySide checks it against every widget class, which took ~25 ms of start-up.
+        viewport = QWidget()
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.setModel(model)
         self.model_ = model
         self.setItemDelegate(EventDelegate(model, self))
@@ -398,7 +408,9 @@ class EventTable(QTableView):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(22)
         header = self.horizontalHeader()
+        header.setStyleSheet(style.HEADER_SHEET)  # on the header only: the rows draw themselves
         header.setHighlightSections(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
         # Sessions run past an hour: the time column fits "1:08:12.3".

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from observer.errors import InputError, ObserverError
 from observer.interop import BY_ID, FORMATS, ImportReport, detect_format
 from observer.store import Store
+from ui import style
 
 SHOW_AFTER_MS = 400
 AUTO = "(found from the codes)"
@@ -57,6 +58,7 @@ class TableImportDialog(QDialog):
         from observer.groups import list_sessions
 
         super().__init__(parent)
+        style.dress(self)
         self.setWindowTitle("Import events table")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
@@ -122,6 +124,7 @@ class ProgressRunner:
     def __init__(self, parent: QWidget | None, title: str, label: str) -> None:
         self.dialog = QProgressDialog(label, "Cancel", 0, 100, parent)
         self.dialog.setWindowTitle(title)
+        style.dress(self.dialog)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(SHOW_AFTER_MS)
         self.dialog.setAutoClose(False)

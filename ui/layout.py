@@ -5,7 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSplitter, QSplitterHandle, QWidget
+
+from ui import style
+
+
+class _Handle(QSplitterHandle):
+    """A plain line between panes, drawn directly (no style sheet needed)."""
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(style.LINE))
+        p.end()
+
+
+class _Splitter(QSplitter):
+    def createHandle(self) -> QSplitterHandle:
+        return _Handle(self.orientation(), self)
 
 
 def splitter(
@@ -18,7 +35,7 @@ def splitter(
 
     No pane can be collapsed to nothing by a careless drag.
     """
-    split = QSplitter(orientation)
+    split = _Splitter(orientation)
     for index, (widget, factor) in enumerate(zip(widgets, stretch, strict=True)):
         split.addWidget(widget)
         split.setStretchFactor(index, factor)

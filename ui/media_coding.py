@@ -24,6 +24,7 @@ from observer.clock import format_time
 from observer.errors import ObserverError
 from observer.media import MediaInfo, coding_media
 from observer.recording import Event
+from ui import style
 from ui.event_table import EventTable
 from ui.live_state import BASIC_ASSUMPTION
 from ui.media.player import MISSING, UNPLAYABLE, MediaPlayer
@@ -146,6 +147,7 @@ class MediaCoding(QObject):
         """The player and transport in a column left of the seating chart and palette."""
         column = QWidget()
         column.setObjectName("mediaColumn")
+        style.dress(column)
         box = QVBoxLayout(column)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)

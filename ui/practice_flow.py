@@ -27,6 +27,7 @@ from observer.errors import ObserverError
 from observer.groups import attach_media
 from observer.media import coding_media, session_media
 from observer.store import Store
+from ui import style
 from ui.layout import splitter
 from ui.menus import ask_text
 
@@ -135,6 +136,7 @@ class FeedbackWindow(QMainWindow):
         from ui.practice_view import PracticeFeedbackView
 
         super().__init__(parent)
+        style.dress(self)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.view = PracticeFeedbackView(store, attempt_id)
         self.setWindowTitle(self.view.windowTitle())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from observer.codings import event_counts, list_codings
 from observer.groups import list_groups, list_sessions
 from observer.store import Store
+from ui import style
 from ui.dialogs.common import SetupDialog
 
 GROUP, SESSION, CODING = "group", "session", "coding"
@@ -40,6 +41,7 @@ class StartScreen(QMainWindow):
 
     def __init__(self, store: Store, recent: list[str] | None = None) -> None:
         super().__init__()
+        style.dress(self)
         self.store = store
         self.recent = list(recent or [])
         self.dialog: SetupDialog | None = None

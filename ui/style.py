@@ -1,9 +1,15 @@
-"""The app's look: a calm, light palette and one style sheet, in one place."""
+"""The app's look: a calm, light palette and one style sheet, in one place.
+
+The style sheet dresses windows and panels one by one (``dress``), never the whole app:
+with an app-wide sheet Qt styles every widget through its slower style-sheet engine,
+which cost the coding window about 40 ms of its start. The coding window's busy centre
+(seating chart, palette, event list, timeline) draws its own look instead.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 INK = "#1f2933"
 MUTED = "#65717e"
@@ -15,14 +21,16 @@ ACCENT = "#2f6690"
 ABSENT = "#c8ced5"
 SELECT = "#f2b134"
 
-STYLE_SHEET = f"""
-QToolTip {{ color: {INK}; background: #fffef5; border: 1px solid {LINE}; padding: 4px; }}
-QDockWidget::title {{ background: {PANEL}; padding: 5px 8px; border-bottom: 1px solid {LINE}; }}
-QDockWidget {{ font-weight: 600; }}
-QHeaderView::section {{
+# Column headings of a table: set on the header alone in the coding window's event list.
+HEADER_SHEET = f"""QHeaderView::section {{
     background: {PANEL}; color: {MUTED}; border: none; border-bottom: 1px solid {LINE};
     padding: 4px 6px; font-weight: 600;
-}}
+}}"""
+
+STYLE_SHEET = f"""
+QDockWidget::title {{ background: {PANEL}; padding: 5px 8px; border-bottom: 1px solid {LINE}; }}
+QDockWidget {{ font-weight: 600; }}
+{HEADER_SHEET}
 QTableView {{ gridline-color: #eef1f4; selection-background-color: #dcebf7;
     selection-color: {INK}; border: none; }}
 QTreeWidget {{ border: 1px solid {LINE}; border-radius: 4px; }}
@@ -46,7 +54,7 @@ QSplitter::handle {{ background: {LINE}; }}
 
 
 def apply(app: QApplication) -> None:
-    """Set the app-wide font size, palette accents and style sheet."""
+    """Set the app-wide font size and palette (tooltips included); no style sheet."""
     font = app.font()
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
@@ -59,8 +67,22 @@ def apply(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor(INK))
     palette.setColor(QPalette.ColorRole.Text, QColor(INK))
     palette.setColor(QPalette.ColorRole.WindowText, QColor(INK))
+    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#fffef5"))
+    palette.setColor(QPalette.ColorRole.ToolTipText, QColor(INK))
     app.setPalette(palette)
-    app.setStyleSheet(STYLE_SHEET)
+    QToolTip.setPalette(palette)
+
+
+def dress(widget: QWidget) -> None:
+    """Give a window or panel, and everything in it, the app's style sheet."""
+    widget.setStyleSheet(STYLE_SHEET)
+
+
+def set_ink(widget: QWidget, colour: str) -> None:
+    """Text colour without a style sheet (for the coding window's quick-to-build parts)."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    widget.setPalette(palette)
 
 
 def mono_font(point_size: float) -> QFont:

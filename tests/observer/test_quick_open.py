@@ -28,15 +28,16 @@ def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path:
         recorder.undo()
         recorder.redo()
         recorder.add_note("Jane spoke first tonight", 4_000_000)
-        print(event.id, "sqlalchemy" in sys.modules)
+        print(event.id, "sqlalchemy" in sys.modules, "yaml" in sys.modules)
         """
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    event_id, loaded = result.stdout.split()
-    assert loaded == "False"
+    event_id, orm_loaded, yaml_loaded = result.stdout.split()
+    assert orm_loaded == "False"
+    assert yaml_loaded == "False"  # the codebooks were read from their stored parsed form
 
     from observer.recording import Recorder, audit_trail
     from observer.store import open_store
@@ -48,3 +49,25 @@ def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path:
     assert recorder.notes()[-1].text == "Jane spoke first tonight"
     recorder.close()
     store.close()
+
+
+# Loaded only when needed: PyYAML (codebook files), hashlib (storing a codebook), importlib
+# resources (the shipped codebooks) and SQLAlchemy (everything but opening and recording).
+SLOW_TO_LOAD = ("yaml", "hashlib", "importlib.resources", "sqlalchemy")
+
+
+def test_importing_the_recorder_loads_nothing_slow() -> None:
+    modules = ("observer.recording", "observer.coding_info", "observer.codebook")
+    script = textwrap.dedent(
+        f"""
+        import importlib, sys
+        for name in {modules!r}:
+            importlib.import_module(name)
+        print(" ".join(m for m in {SLOW_TO_LOAD!r} if m in sys.modules) or "none")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["none"]

@@ -141,3 +141,21 @@ def test_a_late_entry_is_brought_into_view(window: Any, qtbot: Any) -> None:
     qtbot.waitUntil(
         lambda: table.viewport().rect().intersects(table.visualRect(table.model().index(row, 0)))
     )
+
+
+def test_rows_end_on_the_list_background_not_the_window_colour(
+    recorder: Recorder, qtbot: Any
+) -> None:
+    """The list's own viewport (made for speed) keeps the white list background below rows."""
+    table = EventTable(EventTableModel(recorder))
+    qtbot.addWidget(table)
+    table.resize(500, 700)  # taller than 20 rows
+    table.show()
+    qtbot.waitExposed(table)
+    image = table.viewport().grab().toImage()
+    below = image.pixelColor(image.width() // 2, image.height() - 5)
+    assert below == table.palette().color(table.palette().ColorRole.Base)
+    assert below != table.palette().color(table.palette().ColorRole.Window)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(
+        table.model_.index(3, TIME)).center())  # fmt: skip
+    assert table.selected_ids() == [recorder.events[3].id]

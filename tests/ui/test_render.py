@@ -131,3 +131,66 @@ def test_render_setup_dialogs(demo_store: Any, qtbot: Any, out_dir: Path) -> Non
         dialog.show()
         qtbot.waitExposed(dialog)
         save(dialog, out_dir / name)
+
+
+def _colour_at(window: Any, widget: Any, x: int, y: int) -> str:
+    """The colour drawn at a point of ``widget``, read from a picture of the whole window."""
+    from PySide6.QtCore import QPoint
+
+    image = window.grab().toImage()
+    point = widget.mapTo(window, QPoint(x, y))
+    return str(image.pixelColor(point).name())
+
+
+def test_coding_window_wears_the_app_look_without_an_app_wide_style_sheet(
+    live: Any, qtbot: Any
+) -> None:
+    """The look is drawn panel by panel: the app has no sheet (it slowed the window's start)."""
+    from PySide6.QtWidgets import QApplication, QSplitterHandle
+
+    from ui import style
+
+    assert QApplication.instance().styleSheet() == ""  # type: ignore[union-attr]
+    header = live.header
+    assert _colour_at(live, header, header.width() - 4, 4) == style.PANEL
+    button = header.button
+    assert _colour_at(live, button, 4, button.height() // 2) == style.ACCENT
+    handle = next(h for h in live.findChildren(QSplitterHandle) if h.isVisible())
+    assert _colour_at(live, handle, handle.width() // 2, handle.height() // 2) == style.LINE
+    code = live.palette_view.buttons["feedback"]
+    assert _colour_at(live, code, code.width() // 2, 0) == style.LINE  # its border
+    assert _colour_at(live, code, code.width() - 40, code.height() // 2) == style.WINDOW
+
+
+def test_windows_other_than_the_coding_window_are_dressed(demo_store: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from ui import style
+    from ui.start_screen import StartScreen
+
+    screen = StartScreen(demo_store)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert screen.styleSheet() == style.STYLE_SHEET
+    primary = next(
+        b for b in screen.findChildren(QPushButton) if b.objectName() == "primary" and b.isVisible()
+    )
+    assert _colour_at(screen, primary, 4, primary.height() // 2) == style.ACCENT
+
+
+def test_a_code_button_explains_its_code_when_the_pointer_rests_on_it(live: Any) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication
+
+    button = live.palette_view.buttons["feedback"]
+    code = button.code
+    centre = button.rect().center()
+    QApplication.sendEvent(
+        button, QHelpEvent(QEvent.Type.ToolTip, centre, button.mapToGlobal(centre))
+    )
+    tip = button.toolTip()
+    assert code.label in tip and f"key <b>{code.key}</b>" in tip
+    assert code.definition.split()[0] in tip

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from observer.errors import ObserverError
+from ui import style
 
 
 class SetupDialog(QDialog):
@@ -14,6 +15,7 @@ class SetupDialog(QDialog):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        style.dress(self)
         self.setWindowTitle(title)
         self.created_id: int | None = None
         self.body = QVBoxLayout(self)

@@ -48,6 +48,7 @@ from observer.media import (
 from observer.participants import GROUP
 from observer.recording import Changes, Event, Recorder, load_events
 from observer.store import Store
+from ui import style
 from ui.media.player import MediaPlayer
 from ui.media.strip import Mark, TimelineStrip
 from ui.media.transport import TransportBar
@@ -213,6 +214,7 @@ class ReviewWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        style.dress(self)
         self.store = store
         self.recorder = Recorder(store, coding_id)
         self.code_palette = self.recorder.palette
