@@ -169,10 +169,17 @@ def _launch(db: Path, coding_id: int, open_charts: bool = False) -> subprocess.P
     # not to write it. The first, compiling, start is reported apart.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(_PYCACHE)
+    # What users run: the installed ``group-observer`` (``python -m ui`` where it is not).
+    script = Path(sys.executable).with_name("group-observer")
+    if open_charts:
+        command = [sys.executable, "-c", _OPEN_CHARTS]
+    elif script.exists():
+        command = [str(script)]
+    else:
+        command = [sys.executable, "-m", "ui"]
     return subprocess.Popen(
         [
-            sys.executable,
-            *(["-c", _OPEN_CHARTS] if open_charts else ["-m", "ui"]),
+            *command,
             "--db",
             str(db),
             "--coding",
@@ -220,7 +227,7 @@ def startup() -> dict[str, Any]:
     return summary(
         samples,
         coding_events=274,
-        what="process start to coding window ready for keys",
+        what="group-observer --coding: process start to the coding window ready for keys",
         first_window_ms=round(statistics.median(shown), 1),
         cpu_ms=round(statistics.median(cpu), 1),
         first_run_ms=first_run_ms,

@@ -7,6 +7,7 @@ the coding window is shown. Recent databases are remembered with ``QSettings``.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -171,6 +172,7 @@ def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -
         window.setGeometry(placeholder.geometry())
         placeholder.close()
         placeholder.deleteLater()
+    gc.enable()  # ``group-observer`` starts with the collector off (ui.launch)
     if ready_signal:
         # For the start-up benchmark: the real window is up and takes keys.
         app.processEvents()
@@ -180,8 +182,8 @@ def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -
     return int(app.exec())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui", description="Group Process Observer")
+def main(argv: Sequence[str] | None = None, prog: str = "python -m ui") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Group Process Observer")
     parser.add_argument("--db", metavar="PATH", help="database file or SQLAlchemy URL")
     parser.add_argument("--coding", type=int, metavar="ID", help="open this coding directly")
     parser.add_argument("--ready-signal", action="store_true", help=argparse.SUPPRESS)

@@ -25,18 +25,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractSpinBox,
-    QComboBox,
     QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -62,7 +57,9 @@ if TYPE_CHECKING:
     from ui.media_coding import MediaCoding
 
 SIDE_MODULES = ("ui.prompt_panel", "observer.sources")  # the charts load when first shown
-TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+# Widgets that take typed text, by Qt class name: asking Qt (``inherits``) spares importing
+# these classes, whose enums PySide builds on import (milliseconds at start-up).
+TEXT_INPUTS = ("QLineEdit", "QTextEdit", "QPlainTextEdit", "QAbstractSpinBox", "QComboBox")
 STEP_HINTS = {
     Step.ACTOR: "Who? <span style='color:{m}'>1–9, 0 by seat · Space group · - leaders · "
     "initials</span>",
@@ -358,7 +355,7 @@ class CodingWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if isinstance(watched, TEXT_INPUTS):
+            if any(watched.inherits(name) for name in TEXT_INPUTS):
                 return False
             if watched is self.table and self.table.state() == QAbstractItemView.State.EditingState:
                 return False

@@ -81,6 +81,7 @@ class Timeline(QWidget):
         self.follow_now = True
         self.span_ms = 5 * 60_000
         self.start_ms = 0
+        self._follow()  # open where the clock stands, e.g. at the end of a coding resumed
         self.paint_count = 0
         self._backdrop_look: tuple[int, int, float] | None = None
         self._backdrop_pixmap: QPixmap | None = None

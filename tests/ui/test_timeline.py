@@ -99,3 +99,22 @@ def test_new_events_appear_at_now_while_following(coding: Any, qtbot: Any, fake_
     [newest] = [e for e in coding.recorder.events if e.time_ms == 40 * 60_000]
     assert newest.code == "question" and start <= newest.time_ms <= end
     assert newest in timeline.visible_points()
+
+
+def test_a_paused_coding_opens_where_its_clock_stands(
+    demo_store: Any, fake_time: Any, qtbot: Any
+) -> None:
+    """Reopened at 75:00 with the clock paused, the timeline shows the last minutes."""
+    from conftest import open_window
+
+    window = open_window(demo_store, 1, fake_time, qtbot)
+    try:
+        assert not window.recorder.clock.running
+        now = window.recorder.clock.elapsed_ms()
+        assert now == 75 * 60_000
+        start, end = window.timeline.visible_range()
+        assert start < now <= end and start > 0
+        assert window.timeline.visible_points()  # the last events are drawn
+    finally:
+        window.close()
+        window.recorder.close()
