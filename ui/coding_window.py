@@ -43,6 +43,7 @@ from ui import style
 from ui.code_palette import CodePalette
 from ui.entry import ORDERS, Completed, Entry, Outcome, Step
 from ui.event_table import EventTable, EventTableModel
+from ui.focus import leave_keys_to_entry, takes_text
 from ui.header import CodingHeader
 from ui.layout import splitter
 from ui.live_state import BASIC_ASSUMPTION, RunningStates
@@ -57,9 +58,6 @@ if TYPE_CHECKING:
     from ui.media_coding import MediaCoding
 
 SIDE_MODULES = ("ui.prompt_panel", "observer.sources")  # the charts load when first shown
-# Widgets that take typed text, by Qt class name: asking Qt (``inherits``) spares importing
-# these classes, whose enums PySide builds on import (milliseconds at start-up).
-TEXT_INPUTS = ("QLineEdit", "QTextEdit", "QPlainTextEdit", "QAbstractSpinBox", "QComboBox")
 STEP_HINTS = {
     Step.ACTOR: "Who? <span style='color:{m}'>1–9, 0 by seat · Space group · - leaders · "
     "initials</span>",
@@ -310,7 +308,9 @@ class CodingWindow(QMainWindow):
         if importlib.util.find_spec("ui.prompt_panel") is not None:
             from ui.prompt_panel import PromptPanel
 
-            docks.append(self._dock("Prompts", PromptPanel(self.recorder), "promptsDock"))
+            prompts = PromptPanel(self.recorder)
+            leave_keys_to_entry(prompts)
+            docks.append(self._dock("Prompts", prompts, "promptsDock"))
         charts_dock = None
         if importlib.util.find_spec("ui.charts_panel") is not None:
             # Built when its tab is first shown: the charts need matplotlib (about 90 MB
@@ -349,13 +349,14 @@ class CodingWindow(QMainWindow):
         sources = chart_sources(self.recorder)
         self.charts = ChartsPanel(recorder_source(self.recorder), **sources)
         self._charts_scroller.setWidget(self.charts)
+        leave_keys_to_entry(self._charts_scroller)
         self.recorder.subscribe(lambda _c: self.charts.schedule_refresh())
 
     # --- keys ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if any(watched.inherits(name) for name in TEXT_INPUTS):
+            if takes_text(watched):
                 return False
             if watched is self.table and self.table.state() == QAbstractItemView.State.EditingState:
                 return False

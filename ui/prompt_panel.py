@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from observer.prompts import Occurrence, PatternWatcher, Prompt, times_phrase
 from observer.recording import Changes, Recorder
+from ui.focus import leave_keys_to_entry
 
 EAGER_EVENTS = 5_000  # codings up to this long are read at once
 CAVEAT = "Observations, not diagnoses: offer them in your own words, or not at all."
@@ -77,6 +78,7 @@ class PromptCard(QFrame):
         layout.addWidget(self.sentence)
         layout.addWidget(evidence)
         layout.addLayout(buttons)
+        leave_keys_to_entry(self)  # cards come and go while the observer codes
 
 
 class PromptPanel(QWidget):
