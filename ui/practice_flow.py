@@ -177,7 +177,7 @@ class FeedbackWindow(QMainWindow):
         self.setCentralWidget(
             splitter(Qt.Orientation.Vertical, [top, self.view], [2, 5], [250, 550])
         )
-        self.resize(1340, 800)
+        self.resize(1280, 800)  # a common laptop screen; narrower ones wrap the titles
         media = coding_media(store, attempt_id) or session_media(
             store, coding_info(store, attempt_id).session_id
         )

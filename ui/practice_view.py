@@ -185,7 +185,7 @@ class PracticeFeedbackView(QWidget):
         items_box = QVBoxLayout(items)
         items_box.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(self._section("Matches, misses and false alarms — click to see the moment"))
+        row.addWidget(self._section("Matches and misses — click one to see the moment"))
         row.addStretch(1)
         row.addWidget(QLabel("Show"))
         row.addWidget(self.kind_filter)
@@ -228,6 +228,7 @@ class PracticeFeedbackView(QWidget):
     def _section(text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("sectionTitle")
+        label.setWordWrap(True)  # a narrow screen wraps the title rather than widen the window
         return label
 
     # --- content --------------------------------------------------------------------------
@@ -454,7 +455,7 @@ class PracticeFeedbackView(QWidget):
         ax.set_ylim(-0.05, 1.05)
         ax.set_xlim(0.5, max(len(scored), 1) + 0.5)
         ax.axhline(0.6, color="#bbbbbb", linewidth=0.8, linestyle=":")
-        ax.set_ylabel("kappa with the reference")
+        ax.set_ylabel("kappa")  # the section title says: with this reference
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         self.progress.draw_idle()

@@ -125,3 +125,16 @@ def test_start_attempt_cancelled_creates_nothing(
     monkeypatch.setattr(flow, "ask_text", lambda *_a, **_k: None)
     screen.start_actions.attempt.trigger()
     assert len(list_codings(demo_store)) == before
+
+
+def test_feedback_fits_a_laptop_screen(demo_store: Any, qtbot: Any) -> None:
+    """A trainee on a 1280-pixel laptop sees the whole feedback window, nothing cut off."""
+    feedback = flow.FeedbackWindow(demo_store, 5)  # the demo's practice of reference 4
+    qtbot.addWidget(feedback)
+    feedback.show()
+    qtbot.waitExposed(feedback)
+    assert feedback.minimumSizeHint().width() <= 1280
+    feedback.resize(1280, 800)
+    qtbot.waitUntil(lambda: feedback.width() == 1280)
+    table = feedback.view.code_table
+    assert table.mapTo(feedback, table.rect().topRight()).x() < 1280  # per-code table in view
