@@ -137,7 +137,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def _placeholder() -> QMainWindow:
-    """A window on screen at once, while the database layer (about half a second) loads."""
+    """A window on screen at once, while a new database is created."""
     window = QMainWindow()
     window.setWindowTitle("Group Process Observer")
     label = QLabel("Opening…")
@@ -149,12 +149,23 @@ def _placeholder() -> QMainWindow:
     return window
 
 
+def _slow_to_open(db: str | None) -> bool:
+    """True for a database still to be created, or on a server: a second or more."""
+    if db is not None and "://" in db:
+        return True
+    if db is None:
+        from observer.store import default_database_path
+
+        return not default_database_path().exists()
+    return not Path(db).exists()
+
+
 def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -> int:
     """The ``group-observer`` entry point: the start screen, or a coding (``--coding``)."""
     app = make_application()
-    # The start screen waits for the database layer (about half a second), so a window is
-    # shown at once; a coding opens faster than that and takes the screen itself.
-    placeholder = _placeholder() if coding is None else None
+    # A window at once only when the wait is long (creating a database loads the whole
+    # database toolkit); otherwise the start screen or the coding is the first window.
+    placeholder = _placeholder() if _slow_to_open(db) else None
     app.processEvents()
     if ready_signal and placeholder is not None:
         print("SHOWN", flush=True)

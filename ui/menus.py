@@ -134,10 +134,7 @@ class StartActions:
     """The start screen's File items, its Review menu and the matching buttons."""
 
     def __init__(self, screen: StartScreen, file_menu: QMenu, before: QAction) -> None:
-        from ui import practice_flow
-
         self.screen = screen
-        self.flow = practice_flow
         store = screen.store
         file_items = QMenu(screen)  # built apart, then put above File ▸ Quit
         self.file_actions = add_file_actions(
@@ -172,6 +169,13 @@ class StartActions:
         self.windows: list[QWidget] = []  # agreement and feedback windows kept open
         self.update()
 
+    @property
+    def flow(self) -> Any:
+        """The practice and review dialogs, loaded when first used (they need the ORM)."""
+        from ui import practice_flow
+
+        return practice_flow
+
     # --- what is selected ----------------------------------------------------------------
 
     def _coding(self) -> int | None:
@@ -186,7 +190,7 @@ class StartActions:
 
     def update(self) -> None:
         """Enable what fits the selection; the reference action says which way it goes."""
-        from observer.codings import coding_info
+        from observer.coding_info import coding_info
 
         coding, session = self._coding(), self._session()
         info = None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -21,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.codings import event_counts, list_codings
-from observer.groups import list_groups, list_sessions
+from observer.overview import overview
 from observer.store import Store
 from ui import style
 from ui.dialogs.common import SetupDialog
@@ -30,6 +31,12 @@ from ui.dialogs.common import SetupDialog
 GROUP, SESSION, CODING = "group", "session", "coding"
 ROLE_KIND = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
+TOOLKIT_MODULES = ("observer.codings", "observer.groups")
+
+
+def _load_toolkit() -> None:
+    for name in TOOLKIT_MODULES:
+        importlib.import_module(name)
 
 
 class StartScreen(QMainWindow):
@@ -50,6 +57,15 @@ class StartScreen(QMainWindow):
         self._build_menus()
         self.refresh()
         self.resize(1280, 800)
+        self._toolkit_loading: threading.Thread | None = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._toolkit_loading is None:
+            # The list is read with plain SQL; the dialogs need the database toolkit (about
+            # 0.4 s to import), loaded in a thread once the screen is on show.
+            self._toolkit_loading = threading.Thread(target=_load_toolkit, daemon=True)
+            self._toolkit_loading.start()
 
     # --- layout --------------------------------------------------------------------------
 
@@ -208,39 +224,29 @@ class StartScreen(QMainWindow):
     # --- content -------------------------------------------------------------------------
 
     def refresh(self, select_coding: int | None = None) -> None:
-        groups = list_groups(self.store)
+        groups = overview(self.store)
         self.pages.setCurrentIndex(0 if not groups else 1)
-        counts = event_counts(self.store)
-        codings_by_session: dict[int, list] = {}
-        for coding in list_codings(self.store):
-            codings_by_session.setdefault(coding.session_id, []).append(coding)
         self.tree.clear()
         chosen: QTreeWidgetItem | None = None
         for group in groups:
-            present = [m for m in group.members if m.left is None]
-            g = QTreeWidgetItem([f"{group.name}", "", "", f"{len(present)} people"])
+            people = f"{group.members} {'person' if group.members == 1 else 'people'}"
+            g = QTreeWidgetItem([f"{group.name}", "", "", people])
             g.setData(0, ROLE_KIND, GROUP)
             g.setData(0, ROLE_ID, group.id)
             font = g.font(0)
             font.setBold(True)
             g.setFont(0, font)
             self.tree.addTopLevelItem(g)
-            for session in list_sessions(self.store, group.id):
+            for session in group.sessions:
                 when = session.starts_at.strftime("%d %b %Y, %H:%M") if session.starts_at else ""
                 s = QTreeWidgetItem([f"Session {session.number}   {when}", "", "",
-                                     f"{len(session.present)} present"])  # fmt: skip
+                                     f"{session.present} present"])  # fmt: skip
                 s.setData(0, ROLE_KIND, SESSION)
                 s.setData(0, ROLE_ID, session.id)
                 g.addChild(s)
-                for coding in codings_by_session.get(session.id, []):
-                    kind = (
-                        "reference"
-                        if coding.is_reference
-                        else ("practice" if coding.practice_of_id else coding.clock_mode)
-                    )
-                    c = QTreeWidgetItem([coding.name or f"Coding {coding.id}",
-                                         coding.observer.initials,
-                                         f"{counts.get(coding.id, 0):,}", kind])  # fmt: skip
+                for coding in session.codings:
+                    c = QTreeWidgetItem([coding.name or f"Coding {coding.id}", coding.observer,
+                                         f"{coding.events:,}", coding.kind])  # fmt: skip
                     c.setData(0, ROLE_KIND, CODING)
                     c.setData(0, ROLE_ID, coding.id)
                     s.addChild(c)

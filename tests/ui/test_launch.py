@@ -57,3 +57,13 @@ def test_a_coding_that_is_not_a_number_is_refused_before_any_window() -> None:
     assert "group-observer: error: argument --coding: invalid int value: 'seven'" in result.stderr
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and version.stdout.startswith("group-observer ")
+
+
+def test_a_window_shows_at_once_only_while_a_database_is_created(tmp_path: Path) -> None:
+    from ui.app import _slow_to_open
+
+    new = tmp_path / "new.sqlite3"
+    assert _slow_to_open(str(new))  # created with the whole database toolkit: a second or so
+    new.write_bytes(b"")
+    assert not _slow_to_open(str(new))  # the start screen itself comes within half a second
+    assert _slow_to_open("postgresql://clinic-server/observer")

@@ -101,3 +101,44 @@ def test_recent_databases_are_remembered(tmp_path: Any, qtbot: Any) -> None:
         str(tmp_path / "b.sqlite3"),
     ]
     app.store.close()
+
+
+def test_the_start_screen_lists_the_database_without_the_orm(tmp_path: Any) -> None:
+    """The first screen a user sees does not wait for SQLAlchemy; its dialogs load it later."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    from observer.demo import create_demo
+    from observer.store import open_store
+
+    path = tmp_path / "demo.sqlite3"
+    store = open_store(path)
+    create_demo(store)
+    store.close()
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import ui.start_screen as start
+        start.TOOLKIT_MODULES = ()  # no loading in the background, to see what the screen needs
+        from ui.app import make_application
+        from observer.store import open_store
+        app = make_application()
+        screen = start.StartScreen(open_store({str(path)!r}))
+        screen.show()
+        app.processEvents()
+        print(screen.tree.topLevelItem(0).text(0), screen.tree.topLevelItem(0).childCount(),
+              "sqlalchemy" in sys.modules)
+        """
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0].rsplit(" ", 2) == [
+        "Thursday interpersonal group",
+        "4",
+        "False",
+    ]
