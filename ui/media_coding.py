@@ -156,10 +156,10 @@ class MediaCoding(QObject):
         top = self.window.table.parentWidget()
         assert isinstance(top, QSplitter)
         top.insertWidget(0, column)
-        top.setStretchFactor(0, 4)
+        top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 3)
-        top.setStretchFactor(2, 3)
-        top.setSizes([300, 250, 420])
+        top.setStretchFactor(2, 4)
+        top.setSizes([270, 280, 470])
         self.column = column
 
     def _build_menu(self) -> None:

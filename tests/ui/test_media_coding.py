@@ -315,3 +315,18 @@ def test_an_unplayable_recording_says_so_and_the_coding_stays_editable(
     assert window.recorder.can_redo and event.id not in {e.id for e in window.recorder.events}
     window.close()
     window.recorder.close()
+
+
+def test_at_1280_pixels_the_event_list_shows_who_did_what(window: Any, qtbot: Any) -> None:
+    """Beside the player, the list keeps its time, actor, target and code in view."""
+    from ui.event_table import CODE
+
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    qtbot.wait(20)
+    table = window.table
+    code_right = table.columnViewportPosition(CODE) + table.columnWidth(CODE)
+    assert table.horizontalScrollBar().value() == 0
+    assert code_right <= table.viewport().width()
+    time_text = window.media.transport.time_label.text()
+    assert time_text.count("\n") == 1 and "session" in time_text.split("\n")[1]

@@ -116,10 +116,10 @@ class TransportBar(QWidget):
             button.setToolTip(self.actions_by_name[name].toolTip())
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the coding
             button.clicked.connect(self.actions_by_name[name].trigger)
-            layout.addWidget(button)
+            # The loop's buttons go beside the rate: one row of all ten made the player's
+            # column so wide that the event list beside it lost its Code column at 1280 px.
+            (second if name.startswith("loop") else layout).addWidget(button)
             self.buttons[name] = button
-            if name == "forward":
-                layout.addSpacing(6)
 
         self.rate_box = QComboBox()
         self.rate_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -135,18 +135,22 @@ class TransportBar(QWidget):
         self.time_label = QLabel()
         self.time_label.setObjectName("mediaTime")
         self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Narrow beside the seating chart: the label may be cut rather than widen the column.
+        # Narrow beside the seating chart: the label wraps (session time below media time)
+        # rather than widen the column.
         self.time_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        second.addWidget(self.rate_box)
-        third = QHBoxLayout()
-        rows.addLayout(third)
-        third.addWidget(self.time_label, 1)
+        self.time_label.setWordWrap(True)
+        second.insertWidget(0, self.rate_box)
+        second.insertSpacing(1, 6)
+        second.addStretch(1)
         self.hold_box = QCheckBox("Pause for modifiers")
         self.hold_box.setToolTip("Pause playback while a modifier (valence, intensity…) is chosen")
         self.hold_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.hold_box.toggled.connect(lambda on: setattr(player, "pause_while_choosing", on))
-        second.addWidget(self.hold_box)
-        second.addStretch(1)
+        third = QHBoxLayout()
+        rows.addLayout(third)
+        third.addWidget(self.hold_box)
+        third.addStretch(1)
+        rows.addWidget(self.time_label)
 
         player.position_changed.connect(self._show_time)
         player.loaded.connect(lambda _d: self._show_time(player.position_ms()))
@@ -182,6 +186,6 @@ class TransportBar(QWidget):
         if p.loop_on and p.loop:
             loop = f"  ⟲ {format_time(p.loop[0])}–{format_time(p.loop[1])}"
         self.time_label.setText(
-            f"media {format_time(media_ms)} / {format_time(p.duration_ms())}"
-            f"   session {format_time(media_ms + self.offset_ms)}{shuttle}{loop}"
+            f"media {format_time(media_ms)} / {format_time(p.duration_ms())}\n"
+            f"session {format_time(media_ms + self.offset_ms)}{shuttle}{loop}"
         )
