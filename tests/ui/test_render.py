@@ -53,7 +53,7 @@ def live(demo_store: Any, fake_time: Any, qtbot: Any) -> Any:
         "Dependency on Dr Rivera eased once Priya asked Tom directly.", 1_390_000
     )
     window.recorder.clock.set_elapsed(NOW_MS)
-    window.recorder.start_clock()
+    window.toggle_clock()  # as F5 does: the status bar says the clock runs
     window.resize(1280, 800)
     window.timeline.set_follow_now(True)
     qtbot.wait(10)
