@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from observer.codebook import Codebook, combine, shipped_codebook
-from observer.codebook_json import compiled_from_source
+from observer.codebook import Codebook, combine, shipped_codebooks
+from observer.codebook_json import compiled_from_source, stored_codebook_of
 from observer.coding_info import CodingInfo, coding_info, coding_palette
 from observer.errors import InputError, NotFound
 from observer.models import (
@@ -79,6 +79,41 @@ def stored_codebook(s: Session, book: Codebook) -> StoredCodebook:
     return found
 
 
+def available_codebooks(store: Store | None) -> list[Codebook]:
+    """The codebooks a new coding can use: the shipped ones, then this database's own.
+
+    A database's own are those it holds under an id no shipped codebook has (an ethogram
+    imported from BORIS, the scheme of a coding imported from elsewhere), each at its
+    latest version.
+    """
+    shipped = shipped_codebooks()
+    if store is None:
+        return shipped
+    known = {b.id for b in shipped}
+    kept: dict[str, Codebook] = {}
+    with store.reader() as s:
+        rows = s.scalars(
+            select(StoredCodebook).order_by(
+                StoredCodebook.stored_at.desc(), StoredCodebook.id.desc()
+            )
+        )
+        for row in rows:
+            if row.codebook_id not in known and row.codebook_id not in kept:
+                name = f"{row.codebook_id} {row.version}"
+                kept[row.codebook_id] = stored_codebook_of(row.source, row.compiled, name)
+    return shipped + sorted(kept.values(), key=lambda b: b.id)
+
+
+def find_codebook(store: Store | None, codebook_id: str) -> Codebook:
+    """A codebook by id: shipped, or kept in this database (see ``available_codebooks``)."""
+    books = available_codebooks(store)
+    for book in books:
+        if book.id == codebook_id:
+            return book
+    known = ", ".join(b.id for b in books)
+    raise InputError(f"No codebook {codebook_id!r}; this database can use: {known}")
+
+
 def new_coding(
     store: Store,
     session_id: int,
@@ -95,7 +130,7 @@ def new_coding(
         raise InputError(f"Unknown clock mode {clock_mode!r}; use live or media.")
     if not codebooks:
         raise InputError("A coding needs at least one codebook.")
-    books = [shipped_codebook(b) if isinstance(b, str) else b for b in codebooks]
+    books = [find_codebook(store, b) if isinstance(b, str) else b for b in codebooks]
     combine(books)  # refuses clashing code ids before anything is written
     with store.session() as s:
         coding = create_coding(

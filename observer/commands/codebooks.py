@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from observer.commands import Context, print_json, print_table
+
+if TYPE_CHECKING:
+    from observer.store import Store
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("codebook", help="list, show and validate coding schemes")
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = sub.add_parser("list", help="the shipped codebooks")
+    listing = sub.add_parser(
+        "list", help="the codebooks a new coding can use: shipped, and this database's own"
+    )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
     show = sub.add_parser("show", help="the codes of one codebook")
@@ -24,29 +29,39 @@ def register(commands: Any) -> None:
     validate.set_defaults(handler=_validate)
 
 
-def _list(args: argparse.Namespace, _ctx: Context) -> None:
+def _list(args: argparse.Namespace, ctx: Context) -> None:
     from observer.codebook import shipped_codebooks
+    from observer.codings import available_codebooks
 
-    books = shipped_codebooks()
+    shipped = {b.id for b in shipped_codebooks()}
+    books = available_codebooks(_database(ctx))
+    origin = {b.id: "shipped" if b.id in shipped else "this database" for b in books}
     if args.json:
         print_json(
             [
-                {"id": b.id, "name": b.name, "version": b.version, "codes": len(b.codes)}
+                {
+                    "id": b.id,
+                    "name": b.name,
+                    "version": b.version,
+                    "codes": len(b.codes),
+                    "from": origin[b.id],
+                }
                 for b in books
             ]
         )
         return
     print_table(
-        [[b.id, b.version, len(b.codes), b.name] for b in books], ["id", "version", "codes", "name"]
+        [[b.id, b.version, len(b.codes), origin[b.id], b.name] for b in books],
+        ["id", "version", "codes", "from", "name"],
     )
 
 
-def _show(args: argparse.Namespace, _ctx: Context) -> None:
+def _show(args: argparse.Namespace, ctx: Context) -> None:
     from dataclasses import asdict
 
-    from observer.codebook import shipped_codebook
+    from observer.codings import find_codebook
 
-    book = shipped_codebook(args.id)
+    book = find_codebook(_database(ctx), args.id)
     if args.json:
         print_json(
             {
@@ -66,6 +81,19 @@ def _show(args: argparse.Namespace, _ctx: Context) -> None:
         [[c.key, c.id, c.kind, c.target, c.category, c.label] for c in book.codes],
         ["key", "id", "kind", "target", "category", "label"],
     )
+
+
+def _database(ctx: Context) -> Store | None:
+    """The database, when there is one: looking at codebooks never creates a database."""
+    from pathlib import Path
+
+    from observer.store import default_database_path
+
+    if ctx.db is None:
+        return ctx.store() if default_database_path().exists() else None
+    if "://" not in ctx.db and not Path(ctx.db).exists():
+        return None
+    return ctx.store()
 
 
 def _validate(args: argparse.Namespace, _ctx: Context) -> int:

@@ -142,3 +142,22 @@ def test_the_start_screen_lists_the_database_without_the_orm(tmp_path: Any) -> N
         "4",
         "False",
     ]
+
+
+def test_new_coding_offers_the_databases_own_codebooks(demo_store: Any, qtbot: Any) -> None:
+    from observer.codebook import parse_codebook
+    from observer.codings import new_coding
+    from ui.dialogs.coding_dialog import NewCodingDialog
+
+    own = parse_codebook(
+        "codebook: turn-taking\nname: Turn-taking\nversion: '1'\ndescription: ''\n"
+        "codes:\n  - id: takes-floor\n    label: Takes the floor\n    key: k\n",
+        "turn-taking.yaml",
+    )
+    new_coding(demo_store, 2, "XY", [own])
+    dialog = NewCodingDialog(demo_store, 1, "Session 1")
+    qtbot.addWidget(dialog)
+    ids = [dialog.books.item(r).data(Qt.ItemDataRole.UserRole) for r in range(dialog.books.count())]
+    assert ids[:2] == ["here-and-now", "bion"] and ids[-1] == "turn-taking"
+    dialog.books.item(len(ids) - 1).setCheckState(Qt.CheckState.Checked)
+    assert dialog.codebook_ids() == ["here-and-now", "bion", "turn-taking"]

@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.codebook import shipped_codebooks
-from observer.codings import list_observers, new_coding
+from observer.codings import available_codebooks, list_observers, new_coding
 from observer.errors import InputError
 from observer.models import CAPACITIES, CLOCK_MODES
 from observer.store import Store
@@ -49,7 +48,8 @@ class NewCodingDialog(SetupDialog):
         self.books = QListWidget()
         # The usual pair first: the first codebook keeps a shortcut key two books share.
         order = {book_id: i for i, book_id in enumerate(DEFAULT_BOOKS)}
-        books = sorted(shipped_codebooks(), key=lambda b: (order.get(b.id, len(order)), b.id))
+        # The usual pair, then the others as listed: shipped first, the database's own after.
+        books = sorted(available_codebooks(store), key=lambda b: order.get(b.id, len(order)))
         for book in books:
             count = len(book.codes)
             item = QListWidgetItem(f"{book.name}  ({count} code{'' if count == 1 else 's'})")
