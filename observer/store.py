@@ -112,6 +112,10 @@ def _sqlite_engine(path: Path) -> Engine:
 def _server_engine(url: str) -> Engine:
     from sqlalchemy import create_engine
 
+    # A plain postgresql:// URL means the driver the ``server`` extra installs (psycopg 3);
+    # SQLAlchemy before 2.1 would look for psycopg2.
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True)
 
 
