@@ -10,6 +10,7 @@ through ``error`` and changes nothing.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,14 @@ _ROLES = frozenset(
         Qt.ItemDataRole.UserRole,
     )
 )
+
+
+@functools.cache
+def _selected_state() -> Any:
+    """QStyle's "selected" flag, imported when first drawn: QStyle's many enums cost ~15 ms."""
+    from PySide6.QtWidgets import QStyle
+
+    return QStyle.StateFlag.State_Selected
 
 
 def _tenths(ms: int) -> str:
@@ -326,9 +335,7 @@ class EventDelegate(QStyledItemDelegate):
         text = self.model_.shown(row)[col]
         rect = option.rect
         state = option.state
-        from PySide6.QtWidgets import QStyle  # its many enums cost ~15 ms to import
-
-        if state & QStyle.StateFlag.State_Selected:
+        if state & _selected_state():
             painter.fillRect(rect, self._selected)
         elif row % 2:
             painter.fillRect(rect, self._alternate)
