@@ -420,8 +420,12 @@ class EventTable(QTableView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
+
         # Sessions run past an hour: the time column fits "1:08:12.3".
-        for col, width in ((TIME, 76), (ACTOR, 78), (TARGET, 78), (CODE, 160), (MODIFIERS, 90)):
+        # The Note column stretches to fill the rest, never below the width it starts at:
+        # start it narrow, or a 1280-pixel window scrolls sideways by a few pixels.
+        for col, width in ((TIME, 76), (ACTOR, 78), (TARGET, 78), (CODE, 160), (MODIFIERS, 90),
+                           (NOTE, 48)):  # fmt: skip
             self.setColumnWidth(col, width)
         self.setAccessibleName("Event list")
         self.follow_end = True

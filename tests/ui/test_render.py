@@ -91,6 +91,7 @@ def test_render_coding_window_mid_session(live: Any, qtbot: Any, out_dir: Path) 
         qtbot.keyClick(live.chart, ch)
     qtbot.wait(50)
     assert live.size().width() == 1280 and live.size().height() == 800
+    assert not live.table.horizontalScrollBar().isVisible()  # every column fits at 1280 px
     assert "Work group" in live.header.mode.text()
     save(live, out_dir / "coding_window.png")
     qtbot.keyClick(live.chart, "c")  # confrontation: the modifier strip asks for valence
