@@ -38,6 +38,19 @@ def default_database_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "observer.sqlite3"
 
 
+def database_exists(target: str | os.PathLike[str] | None) -> bool:
+    """Whether opening ``target`` (a path, a URL, None for the default) finds a database.
+
+    A server URL is taken to exist (asking would mean connecting); a file exists or not.
+    """
+    if target is None:
+        return default_database_path().exists()
+    text = os.fspath(target)
+    if "://" in text and not text.startswith("sqlite"):
+        return True
+    return Path(text.removeprefix("sqlite:///")).expanduser().exists()
+
+
 class Store:
     """An open database: sessions scoped to one user action each, and plain connections.
 

@@ -151,13 +151,10 @@ def _placeholder() -> QMainWindow:
 
 def _slow_to_open(db: str | None) -> bool:
     """True for a database still to be created, or on a server: a second or more."""
-    if db is not None and "://" in db:
-        return True
-    if db is None:
-        from observer.store import default_database_path
+    from observer.store import database_exists
 
-        return not default_database_path().exists()
-    return not Path(db).exists()
+    on_server = db is not None and "://" in db and not db.startswith("sqlite")
+    return on_server or not database_exists(db)
 
 
 def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -> int:

@@ -85,15 +85,9 @@ def _show(args: argparse.Namespace, ctx: Context) -> None:
 
 def _database(ctx: Context) -> Store | None:
     """The database, when there is one: looking at codebooks never creates a database."""
-    from pathlib import Path
+    from observer.store import database_exists
 
-    from observer.store import default_database_path
-
-    if ctx.db is None:
-        return ctx.store() if default_database_path().exists() else None
-    if "://" not in ctx.db and not Path(ctx.db).exists():
-        return None
-    return ctx.store()
+    return ctx.store() if database_exists(ctx.db) else None
 
 
 def _validate(args: argparse.Namespace, _ctx: Context) -> int:

@@ -192,3 +192,13 @@ def test_default_location_is_in_the_users_data_folder(monkeypatch, tmp_path: Pat
     store.close()
     assert path.exists()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_database_exists_says_whether_opening_would_create_one(tmp_path: Path) -> None:
+    from observer.store import database_exists
+
+    path = tmp_path / "observer.sqlite3"
+    assert not database_exists(path) and not database_exists(f"sqlite:///{path}")
+    open_store(path).close()
+    assert database_exists(path) and database_exists(f"sqlite:///{path}")
+    assert database_exists("postgresql://clinic-server/observer")  # not asked: taken to exist
