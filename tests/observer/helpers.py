@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from observer.codings import new_coding
 from observer.groups import MemberSpec, add_group, add_session, get_group
 from observer.participants import member_key
@@ -22,3 +25,27 @@ def small_coding(
     keys = {m.pseudonym: member_key(m.id) for m in get_group(store, group_id).members}
     session_id = add_session(store, group_id)
     return new_coding(store, session_id, "RK", list(codebooks)), keys
+
+
+def old_database(path: Path, revision: str) -> Any:
+    """A database file at an earlier schema ``revision`` holding one group with Jane.
+
+    Returns its SQLAlchemy engine, for the caller to add rows and dispose of.
+    """
+    from sqlalchemy import create_engine
+
+    from observer.store import _migrate
+
+    path.touch(mode=0o600)
+    engine = create_engine(f"sqlite:///{path}")
+    _migrate(engine, revision)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO groups (id, name, modality, notes, created_at) "
+            "VALUES (1, 'Tuesday group', 'process', '', '2026-01-01 10:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO members (id, group_id, pseudonym, initials, role, colour, seat) "
+            "VALUES (1, 1, 'Jane', 'JA', 'member', '#1f77b4', 0)"
+        )
+    return engine

@@ -209,24 +209,12 @@ def test_storing_a_codebook_again_fills_a_missing_parsed_form(demo_store: Store)
 def test_upgrading_from_0002_stores_the_parsed_form_of_every_readable_codebook(
     tmp_path: Path,
 ) -> None:
-    from sqlalchemy import create_engine
-
-    from observer.store import _migrate
+    from tests.observer.helpers import old_database
 
     books = {b.id: b for b in shipped_codebooks()}
     path = tmp_path / "old.sqlite3"
-    path.touch(mode=0o600)
-    engine = create_engine(f"sqlite:///{path}")
-    _migrate(engine, "0002")
+    engine = old_database(path, "0002")
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO groups (id, name, modality, notes, created_at) "
-            "VALUES (1, 'Tuesday group', 'process', '', '2026-01-01 10:00:00')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO members (id, group_id, pseudonym, initials, role, colour, seat) "
-            "VALUES (1, 1, 'Jane', 'JA', 'member', '#1f77b4', 0)"
-        )
         conn.exec_driver_sql(
             "INSERT INTO sessions (id, group_id, number, setting, notes) "
             "VALUES (1, 1, 1, 'in person', '')"

@@ -82,25 +82,11 @@ def test_a_populated_database_opens_again_with_its_data(demo_store, tmp_path: Pa
 
 def test_upgrading_a_populated_database_from_the_first_schema(tmp_path: Path) -> None:
     """A database written at the first schema keeps its rows when upgraded to the newest."""
-    from sqlalchemy import create_engine
-
     from observer.groups import list_groups
-    from observer.store import _migrate
+    from tests.observer.helpers import old_database
 
     path = tmp_path / "old.sqlite3"
-    path.touch(mode=0o600)
-    engine = create_engine(f"sqlite:///{path}")
-    _migrate(engine, "0001")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO groups (id, name, modality, notes, created_at) "
-            "VALUES (1, 'Tuesday group', 'process', '', '2026-01-01 10:00:00')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO members (group_id, pseudonym, initials, role, colour, seat) "
-            "VALUES (1, 'Jane', 'JA', 'member', '#1f77b4', 0)"
-        )
-    engine.dispose()
+    old_database(path, "0001").dispose()
     store = open_store(path)
     groups = list_groups(store)
     assert [g.name for g in groups] == ["Tuesday group"]
