@@ -53,6 +53,7 @@ class PromptCard(QFrame):
         who = prompt.given_members[0] if prompt.about and prompt.given_members else "the group"
         title = QLabel(f"<b>{html.escape(prompt.label)}</b> · {html.escape(who)}")
         title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)  # a long pattern name wraps rather than widen the card
         self.sentence = QLabel(prompt.sentence)
         self.sentence.setWordWrap(True)
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

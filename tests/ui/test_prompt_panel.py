@@ -53,6 +53,11 @@ def test_prompt_appears_after_the_event_that_crosses_the_threshold(qtbot, store)
     assert text.startswith("Third time tonight: after Jane shared something personal")
     assert "Sam and Tom changed the subject" in text
     assert not panel.empty.isVisible()
+    # In a dock as narrow as the coding window's the card wraps: its buttons stay in view.
+    panel.resize(270, 640)
+    qtbot.wait(20)
+    right = card.pin_button.mapTo(panel, card.pin_button.rect().topRight()).x()
+    assert card.pin_button.isVisible() and right < panel.width()
     # The list of occurrences follows on the next turn of the event loop.
     qtbot.waitUntil(lambda: panel.occurrences.count() == 3)
     assert panel.occurrences.item(0).text().startswith("11:12  Jane: self-disclosure → Sam")
