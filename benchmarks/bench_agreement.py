@@ -14,8 +14,8 @@ RUNS = 7
 
 def two_codings(n: int = EVENTS, seed: int = 3) -> tuple[Any, Any]:
     """Two observers' codings of one long session: the second lags, misses and confuses some."""
-    from observer.recording import Event
-    from observer.sources import CodeInfo, CodingData
+    from observer.domain.coding_data import CodeInfo, CodingData
+    from observer.domain.events import Event
 
     rng = random.Random(seed)
     codes = ["feedback", "support", "question", "advice", "confrontation", "self-disclosure"]

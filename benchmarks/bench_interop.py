@@ -27,7 +27,7 @@ def _seeded() -> tuple[Any, int, Path]:
 
 def _file(fmt: str) -> Path:
     """The 100k-event coding exported once in this format (the input of the import runs)."""
-    from observer.interop import export_coding
+    from observer.formats import export_coding
 
     store, coding_id, folder = _seeded()
     path = folder / f"coding.{SUFFIX.get(fmt, fmt)}"
@@ -37,7 +37,7 @@ def _file(fmt: str) -> Path:
 
 
 def _export(fmt: str) -> dict[str, Any]:
-    from observer.interop import export_coding
+    from observer.formats import export_coding
 
     store, coding_id, folder = _seeded()
     samples = []
@@ -51,8 +51,8 @@ def _export(fmt: str) -> dict[str, Any]:
 
 
 def _import(fmt: str) -> dict[str, Any]:
-    from observer.codings import coding_info
-    from observer.interop import import_file
+    from observer.formats import import_file
+    from observer.storage.coding_info import coding_info
 
     store, coding_id, _folder = _seeded()
     path = _file(fmt)

@@ -46,7 +46,7 @@ def _live_keypress(side_panels: bool, charts_shown: bool = False) -> dict[str, A
     from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
     from PySide6.QtGui import QKeyEvent
 
-    from observer.recording import Recorder
+    from observer.workspace.recording import Recorder
     from ui.app import make_application
     from ui.coding_window import CodingWindow
 
@@ -125,8 +125,8 @@ def _live_keypress(side_panels: bool, charts_shown: bool = False) -> dict[str, A
 
 
 def _demo_database() -> Path:
-    from observer.demo import create_demo
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
 
     path = scratch_dir() / "demo.sqlite3"
     store = open_store(path)

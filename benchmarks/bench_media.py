@@ -56,9 +56,9 @@ def _wait_for(signal: Any, accept: Any = None, timeout_ms: int = 5000) -> bool:
 
 
 def _review_window() -> Any:
-    from observer.codings import new_coding
-    from observer.groups import MemberSpec, add_group, add_session, attach_media
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding
+    from observer.workspace.groups import MemberSpec, add_group, add_session, attach_media
     from ui.media.review import ReviewWindow
 
     store = open_store(scratch_dir() / "bench.sqlite3")

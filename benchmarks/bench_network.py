@@ -19,7 +19,7 @@ def network_redraw() -> dict[str, Any]:
     from benchmarks.bench_recording import seeded_coding
     from observer.charts.matrix import draw_matrix
     from observer.charts.network import draw_network
-    from observer.sources import from_coding
+    from observer.storage.read_coding import from_coding
 
     store, coding_id = seeded_coding(EVENTS)
     data = from_coding(store, coding_id)

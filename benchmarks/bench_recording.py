@@ -14,11 +14,12 @@ RECORDED = 3_000
 
 def seeded_coding(existing: int = EXISTING) -> tuple[Any, int]:
     """A store with the demo codebooks and one coding of ``existing`` events."""
-    from observer.codings import new_coding
-    from observer.groups import MemberSpec, add_group, add_session, get_group
-    from observer.participants import member_key
-    from observer.recording import Event, insert_events
-    from observer.store import open_store
+    from observer.domain.events import Event
+    from observer.domain.participants import member_key
+    from observer.storage.event_rows import insert_events
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding
+    from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
 
     store = open_store(scratch_dir() / "bench.sqlite3")
     specs = [MemberSpec(f"Member {i}") for i in range(8)] + [MemberSpec("Lead", role="leader")]
@@ -38,7 +39,7 @@ def seeded_coding(existing: int = EXISTING) -> tuple[Any, int]:
 
 
 def record_event() -> dict[str, Any]:
-    from observer.recording import Recorder
+    from observer.workspace.recording import Recorder
 
     store, coding_id = seeded_coding()
     recorder = Recorder(store, coding_id)

@@ -23,11 +23,12 @@ MIX = [
 
 def _coding(existing: int) -> tuple[Any, int, list[str], list[str]]:
     """A store with one here-and-now + bion coding of ``existing`` mixed events."""
-    from observer.codings import new_coding
-    from observer.groups import MemberSpec, add_group, add_session, get_group
-    from observer.participants import member_key
-    from observer.recording import Event, insert_events
-    from observer.store import open_store
+    from observer.domain.events import Event
+    from observer.domain.participants import member_key
+    from observer.storage.event_rows import insert_events
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding
+    from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
 
     store = open_store(scratch_dir() / "bench.sqlite3")
     specs = [MemberSpec(f"Member {i}") for i in range(8)] + [MemberSpec("Lead", role="leader")]
@@ -60,7 +61,7 @@ def _event(rng: random.Random, t: int, members: list[str], leaders: list[str], c
 
 def sequences_50k() -> dict[str, Any]:
     from observer.analysis.sequences import transitions
-    from observer.sources import from_coding
+    from observer.storage.read_coding import from_coding
 
     store, coding_id, _m, _l = _coding(EVENTS_50K)
     began = time.perf_counter()
@@ -90,8 +91,9 @@ def sequences_50k() -> dict[str, Any]:
 
 def prompt_overhead() -> dict[str, Any]:
     """Time the watcher's handling of each change notice while events are recorded."""
-    from observer.prompts import PatternWatcher
-    from observer.recording import Event, Recorder
+    from observer.analysis.prompts import PatternWatcher
+    from observer.domain.events import Event
+    from observer.workspace.recording import Recorder
 
     store, coding_id, members, leaders = _coding(EXISTING)
     recorder = Recorder(store, coding_id)

@@ -2,6 +2,6 @@
 
 import sys
 
-from observer.cli import main
+from observer.cli.main import main
 
 sys.exit(main())

@@ -25,10 +25,10 @@ from observer.charts.matrix import draw_matrix
 from observer.charts.network import draw_network
 from observer.charts.participation import draw_participation
 from observer.charts.timeline import draw_timeline
-from observer.clock import format_time
-from observer.errors import InputError
-from observer.sources import CodingData
-from observer.store import Store
+from observer.domain.clock import format_time
+from observer.domain.coding_data import CodingData
+from observer.domain.errors import InputError
+from observer.storage.store import Store
 
 PAGE = (11.69, 8.27)  # A4 landscape, inches
 LINES_PER_PAGE = 34
@@ -64,8 +64,8 @@ def report_info(store: Store, coding_id: int) -> ReportInfo:
     """The group, session, observer and process notes of a stored coding."""
     from sqlalchemy import select
 
-    from observer.codings import coding_info
-    from observer.models import Coding, GroupSession, ProcessNote
+    from observer.storage.coding_info import coding_info
+    from observer.storage.models import Coding, GroupSession, ProcessNote
 
     info = coding_info(store, coding_id)
     with store.reader() as s:
@@ -271,6 +271,6 @@ def write_report(
 
 def report_for_coding(store: Store, coding_id: int, path: str | Path) -> int:
     """The report of a stored coding (notes and session details included)."""
-    from observer.sources import from_coding
+    from observer.storage.read_coding import from_coding
 
     return write_report(from_coding(store, coding_id), path, report_info(store, coding_id))

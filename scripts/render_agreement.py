@@ -25,8 +25,9 @@ OUT = ROOT / "out" / "agreement"
 
 def add_attempt(store: object, skill: float, seed: int) -> int:
     """A practice attempt by the demo trainee: the better the skill, the fewer slips."""
-    from observer.practice import start_attempt
-    from observer.recording import Event, insert_events, load_events
+    from observer.domain.events import Event
+    from observer.storage.event_rows import insert_events, load_events
+    from observer.workspace.practice import start_attempt
 
     attempt = start_attempt(store, 4, "TR")  # type: ignore[arg-type]
     rng = random.Random(seed)
@@ -47,9 +48,9 @@ def add_attempt(store: object, skill: float, seed: int) -> int:
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from observer.demo import create_demo
-    from observer.practice import MISS
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
+    from observer.workspace.practice import MISS
     from ui import style
     from ui.agreement_view import AgreementView
     from ui.practice_view import PracticeFeedbackView

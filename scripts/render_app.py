@@ -64,13 +64,13 @@ def press(window: Any, keys: str) -> None:
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from observer.codings import new_coding, set_reference
-    from observer.demo import create_demo
-    from observer.groups import attach_media
-    from observer.media import set_media_offset
-    from observer.practice import start_attempt
-    from observer.recording import Recorder
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding, set_reference
+    from observer.workspace.demo import create_demo
+    from observer.workspace.groups import attach_media
+    from observer.workspace.media import set_media_offset
+    from observer.workspace.practice import start_attempt
+    from observer.workspace.recording import Recorder
     from ui import style
     from ui.coding_window import CodingWindow
     from ui.practice_flow import FeedbackWindow

@@ -27,14 +27,16 @@ from observer.analysis.trends import group_trends  # noqa: E402
 from observer.charts import CHARTS, new_figure  # noqa: E402
 from observer.charts.export import save_figure  # noqa: E402
 from observer.charts.trends import draw_trends  # noqa: E402
-from observer.codings import new_coding  # noqa: E402
-from observer.demo import create_demo  # noqa: E402
-from observer.groups import MemberSpec, add_group, add_session, get_group  # noqa: E402
-from observer.participants import GROUP, member_key  # noqa: E402
-from observer.recording import Event, insert_events  # noqa: E402
+from observer.domain.coding_data import CodingData  # noqa: E402
+from observer.domain.events import Event  # noqa: E402
+from observer.domain.participants import GROUP, member_key  # noqa: E402
 from observer.report import report_for_coding  # noqa: E402
-from observer.sources import CodingData, from_coding  # noqa: E402
-from observer.store import Store, open_store  # noqa: E402
+from observer.storage.event_rows import insert_events  # noqa: E402
+from observer.storage.read_coding import from_coding  # noqa: E402
+from observer.storage.store import Store, open_store  # noqa: E402
+from observer.workspace.codings import new_coding  # noqa: E402
+from observer.workspace.demo import create_demo  # noqa: E402
+from observer.workspace.groups import MemberSpec, add_group, add_session, get_group  # noqa: E402
 
 TEN = ["Amira", "Bruno", "Carla", "Dmitri", "Esther", "Farid", "Greta", "Hugo", "Ines", "Jonas"]
 

@@ -34,10 +34,10 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from observer.codings import new_coding
-    from observer.demo import create_demo
-    from observer.groups import attach_media
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding
+    from observer.workspace.demo import create_demo
+    from observer.workspace.groups import attach_media
     from ui.media.review import ReviewWindow
 
     app = QApplication.instance() or QApplication(sys.argv)

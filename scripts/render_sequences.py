@@ -25,11 +25,13 @@ def main() -> int:
 
     from observer.analysis.sequences import transitions
     from observer.charts.sequence_charts import residual_heatmap, transition_diagram
-    from observer.codings import coding_info, new_coding
-    from observer.demo import create_demo
-    from observer.recording import Recorder, load_events
-    from observer.sources import from_coding
-    from observer.store import open_store
+    from observer.storage.coding_info import coding_info
+    from observer.storage.event_rows import load_events
+    from observer.storage.read_coding import from_coding
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding
+    from observer.workspace.demo import create_demo
+    from observer.workspace.recording import Recorder
     from ui.prompt_panel import PromptPanel
 
     OUT.mkdir(parents=True, exist_ok=True)

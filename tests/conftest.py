@@ -18,7 +18,7 @@ FIXTURES = SHARED / "fixtures"
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[object]:
     """An empty database in a temporary file."""
-    from observer.store import open_store
+    from observer.storage.store import open_store
 
     opened = open_store(tmp_path / "observer.sqlite3")
     yield opened
@@ -28,8 +28,8 @@ def store(tmp_path: Path) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database, built once per test run."""
-    from observer.demo import create_demo
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     opened = open_store(path)
@@ -43,7 +43,7 @@ def demo_store(demo_template: Path, tmp_path: Path) -> Iterator[object]:
     """A private copy of the demo database: groups, 4 sessions, 6 codings (ids 1-6)."""
     import shutil
 
-    from observer.store import open_store
+    from observer.storage.store import open_store
 
     path = tmp_path / "demo.sqlite3"
     shutil.copy(demo_template, path)

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.analysis.agreement import BY_CHOICES, NOTHING, agreement
-from observer.codings import event_counts, list_codings
-from observer.errors import ObserverError
-from observer.sources import CodingData, from_coding
-from observer.store import Store
+from observer.analysis.agreement import BY_CHOICES, agreement
+from observer.analysis.alignment import NOTHING
+from observer.domain.coding_data import CodingData
+from observer.domain.errors import ObserverError
+from observer.storage.read_coding import from_coding
+from observer.storage.store import Store
+from observer.workspace.codings import event_counts, list_codings
 from ui import style
 
 FIGURES = (

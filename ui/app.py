@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 if TYPE_CHECKING:
-    from observer.store import Store
+    from observer.storage.store import Store
     from ui.coding_window import CodingWindow
     from ui.start_screen import StartScreen
 
@@ -56,8 +56,8 @@ class App(QObject):
         self.coding: CodingWindow | None = None
 
     def open_store(self, db: str | None) -> bool:
-        from observer.errors import ObserverError
-        from observer.store import open_store
+        from observer.domain.errors import ObserverError
+        from observer.storage.store import open_store
 
         try:
             store = open_store(db)
@@ -87,8 +87,8 @@ class App(QObject):
 
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
-        from observer.errors import ObserverError
-        from observer.recording import Recorder
+        from observer.domain.errors import ObserverError
+        from observer.workspace.recording import Recorder
         from ui.coding_window import CodingWindow
 
         assert self.store is not None
@@ -151,7 +151,7 @@ def _placeholder() -> QMainWindow:
 
 def _slow_to_open(db: str | None) -> bool:
     """True for a database still to be created, or on a server: a second or more."""
-    from observer.store import database_exists
+    from observer.storage.store import database_exists
 
     on_server = db is not None and "://" in db and not db.startswith("sqlite")
     return on_server or not database_exists(db)

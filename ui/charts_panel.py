@@ -43,11 +43,12 @@ from observer.charts import CHARTS
 from observer.charts.export import save_figure
 from observer.charts.network import NetworkDrawing, draw_network, node_summary
 from observer.charts.trends import draw_trends
-from observer.clock import parse_time
-from observer.errors import ObserverError
-from observer.participants import COLLECTIVES
-from observer.recording import Event, Recorder
-from observer.sources import CodingData, code_infos
+from observer.domain.clock import parse_time
+from observer.domain.coding_data import CodingData, code_infos
+from observer.domain.errors import ObserverError
+from observer.domain.events import Event
+from observer.domain.participants import COLLECTIVES
+from observer.workspace.recording import Recorder
 
 REFRESH_MS = 1000
 STALE_INTERVALS = 5  # at most this many intervals between redraws while events keep coming

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.codebook import Code, Palette
+from observer.domain.codebook import Code, Palette
 from ui import style
 
 TEXT_LEFT = 19  # past the colour swatch

@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time
-from observer.errors import ObserverError
-from observer.recording import Changes, Recorder
+from observer.domain.clock import format_time
+from observer.domain.errors import ObserverError
+from observer.domain.events import Changes
+from observer.workspace.recording import Recorder
 from ui import style
 from ui.code_palette import CodePalette
 from ui.entry import ORDERS, Completed, Entry, Outcome, Step
@@ -57,7 +58,10 @@ from ui.timeline import Timeline
 if TYPE_CHECKING:
     from ui.media_coding import MediaCoding
 
-SIDE_MODULES = ("ui.prompt_panel", "observer.sources")  # the charts load when first shown
+SIDE_MODULES = (
+    "ui.prompt_panel",
+    "observer.storage.read_coding",
+)  # the charts load when first shown
 STEP_HINTS = {
     Step.ACTOR: "Who? <span style='color:{m}'>1–9, 0 by seat · Space group · - leaders · "
     "initials</span>",

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from observer.codebook import Code, Palette
-from observer.participants import GROUP, LEADERS, Participant
+from observer.domain.codebook import Code, Palette
+from observer.domain.participants import GROUP, LEADERS, Participant
 
 ORDERS = ("actor-first", "code-first")
 SEAT_KEYS = "1234567890"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time
+from observer.domain.clock import format_time
 from ui import style
 
 

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.errors import InputError, ObserverError
-from observer.interop import BY_ID, FORMATS, ImportReport, detect_format
-from observer.store import Store
+from observer.domain.errors import InputError, ObserverError
+from observer.formats import BY_ID, FORMATS, detect_format
+from observer.formats.common import ImportReport
+from observer.storage.store import Store
 from ui import style
 
 SHOW_AFTER_MS = 400
@@ -54,8 +55,8 @@ class TableImportDialog(QDialog):
     """What a CSV, TSV or Excel file does not say: which session, who coded, which codebooks."""
 
     def __init__(self, store: Store, path: Path, parent: QWidget | None = None) -> None:
-        from observer.codebook import shipped_codebooks
-        from observer.groups import list_sessions
+        from observer.domain.codebook import shipped_codebooks
+        from observer.workspace.groups import list_sessions
 
         super().__init__(parent)
         style.dress(self)
@@ -164,7 +165,7 @@ def import_with_progress(
     parent: QWidget | None, store: Store, path: str | Path | None = None, **opts: Any
 ) -> ImportReport | None:
     """File → Import: pick a file, ask what it does not say, import it all or nothing."""
-    from observer.interop import import_file
+    from observer.formats import import_file
 
     if path is None:
         filters = _filters(importable=True)
@@ -222,8 +223,8 @@ def export_with_progress(
     fmt: str | None = None,
 ) -> Path | None:
     """File → Export: pick a format and a file name, write the coding, say where it went."""
-    from observer.codings import coding_info
-    from observer.interop import export_coding, format_for_suffix
+    from observer.formats import export_coding, format_for_suffix
+    from observer.storage.coding_info import coding_info
 
     if path is None:
         info = coding_info(store, coding_id)

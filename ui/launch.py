@@ -1,7 +1,7 @@
 """``group-observer``: the desktop app, or, given a command, the headless tools.
 
 With only the app's own options (``--db``, ``--coding``) the app starts at once; anything
-else (a command, ``--help``, ``--version``) goes to ``observer.cli``. Deciding here keeps
+else (a command, ``--help``, ``--version``) goes to ``observer.cli.main``. Deciding here keeps
 the app's start free of the command line's set-up (its parser of every command and the
 entry-point lookup took about 50 ms), while the Qt-free core still never imports Qt.
 """
@@ -37,11 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # wasted work (the app turns it back on once its window is up).
         gc.disable()
         # The coding's core before Qt: PySide checks every module imported after it.
-        import observer.recording  # noqa: F401
+        import observer.workspace.recording  # noqa: F401
         from ui.app import main as app
 
         return app(args, prog="group-observer")
-    from observer.cli import main as command_line
+    from observer.cli.main import main as command_line
 
     return command_line(args)
 

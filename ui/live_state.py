@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from observer.codebook import Palette
-from observer.recording import Changes, Event, Recorder
+from observer.domain.codebook import Palette
+from observer.domain.events import Changes, Event
+from observer.workspace.recording import Recorder
 
 BASIC_ASSUMPTION = "basic-assumption"
 

@@ -20,10 +20,10 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QSplitter, QVBoxLayout, QWidget
 
-from observer.clock import format_time
-from observer.errors import ObserverError
-from observer.media import MediaInfo, coding_media
-from observer.recording import Event
+from observer.domain.clock import format_time
+from observer.domain.errors import ObserverError
+from observer.domain.events import Event
+from observer.workspace.media import MediaInfo, coding_media
 from ui import style
 from ui.event_table import EventTable
 from ui.live_state import BASIC_ASSUMPTION

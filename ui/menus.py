@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.errors import ObserverError
-from observer.recording import Recorder
-from observer.store import Store
+from observer.domain.errors import ObserverError
+from observer.storage.store import Store
+from observer.workspace.recording import Recorder
 
 if TYPE_CHECKING:
     from ui.start_screen import StartScreen
@@ -87,8 +87,8 @@ def _need_coding(parent: QWidget, coding_id: int | None, what: str) -> int | Non
 
 def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Path | None:
     """Ask where, then write the supervision report of a stored coding as a PDF."""
-    from observer.codings import coding_info
     from observer.report import report_for_coding
+    from observer.storage.coding_info import coding_info
 
     title = coding_info(store, coding_id).title
     stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
@@ -123,7 +123,7 @@ def chart_sources(recorder: Recorder) -> dict[str, Any]:
         return report_for_coding(store, coding_id, path)
 
     def trends() -> Any:
-        from observer.analysis.trends import group_trends
+        from observer.workspace.group_course import group_trends
 
         return group_trends(store, group_id)
 
@@ -190,7 +190,7 @@ class StartActions:
 
     def update(self) -> None:
         """Enable what fits the selection; the reference action says which way it goes."""
-        from observer.coding_info import coding_info
+        from observer.storage.coding_info import coding_info
 
         coding, session = self._coding(), self._session()
         info = None

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from observer.clock import format_time
-from observer.codebook import ModifierSet, Palette
+from observer.domain.clock import format_time
+from observer.domain.codebook import ModifierSet, Palette
 from ui import style
 from ui.entry import Completed
 

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time
-from observer.errors import ObserverError
-from observer.recording import Changes, Recorder
+from observer.domain.clock import format_time
+from observer.domain.errors import ObserverError
+from observer.domain.events import Changes
+from observer.workspace.recording import Recorder
 from ui import style
 
 

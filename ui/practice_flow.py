@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time, parse_time
-from observer.codings import coding_info, list_codings, set_reference
-from observer.errors import ObserverError
-from observer.groups import attach_media
-from observer.media import coding_media, session_media
-from observer.store import Store
+from observer.domain.clock import format_time, parse_time
+from observer.domain.errors import ObserverError
+from observer.storage.coding_info import coding_info
+from observer.storage.store import Store
+from observer.workspace.codings import list_codings, set_reference
+from observer.workspace.groups import attach_media
+from observer.workspace.media import coding_media, session_media
 from ui import style
 from ui.layout import splitter
 from ui.menus import ask_text
@@ -108,7 +109,7 @@ def toggle_reference(parent: QWidget, store: Store, coding_id: int) -> bool:
 
 def start_attempt(parent: QWidget, store: Store, coding_id: int) -> int | None:
     """Ask the trainee's initials; a new, empty media coding of the reference's session."""
-    from observer.practice import start_attempt as start
+    from observer.workspace.practice import start_attempt as start
 
     info = coding_info(store, coding_id)
     reference = info.practice_of_id if info.practice_of_id is not None else coding_id

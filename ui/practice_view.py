@@ -34,8 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time
-from observer.practice import (
+from observer.domain.clock import format_time
+from observer.domain.coding_data import CodingData
+from observer.domain.events import Event
+from observer.storage.store import Store
+from observer.workspace.practice import (
     FALSE_ALARM,
     KINDS,
     MATCH,
@@ -47,9 +50,6 @@ from observer.practice import (
     attempts,
     feedback,
 )
-from observer.recording import Event
-from observer.sources import CodingData
-from observer.store import Store
 from ui import style
 
 

@@ -1,7 +1,7 @@
 """The prompt panel: patterns as they occur, and observations the leader could offer.
 
 A side panel for a live or tape coding. It listens to the recorder's change notices,
-feeds them to a :class:`observer.prompts.PatternWatcher` and shows (1) the observations
+feeds them to a :class:`observer.analysis.prompts.PatternWatcher` and shows (1) the observations
 whose pattern now occurs more often than chance, strongest first, each with Dismiss and
 Pin to notes, and (2) the latest occurrences of every pattern. Everything is reachable
 with Tab and Space/Enter.
@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.prompts import Occurrence, PatternWatcher, Prompt, times_phrase
-from observer.recording import Changes, Recorder
+from observer.analysis.prompts import Occurrence, PatternWatcher, Prompt, times_phrase
+from observer.domain.events import Changes
+from observer.workspace.recording import Recorder
 from ui.focus import leave_keys_to_entry
 
 EAGER_EVENTS = 5_000  # codings up to this long are read at once

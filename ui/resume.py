@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from observer.clock import ClockState, format_time
+from observer.domain.clock import ClockState, format_time
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from observer.participants import GROUP, Participant
+from observer.domain.participants import GROUP, Participant
 from ui import style
 
 

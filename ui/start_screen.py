@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.overview import overview
-from observer.store import Store
+from observer.storage.overview import overview
+from observer.storage.store import Store
 from ui import style
 from ui.dialogs.common import SetupDialog
 
 GROUP, SESSION, CODING = "group", "session", "coding"
 ROLE_KIND = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
-TOOLKIT_MODULES = ("observer.codings", "observer.groups")
+TOOLKIT_MODULES = ("observer.workspace.codings", "observer.workspace.groups")
 
 
 def _load_toolkit() -> None:
@@ -306,7 +306,7 @@ class StartScreen(QMainWindow):
     # --- actions -------------------------------------------------------------------------
 
     def load_demo(self) -> None:
-        from observer.demo import create_demo
+        from observer.workspace.demo import create_demo
 
         summary = create_demo(self.store)
         self.refresh(select_coding=summary.coding_ids[0])

@@ -24,10 +24,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from observer.clock import format_time
-from observer.codebook import Palette
-from observer.participants import GROUP, LEADERS, Participant
-from observer.recording import Changes, Event, Recorder
+from observer.domain.clock import format_time
+from observer.domain.codebook import Palette
+from observer.domain.events import Changes, Event
+from observer.domain.participants import GROUP, LEADERS, Participant
+from observer.workspace.recording import Recorder
 from ui import style
 from ui.live_state import BASIC_ASSUMPTION
 

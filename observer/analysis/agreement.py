@@ -32,9 +32,9 @@ from observer.analysis.alignment import (
     label_of,
     time_sorted,
 )
-from observer.errors import InputError
-from observer.recording import Event
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.errors import InputError
+from observer.domain.events import Event
 
 __all__ = ["NOTHING", "NO_TARGET", "AlignedPair", "On", "align", "align_indices", "label_of"]
 

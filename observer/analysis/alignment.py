@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Literal
 
-from observer.errors import InputError
-from observer.recording import Event
+from observer.domain.errors import InputError
+from observer.domain.events import Event
 
 On = Literal["code", "actor", "target"]
 NOTHING = "nothing"

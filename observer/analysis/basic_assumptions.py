@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from observer.analysis.filters import ChartFilter, span
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
 
 GROUP_ID = "basic-assumption"
 # The Bion codebook's modes, recognised by id in an events CSV (which has no codebook).

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from observer.recording import Event
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.events import Event
 
 
 def _frozen(values: Iterable[str] | None) -> frozenset[str]:

@@ -24,8 +24,8 @@ from typing import Any
 import networkx as nx
 
 from observer.analysis.filters import ChartFilter, apply_filter
-from observer.participants import COLLECTIVES, GROUP
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.participants import COLLECTIVES, GROUP
 
 VALENCE = "valence"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from observer.analysis.filters import ChartFilter, apply_filter, span
 from observer.analysis.network import gini
-from observer.participants import COLLECTIVES, GROUP
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.participants import COLLECTIVES, GROUP
 
 # A state code marks a speaking turn when its id or category is one of these.
 SPEAKING = frozenset({"speaking", "speaking-turn", "turn", "speech"})

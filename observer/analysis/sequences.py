@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from observer.codebook import EventSpec
-from observer.prompts import Matcher, Roles, times_phrase
-from observer.recording import Event
-from observer.sources import CodingData
+from observer.analysis.prompts import Matcher, Roles, times_phrase
+from observer.domain.codebook import EventSpec
+from observer.domain.coding_data import CodingData
+from observer.domain.events import Event
 
 Z_CRITICAL = 1.96
 MIN_EXPECTED = 3.0
@@ -134,7 +134,7 @@ def mode_codes(data: CodingData) -> set[str]:
     """
     modes = {c.id for c in data.codes.values() if c.is_state and c.exclusive_group}
     if data.palette is None:
-        from observer.codebook import shipped_codebook
+        from observer.domain.codebook import shipped_codebook
 
         bion = {c.id for c in shipped_codebook("bion").codes if c.exclusive_group}
         modes |= {code for code in data.codes if code in bion}
@@ -386,7 +386,7 @@ def describe_significant(data: CodingData, most: int = 6) -> list[str]:
     """
     lines: list[str] = []
     if data.palette is not None:
-        from observer.prompts import watcher_for
+        from observer.analysis.prompts import watcher_for
 
         watcher = watcher_for(
             data.palette, data.participants, data.events, when="in this session", live=False

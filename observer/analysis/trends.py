@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter, apply_filter
 from observer.analysis.network import build_network
-from observer.sources import CodingData
-from observer.store import Store
+from observer.domain.coding_data import CodingData
 
 # Codes a supervisor follows from session to session (when the codebook has them).
 WATCHED = ("feedback", "confrontation", "self-disclosure", "subject-change", "support")
@@ -70,44 +69,3 @@ def trends(
         session_trend(d, f"Session {n}" if n is not None else d.name, n, chart_filter)
         for d, n in zip(codings, numbers, strict=True)
     ]
-
-
-def group_codings(store: Store, group_id: int, observer: str | None = None) -> list[int]:
-    """One coding per session of a group, in session order (practice codings left out).
-
-    With ``observer``, that observer's codings; otherwise the observer who coded the most
-    sessions, falling back to the reference coding, then the first coding of a session.
-    """
-    from observer.codings import list_codings
-    from observer.groups import list_sessions
-
-    per_session = []
-    for session in list_sessions(store, group_id):
-        codings = [c for c in list_codings(store, session.id) if c.practice_of_id is None]
-        if codings:
-            per_session.append(codings)
-    if observer is None:
-        tally = Counter(i for cs in per_session for i in {c.observer.initials for c in cs})
-        observer = tally.most_common(1)[0][0] if tally else None
-    chosen = []
-    for codings in per_session:
-        own = [c for c in codings if c.observer.initials == observer]
-        reference = [c for c in codings if c.is_reference]
-        chosen.append((own or reference or codings)[0].id)
-    return chosen
-
-
-def group_trends(
-    store: Store,
-    group_id: int,
-    observer: str | None = None,
-    chart_filter: ChartFilter | None = None,
-) -> list[SessionTrend]:
-    """Trends over a group's sessions from the database."""
-    from observer.codings import coding_info
-    from observer.sources import from_coding
-
-    ids = group_codings(store, group_id, observer)
-    datas = [from_coding(store, i) for i in ids]
-    numbers: list[int | None] = [coding_info(store, i).session_number for i in ids]
-    return trends(datas, numbers, chart_filter)

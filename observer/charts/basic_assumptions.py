@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter
 from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, minutes, mode_styles
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
 
 CLASSIC = ("work", "dependency", "fight-flight", "pairing")
 

@@ -20,8 +20,8 @@ from observer.charts.style import (
     reuse_axes,
     text_colour_on,
 )
-from observer.participants import GROUP, LEADERS
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.participants import GROUP, LEADERS
 
 CMAP = "Blues"  # one hue, lightness rising with the count: reads the same in greyscale
 

@@ -23,8 +23,8 @@ from observer.charts.style import (
     reuse_axes,
     styles,
 )
-from observer.participants import GROUP, LEADERS
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.participants import GROUP, LEADERS
 
 LAYOUTS = ("seats", "force")
 COLOUR_BY = ("category", "valence")

@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 from observer.analysis.filters import ChartFilter
 from observer.analysis.participation import participation
 from observer.charts.style import QUIET_HATCH, TEXT_SIZE, TITLE_SIZE, empty_note, minutes
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
 
 MEMBER, LEADER, QUIET = "#0b3c73", "#9ecae1", "#e69f00"
 TO_GROUP, TO_PEOPLE = "#555555", "#c6dbef"

@@ -10,8 +10,8 @@ from matplotlib.patches import Patch
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter, apply_filter, span
 from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, minutes, mode_styles, styles
-from observer.participants import COLLECTIVES, GROUP, LEADERS
-from observer.sources import CodingData
+from observer.domain.coding_data import CodingData
+from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
 
 BAND_ALPHA = 0.22
 

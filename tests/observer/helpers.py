@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from observer.codings import new_coding
-from observer.groups import MemberSpec, add_group, add_session, get_group
-from observer.participants import member_key
-from observer.store import Store
+from observer.domain.participants import member_key
+from observer.storage.store import Store
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
 
 PEOPLE = ["Jane", "Sam", "Priya", "Tom"]
 
@@ -34,7 +34,7 @@ def old_database(path: Path, revision: str) -> Any:
     """
     from sqlalchemy import create_engine
 
-    from observer.store import _migrate
+    from observer.storage.store import _migrate
 
     path.touch(mode=0o600)
     engine = create_engine(f"sqlite:///{path}")

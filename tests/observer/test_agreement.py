@@ -11,21 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observer.analysis.agreement import (
-    NOTHING,
     agreement,
-    align,
-    align_indices,
     cohen_kappa,
     krippendorff_alpha,
     reliability_units,
     time_unit_kappa,
     unit_categories,
 )
-from observer.cli import main
-from observer.errors import InputError
-from observer.events_csv import write_events_csv
-from observer.recording import Event
-from observer.sources import CodeInfo, CodingData
+from observer.analysis.alignment import NOTHING, align, align_indices
+from observer.cli.main import main
+from observer.domain.coding_data import CodeInfo, CodingData
+from observer.domain.errors import InputError
+from observer.domain.events import Event
+from observer.formats.events_csv import write_events_csv
 
 NAN = math.nan
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from observer.codebook import codebook_from_source
-from observer.interop import export_coding, import_file
-from observer.interop.common import count_rows
-from observer.models import Coding, GroupSession, MediaFile, StoredCodebook
-from observer.sources import from_coding
+from observer.domain.codebook import codebook_from_source
+from observer.formats import export_coding, import_file
+from observer.formats.common import count_rows
+from observer.storage.models import Coding, GroupSession, MediaFile, StoredCodebook
+from observer.storage.read_coding import from_coding
 
 # Events after pairing (a state's start and stop rows become one event), per observation.
 EXPECTED_EVENTS = {
@@ -191,7 +191,7 @@ def test_ethogram_only_project_becomes_a_codebook(
 def test_boris_import_export_import_keeps_the_events(
     store: Any, shared_fixtures: Path, tmp_path: Path
 ) -> None:
-    from observer.store import open_store
+    from observer.storage.store import open_store
 
     report = import_file(store, boris(shared_fixtures, "test.boris"))
     first = by_name(store, report)
@@ -219,7 +219,7 @@ def test_boris_import_export_import_keeps_the_events(
 def test_cli_import_names_codings_after_observations(
     shared_fixtures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from observer.cli import main
+    from observer.cli.main import main
 
     db = str(tmp_path / "cli.sqlite3")
     assert main(["--db", db, "import", str(boris(shared_fixtures, "test.boris"))]) == 0

@@ -17,9 +17,10 @@ from observer.charts import CHARTS, new_figure
 from observer.charts.export import save_figure
 from observer.charts.network import draw_network
 from observer.charts.trends import draw_trends
-from observer.cli import main
-from observer.errors import InputError
-from observer.sources import CodingData, from_coding
+from observer.cli.main import main
+from observer.domain.coding_data import CodingData
+from observer.domain.errors import InputError
+from observer.storage.read_coding import from_coding
 
 MAGIC = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}
 
@@ -106,7 +107,7 @@ def test_export_refuses_other_formats(tmp_path: Path) -> None:
 
 
 def test_trends_chart_on_the_demo_group(demo_store: Any) -> None:
-    from observer.analysis.trends import group_trends
+    from observer.workspace.group_course import group_trends
 
     fig = new_figure("participation")
     draw_trends(fig, group_trends(demo_store, 1))
@@ -114,7 +115,7 @@ def test_trends_chart_on_the_demo_group(demo_store: Any) -> None:
 
 
 def _with_notes(store: Any) -> None:
-    from observer.recording import Recorder
+    from observer.workspace.recording import Recorder
 
     recorder = Recorder(store, 3)
     recorder.add_note("Ben looked away when Jane cried.", 12 * 60_000)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from observer import __version__
-from observer.cli import main
+from observer.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,8 +186,8 @@ def test_demo_fills_a_database(capsys, tmp_path: Path) -> None:
 
 
 def test_export_choices_match_the_formats_the_core_writes() -> None:
-    from observer.commands.interop import FORMATS
-    from observer.interop import EXPORT_FORMATS
+    from observer.cli.commands.interop import FORMATS
+    from observer.formats import EXPORT_FORMATS
 
     assert set(FORMATS) == set(EXPORT_FORMATS)
 
@@ -195,7 +195,7 @@ def test_export_choices_match_the_formats_the_core_writes() -> None:
 def test_building_the_command_line_imports_no_database_or_chart_library() -> None:
     """The app's start must not wait for SQLAlchemy or matplotlib just to parse arguments."""
     script = (
-        "import sys; from observer.cli import build_parser; build_parser(); "
+        "import sys; from observer.cli.main import build_parser; build_parser(); "
         "print(sorted(m for m in ('sqlalchemy', 'matplotlib', 'PySide6') if m in sys.modules))"
     )
     result = subprocess.run(

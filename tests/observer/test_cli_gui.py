@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-import observer.cli as cli
+import observer.cli.main as cli
 
 
 class FakeEntryPoint:

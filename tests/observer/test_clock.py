@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from observer.clock import LiveClock, format_time, parse_time
+from observer.domain.clock import LiveClock, format_time, parse_time
 
 
 @pytest.mark.parametrize(

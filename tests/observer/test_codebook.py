@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from observer.codebook import (
+from observer.domain.codebook import (
     Codebook,
     CodebookError,
     Problem,
@@ -17,7 +17,7 @@ from observer.codebook import (
     shipped_codebooks,
     validate_files,
 )
-from observer.errors import InputError
+from observer.domain.errors import InputError
 
 # --- the shipped codebooks -----------------------------------------------------------------
 

@@ -9,19 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from observer import codebook as codebook_module
-from observer import codebook_json
-from observer.codebook import Codebook, Palette, codebook_from_source, combine, shipped_codebooks
-from observer.codebook_json import (
+from observer.domain import codebook as codebook_module
+from observer.domain.codebook import (
+    Codebook,
+    Palette,
+    codebook_from_source,
+    combine,
+    shipped_codebooks,
+)
+from observer.storage import codebook_json
+from observer.storage.codebook_json import (
     FORMAT,
     SHAPES,
     codebook_from_json,
     codebook_to_json,
     compiled_from_source,
 )
-from observer.coding_info import coding_info, coding_palette
-from observer.codings import new_coding
-from observer.store import Store, open_store
+from observer.storage.coding_info import coding_info, coding_palette
+from observer.storage.store import Store, open_store
+from observer.workspace.codings import new_coding
 from tests.observer.helpers import small_coding
 
 # Every field a stored codebook can carry: unicode, a modifier set without a default,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from observer.sources import from_coding
+from observer.storage.read_coding import from_coding
 
 
 def test_demo_has_a_fight_flight_phase_and_disclosures_met_by_subject_changes(demo_store) -> None:
@@ -32,7 +32,7 @@ def test_ben_is_the_quiet_member(demo_store) -> None:
 
 
 def test_session_three_has_reference_and_practice_codings(demo_store) -> None:
-    from observer.codings import coding_info
+    from observer.storage.coding_info import coding_info
 
     reference, practice = coding_info(demo_store, 4), coding_info(demo_store, 5)
     assert reference.is_reference and reference.session_id == practice.session_id
@@ -40,7 +40,7 @@ def test_session_three_has_reference_and_practice_codings(demo_store) -> None:
 
 
 def test_demo_codings_continue_after_their_last_event(demo_store) -> None:
-    from observer.recording import Recorder
+    from observer.workspace.recording import Recorder
 
     recorder = Recorder(demo_store, 1)
     last = max(max(e.time_ms, e.end_ms or 0) for e in recorder.events)

@@ -11,15 +11,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from observer.models import CodedEvent
-from observer.store import open_store
+from observer.storage.models import CodedEvent
+from observer.storage.store import open_store
 from tests.observer.helpers import small_coding
 
 RECORDING_SCRIPT = textwrap.dedent(
     """
     import sys, time
-    from observer.store import open_store
-    from observer.recording import Recorder
+    from observer.storage.store import open_store
+    from observer.workspace.recording import Recorder
 
     store = open_store(sys.argv[1])
     recorder = Recorder(store, int(sys.argv[2]))

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from observer.codings import list_codings
-from observer.errors import InputError
-from observer.events_csv import import_events_csv, read_events_csv, write_events_csv
-from observer.models import CodedEvent, Coding
-from observer.recording import Recorder
-from observer.sources import from_coding
+from observer.domain.errors import InputError
+from observer.formats.events_csv import import_events_csv, read_events_csv, write_events_csv
+from observer.storage.models import CodedEvent, Coding
+from observer.storage.read_coding import from_coding
+from observer.workspace.codings import list_codings
+from observer.workspace.recording import Recorder
 from tests.observer.helpers import small_coding
 
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from observer.errors import InputError
-from observer.interop import export_coding, import_file
-from observer.interop.common import count_rows
-from observer.recording import Recorder
-from observer.store import open_store
+from observer.domain.errors import InputError
+from observer.formats import export_coding, import_file
+from observer.formats.common import count_rows
+from observer.storage.store import open_store
+from observer.workspace.recording import Recorder
 from tests.observer.helpers import small_coding
 
 FORMATS = ("json", "csv", "tsv", "xlsx", "boris")

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from observer.errors import InputError
-from observer.interop import detect_format, export_coding, export_codings, import_file
-from observer.interop.common import count_rows
-from observer.recording import Recorder
-from observer.sources import from_coding
-from observer.store import open_store
+from observer.domain.errors import InputError
+from observer.formats import detect_format, export_coding, export_codings, import_file
+from observer.formats.common import count_rows
+from observer.storage.read_coding import from_coding
+from observer.storage.store import open_store
+from observer.workspace.recording import Recorder
 
 
 def view(events: Any) -> list[tuple[Any, ...]]:
@@ -119,7 +119,7 @@ def test_csv_columns_one_row_per_state(rich: tuple[Any, int], tmp_path: Path) ->
 
 
 def test_tidy_csv_is_an_analysis_source(rich: tuple[Any, int], tmp_path: Path) -> None:
-    from observer.events_csv import read_events_csv
+    from observer.formats.events_csv import read_events_csv
 
     store, coding_id = rich
     path = tmp_path / "events.csv"
@@ -183,7 +183,7 @@ def test_sdis_one_coding_and_pooled(demo_store: Any, tmp_path: Path) -> None:
 
 
 def test_eaf_tiers_vocabulary_and_media(demo_store: Any, tmp_path: Path) -> None:
-    from observer.groups import attach_media
+    from observer.workspace.groups import attach_media
 
     attach_media(demo_store, 1, "/recordings/session1.mp4")
     path = tmp_path / "c.eaf"
@@ -268,7 +268,7 @@ def test_bad_boris_time_names_observation_and_event(store: Any, tmp_path: Path) 
 
 
 def test_export_failure_leaves_no_file(demo_store: Any, tmp_path: Path) -> None:
-    from observer.errors import NotFound
+    from observer.domain.errors import NotFound
 
     folder = tmp_path / "out"
     folder.mkdir()
@@ -278,7 +278,7 @@ def test_export_failure_leaves_no_file(demo_store: Any, tmp_path: Path) -> None:
 
 
 def test_cli_export_then_import(demo_store: Any, tmp_path: Path, capsys: Any) -> None:
-    from observer.cli import main
+    from observer.cli.main import main
 
     db = demo_store.location
     out = tmp_path / "one.tsv"

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from observer.codings import new_coding
-from observer.errors import InputError, NotFound
-from observer.groups import attach_media
-from observer.media import (
+from observer.domain.errors import InputError, NotFound
+from observer.domain.events import Event
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import attach_media
+from observer.workspace.media import (
     EMPTY,
     MISSING,
     NOT_A_FILE,
@@ -29,7 +30,6 @@ from observer.media import (
     set_media_offset,
     set_offset_by_marks,
 )
-from observer.recording import Event
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
 
@@ -138,7 +138,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
 def test_media_commands(capsys, demo_store, tmp_path: Path) -> None:
     import json
 
-    from observer.cli import main
+    from observer.cli.main import main
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(list(args))

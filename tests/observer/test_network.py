@@ -18,8 +18,8 @@ from observer.analysis.network import (
     people_graph,
     reciprocity,
 )
-from observer.recording import Event
-from observer.sources import CodeInfo, CodingData, participants_from_names
+from observer.domain.coding_data import CodeInfo, CodingData, participants_from_names
+from observer.domain.events import Event
 
 
 def coding(events: list[Event], people: tuple[str, ...] = ()) -> CodingData:
@@ -209,7 +209,7 @@ def test_filter_clips_states_to_the_time_range() -> None:
 
 
 def test_network_of_the_demo_coding(demo_store: object) -> None:
-    from observer.sources import from_coding
+    from observer.storage.read_coding import from_coding
 
     data = from_coding(demo_store, 1)  # type: ignore[arg-type]
     network = build_network(data)
@@ -226,7 +226,7 @@ def test_network_of_the_demo_coding(demo_store: object) -> None:
 
 
 def test_network_from_an_events_csv(tmp_path: Path) -> None:
-    from observer.events_csv import read_events_csv
+    from observer.formats.events_csv import read_events_csv
 
     csv = tmp_path / "events.csv"
     csv.write_text(

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from observer.codings import event_counts, list_codings, new_coding
-from observer.groups import MemberSpec, add_group, add_session, list_groups, list_sessions
-from observer.models import Member
-from observer.overview import overview
+from observer.storage.models import Member
+from observer.storage.overview import overview
+from observer.workspace.codings import event_counts, list_codings, new_coding
+from observer.workspace.groups import (
+    MemberSpec,
+    add_group,
+    add_session,
+    list_groups,
+    list_sessions,
+)
 
 
 def test_overview_matches_the_orm(demo_store: Any) -> None:

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from observer.cli import main
-from observer.codebook import parse_codebook, shipped_codebooks
-from observer.codings import available_codebooks, coding_palette, find_codebook, new_coding
-from observer.errors import InputError
+from observer.cli.main import main
+from observer.domain.codebook import parse_codebook, shipped_codebooks
+from observer.domain.errors import InputError
+from observer.storage.coding_info import coding_palette
+from observer.workspace.codings import available_codebooks, find_codebook, new_coding
 
 OWN = """\
 codebook: turn-taking
@@ -65,7 +66,7 @@ def test_the_command_line_lists_and_shows_it(
 
 
 def test_a_boris_ethogram_codes_new_sessions(store: Any, shared_fixtures: Path) -> None:
-    from observer.interop import import_file
+    from observer.formats import import_file
 
     report = import_file(store, shared_fixtures / "boris" / "test.boris")
     [boris_id] = {b.id for b in available_codebooks(store)} - {b.id for b in shipped_codebooks()}

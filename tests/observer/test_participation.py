@@ -7,10 +7,11 @@ import pytest
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter
 from observer.analysis.participation import participation
-from observer.analysis.trends import group_codings, group_trends, trends
-from observer.groups import Participant
-from observer.recording import Event
-from observer.sources import CodeInfo, CodingData
+from observer.analysis.trends import trends
+from observer.domain.coding_data import CodeInfo, CodingData
+from observer.domain.events import Event
+from observer.domain.participants import Participant
+from observer.workspace.group_course import group_codings, group_trends
 
 CODES = {
     "feedback": CodeInfo("feedback", "Feedback", "feedback"),

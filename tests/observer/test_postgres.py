@@ -58,11 +58,11 @@ def server_url() -> Iterator[str]:
 
 
 def test_a_coding_is_recorded_and_reopened_on_the_server(server_url: str) -> None:
-    from observer.demo import create_demo
-    from observer.migrations import HEAD
-    from observer.overview import overview
-    from observer.recording import Recorder
-    from observer.store import open_store
+    from observer.storage.migrations import HEAD
+    from observer.storage.overview import overview
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
+    from observer.workspace.recording import Recorder
 
     store = open_store(server_url)  # an empty server database: migrated to the newest schema
     with store.engine.connect() as conn:

@@ -8,11 +8,13 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from observer.cli import main
-from observer.codings import coding_info, set_reference
-from observer.errors import InputError
-from observer.models import Coding
-from observer.practice import (
+from observer.cli.main import main
+from observer.domain.errors import InputError
+from observer.storage.coding_info import coding_info
+from observer.storage.event_rows import insert_events, load_events
+from observer.storage.models import Coding
+from observer.workspace.codings import set_reference
+from observer.workspace.practice import (
     FALSE_ALARM,
     MATCH,
     MISS,
@@ -22,7 +24,7 @@ from observer.practice import (
     feedback,
     start_attempt,
 )
-from observer.recording import Recorder, insert_events, load_events
+from observer.workspace.recording import Recorder
 
 
 def test_an_attempt_codes_the_same_recording_with_the_same_codebooks(demo_store) -> None:

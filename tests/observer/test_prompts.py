@@ -7,16 +7,16 @@ import random
 
 import pytest
 
-from observer.codebook import combine, shipped_codebook
-from observer.groups import Participant
-from observer.prompts import (
+from observer.analysis.prompts import (
     PatternWatcher,
     applicable_rules,
     observation_sentence,
     poisson_tail,
     times_phrase,
 )
-from observer.recording import Changes, Event
+from observer.domain.codebook import combine, shipped_codebook
+from observer.domain.events import Changes, Event
+from observer.domain.participants import Participant
 
 PALETTE = combine([shipped_codebook("here-and-now"), shipped_codebook("bion")])
 PEOPLE = (

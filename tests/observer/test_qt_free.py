@@ -26,7 +26,7 @@ def all_core_modules() -> list[str]:
 
 def test_every_core_module_imports_without_qt() -> None:
     modules = all_core_modules()
-    assert "observer.recording" in modules and "observer.store" in modules
+    assert "observer.workspace.recording" in modules and "observer.storage.store" in modules
     script = textwrap.dedent(
         f"""
         import importlib, sys

@@ -18,8 +18,8 @@ def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path:
     script = textwrap.dedent(
         f"""
         import sys
-        from observer.store import open_store
-        from observer.recording import Recorder
+        from observer.storage.store import open_store
+        from observer.workspace.recording import Recorder
 
         store = open_store({str(path)!r})
         recorder = Recorder(store, 1)
@@ -39,8 +39,8 @@ def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path:
     assert orm_loaded == "False"
     assert yaml_loaded == "False"  # the codebooks were read from their stored parsed form
 
-    from observer.recording import Recorder, audit_trail
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.recording import Recorder, audit_trail
 
     store = open_store(path)
     recorder = Recorder(store, 1)
@@ -57,7 +57,11 @@ SLOW_TO_LOAD = ("yaml", "hashlib", "importlib.resources", "sqlalchemy")
 
 
 def test_importing_the_recorder_loads_nothing_slow() -> None:
-    modules = ("observer.recording", "observer.coding_info", "observer.codebook")
+    modules = (
+        "observer.workspace.recording",
+        "observer.storage.coding_info",
+        "observer.domain.codebook",
+    )
     script = textwrap.dedent(
         f"""
         import importlib, sys

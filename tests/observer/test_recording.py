@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from observer.errors import InputError
-from observer.models import CodedEvent, ProcessNote
-from observer.recording import Changes, Recorder, audit_trail, event_history
+from observer.domain.errors import InputError
+from observer.domain.events import Changes
+from observer.storage.models import CodedEvent, ProcessNote
+from observer.workspace.recording import Recorder, audit_trail, event_history
 from tests.observer.helpers import small_coding
 
 

@@ -18,12 +18,12 @@ from observer.analysis.sequences import (
     typed_events,
     yules_q,
 )
-from observer.cli import main
-from observer.codebook import EventSpec
-from observer.events_csv import write_events_csv
-from observer.groups import Participant
-from observer.recording import Event
-from observer.sources import CodeInfo, CodingData, participants_from_names
+from observer.cli.main import main
+from observer.domain.codebook import EventSpec
+from observer.domain.coding_data import CodeInfo, CodingData, participants_from_names
+from observer.domain.events import Event
+from observer.domain.participants import Participant
+from observer.formats.events_csv import write_events_csv
 
 
 def coding(codes: str | list[str], name: str = "c", step_ms: int = 1000) -> CodingData:
@@ -257,7 +257,7 @@ def test_event_types_by_code_and_roles() -> None:
 
 
 def test_describe_significant_on_the_demo(demo_store) -> None:
-    from observer.sources import from_coding
+    from observer.storage.read_coding import from_coding
 
     lines = describe_significant(from_coding(demo_store, 1))
     assert lines

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from observer.errors import StoreError
-from observer.migrations import HEAD
-from observer.store import open_store
+from observer.domain.errors import StoreError
+from observer.storage.migrations import HEAD
+from observer.storage.store import open_store
 
 
 def digest(path: Path) -> str:
@@ -42,9 +42,9 @@ def test_new_database_uses_wal_and_full_sync(store) -> None:
 def test_head_constant_matches_the_migration_scripts() -> None:
     from alembic.script import ScriptDirectory
 
-    import observer.migrations
+    import observer.storage.migrations
 
-    scripts = ScriptDirectory(str(Path(observer.migrations.__file__).parent))
+    scripts = ScriptDirectory(str(Path(observer.storage.migrations.__file__).parent))
     assert scripts.get_current_head() == HEAD
 
 
@@ -53,7 +53,7 @@ def test_models_match_the_migrated_schema(store) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from observer.models import Base
+    from observer.storage.models import Base
 
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -71,7 +71,7 @@ def test_migrating_an_empty_file_creates_the_schema(tmp_path: Path) -> None:
 
 
 def test_a_populated_database_opens_again_with_its_data(demo_store, tmp_path: Path) -> None:
-    from observer.codings import list_codings
+    from observer.workspace.codings import list_codings
 
     path = Path(demo_store.location)
     demo_store.close()
@@ -82,7 +82,7 @@ def test_a_populated_database_opens_again_with_its_data(demo_store, tmp_path: Pa
 
 def test_upgrading_a_populated_database_from_the_first_schema(tmp_path: Path) -> None:
     """A database written at the first schema keeps its rows when upgraded to the newest."""
-    from observer.groups import list_groups
+    from observer.workspace.groups import list_groups
     from tests.observer.helpers import old_database
 
     path = tmp_path / "old.sqlite3"
@@ -170,7 +170,7 @@ def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
 
 def test_default_location_is_in_the_users_data_folder(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    from observer.store import default_database_path
+    from observer.storage.store import default_database_path
 
     path = default_database_path()
     assert str(path).startswith(str(tmp_path / "data"))
@@ -181,7 +181,7 @@ def test_default_location_is_in_the_users_data_folder(monkeypatch, tmp_path: Pat
 
 
 def test_database_exists_says_whether_opening_would_create_one(tmp_path: Path) -> None:
-    from observer.store import database_exists
+    from observer.storage.store import database_exists
 
     path = tmp_path / "observer.sqlite3"
     assert not database_exists(path) and not database_exists(f"sqlite:///{path}")

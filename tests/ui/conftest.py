@@ -46,8 +46,8 @@ def fake_time() -> FakeTime:
 
 
 def open_window(store: Any, coding_id: int, fake_time: FakeTime, qtbot: Any) -> Any:
-    from observer.clock import LiveClock
-    from observer.recording import Recorder
+    from observer.domain.clock import LiveClock
+    from observer.workspace.recording import Recorder
     from ui.coding_window import CodingWindow
 
     recorder = Recorder(store, coding_id)
@@ -63,7 +63,7 @@ def open_window(store: Any, coding_id: int, fake_time: FakeTime, qtbot: Any) -> 
 @pytest.fixture
 def fresh_coding(demo_store: Any) -> int:
     """An empty live coding of demo session 1 (ten people, two of them leaders)."""
-    from observer.codings import new_coding
+    from observer.workspace.codings import new_coding
 
     return new_coding(demo_store, 1, "TS", ["here-and-now", "bion"], name="test")
 
@@ -79,7 +79,7 @@ def window(demo_store: Any, fresh_coding: int, fake_time: FakeTime, qtbot: Any) 
 
 def stored_events(store: Any, coding_id: int) -> list[Any]:
     """What is in the database, read afresh (not the recorder's memory)."""
-    from observer.recording import load_events
+    from observer.storage.event_rows import load_events
 
     with store.engine.connect() as conn:
         return load_events(conn, coding_id)

@@ -18,8 +18,9 @@ def main(db: str, coding_id: int) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from observer.recording import Changes, Recorder
-    from observer.store import open_store
+    from observer.domain.events import Changes
+    from observer.storage.store import open_store
+    from observer.workspace.recording import Recorder
     from ui.app import make_application
     from ui.coding_window import CodingWindow
 

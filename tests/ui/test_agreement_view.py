@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from observer.analysis.agreement import agreement
-from observer.sources import from_coding
+from observer.storage.read_coding import from_coding
 from ui.agreement_view import AgreementView, figure_text
 
 

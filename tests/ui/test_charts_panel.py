@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from observer.sources import CodingData, from_coding
+from observer.domain.coding_data import CodingData
+from observer.storage.read_coding import from_coding
 from ui.charts_panel import ChartsPanel, recorder_source
 
 INTERVAL_MS = 40
@@ -68,8 +69,8 @@ def test_hidden_tabs_draw_when_shown(panel: Any, qtbot: Any) -> None:
 
 
 def test_recording_an_event_redraws_with_it(demo_store: Any, qtbot: Any) -> None:
-    from observer.codings import new_coding
-    from observer.recording import Recorder
+    from observer.workspace.codings import new_coding
+    from observer.workspace.recording import Recorder
 
     coding = new_coding(demo_store, 1, "TS", ["here-and-now", "bion"])
     recorder = Recorder(demo_store, coding)
@@ -172,7 +173,7 @@ def test_supervision_report_from_the_panel(
 
 
 def test_recorder_source_matches_the_database_and_follows_edits(demo_store: Any) -> None:
-    from observer.recording import Recorder
+    from observer.workspace.recording import Recorder
 
     recorder = Recorder(demo_store, 3)
     source = recorder_source(recorder)

@@ -14,8 +14,8 @@ import pytest
 from conftest import open_window, stored_events
 from PySide6.QtCore import Qt
 
-from observer.clock import ClockState
-from observer.recording import Recorder
+from observer.domain.clock import ClockState
+from observer.workspace.recording import Recorder
 from ui.resume import resume_offer
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -74,7 +74,7 @@ def test_no_offer_when_the_clock_was_paused() -> None:
 
 
 def test_offer_when_the_clock_was_running() -> None:
-    from observer.clock import utcnow
+    from observer.domain.clock import utcnow
 
     now = utcnow()
     offer = resume_offer(ClockState(60_000, now - timedelta(seconds=90)), 100_000, now)

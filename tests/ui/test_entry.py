@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from observer.codebook import combine, shipped_codebook
-from observer.groups import Participant
+from observer.domain.codebook import combine, shipped_codebook
+from observer.domain.participants import Participant
 from ui.entry import Entry, Step
 
 PEOPLE = [

@@ -9,7 +9,9 @@ from conftest import stored_events
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from observer.recording import Event, Recorder, insert_events
+from observer.domain.events import Event
+from observer.storage.event_rows import insert_events
+from observer.workspace.recording import Recorder
 from ui.event_table import ACTOR, CODE, MODIFIERS, NOTE, TARGET, TIME, EventTable, EventTableModel
 
 

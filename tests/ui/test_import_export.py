@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QWidget
 
 import ui.import_export as ie
-from observer.interop import export_coding
-from observer.interop.common import count_rows
-from observer.sources import from_coding
+from observer.formats import export_coding
+from observer.formats.common import count_rows
+from observer.storage.read_coding import from_coding
 
 
 class RecordingProgress(QProgressDialog):

@@ -33,13 +33,13 @@ def test_what_starts_the_app(args: list[str], app: bool) -> None:
 def test_the_app_gets_its_options_and_commands_go_to_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import observer.cli
+    import observer.cli.main
     import ui.app
 
     started: list[tuple[Any, ...]] = []
     monkeypatch.setattr(ui.app, "run", lambda db, coding, ready: started.append((db, coding)) or 0)
     commands: list[list[str]] = []
-    monkeypatch.setattr(observer.cli, "main", lambda args: commands.append(list(args)) or 0)
+    monkeypatch.setattr(observer.cli.main, "main", lambda args: commands.append(list(args)) or 0)
     assert launch.main(["--db", "x.sqlite3", "--coding", "7"]) == 0
     assert launch.main(["codebook", "list"]) == 0
     assert started == [("x.sqlite3", 7)]

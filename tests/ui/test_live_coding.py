@@ -8,7 +8,7 @@ from conftest import FakeTime, stored_events
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
-from observer.models import Coding, GroupSession, ProcessNote
+from observer.storage.models import Coding, GroupSession, ProcessNote
 from ui.event_table import NOTE
 
 
@@ -43,7 +43,7 @@ def clock_row(store: Any, coding_id: int) -> Coding:
 
 
 def test_a_whole_coding(demo_store: Any, qtbot: Any, fake_time: FakeTime) -> None:
-    from observer.clock import LiveClock
+    from observer.domain.clock import LiveClock
     from ui.app import App
 
     # --- set up: a new session of the demo group and a coding of it, through the dialogs.

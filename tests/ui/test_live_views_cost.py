@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 from test_prompt_panel import RULE, open_coding
 
 import ui.prompt_panel
-from observer.recording import Event, Recorder, insert_events
-from observer.sources import from_coding
+from observer.domain.events import Event
+from observer.storage.event_rows import insert_events
+from observer.storage.read_coding import from_coding
+from observer.workspace.recording import Recorder
 from ui.charts_panel import ChartsPanel
 from ui.event_table import CODE, TIME, EventTable, EventTableModel
 from ui.prompt_panel import PromptPanel

@@ -14,10 +14,10 @@ import pytest
 from conftest import stored_events
 from PySide6.QtCore import QPoint, Qt
 
-from observer.codings import new_coding
-from observer.groups import attach_media
-from observer.media import get_media
-from observer.recording import Recorder
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import attach_media
+from observer.workspace.media import get_media
+from observer.workspace.recording import Recorder
 from ui.coding_window import CodingWindow
 from ui.media.player import MISSING, UNPLAYABLE
 

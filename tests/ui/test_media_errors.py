@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from observer.codings import new_coding
-from observer.groups import attach_media
-from observer.media import get_media
-from observer.recording import load_events
+from observer.storage.event_rows import load_events
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import attach_media
+from observer.workspace.media import get_media
 from ui.media.player import MISSING, UNPLAYABLE
 from ui.media.review import ReviewWindow
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from observer.codings import new_coding
-from observer.groups import attach_media
-from observer.media import get_media
-from observer.recording import Event, load_events
+from observer.domain.events import Event
+from observer.storage.event_rows import load_events
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import attach_media
+from observer.workspace.media import get_media
 from ui.media.player import MediaPlayer
 from ui.media.review import ReviewWindow
 
@@ -268,7 +269,7 @@ def test_nudge_corrects_a_live_coding(qtbot, demo_store, media_id) -> None:
 
 
 def audit_trail_times(store, coding_id: int) -> tuple[int, int]:
-    from observer.recording import audit_trail
+    from observer.workspace.recording import audit_trail
 
     entry = audit_trail(store, coding_id)[-1]
     assert entry.action == "edit" and entry.before and entry.after

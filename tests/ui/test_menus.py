@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 import ui.import_export as ie
-from observer.codings import list_codings
-from observer.media import session_media
+from observer.workspace.codings import list_codings
+from observer.workspace.media import session_media
 from ui.agreement_view import AgreementView
 from ui.start_screen import StartScreen
 
@@ -133,7 +133,7 @@ def test_attach_a_recording_then_review_a_live_coding_with_it(
 
 
 def test_the_app_opens_a_review_with_the_player(demo_store: Any, qtbot: Any) -> None:
-    from observer.groups import attach_media
+    from observer.workspace.groups import attach_media
     from ui.app import App
 
     media_id = attach_media(demo_store, 1, str(CLIP), offset_ms=0)

@@ -10,9 +10,10 @@ from conftest import stored_events
 from PySide6.QtCore import Qt
 
 import ui.practice_flow as flow
-from observer.codings import coding_info, new_coding
-from observer.groups import attach_media
-from observer.recording import Recorder
+from observer.storage.coding_info import coding_info
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import attach_media
+from observer.workspace.recording import Recorder
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
 OFFSET = 60_000
@@ -115,7 +116,7 @@ def test_a_practice_attempt_from_the_start_screen_to_its_feedback(
 def test_start_attempt_cancelled_creates_nothing(
     demo_store: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from observer.codings import list_codings
+    from observer.workspace.codings import list_codings
     from ui.start_screen import StartScreen
 
     screen = StartScreen(demo_store)

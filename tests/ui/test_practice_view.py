@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt
 
-from observer.practice import FALSE_ALARM, MATCH, MISS, MIXUP, feedback, start_attempt
-from observer.recording import Event, Recorder, insert_events, load_events
+from observer.domain.events import Event
+from observer.storage.event_rows import insert_events, load_events
+from observer.workspace.practice import FALSE_ALARM, MATCH, MISS, MIXUP, feedback, start_attempt
+from observer.workspace.recording import Recorder
 from ui.practice_view import PracticeFeedbackView, percent
 
 LAG_MS = 800

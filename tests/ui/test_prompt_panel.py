@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from observer.codings import new_coding
-from observer.groups import MemberSpec, add_group, add_session, get_group
-from observer.models import ProcessNote
-from observer.participants import GROUP, member_key
-from observer.recording import Recorder
+from observer.domain.participants import GROUP, member_key
+from observer.storage.models import ProcessNote
+from observer.workspace.codings import new_coding
+from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
+from observer.workspace.recording import Recorder
 from ui.prompt_panel import PromptPanel
 
 RULE = "disclosure-then-subject-change"

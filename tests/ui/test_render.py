@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from conftest import open_window
 
-from observer.codings import new_coding
-from observer.recording import insert_events, load_events
+from observer.storage.event_rows import insert_events, load_events
+from observer.workspace.codings import new_coding
 
 NOW_MS = 31 * 60_000 + 12_400
 

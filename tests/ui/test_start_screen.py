@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from observer.codings import list_codings
-from observer.groups import list_groups, list_sessions
+from observer.workspace.codings import list_codings
+from observer.workspace.groups import list_groups, list_sessions
 from ui.start_screen import StartScreen
 
 
@@ -110,8 +110,8 @@ def test_the_start_screen_lists_the_database_without_the_orm(tmp_path: Any) -> N
     import textwrap
     from pathlib import Path
 
-    from observer.demo import create_demo
-    from observer.store import open_store
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
 
     path = tmp_path / "demo.sqlite3"
     store = open_store(path)
@@ -123,7 +123,7 @@ def test_the_start_screen_lists_the_database_without_the_orm(tmp_path: Any) -> N
         import ui.start_screen as start
         start.TOOLKIT_MODULES = ()  # no loading in the background, to see what the screen needs
         from ui.app import make_application
-        from observer.store import open_store
+        from observer.storage.store import open_store
         app = make_application()
         screen = start.StartScreen(open_store({str(path)!r}))
         screen.show()
@@ -145,8 +145,8 @@ def test_the_start_screen_lists_the_database_without_the_orm(tmp_path: Any) -> N
 
 
 def test_new_coding_offers_the_databases_own_codebooks(demo_store: Any, qtbot: Any) -> None:
-    from observer.codebook import parse_codebook
-    from observer.codings import new_coding
+    from observer.domain.codebook import parse_codebook
+    from observer.workspace.codings import new_coding
     from ui.dialogs.coding_dialog import NewCodingDialog
 
     own = parse_codebook(

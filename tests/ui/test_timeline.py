@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from observer.recording import Recorder
+from observer.workspace.recording import Recorder
 
 
 @pytest.fixture

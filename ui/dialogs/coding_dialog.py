@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.codings import available_codebooks, list_observers, new_coding
-from observer.errors import InputError
-from observer.models import CAPACITIES, CLOCK_MODES
-from observer.store import Store
+from observer.domain.errors import InputError
+from observer.storage.models import CAPACITIES, CLOCK_MODES
+from observer.storage.store import Store
+from observer.workspace.codings import available_codebooks, list_observers, new_coding
 from ui.dialogs.common import SetupDialog
 
 DEFAULT_BOOKS = ("here-and-now", "bion")

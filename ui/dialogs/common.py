@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from observer.errors import ObserverError
+from observer.domain.errors import ObserverError
 from ui import style
 
 

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.groups import MEMBER_COLOURS, MemberSpec, add_group
-from observer.models import MEMBER_ROLES
-from observer.store import Store
+from observer.domain.participants import MEMBER_COLOURS
+from observer.storage.models import MEMBER_ROLES
+from observer.storage.store import Store
+from observer.workspace.groups import MemberSpec, add_group
 from ui.dialogs.common import SetupDialog
 
 

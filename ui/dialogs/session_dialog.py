@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.groups import add_session, get_group, list_sessions
-from observer.models import SETTINGS
-from observer.store import Store
+from observer.storage.models import SETTINGS
+from observer.storage.store import Store
+from observer.workspace.groups import add_session, get_group, list_sessions
 from ui.dialogs.common import SetupDialog
 
 

@@ -23,8 +23,8 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVi
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from observer.clock import format_time
-from observer.media import check_media
+from observer.domain.clock import format_time
+from observer.workspace.media import check_media
 
 MIN_RATE = 0.25
 MAX_RATE = 4.0

@@ -30,12 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time, parse_time
-from observer.codebook import Palette
-from observer.codings import coding_info
-from observer.errors import ObserverError
-from observer.groups import attach_media
-from observer.media import (
+from observer.domain.clock import format_time, parse_time
+from observer.domain.codebook import Palette
+from observer.domain.errors import ObserverError
+from observer.domain.events import Changes, Event
+from observer.domain.participants import GROUP
+from observer.storage.coding_info import coding_info
+from observer.storage.event_rows import load_events
+from observer.storage.store import Store
+from observer.workspace.groups import attach_media
+from observer.workspace.media import (
     MEDIA_SUFFIXES,
     MediaInfo,
     coding_media,
@@ -45,9 +49,7 @@ from observer.media import (
     set_media_offset,
     set_offset_by_marks,
 )
-from observer.participants import GROUP
-from observer.recording import Changes, Event, Recorder, load_events
-from observer.store import Store
+from observer.workspace.recording import Recorder
 from ui import style
 from ui.media.player import MediaPlayer
 from ui.media.strip import Mark, TimelineStrip

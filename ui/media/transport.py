@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.clock import format_time
+from observer.domain.clock import format_time
 from ui.media.player import RATES, MediaPlayer
 
 SHORTCUTS: dict[str, tuple[str, str]] = {

@@ -1,0 +1,1 @@
+"""The command line: ``group-observer COMMAND``, headless."""

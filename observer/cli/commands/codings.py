@@ -1,0 +1,128 @@
+"""``coding new | list | export-csv | import-csv``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from observer.cli.commands import Context, print_json, print_table
+
+
+def register(commands: Any) -> None:
+    coding = commands.add_parser("coding", help="codings: one observer's record of a session")
+    sub = coding.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    new = sub.add_parser("new", help="start a coding of a session")
+    new.add_argument("session", type=int, metavar="SESSION_ID")
+    new.add_argument("--observer", required=True, metavar="INITIALS")
+    new.add_argument(
+        "--capacity",
+        default="co-therapist",
+        choices=["co-therapist", "supervisor", "trainee", "reference"],
+    )
+    new.add_argument("--codebook", action="append", required=True, metavar="ID")
+    new.add_argument("--mode", default="live", choices=["live", "media"])
+    new.add_argument("--name", default="")
+    new.add_argument("--json", action="store_true")
+    new.set_defaults(handler=_new)
+
+    listing = sub.add_parser("list", help="codings, optionally of one session")
+    listing.add_argument("--session", type=int)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    export = sub.add_parser("export-csv", help="write a coding's events as a plain events CSV")
+    export.add_argument("coding", type=int, metavar="CODING_ID")
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.set_defaults(handler=_export_csv)
+
+    imp = sub.add_parser("import-csv", help="create a coding of a session from an events CSV")
+    imp.add_argument("session", type=int, metavar="SESSION_ID")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--observer", required=True, metavar="INITIALS")
+    imp.add_argument("--codebook", action="append", required=True, metavar="ID")
+    imp.add_argument("--name", default="")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=_import_csv)
+
+
+def _new(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.workspace.codings import new_coding
+
+    coding_id = new_coding(
+        ctx.store(),
+        args.session,
+        args.observer,
+        args.codebook,
+        args.mode,
+        args.name,
+        args.capacity,
+    )
+    if args.json:
+        print_json({"id": coding_id, "session": args.session, "observer": args.observer})
+    else:
+        print(f"Added coding {coding_id} of session {args.session} by {args.observer}")
+
+
+def _list(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.workspace.codings import event_counts, list_codings
+
+    store = ctx.store()
+    codings = list_codings(store, args.session)
+    counts = event_counts(store)
+    rows = [
+        {
+            "id": c.id,
+            "session": c.session_id,
+            "session_number": c.session.number,
+            "group": c.session.group.name,
+            "observer": c.observer.initials,
+            "capacity": c.observer.capacity,
+            "name": c.name,
+            "clock_mode": c.clock_mode,
+            "is_reference": c.is_reference,
+            "codebooks": [b.codebook_id for b in c.codebooks],
+            "events": counts.get(c.id, 0),
+        }
+        for c in codings
+    ]
+    if args.json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            [
+                r["id"],
+                r["group"],
+                r["session_number"],
+                r["observer"],
+                r["clock_mode"],
+                r["events"],
+                r["name"],
+            ]
+            for r in rows
+        ],
+        ["id", "group", "session", "observer", "mode", "events", "name"],
+    )
+
+
+def _export_csv(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.formats.events_csv import write_events_csv
+    from observer.storage.read_coding import from_coding
+
+    data = from_coding(ctx.store(), args.coding)
+    write_events_csv(data.events, args.file)
+    print(f"Wrote {len(data.events)} events to {args.file}")
+
+
+def _import_csv(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.formats.events_csv import import_events_csv
+
+    coding_id = import_events_csv(
+        ctx.store(), args.session, args.file, args.observer, args.codebook, args.name
+    )
+    if args.json:
+        print_json({"id": coding_id, "session": args.session})
+    else:
+        print(f"Imported {args.file} as coding {coding_id} of session {args.session}")

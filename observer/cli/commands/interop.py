@@ -1,0 +1,105 @@
+"""``import FILE`` and ``export CODING --format … --out FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from observer.cli.commands import Context, print_json
+
+# Spelled out so that building the command line does not import the formats (a test checks
+# it matches observer.formats.EXPORT_FORMATS).
+FORMATS = ("csv", "tsv", "xlsx", "json", "boris", "sdis", "eaf")
+
+
+def register(commands: Any) -> None:
+    imp = commands.add_parser(
+        "import",
+        help="import a coding or a BORIS project (json, csv, tsv, xlsx, boris)",
+        description=(
+            "Import a file; its format is known from the file. A BORIS project becomes a "
+            "group, one session and one coding per observation. CSV, TSV and XLSX need "
+            "--session and --observer. Nothing is written if anything in the file is wrong."
+        ),
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--format",
+        choices=("json", "csv", "tsv", "xlsx", "boris"),
+        help="read the file as this format (default: from the file)",
+    )
+    imp.add_argument("--session", type=int, metavar="ID", help="CSV/TSV/XLSX: the session coded")
+    imp.add_argument(
+        "--observer",
+        metavar="INITIALS",
+        help="CSV/TSV/XLSX: who coded it; BORIS: the observer (default BORIS)",
+    )
+    imp.add_argument("--capacity", choices=("co-therapist", "supervisor", "trainee", "reference"))
+    imp.add_argument(
+        "--codebook",
+        action="append",
+        metavar="ID|FILE",
+        help="CSV/TSV/XLSX: codebook id or YAML file (default: found from the codes)",
+    )
+    imp.add_argument("--name", default="", help="CSV/TSV/XLSX: the coding's name")
+    imp.add_argument(
+        "--save-codebook",
+        type=Path,
+        metavar="YAML",
+        help="BORIS: also write the ethogram's codebook to this YAML file",
+    )
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=_import)
+
+    exp = commands.add_parser(
+        "export",
+        help="write a coding as csv, tsv, xlsx, json, boris, sdis or eaf",
+        description="Write a coding to a file. SDIS pools several codings: give several ids.",
+    )
+    exp.add_argument("coding", type=int, nargs="+", metavar="CODING")
+    exp.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE")
+    exp.add_argument("--by-actor", action="store_true",
+                     help="SDIS: one code per code and actor (feedback_Jane)")  # fmt: skip
+    exp.add_argument("--json", action="store_true")
+    exp.set_defaults(handler=_export)
+
+
+def _import(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.formats import import_file
+
+    opts: dict[str, Any] = {}
+    if args.session is not None:
+        opts["session"] = args.session
+    if args.observer:
+        opts["observer"] = args.observer
+    if args.capacity:
+        opts["capacity"] = args.capacity
+    if args.codebook:
+        opts["codebooks"] = args.codebook
+    if args.name:
+        opts["name"] = args.name
+    if args.save_codebook:
+        opts["codebook_out"] = args.save_codebook
+    report = import_file(ctx.store(), args.file, fmt=args.format, **opts)
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        print(report.summary())
+
+
+def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from observer.domain.errors import InputError
+    from observer.formats import export_codings, format_for_suffix
+
+    fmt = args.format or format_for_suffix(args.out)
+    if fmt is None:
+        raise InputError(f"Which format? Give --format ({', '.join(FORMATS)}).")
+    count = export_codings(ctx.store(), args.coding, fmt, args.out, by_actor=args.by_actor)
+    if args.json:
+        print_json({"codings": args.coding, "format": fmt, "file": str(args.out), "events": count})
+    else:
+        print(f"Wrote {count} events to {args.out} ({fmt})", file=sys.stdout)
+    return 0

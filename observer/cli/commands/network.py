@@ -1,0 +1,114 @@
+"""``network CODING [--json] [--from S --to S --code ID …]``: who talks to whom, and how much."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from observer.cli.commands import Context, print_json, print_table
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The chart filter as options (shared by the commands that analyse a coding)."""
+    parser.add_argument("--from", dest="start", metavar="TIME", help="from this time (s or mm:ss)")
+    parser.add_argument("--to", dest="end", metavar="TIME", help="up to this time (s or mm:ss)")
+    parser.add_argument(
+        "--code", action="append", default=[], metavar="ID", help="only these codes (repeatable)"
+    )
+    parser.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only codes of these categories (repeatable)",
+    )
+    parser.add_argument(
+        "--actor",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only acts by these people (repeatable)",
+    )
+    parser.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only acts addressed to these (repeatable)",
+    )
+
+
+def chart_filter(args: argparse.Namespace) -> Any:
+    """A ChartFilter from the parsed options (None when nothing filters)."""
+    from observer.analysis.filters import ChartFilter
+    from observer.domain.clock import parse_time
+    from observer.domain.errors import InputError
+
+    def time_of(text: str | None, option: str) -> int | None:
+        if text is None:
+            return None
+        try:
+            return parse_time(text)
+        except ValueError:
+            raise InputError(f"{option} {text!r}: not a time (seconds or [hh:]mm:ss)") from None
+
+    found = ChartFilter.of(
+        time_of(args.start, "--from"),
+        time_of(args.end, "--to"),
+        args.code,
+        args.category,
+        args.actor,
+        args.target,
+    )
+    if found.start_ms is not None and found.end_ms is not None and found.end_ms <= found.start_ms:
+        raise InputError("--to must be later than --from")
+    return None if found.is_empty else found
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "network",
+        help="interaction network of a coding: acts from whom to whom, and group measures",
+        description="CODING is a coding id or the path of a plain events CSV. Measures are "
+        "on the graph of members and leaders (see docs/measures.md).",
+    )
+    parser.add_argument("coding", metavar="CODING", help="coding id or events CSV")
+    parser.add_argument("--json", action="store_true", help="nodes, edges and measures as JSON")
+    add_filter_arguments(parser)
+    parser.set_defaults(handler=_network)
+
+
+def _network(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.analysis.network import build_network
+    from observer.formats.load_source import load_source
+
+    data = load_source(args.coding, ctx.store)
+    network = build_network(data, chart_filter(args))
+    if args.json:
+        print_json({"coding": data.coding_id or data.name, **network.as_dict()})
+        return
+    m = network.measures
+    print(f"{data.name}: {m.people} people, {m.ties} ties, {m.acts} acts sent")
+    print(
+        f"density {m.density:.3f}  reciprocity {m.reciprocity:.3f}  "
+        f"degree centralisation {m.degree_centralisation:.3f} "
+        f"(out {m.out_degree_centralisation:.3f}, in {m.in_degree_centralisation:.3f})  "
+        f"participation Gini {m.participation_gini:.3f}  to the group {m.to_group_share:.0%}"
+    )
+    print()
+    print_table(
+        [
+            [
+                n.label,
+                n.role,
+                n.sent,
+                n.received,
+                n.to_group,
+                n.out_degree,
+                n.in_degree,
+                f"{n.betweenness:.3f}",
+            ]
+            for n in network.nodes
+        ],
+        ["who", "role", "sent", "received", "to group", "out", "in", "betweenness"],
+    )

@@ -1,0 +1,73 @@
+"""``group-observer``: start the app, or run a headless subcommand.
+
+Each subcommand lives in a module of ``observer.cli.commands`` that registers itself; the
+modules import their heavy dependencies inside their handlers so ``--help`` and the
+GUI start stay fast. With no subcommand the GUI starts: it is found through the
+``group_observer.gui`` entry point, so this Qt-free core never imports Qt itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from typing import Any
+
+from observer import __version__
+from observer.cli.commands import COMMAND_MODULES, Context
+from observer.domain.errors import ObserverError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="group-observer",
+        description="Observe and code therapy groups. With no command, the app starts.",
+    )
+    parser.add_argument("--version", action="version", version=f"group-observer {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file or SQLAlchemy URL (default: observer.sqlite3 in your data folder)",
+    )
+    parser.add_argument(
+        "--coding", type=int, metavar="ID", help="start the app with this coding open"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(f"observer.cli.commands.{name}").register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return _start_gui(args.db, args.coding)
+    context = Context(args.db)
+    try:
+        result: Any = args.handler(args, context)
+    except ObserverError as exc:
+        print(f"group-observer: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    finally:
+        context.close()
+    if isinstance(result, int):
+        return result
+    return 0
+
+
+def _start_gui(db: str | None, coding: int | None = None) -> int:
+    from importlib.metadata import entry_points
+
+    found = entry_points(group="group_observer.gui")
+    if not found:
+        print("group-observer: the desktop app is not installed.", file=sys.stderr)
+        return 2
+    run = next(iter(found)).load()
+    return int(run(db) if coding is None else run(db, coding=coding))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The rules of group observation: events, participants, codebooks, clocks. No storage, no Qt."""

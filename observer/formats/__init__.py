@@ -1,0 +1,223 @@
+"""Import and export: codings in and out of the app, in the formats other tools read.
+
+``import_file`` knows the format from the file (its suffix, else its first bytes) and
+writes everything in one transaction: a file that fails writes nothing. ``progress``
+is a callable ``(done, total)`` a window can drive a progress bar with. Formats and
+their columns: ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from observer.domain.errors import InputError
+from observer.formats.common import ImportReport, Progress, no_progress
+from observer.storage.store import Store
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "ImportReport",
+    "Progress",
+    "detect_format",
+    "export_coding",
+    "export_codings",
+    "import_file",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format, and where its writer and reader live (``module:function`` here)."""
+
+    id: str
+    label: str
+    suffixes: tuple[str, ...]
+    exporter: str
+    importer: str = ""
+    needs_session: bool = False
+
+    @property
+    def can_import(self) -> bool:
+        return bool(self.importer)
+
+    @staticmethod
+    def function(where: str) -> Callable[..., Any]:
+        # Imported on use: each format's module (and openpyxl) loads only when needed.
+        module, name = where.split(":")
+        function: Callable[..., Any] = getattr(import_module(f"observer.formats.{module}"), name)
+        return function
+
+
+FORMATS = (
+    Format("json", "Group Process Observer coding (JSON)", (".json",),
+           "json_format:export_json", "json_format:import_json"),
+    Format("csv", "Events table (CSV)", (".csv",), "csv_format:export_table",
+           "csv_format:import_table", needs_session=True),
+    Format("tsv", "Events table (TSV)", (".tsv", ".tab"), "csv_format:export_tsv",
+           "csv_format:import_table", needs_session=True),
+    Format("xlsx", "Excel workbook", (".xlsx",), "xlsx_format:export_xlsx",
+           "xlsx_format:import_xlsx", needs_session=True),
+    Format("boris", "BORIS project", (".boris",), "boris_export:export_boris",
+           "boris:import_boris"),
+    Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), "sdis:export_sdis"),
+    Format("eaf", "ELAN annotation file", (".eaf",), "elan:export_eaf"),
+)  # fmt: skip
+BY_ID = {f.id: f for f in FORMATS}
+IMPORT_FORMATS = tuple(f.id for f in FORMATS if f.can_import)
+EXPORT_FORMATS = tuple(f.id for f in FORMATS)
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file: from its suffix, else from how it begins."""
+    suffix = path.suffix.lower()
+    if path.name.lower().endswith(".boris.gz"):
+        return "boris"
+    for fmt in FORMATS:
+        if suffix in fmt.suffixes:
+            if fmt.id == "json" and _looks_like_boris(path):
+                return "boris"
+            return fmt.id
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\x1f\x8b"):
+        return "boris"
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("{"):
+        return "boris" if "behaviors_conf" in text or "project_format_version" in text else "json"
+    if text.startswith("<"):
+        raise InputError(f"{path}: an XML file (ELAN?); ELAN files can be exported, not imported")
+    first = text.splitlines()[0] if text else ""
+    if "\t" in first and first.count("\t") >= first.count(","):
+        return "tsv"
+    if "," in first or ";" in first:
+        return "csv"
+    raise InputError(
+        f"{path}: unknown format; import reads {', '.join(IMPORT_FORMATS)} "
+        "(named by their suffix: .json, .csv, .tsv, .xlsx, .boris)"
+    )
+
+
+def _looks_like_boris(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return b'"behaviors_conf"' in head or b'"project_format_version"' in head
+
+
+def _importer(fmt: str) -> Callable[..., ImportReport]:
+    found = BY_ID.get(fmt)
+    if found is None or not found.can_import:
+        raise InputError(f"{fmt} files can be exported but not imported")
+    return found.function(found.importer)
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    progress: Progress | None = None,
+    fmt: str | None = None,
+    **opts: Any,
+) -> ImportReport:
+    """Import a file (format from the file unless ``fmt`` is given), all or nothing.
+
+    CSV, TSV and XLSX need ``session`` (id) and ``observer`` (initials) and take
+    ``codebooks`` (ids or YAML paths; default: the shipped codebooks holding every code).
+    BORIS takes ``observer`` (default ``BORIS``) and ``codebook_out`` (write the
+    ethogram's codebook there as YAML).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = fmt or detect_format(path)
+    importer = _importer(fmt)
+    try:
+        return importer(store, path, progress or no_progress, **opts)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        # A damaged file that slipped past the checks: still a message, still nothing written.
+        raise InputError(
+            f"{path}: cannot be imported as {fmt} ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _exporter(fmt: str) -> Callable[..., int]:
+    found = BY_ID.get(fmt)
+    if found is None:
+        raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    return found.function(found.exporter)
+
+
+def export_coding(
+    store: Store,
+    coding_id: int,
+    fmt: str,
+    path: str | Path,
+    progress: Progress | None = None,
+    **opts: Any,
+) -> int:
+    """Write one coding in a format; returns the number of events written.
+
+    The file is written beside its final name and moved into place at the end, so a
+    failed export never leaves half a file under the name asked for.
+    """
+    exporter = _exporter(fmt)
+    return _written_whole(
+        Path(path),
+        lambda partial: exporter(store, coding_id, partial, progress or no_progress, **opts),
+    )
+
+
+def _written_whole(path: Path, write: Callable[[Path], int]) -> int:
+    """Write beside ``path`` and move the file into place only once it is complete."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        count = write(partial)
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return count
+
+
+def export_codings(
+    store: Store,
+    coding_ids: Sequence[int],
+    fmt: str,
+    path: str | Path,
+    progress: Progress | None = None,
+    **opts: Any,
+) -> int:
+    """Several codings in one file: SDIS pools them; other formats take one coding."""
+    if len(coding_ids) == 1:
+        return export_coding(store, coding_ids[0], fmt, path, progress, **opts)
+    if fmt != "sdis":
+        raise InputError(f"Only SDIS pools several codings in one file; {fmt} takes one coding.")
+    from observer.formats.sdis import export_sdis_many
+
+    return _written_whole(
+        Path(path),
+        lambda partial: export_sdis_many(
+            store, coding_ids, partial, progress or no_progress, **opts
+        ),
+    )
+
+
+def format_for_suffix(path: Path) -> str | None:
+    """The export format a file name asks for, if its suffix names one."""
+    suffix = path.suffix.lower()
+    return next((f.id for f in FORMATS if suffix in f.suffixes), None)

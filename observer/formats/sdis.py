@@ -1,0 +1,106 @@
+"""SDIS timed-event sequential data for GSEQ (Bakeman & Quera), one coding or several pooled.
+
+Each coding is one SDIS session: ``<label>`` then ``,start`` then every event as
+``code,onset`` (a point event) or ``code,onset-offset`` (a state), then ``,end/``.
+Times are ``h:mm:ss.mmm``. Codes are the code ids with ``-`` turned into ``_``
+(SDIS codes are single words); with ``by_actor`` each code is suffixed with who acted
+(``feedback_Jane``), for sequential analyses of who does what after whom.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from observer.formats.common import CodingSnapshot, Progress, load_snapshot, no_progress
+from observer.storage.store import Store
+
+_NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def sdis_code(text: str) -> str:
+    """A single SDIS word: letters, digits and underscores, starting with a letter."""
+    word = _NOT_WORD.sub("_", text).strip("_") or "x"
+    return word if word[0].isalpha() else f"c{word}"
+
+
+def sdis_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def _code(snap: CodingSnapshot, code: str, actor: str, by_actor: bool) -> str:
+    base = sdis_code(code)
+    return f"{base}_{sdis_code(snap.name_of(actor))}" if by_actor else base
+
+
+def session_lines(snap: CodingSnapshot, by_actor: bool = False) -> list[str]:
+    label = re.sub(r"[<>/;]", " ", snap.title).strip()
+    lines = [f"<{label}>", f",{sdis_time(0)}"]
+    end = 0
+    for e in snap.events:
+        code = _code(snap, e.code, e.actor, by_actor)
+        if e.end_ms is None:
+            lines.append(f"{code},{sdis_time(e.time_ms)}")
+            end = max(end, e.time_ms + 1)
+        else:
+            lines.append(f"{code},{sdis_time(e.time_ms)}-{sdis_time(e.end_ms)}")
+            end = max(end, e.end_ms)
+    lines.append(f",{sdis_time(end)}/")
+    return lines
+
+
+def export_sdis_many(
+    store: Store,
+    coding_ids: Sequence[int],
+    path: Path,
+    progress: Progress = no_progress,
+    by_actor: bool = False,
+    **_: Any,
+) -> int:
+    """Write codings as one SDIS file (pooled: one SDIS session per coding)."""
+    snaps = []
+    for i, coding_id in enumerate(coding_ids):
+        snaps.append(load_snapshot(store, coding_id))
+        progress(i, len(coding_ids) + 1)
+    codes: list[str] = []
+    for snap in snaps:
+        for e in snap.events:
+            code = _code(snap, e.code, e.actor, by_actor)
+            if code not in codes:
+                codes.append(code)
+    out = ["% Timed-event sequential data for GSEQ, written by Group Process Observer."]
+    for snap in snaps:
+        out.append(
+            f"% {snap.title}: {snap.group_name}, session {snap.session_number}, "
+            f"coded by {snap.observer}"
+        )
+    labels = {}
+    for snap in snaps:
+        palette = snap.palette
+        for c in palette.codes:
+            labels[sdis_code(c.id)] = c.label
+    for code in codes:
+        base = code if code in labels else code.rsplit("_", 1)[0]
+        if base in labels:
+            out.append(f"%   {code} = {labels[base]}")
+    declared = " ".join(codes) if codes else "none"
+    out.append(f"Timed ({declared}) ;")
+    total = 0
+    for snap in snaps:
+        out.extend(session_lines(snap, by_actor))
+        total += len(snap.events)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    progress(len(coding_ids) + 1, len(coding_ids) + 1)
+    return total
+
+
+def export_sdis(
+    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **opts: Any
+) -> int:
+    """Write one coding as an SDIS file."""
+    return export_sdis_many(store, [coding_id], path, progress, **opts)

@@ -1,0 +1,145 @@
+"""Excel workbooks: an ``events`` sheet (the tidy table), a ``codebook`` and a ``members`` sheet.
+
+Import reads the ``events`` sheet (or the first sheet) with the same columns as the CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from observer.domain.errors import InputError
+from observer.formats.common import ImportReport, Progress, load_snapshot, no_progress
+from observer.formats.csv_format import header, import_rows, table_rows
+from observer.formats.events_csv import REQUIRED, CsvRow, _event, _extra
+from observer.storage.store import Store
+
+CODEBOOK_COLUMNS = (
+    "codebook", "code", "label", "kind", "category", "target", "key", "modifiers",
+    "exclusive_group", "definition",
+)  # fmt: skip
+MEMBER_COLUMNS = ("pseudonym", "initials", "role", "seat", "present")
+
+
+def export_xlsx(
+    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+) -> int:
+    """Write a coding as a workbook; numbers stay numbers so the sheet can compute."""
+    from openpyxl import Workbook
+
+    snap = load_snapshot(store, coding_id)
+    total = len(snap.events)
+    book = Workbook(write_only=True)
+    events = book.create_sheet("events")
+    events.append(header(snap.palette))
+    for i, row in enumerate(table_rows(snap), 1):
+        cells: list[Any] = list(row)
+        cells[0] = float(row[0])
+        cells[2] = float(row[2]) if row[2] else None
+        events.append(cells)
+        if i % 5000 == 0:
+            progress(i, total)
+    codes = book.create_sheet("codebook")
+    codes.append(CODEBOOK_COLUMNS)
+    for b in snap.codebooks:
+        for c in b.codes:
+            codes.append(
+                [b.id, c.id, c.label, c.kind, c.category, c.target, c.key, ", ".join(c.modifiers),
+                 c.exclusive_group or "", c.definition]
+            )  # fmt: skip
+    members = book.create_sheet("members")
+    members.append(MEMBER_COLUMNS)
+    for m in snap.members:
+        members.append([m.pseudonym, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+    book.save(path)
+    progress(total, total)
+    return total
+
+
+def _text(value: Any) -> str:
+    """A cell as the text a CSV would hold (times typed in Excel included)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}"
+    if isinstance(value, dt.timedelta):
+        return f"{value.total_seconds():.3f}"
+    if isinstance(value, dt.datetime):
+        # A time of day that Excel stored as a date-time on its epoch day.
+        return _text(value.time())
+    return str(value).strip()
+
+
+def import_xlsx(
+    store: Store, path: Path, progress: Progress = no_progress, **opts: Any
+) -> ImportReport:
+    """Import the events sheet of a workbook as a new coding of ``session``."""
+    from openpyxl import load_workbook
+
+    file = str(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise InputError(f"{file}: not a readable Excel workbook ({exc})") from exc
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise InputError(f"{file}: not a readable Excel workbook ({type(exc).__name__})") from exc
+    try:
+        sheet = book["events"] if "events" in book.sheetnames else book.worksheets[0]
+        try:
+            # How many rows there are is often not recorded: a busy bar (total 0) meanwhile.
+            progress(0, 0)
+            grid = []
+            for row in sheet.iter_rows(values_only=True):
+                grid.append([_text(v) for v in row])
+                if len(grid) % 2000 == 0:
+                    progress(0, 0)
+        except InputError:
+            raise
+        except Exception as exc:  # damaged sheet XML
+            raise InputError(f"{file}: the events sheet cannot be read ({exc})") from exc
+        listed: list[str] = []
+        if "codebook" in book.sheetnames and not opts.get("codebooks"):
+            try:
+                for row in book["codebook"].iter_rows(min_row=2, values_only=True):
+                    if row and row[0] and str(row[0]) not in listed:
+                        listed.append(str(row[0]))
+            except Exception:
+                listed = []
+    finally:
+        book.close()
+    while grid and not any(grid[-1]):
+        grid.pop()
+    if not grid:
+        raise InputError(f"{file}: the events sheet is empty")
+    head = [h.lower() for h in grid[0]]
+    for plain in ("time", "end"):
+        if plain not in head and f"{plain}_hms" in head:
+            head[head.index(f"{plain}_hms")] = plain
+    missing = [c for c in REQUIRED if c not in head]
+    if missing:
+        raise InputError(f"{file}: events sheet row 1: missing column(s) {', '.join(missing)}")
+    index = {name: i for i, name in enumerate(head)}
+    rows = []
+    for number, record in enumerate(grid[1:], 2):
+        if not any(record):
+            continue
+
+        def cell(name: str, record: list[str] = record) -> str:
+            i = index.get(name)
+            return record[i] if i is not None and i < len(record) else ""
+
+        event = _event(cell, f"{file} (events sheet row)", number)
+        rows.append(CsvRow(number, event, _extra(head, record)))
+    if listed and not opts.get("codebooks"):
+        from observer.domain.codebook import shipped_codebooks
+
+        shipped = {b.id for b in shipped_codebooks()}
+        if all(b in shipped for b in listed):
+            opts["codebooks"] = listed
+    return import_rows(store, file, head, rows, "xlsx", progress, **opts)

@@ -1,0 +1,255 @@
+"""The stored record of groups, sessions and codings (SQLAlchemy 2, typed).
+
+The schema itself is owned by the Alembic migrations in ``observer/migrations``;
+these classes must describe exactly what the newest migration creates (a test
+compares the two).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from observer.domain.clock import utcnow
+
+MEMBER_ROLES = ("member", "leader", "co-leader")
+SETTINGS = ("in person", "telehealth")
+CAPACITIES = ("co-therapist", "supervisor", "trainee", "reference")
+CLOCK_MODES = ("live", "media")
+AUDIT_ACTIONS = ("edit", "delete", "restore")
+NOTE_KINDS = ("note", "prompt")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+
+
+attendance = Table(
+    "attendance",
+    Base.metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Group(Base):
+    """A therapy group: its members meet in sessions."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    modality: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="group", order_by="Member.seat", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list[GroupSession]] = relationship(
+        back_populates="group", order_by="GroupSession.number", cascade="all, delete-orphan"
+    )
+
+
+class Member(Base):
+    """A person in a group, known only by a pseudonym or initials."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(100))
+    initials: Mapped[str] = mapped_column(String(10), default="")
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    colour: Mapped[str] = mapped_column(String(9), default="#777777")
+    seat: Mapped[int] = mapped_column(Integer, default=0)
+    joined: Mapped[date | None] = mapped_column(Date, default=None)
+    left: Mapped[date | None] = mapped_column(Date, default=None)
+
+    group: Mapped[Group] = relationship(back_populates="members")
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in ("leader", "co-leader")
+
+
+class GroupSession(Base):
+    """One meeting of a group (called ``GroupSession`` to keep clear of the database session)."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    setting: Mapped[str] = mapped_column(String(20), default="in person")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    group: Mapped[Group] = relationship(back_populates="sessions")
+    present: Mapped[list[Member]] = relationship(secondary=attendance, order_by="Member.seat")
+    media: Mapped[list[MediaFile]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="MediaFile.id"
+    )
+    codings: Mapped[list[Coding]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Coding.id"
+    )
+
+
+class MediaFile(Base):
+    """A recording of a session. ``offset_ms`` is the session-clock time at media time zero."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(Text)
+    offset_ms: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    label: Mapped[str] = mapped_column(String(200), default="")
+
+    session: Mapped[GroupSession] = relationship(back_populates="media")
+
+
+class Observer(Base):
+    """Someone who codes: a co-therapist, a supervisor, a trainee or an expert."""
+
+    __tablename__ = "observers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initials: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    capacity: Mapped[str] = mapped_column(String(20), default="co-therapist")
+
+
+class StoredCodebook(Base):
+    """The exact codebook text a coding used, kept so the coding stays readable later."""
+
+    __tablename__ = "codebooks"
+    __table_args__ = (UniqueConstraint("codebook_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    codebook_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The source parsed, as JSON (observer.storage.codebook_json): opening a coding reads this
+    # instead of parsing the YAML again. NULL when the source does not parse.
+    compiled: Mapped[str | None] = mapped_column(Text)
+
+
+coding_codebooks = Table(
+    "coding_codebooks",
+    Base.metadata,
+    Column("coding_id", ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True),
+    Column("codebook_pk", ForeignKey("codebooks.id"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class Coding(Base):
+    """One observer's record of one session, against one or more codebooks."""
+
+    __tablename__ = "codings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    observer_id: Mapped[int] = mapped_column(ForeignKey("observers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    clock_mode: Mapped[str] = mapped_column(String(10), default="live")
+    media_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_files.id", ondelete="SET NULL"), default=None
+    )
+    is_reference: Mapped[bool] = mapped_column(Boolean, default=False)
+    practice_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codings.id", ondelete="SET NULL"), default=None
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The live clock, saved on every start/pause so a crash can resume where it was.
+    clock_elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    clock_running_since: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    session: Mapped[GroupSession] = relationship(back_populates="codings")
+    observer: Mapped[Observer] = relationship()
+    codebooks: Mapped[list[StoredCodebook]] = relationship(
+        secondary=coding_codebooks, order_by=coding_codebooks.c.position
+    )
+    media_file: Mapped[MediaFile | None] = relationship()
+
+
+class CodedEvent(Base):
+    """One coded act or state.
+
+    ``actor`` and ``targets`` hold participant keys: ``m<member id>``, ``group`` (the group
+    as a whole) or ``leaders`` (the leaders together); see ``observer.domain.participants``.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_coding_time", "coding_id", "time_ms"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    time_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    code: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(40))
+    targets: Mapped[list[str]] = mapped_column(default=list)
+    modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class AuditEntry(Base):
+    """What changed in a coding after the fact: who, when, the event before and after."""
+
+    __tablename__ = "event_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    # Indexed so one event's history (what a supervisor asks for) is found at once.
+    event_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    who: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class ProcessNote(Base):
+    """A timestamped observation to bring to supervision, or a pinned pattern prompt."""
+
+    __tablename__ = "process_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), default="note")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The tables as SQLAlchemy Core sees them, for bulk inserts.
+EVENTS = cast(Table, CodedEvent.__table__)

@@ -1,0 +1,112 @@
+"""What is in a database at a glance: groups, their sessions and the codings of each.
+
+The start screen is the first thing a user sees, so this is read with plain SQL (like
+``coding_info``): the database toolkit (SQLAlchemy, about 0.4 s to load) is not needed
+until the user sets something up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from observer.storage.store import Store, parse_stamp, run
+
+
+@dataclass(frozen=True)
+class CodingLine:
+    """One coding as listed: who coded it, what kind it is, how many events it holds."""
+
+    id: int
+    session_id: int
+    name: str
+    observer: str
+    clock_mode: str
+    is_reference: bool
+    practice_of_id: int | None
+    events: int
+
+    @property
+    def kind(self) -> str:
+        """``reference``, ``practice``, or the clock it was coded against (live, media)."""
+        if self.is_reference:
+            return "reference"
+        return "practice" if self.practice_of_id else self.clock_mode
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    id: int
+    group_id: int
+    number: int
+    starts_at: datetime | None
+    present: int
+    codings: tuple[CodingLine, ...]
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """A group with its current members counted (those who have not left)."""
+
+    id: int
+    name: str
+    members: int
+    sessions: tuple[SessionLine, ...]
+
+
+def overview(store: Store) -> list[GroupLine]:
+    """Every group by name, its sessions by number, their codings in the order made."""
+    conn = store.connect()
+    try:
+        return _read(conn)
+    finally:
+        conn.close()
+
+
+def _read(conn: Any) -> list[GroupLine]:
+    groups = run(
+        conn,
+        "SELECT g.id, g.name, (SELECT count(*) FROM members m "
+        "WHERE m.group_id = g.id AND m.left IS NULL) FROM groups g ORDER BY g.name, g.id",
+    ).fetchall()
+    sessions = run(
+        conn,
+        "SELECT s.id, s.group_id, s.number, s.starts_at, "
+        "(SELECT count(*) FROM attendance a WHERE a.session_id = s.id) "
+        "FROM sessions s ORDER BY s.group_id, s.number, s.id",
+    ).fetchall()
+    counts = dict(run(conn, "SELECT coding_id, count(*) FROM events GROUP BY coding_id").fetchall())
+    codings: dict[int, list[CodingLine]] = {}
+    for cid, sid, name, initials, mode, reference, practice_of in run(
+        conn,
+        "SELECT c.id, c.session_id, c.name, o.initials, c.clock_mode, c.is_reference, "
+        "c.practice_of_id FROM codings c JOIN observers o ON o.id = c.observer_id ORDER BY c.id",
+    ).fetchall():
+        line = CodingLine(
+            id=int(cid),
+            session_id=int(sid),
+            name=name or "",
+            observer=initials,
+            clock_mode=mode,
+            is_reference=bool(reference),
+            practice_of_id=practice_of,
+            events=int(counts.get(cid, 0)),
+        )
+        codings.setdefault(line.session_id, []).append(line)
+    by_group: dict[int, list[SessionLine]] = {}
+    for sid, gid, number, starts_at, present in sessions:
+        by_group.setdefault(int(gid), []).append(
+            SessionLine(
+                id=int(sid),
+                group_id=int(gid),
+                number=int(number),
+                starts_at=parse_stamp(starts_at),
+                present=int(present),
+                codings=tuple(codings.get(int(sid), ())),
+            )
+        )
+    return [
+        GroupLine(int(gid), name, int(members), tuple(by_group.get(int(gid), ())))
+        for gid, name, members in groups
+    ]

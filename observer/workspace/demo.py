@@ -1,0 +1,215 @@
+"""A realistic demo group, so a newcomer sees something on first start.
+
+Eight members and two leaders meet for four sessions. The codings carry patterns a
+supervisor would recognise: members change the subject soon after a disclosure,
+Ben hardly speaks, confronting the leader tips the group into fight-flight, and
+the group settles into work as the sessions go on. Session 3 is coded three times
+(co-therapist, supervisor as the reference, and a trainee) for agreement practice.
+All names are invented.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from observer.domain.events import Event
+from observer.domain.participants import GROUP, member_key
+from observer.storage.event_rows import insert_events
+from observer.storage.store import Store
+from observer.workspace.codings import new_coding, set_reference
+from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
+
+MEMBERS = [
+    MemberSpec("Jane", initials="JA"),
+    MemberSpec("Sam", initials="SA"),
+    MemberSpec("Priya", initials="PR"),
+    MemberSpec("Tom", initials="TO"),
+    MemberSpec("Dr Rivera", role="leader", initials="DR"),
+    MemberSpec("Alex", initials="AL"),
+    MemberSpec("Maria", initials="MA"),
+    MemberSpec("Ben", initials="BE"),
+    MemberSpec("Chloe", initials="CH"),
+    MemberSpec("Dr Kim", role="co-leader", initials="DK"),
+]
+# How much each member talks: Jane discloses a lot, Ben is the quiet member.
+TALKATIVENESS = {"Jane": 5, "Sam": 4, "Priya": 3, "Tom": 4, "Alex": 3, "Maria": 3, "Ben": 0.4,
+                 "Chloe": 2}  # fmt: skip
+SESSION_MS = 75 * 60_000
+# The basic-assumption course of each session: (start minute, mode).
+BA_COURSE = {
+    1: [(0, "dependency"), (22, "work"), (48, "pairing"), (62, "work")],
+    2: [(0, "dependency"), (12, "work"), (30, "fight-flight"), (46, "work")],
+    3: [(0, "work"), (25, "fight-flight"), (34, "work"), (58, "pairing"), (66, "work")],
+    4: [(0, "work"), (40, "dependency"), (50, "work")],
+}
+POINT_CODES = [
+    ("self-disclosure", 5), ("feedback", 6), ("question", 5), ("support", 5), ("advice", 2),
+    ("confrontation", 2), ("humour", 2), ("interruption", 2), ("there-and-then", 3),
+    ("rescuing", 1),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    group_id: int
+    session_ids: list[int]
+    coding_ids: list[int]
+
+
+def _targets_for(code: str, actor: str, people: list[str], rng: random.Random) -> tuple[str, ...]:
+    if code in ("self-disclosure", "there-and-then", "humour"):
+        return (GROUP,) if rng.random() < 0.7 else ()
+    others = [p for p in people if p != actor]
+    if code == "question" and rng.random() < 0.3:
+        return (GROUP,)
+    return (rng.choice(others),)
+
+
+def generate_session(
+    number: int, members: dict[str, str], leaders: list[str], seed: int
+) -> list[Event]:
+    """Events of one session (participant keys), time-ordered."""
+    rng = random.Random(seed)
+    names = list(members)
+    weights = [TALKATIVENESS[n] for n in names]
+    people = [members[n] for n in names] + leaders
+    events: list[Event] = []
+
+    course = BA_COURSE[number]
+    for i, (minute, mode) in enumerate(course):
+        end = course[i + 1][0] * 60_000 if i + 1 < len(course) else SESSION_MS
+        events.append(Event(0, minute * 60_000, mode, GROUP, (), {}, "", end))
+    fight = [(m * 60_000) for m, mode in course if mode == "fight-flight"]
+
+    t = rng.randint(20_000, 40_000)
+    while t < SESSION_MS - 30_000:
+        in_fight = any(f <= t < f + 8 * 60_000 for f in fight)
+        if rng.random() < 0.12:
+            leader = rng.choice(leaders)
+            code = rng.choice(["process-comment", "question", "process-comment", "support"])
+            targets = (GROUP,) if code == "process-comment" else (rng.choice(people[:-2]),)
+            events.append(Event(0, t, code, leader, targets))
+            if code == "question" and rng.random() < 0.5:
+                quiet = members["Ben"] if rng.random() < 0.5 else targets[0]
+                start = t + rng.randint(3_000, 8_000)
+                events.append(
+                    Event(
+                        0,
+                        start,
+                        "withdrawal",
+                        quiet,
+                        (),
+                        {},
+                        "",
+                        start + rng.randint(20_000, 60_000),
+                    )
+                )
+        else:
+            actor = members[rng.choices(names, weights)[0]]
+            codes, cweights = zip(*POINT_CODES, strict=True)
+            code = rng.choices(codes, cweights)[0]
+            if in_fight:
+                code = rng.choice(["confrontation", "interruption", "humour", "there-and-then"])
+            modifiers: dict[str, str] = {}
+            if code in ("feedback", "confrontation"):
+                modifiers["valence"] = rng.choice(["positive", "negative", "mixed"])
+            if code in ("self-disclosure", "confrontation"):
+                modifiers["intensity"] = rng.choice(["low", "medium", "high"])
+            events.append(
+                Event(0, t, code, actor, _targets_for(code, actor, people, rng), modifiers)
+            )
+            # The pattern to illuminate: a disclosure, then someone else changes the subject.
+            if code == "self-disclosure" and rng.random() < 0.55:
+                other = members[rng.choices([n for n in names if members[n] != actor])[0]]
+                events.append(
+                    Event(0, t + rng.randint(4_000, 20_000), "subject-change", other, (GROUP,))
+                )
+            # Confronting a leader tips the group into fight-flight (session 2 and 3).
+            if code == "confrontation" and number in (2, 3) and rng.random() < 0.3:
+                events.append(
+                    Event(
+                        0,
+                        t + 2_000,
+                        "confrontation",
+                        actor,
+                        (leaders[0],),
+                        {"valence": "negative", "intensity": "high"},
+                    )
+                )
+        t += rng.randint(8_000, 28_000)
+    return sorted(events, key=lambda e: e.time_ms)
+
+
+def _observed_by_trainee(events: list[Event], rng: random.Random) -> list[Event]:
+    """A trainee's coding of the same session: late, missing some, confusing a few codes."""
+    confusions = {"support": "feedback", "advice": "feedback", "rescuing": "support"}
+    out = []
+    for e in events:
+        if e.end_ms is None and rng.random() < 0.15:
+            continue
+        code = confusions.get(e.code, e.code) if rng.random() < 0.4 else e.code
+        lag = rng.randint(300, 2_500)
+        end = None if e.end_ms is None else e.end_ms + lag
+        out.append(Event(0, e.time_ms + lag, code, e.actor, e.targets, e.modifiers, "", end))
+    return out
+
+
+def create_demo(store: Store, seed: int = 7) -> DemoSummary:
+    """Add the demo group, four sessions and their codings to a database."""
+    group_id = add_group(
+        store,
+        "Thursday interpersonal group",
+        modality="process (interpersonal)",
+        notes="Demo data: invented members, for trying the app out.",
+        members=MEMBERS,
+    )
+    group = get_group(store, group_id)
+    members = {m.pseudonym: member_key(m.id) for m in group.members if not m.is_leader}
+    leaders = [member_key(m.id) for m in group.members if m.is_leader]
+    books = ["here-and-now", "bion"]
+    session_ids: list[int] = []
+    coding_ids: list[int] = []
+    for number in range(1, 5):
+        absent = {m.id for m in group.members if number == 2 and m.pseudonym == "Chloe"}
+        session_id = add_session(
+            store,
+            group_id,
+            number,
+            starts_at=datetime(2026, 10, 1 + 7 * (number - 1), 18, 0),
+            present=[m.id for m in group.members if m.id not in absent],
+        )
+        session_ids.append(session_id)
+        events = generate_session(number, members, leaders, seed * 100 + number)
+        coding = new_coding(store, session_id, "RK", books, name="live, co-therapist")
+        insert_events(store, coding, events)
+        coding_ids.append(coding)
+        if number == 3:
+            reference = new_coding(
+                store, session_id, "SV", books, "media", "reference", capacity="reference"
+            )
+            insert_events(store, reference, events)
+            set_reference(store, reference)
+            trainee = new_coding(
+                store,
+                session_id,
+                "TR",
+                books,
+                "media",
+                "practice",
+                capacity="trainee",
+                practice_of_id=reference,
+            )
+            insert_events(store, trainee, _observed_by_trainee(events, random.Random(seed)))
+            coding_ids += [reference, trainee]
+    # The demo codings are finished sessions: their clocks stand at the end, so pressing
+    # start in one continues after its last event rather than at zero.
+    from observer.storage.models import Coding
+
+    with store.session() as s:
+        for coding_id in coding_ids:
+            stored = s.get(Coding, coding_id)
+            assert stored is not None
+            stored.clock_elapsed_ms = SESSION_MS
+    return DemoSummary(group_id, session_ids, coding_ids)

@@ -1,0 +1,524 @@
+"""Recording a coding: events in, durable at once, with undo and change notices.
+
+Every change is one database transaction that commits before the call returns, and
+only then is it announced to listeners (the views). So whatever a view shows is
+already on disk: a crash, a kill or a power cut loses nothing that was on screen.
+
+Undo and redo replay inverse operations on the database (never snapshots of the
+whole list), and every deletion, restoration and edit is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from observer.domain.clock import ClockState, LiveClock, format_time, utcnow
+from observer.domain.codebook import Code, Palette
+from observer.domain.errors import InputError, NotFound
+from observer.domain.events import Changes, Event, ProcessNoteView
+from observer.storage.coding_info import CodingInfo, coding_info
+from observer.storage.event_rows import load_events
+from observer.storage.store import Store, parse_stamp, run, stamp
+
+if TYPE_CHECKING:
+    from observer.storage.models import AuditEntry
+
+EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note")
+# Plain SQL on a plain connection: recording an event is one insert and one durable commit,
+# and opening a coding does not wait for SQLAlchemy to load.
+_INSERT = (
+    "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+_RESTORE = (
+    "INSERT INTO events (id, coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+_UPDATE = (
+    "UPDATE events SET time_ms = ?, end_ms = ?, code = ?, actor = ?, targets = ?, modifiers = ?, "
+    "note = ?, edited_at = COALESCE(?, edited_at) WHERE id = ?"
+)
+_DELETE = "DELETE FROM events WHERE id = ?"
+_AUDIT = (
+    "INSERT INTO event_audit (coding_id, event_id, action, who, at, before, after) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class _Op:
+    """One row change; ``before`` is set for updates. Audited unless part of plain recording."""
+
+    kind: str  # "insert" | "delete" | "update"
+    event: Event
+    before: Event | None = None
+    audited: bool = True
+
+    def inverse(self) -> _Op:
+        if self.kind == "insert":
+            return _Op("delete", self.event)
+        if self.kind == "delete":
+            return _Op("insert", self.event)
+        assert self.before is not None
+        return _Op("update", self.before, self.event, audited=self.audited)
+
+
+@dataclass(frozen=True)
+class _Step:
+    label: str
+    ops: tuple[_Op, ...]
+
+    def inverse(self) -> _Step:
+        return _Step(self.label, tuple(op.inverse() for op in reversed(self.ops)))
+
+
+Listener = Callable[[Changes], None]
+
+
+class Recorder:
+    """The recording desk of one open coding: record, edit, delete, undo, clock, notes."""
+
+    def __init__(self, store: Store, coding_id: int, who: str | None = None) -> None:
+        self.store = store
+        self.coding_id = coding_id
+        self.info: CodingInfo = coding_info(store, coding_id)
+        self.palette: Palette = self.info.palette
+        self.who = who or self.info.observer
+        self._keys = {p.key for p in self.info.participants}
+        # One connection kept open: recording an event is then a single insert and commit.
+        self._conn = store.connect()
+        self._events = load_events(self._conn, coding_id)
+        self._by_id = {e.id: e for e in self._events}
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
+        self._listeners: list[Listener] = []
+        self._encoded: dict[Any, str] = {}
+        elapsed, since = run(
+            self._conn,
+            "SELECT clock_elapsed_ms, clock_running_since FROM codings WHERE id = ?",
+            (coding_id,),
+        ).fetchone()
+        self.saved_clock = ClockState(int(elapsed or 0), parse_stamp(since))
+        self.clock = LiveClock(int(elapsed or 0))
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """All events in time order (do not modify; it is the recorder's own list)."""
+        return self._events
+
+    def event(self, event_id: int) -> Event:
+        try:
+            return self._by_id[event_id]
+        except KeyError:
+            raise NotFound(f"No event {event_id} in this coding.") from None
+
+    def running_states(self) -> list[Event]:
+        """State codes started and not yet stopped."""
+        return [
+            e
+            for e in self._events
+            if e.end_ms is None and (c := self.palette.code(e.code)) is not None and c.is_state
+        ]
+
+    def current_state(self, exclusive_group: str, actor: str | None = None) -> Event | None:
+        """The running state of an exclusive group (e.g. the group's basic-assumption mode)."""
+        for e in reversed(self._events):
+            code = self.palette.code(e.code)
+            if (
+                e.end_ms is None
+                and code is not None
+                and code.exclusive_group == exclusive_group
+                and (actor is None or e.actor == actor)
+            ):
+                return e
+        return None
+
+    # --- notices -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` after every committed change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _announce(self, changes: Changes) -> None:
+        for listener in list(self._listeners):
+            listener(changes)
+
+    # --- recording -----------------------------------------------------------------------
+
+    def record(
+        self,
+        time_ms: int,
+        code: str,
+        actor: str,
+        targets: Sequence[str] = (),
+        modifiers: Mapping[str, str] | None = None,
+        note: str = "",
+        end_ms: int | None = None,
+    ) -> Event:
+        """Record an act, or start/stop a state code; durable when this returns.
+
+        A state code that is already running for this actor is stopped at ``time_ms``;
+        starting one of an exclusive group stops the group's running state first.
+        """
+        spec = self._validate(time_ms, code, actor, targets, modifiers or {}, end_ms)
+        if spec.is_state and end_ms is None:
+            running = self._running(code, actor)
+            if running is not None:
+                return self.stop_state(running.id, time_ms)
+        ops: list[_Op] = []
+        if spec.is_state and end_ms is None and spec.exclusive_group:
+            for other in self._running_in_group(spec, actor):
+                if other.time_ms > time_ms:
+                    continue
+                ops.append(_Op("update", replace(other, end_ms=time_ms), other, audited=False))
+        event = Event(
+            id=0,
+            time_ms=time_ms,
+            end_ms=end_ms,
+            code=code,
+            actor=actor,
+            targets=tuple(targets),
+            modifiers=self._with_defaults(spec, modifiers or {}),
+            note=note,
+        )
+        ops.append(_Op("insert", event, audited=False))
+        verb = "Start" if spec.is_state and end_ms is None else "Record"
+        changes = self._perform(_Step(f"{verb} {spec.label}", tuple(ops)))
+        return changes.added[-1]
+
+    def stop_state(self, event_id: int, time_ms: int) -> Event:
+        """End a running state at ``time_ms``."""
+        event = self.event(event_id)
+        if time_ms < event.time_ms:
+            raise InputError(
+                f"A state cannot end ({format_time(time_ms)}) before it started "
+                f"({format_time(event.time_ms)})."
+            )
+        label = self._code(event.code).label
+        step = _Step(
+            f"Stop {label}", (_Op("update", replace(event, end_ms=time_ms), event, audited=False),)
+        )
+        return self._perform(step).changed[-1]
+
+    def edit(self, event_id: int, **changes: Any) -> Event:
+        """Change fields of an event (time, code, actor, targets, modifiers, note, end)."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise InputError(f"Cannot edit {', '.join(sorted(unknown))}.")
+        before = self.event(event_id)
+        if "targets" in changes:
+            changes["targets"] = tuple(changes["targets"])
+        after = replace(before, **changes)
+        spec = self._validate(
+            after.time_ms, after.code, after.actor, after.targets, after.modifiers, after.end_ms
+        )
+        if "code" in changes:
+            after = replace(after, modifiers=self._with_defaults(spec, after.modifiers))
+        if after == before:
+            return before
+        what = ", ".join(k.replace("_ms", "") for k in changes)
+        step = _Step(f"Edit {what}", (_Op("update", after, before),))
+        return self._perform(step).changed[-1]
+
+    def delete(self, event_ids: Iterable[int]) -> None:
+        events = [self.event(i) for i in event_ids]
+        if not events:
+            return
+        label = "Delete event" if len(events) == 1 else f"Delete {len(events)} events"
+        self._perform(_Step(label, tuple(_Op("delete", e) for e in events)))
+
+    # --- undo ----------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
+    def undo(self) -> Changes | None:
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        changes = self._apply(step.inverse())
+        self._redo.append(step)
+        self._announce(changes)
+        return changes
+
+    def redo(self) -> Changes | None:
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        changes = self._apply(step)
+        self._undo.append(step)
+        self._announce(changes)
+        return changes
+
+    # --- clock ---------------------------------------------------------------------------
+
+    def start_clock(self) -> None:
+        self.clock.start()
+        self._save_clock()
+
+    def pause_clock(self) -> None:
+        self.clock.pause()
+        self._save_clock()
+
+    def resume_clock_at(self, elapsed_ms: int, running: bool = True) -> None:
+        """After a crash: continue from a chosen time."""
+        self.clock.set_elapsed(elapsed_ms)
+        if running:
+            self.clock.start()
+        self._save_clock()
+
+    def _save_clock(self) -> None:
+        state = self.clock.state()
+        since = None if state.running_since is None else stamp(self._conn, state.running_since)
+        with self._transaction():
+            run(
+                self._conn,
+                "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ? WHERE id = ?",
+                (state.elapsed_ms, since, self.coding_id),
+            )
+        self.saved_clock = state
+
+    # --- process notes -------------------------------------------------------------------
+
+    def add_note(self, text: str, time_ms: int | None = None, kind: str = "note") -> int:
+        """A timestamped process note (or a pinned prompt) for supervision; durable at once."""
+        if not text.strip():
+            raise InputError("The note is empty.")
+        with self._transaction():
+            note_id = int(
+                run(
+                    self._conn,
+                    "INSERT INTO process_notes (coding_id, time_ms, text, kind, created_at) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
+                ).fetchone()[0]
+            )
+        self._announce(Changes("Add note"))
+        return note_id
+
+    def notes(self) -> list[ProcessNoteView]:
+        rows = run(
+            self._conn,
+            "SELECT id, time_ms, text, kind FROM process_notes WHERE coding_id = ? "
+            "ORDER BY time_ms, id",
+            (self.coding_id,),
+        )
+        return [ProcessNoteView(*row) for row in rows]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One durable transaction: committed (WAL, synchronous=FULL) or rolled back whole."""
+        # IMMEDIATE takes the write lock up front, so a busy database fails before any write.
+        run(self._conn, "BEGIN IMMEDIATE" if self.store.is_sqlite else "BEGIN")
+        try:
+            yield
+        except BaseException:
+            run(self._conn, "ROLLBACK")
+            raise
+        run(self._conn, "COMMIT")
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _code(self, code_id: str) -> Code:
+        code = self.palette.code(code_id)
+        if code is None:
+            raise InputError(f"Unknown code {code_id!r} (not in this coding's codebooks).")
+        return code
+
+    def _validate(
+        self,
+        time_ms: int,
+        code_id: str,
+        actor: str,
+        targets: Sequence[str],
+        modifiers: Mapping[str, str],
+        end_ms: int | None,
+    ) -> Code:
+        code = self._code(code_id)
+        if time_ms < 0:
+            raise InputError("An event cannot be before the session started.")
+        if end_ms is not None and end_ms < time_ms:
+            raise InputError("An event cannot end before it starts.")
+        if actor not in self._keys:
+            raise InputError(f"Unknown actor {actor!r}.")
+        for target in targets:
+            if target not in self._keys:
+                raise InputError(f"Unknown target {target!r}.")
+            if target == actor:
+                raise InputError(f"{self.info.label(actor)} cannot be their own target.")
+        if code.target == "required" and not targets:
+            raise InputError(f"{code.label} needs a target: to whom was it addressed?")
+        if code.target == "none" and targets:
+            raise InputError(f"{code.label} takes no target.")
+        for set_id, value in modifiers.items():
+            mset = self.palette.modifier_set(set_id, code) if set_id in code.modifiers else None
+            if mset is None:
+                raise InputError(f"{code.label} has no modifier {set_id!r}.")
+            if mset.value(value) is None:
+                raise InputError(f"{value!r} is not a value of {mset.label}.")
+        return code
+
+    def _with_defaults(self, code: Code, modifiers: Mapping[str, str]) -> dict[str, str]:
+        out = {k: v for k, v in modifiers.items() if k in code.modifiers}
+        for set_id in code.modifiers:
+            mset = self.palette.modifier_set(set_id, code)
+            if set_id not in out and mset is not None and mset.default:
+                out[set_id] = mset.default
+        return out
+
+    def _running(self, code: str, actor: str) -> Event | None:
+        for e in reversed(self._events):
+            if e.end_ms is None and e.code == code and e.actor == actor:
+                return e
+        return None
+
+    def _running_in_group(self, code: Code, actor: str) -> list[Event]:
+        group = set(self.palette.exclusive_group(code).codes)  # type: ignore[union-attr]
+        return [
+            e
+            for e in self._events
+            if e.end_ms is None and e.actor == actor and e.code in group and e.code != code.id
+        ]
+
+    def _perform(self, step: _Step) -> Changes:
+        changes = self._apply(step)
+        # Remember what was inserted by id, so undo deletes (and redo restores) that very row.
+        ids = iter(e.id for e in changes.added)
+        ops = tuple(
+            replace(op, event=replace(op.event, id=next(ids))) if op.kind == "insert" else op
+            for op in step.ops
+        )
+        self._undo.append(_Step(step.label, ops))
+        self._redo.clear()
+        self._announce(changes)
+        return changes
+
+    def _apply(self, step: _Step) -> Changes:
+        """Write a step in one transaction, then mirror it in memory. Nothing half-done."""
+        now = stamp(self._conn, utcnow())
+        added: list[Event] = []
+        changed: list[Event] = []
+        removed: list[int] = []
+        with self._transaction():
+            for op in step.ops:
+                e = op.event
+                values = (e.time_ms, e.end_ms, e.code, e.actor, *self._json(e), e.note)
+                if op.kind == "insert":
+                    if e.id:  # an event that was on record before: undo or redo restores it
+                        row = run(self._conn, _RESTORE, (e.id, self.coding_id, *values, now))
+                        self._audit("restore", e.id, None, e, now)
+                    else:
+                        row = run(self._conn, _INSERT, (self.coding_id, *values, now))
+                    added.append(replace(e, id=int(row.fetchone()[0])))
+                elif op.kind == "delete":
+                    run(self._conn, _DELETE, (e.id,))
+                    removed.append(e.id)
+                    self._audit("delete", e.id, e, None, now)
+                else:
+                    assert op.before is not None
+                    edited = now if op.audited else None
+                    run(self._conn, _UPDATE, (*values, edited, e.id))
+                    changed.append(e)
+                    if op.audited:
+                        self._audit("edit", e.id, op.before, e, now)
+        for event_id in removed:
+            self._forget(event_id)
+        for event in changed:
+            self._forget(event.id)
+            self._remember(event)
+        for event in added:
+            self._remember(event)
+        return Changes(step.label, tuple(added), tuple(changed), tuple(removed))
+
+    def _json(self, event: Event) -> tuple[str, str]:
+        """Targets and modifiers as stored: the same few texts again and again, made once."""
+        targets = self._encoded.get(event.targets)
+        if targets is None:
+            targets = self._encoded[event.targets] = json.dumps(list(event.targets))
+        key = ("modifiers", *sorted(event.modifiers.items()))
+        modifiers = self._encoded.get(key)
+        if modifiers is None:
+            modifiers = self._encoded[key] = json.dumps(dict(event.modifiers))
+        return targets, modifiers
+
+    def _audit(
+        self, action: str, event_id: int, before: Event | None, after: Event | None, at: Any
+    ) -> None:
+        run(
+            self._conn,
+            _AUDIT,
+            (
+                self.coding_id,
+                event_id,
+                action,
+                self.who,
+                at,
+                None if before is None else json.dumps(before.fields()),
+                None if after is None else json.dumps(after.fields()),
+            ),
+        )
+
+    def _remember(self, event: Event) -> None:
+        index = bisect.bisect_right(self._events, event.sort_key, key=_sort_key)
+        self._events.insert(index, event)
+        self._by_id[event.id] = event
+
+    def _forget(self, event_id: int) -> None:
+        old = self._by_id.pop(event_id)
+        del self._events[bisect.bisect_left(self._events, old.sort_key, key=_sort_key)]
+
+
+def _sort_key(event: Event) -> tuple[int, int]:
+    return event.sort_key
+
+
+def audit_trail(store: Store, coding_id: int) -> list[AuditEntry]:
+    """Every edit, deletion and restoration of a coding, oldest first."""
+    from sqlalchemy import select
+
+    from observer.storage.models import AuditEntry
+
+    with store.reader() as s:
+        return list(
+            s.scalars(
+                select(AuditEntry).where(AuditEntry.coding_id == coding_id).order_by(AuditEntry.id)
+            )
+        )
+
+
+def event_history(store: Store, event_id: int) -> list[AuditEntry]:
+    """What happened to one event after it was recorded, oldest first."""
+    from sqlalchemy import select
+
+    from observer.storage.models import AuditEntry
+
+    with store.reader() as s:
+        return list(
+            s.scalars(
+                select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
+            )
+        )
