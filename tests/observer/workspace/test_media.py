@@ -31,7 +31,7 @@ from observer.workspace.media import (
     set_offset_by_marks,
 )
 
-CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
+CLIP = Path(__file__).resolve().parents[2] / "data" / "clip.mp4"
 
 
 def test_session_time_is_media_time_plus_offset() -> None:

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import observer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def all_core_modules() -> list[str]:

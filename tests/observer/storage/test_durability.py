@@ -50,7 +50,7 @@ def test_events_survive_kill_minus_nine(tmp_path: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     assert child.stdout is not None
     acknowledged = []

@@ -12,7 +12,7 @@ import pytest
 from observer import __version__
 from observer.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
