@@ -346,12 +346,12 @@ class Entry:
             return _then(Outcome(True, note), outcome)
         if who is not None:
             return self._choose_participant(who, now_ms)
-        if not self._typed and not self._initials_mode and step is Step.TARGET:
-            # In actor-first order a code key right after the actor means "no target".
-            if self.order == "actor-first":
-                code = self.palette.by_key(text)
-                if code is not None:
-                    return self._choose_code(code.id, now_ms)
+        # In actor-first order a code key right after the actor means "no target".
+        quiet = not self._typed and not self._initials_mode
+        if quiet and step is Step.TARGET and self.order == "actor-first":
+            code = self.palette.by_key(text)
+            if code is not None:
+                return self._choose_code(code.id, now_ms)
         if text.isalpha():
             return self._initial(text, now_ms)
         return Outcome(text.isprintable(), message=f"Nothing on key {text!r} here.")
