@@ -9,6 +9,8 @@ which reads the stored parsed form (``observer.codebook_json``), does not wait f
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 KINDS = ("point", "state")
 TARGET_RULES = ("required", "optional", "none")
 ACTOR_ROLES = ("any", "member", "leader", "group", "same", "other")
+_PLAIN_FIELD = re.compile(r"^[\w.\[\]/-]+$")
 TARGET_ROLES = ("any", "member", "leader", "group", "none", "given-actor")
 
 
@@ -34,8 +37,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        # A field named by what the person typed (an unknown key, say) may hold a colon or a
+        # space: quoted, it cannot be mistaken for the separators of FILE:LINE: field: message.
+        field = self.field or "document"
+        if not _PLAIN_FIELD.match(field):
+            field = json.dumps(field, ensure_ascii=False)
+        return f"{self.file}:{self.line}: {field}: {' '.join(self.message.split())}"
 
 
 class CodebookError(InputError):

@@ -65,7 +65,7 @@ class _Reader:
     def mapping(self, node: yaml.Node, fld: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         """Key -> (key node, value node); duplicate keys are problems, not silent overwrites."""
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, fld, "expected a mapping of names to values")
+            self.problem(node, fld or "document", "expected a mapping of names to values")
             return {}
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
@@ -158,17 +158,30 @@ def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError([Problem(file, line, "", f"not valid YAML: {detail}")]) from exc
+        raise CodebookError([_syntax_problem(file, exc)]) from exc
     if root is None:
-        raise CodebookError([Problem(file, 1, "", "the file is empty")])
+        raise CodebookError([Problem(file, 1, "document", "the file is empty")])
     book = _read_codebook(reader, root, text)
     if reader.problems:
         raise CodebookError(sorted(reader.problems, key=lambda p: p.line))
     assert book is not None
     return book
+
+
+def _syntax_problem(file: str, exc: yaml.YAMLError) -> Problem:
+    """A YAML syntax error on one line: where it is and what is wrong, without PyYAML's excerpt."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    detail = "; ".join(" ".join(str(p).split()) for p in parts if p) or "cannot be read"
+    return Problem(file, line, "syntax", f"not valid YAML: {detail}")
+
+
+def _encoding_problem(file: str, exc: UnicodeDecodeError) -> Problem:
+    """The line of the first byte that is not UTF-8 (editors in another encoding do this)."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return Problem(file, line, "encoding", f"not UTF-8 text (byte 0x{byte}); save it as UTF-8")
 
 
 def _read_codebook(r: _Reader, root: yaml.Node, source: str) -> Codebook | None:
@@ -436,9 +449,9 @@ def load_codebook(path: str | Path) -> Codebook:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise CodebookError([Problem(str(path), 1, "", f"not UTF-8 text ({exc.reason})")]) from exc
+        raise CodebookError([_encoding_problem(str(path), exc)]) from exc
     except OSError as exc:
-        raise CodebookError([Problem(str(path), 1, "", f"cannot read: {exc.strerror}")]) from exc
+        raise CodebookError([Problem(str(path), 1, "file", f"cannot read: {exc.strerror}")]) from exc
     book = parse_codebook(text, str(path))
     return _with_path(book, str(path))
 

@@ -203,12 +203,12 @@ def test_the_base_text_is_valid(tmp_path: Path) -> None:
 
 BROKEN = [
     # (kind of breakage, text, line, field)
-    ("yaml syntax", BAD_INDENT, 18, ""),
-    ("unclosed flow", changed("[valence]", "[valence"), 24, ""),
-    ("empty file", "", 1, ""),
-    ("only comments", "# nothing here yet\n\n", 1, ""),
+    ("yaml syntax", BAD_INDENT, 18, "syntax"),
+    ("unclosed flow", changed("[valence]", "[valence"), 24, "syntax"),
+    ("empty file", "", 1, "document"),
+    ("only comments", "# nothing here yet\n\n", 1, "document"),
     ("empty mapping", "{}\n", 1, "codebook"),
-    ("not a mapping", "- just\n- a list\n", 1, ""),
+    ("not a mapping", "- just\n- a list\n", 1, "document"),
     ("missing name", changed("name: Test book\n", ""), 1, "name"),
     ("missing codes", VALID.split("codes:\n")[0], 1, "codes"),
     ("missing code label", changed("    label: Feedback\n", ""), 16, "codes.feedback.label"),
@@ -282,28 +282,29 @@ def test_at_least_fourteen_kinds_of_breakage_are_covered() -> None:
 def test_yaml_syntax_error_is_one_problem_with_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, BAD_INDENT)
     (problem,) = refused(path)
-    assert (problem.file, problem.line, problem.field) == (str(path), 18, "")
+    assert (problem.file, problem.line, problem.field) == (str(path), 18, "syntax")
     assert "not valid YAML" in problem.message
 
 
 def test_empty_file_is_one_problem(tmp_path: Path) -> None:
     path = write(tmp_path, "")
     assert [(p.file, p.line, p.field, p.message) for p in refused(path)] == [
-        (str(path), 1, "", "the file is empty")
+        (str(path), 1, "document", "the file is empty")
     ]
 
 
 def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, changed("name: Test book", "name: Café").encode("latin-1"))
     (problem,) = refused(path)
-    assert (problem.file, problem.line, problem.field) == (str(path), 1, "")
+    # The line of the byte that is not UTF-8, so the person can find it.
+    assert (problem.file, problem.line, problem.field) == (str(path), 2, "encoding")
     assert "UTF-8" in problem.message
 
 
 def test_missing_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.yaml"
     (problem,) = refused(path)
-    assert (problem.file, problem.line, problem.field) == (str(path), 1, "")
+    assert (problem.file, problem.line, problem.field) == (str(path), 1, "file")
 
 
 def test_messages_name_what_is_wrong(tmp_path: Path) -> None:
