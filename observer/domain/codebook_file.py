@@ -451,7 +451,8 @@ def load_codebook(path: str | Path) -> Codebook:
     except UnicodeDecodeError as exc:
         raise CodebookError([_encoding_problem(str(path), exc)]) from exc
     except OSError as exc:
-        raise CodebookError([Problem(str(path), 1, "file", f"cannot read: {exc.strerror}")]) from exc
+        cannot = Problem(str(path), 1, "file", f"cannot read: {exc.strerror}")
+        raise CodebookError([cannot]) from exc
     book = parse_codebook(text, str(path))
     return _with_path(book, str(path))
 

@@ -16,7 +16,8 @@ LINES = SOURCE.split(b"\n")
 
 
 def form(path: Path) -> re.Pattern[str]:
-    return re.compile(rf'^{re.escape(str(path))}:(\d+): (?:"(?:[^"\\]|\\.)*"|[\w.\[\]/-]+): \S[^\n]*$')
+    field = r'(?:"(?:[^"\\]|\\.)*"|[\w.\[\]/-]+)'
+    return re.compile(rf"^{re.escape(str(path))}:(\d+): {field}: \S[^\n]*$")
 
 
 @st.composite
@@ -40,7 +41,8 @@ def mutated(draw: st.DrawFn) -> bytes:
             lines[i] = lines[i][:at] + junk + lines[i][at:]
         elif how == "char":
             at = draw(st.integers(0, max(len(lines[i]) - 1, 0)))
-            ch = draw(st.sampled_from([b":", b"-", b"[", b"{", b'"', b"'", b"#", b"\t", b"&", b"*"]))
+            ch = draw(st.sampled_from(list(b":-[{\"'#\t&*")))
+            ch = bytes([ch])
             lines[i] = lines[i][:at] + ch + lines[i][at + 1 :]
         elif how == "swap" and i + 1 < len(lines):
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
@@ -49,7 +51,9 @@ def mutated(draw: st.DrawFn) -> bytes:
     return b"\n".join(lines)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=mutated())
 def test_every_problem_names_file_line_and_field(tmp_path: Path, text: bytes) -> None:
     path = tmp_path / "mine.yaml"
