@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/install-system-deps.sh --tests
 bash scripts/setup.sh
 .venv/bin/ruff check observer ui tests benchmarks scripts
 .venv/bin/mypy

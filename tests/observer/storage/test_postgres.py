@@ -26,11 +26,20 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
+def _server_tool(name: str) -> str | None:
+    """A server program: on the PATH, or where Debian's postgresql package puts it."""
+    found = shutil.which(name)
+    if found is None:
+        versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+        found = str(versions[-1]) if versions else None
+    return found
+
+
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
     pytest.importorskip("psycopg", reason="the server driver (psycopg) is not installed")
-    tools = [shutil.which(t) for t in ("initdb", "pg_ctl")]
-    if None in tools:
+    initdb, pg_ctl = (_server_tool(t) for t in ("initdb", "pg_ctl"))
+    if initdb is None or pg_ctl is None:
         pytest.skip("PostgreSQL's initdb and pg_ctl are not on this machine")
     if os.geteuid() == 0:
         try:
@@ -41,18 +50,18 @@ def server_url() -> Iterator[str]:
     if os.geteuid() == 0:
         os.chown(folder, owner.pw_uid, owner.pw_gid)
     data = folder / "data"
-    subprocess.run(_as_server_user(["initdb", "-D", str(data), "-A", "trust", "-U", "observer"]),
+    subprocess.run(_as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "observer"]),
                    check=True, capture_output=True)  # fmt: skip
     options = f"-p {PORT} -k {folder} -c listen_addresses='' -c fsync=off"
     subprocess.run(
-        _as_server_user(["pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"),
+        _as_server_user([pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"),
                          "-w", "start"]),
         check=True, capture_output=True,
     )  # fmt: skip
     try:
         yield f"postgresql://observer@/postgres?host={folder}&port={PORT}"
     finally:
-        subprocess.run(_as_server_user(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"]),
+        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
