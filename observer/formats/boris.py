@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,25 +23,33 @@ from typing import Any
 
 import yaml
 
+from observer.domain import limits
 from observer.domain.codebook import Codebook, CodebookError, codebook_from_source, combine
-from observer.domain.errors import InputError
+from observer.domain.errors import InputError, Refused
+from observer.domain.event_rules import EventRules
 from observer.domain.events import Event
-from observer.domain.participants import GROUP, LEADERS, member_key
+from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
 from observer.formats.common import (
     ImportReport,
     Progress,
-    check_events,
-    check_time,
     insert_rows,
     no_progress,
     parse_json,
+    placed,
     read_bytes,
     slugify,
     unique,
 )
-from observer.storage.models import Group, GroupSession, MediaFile, Member
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding, stored_codebook
+from observer.workspace.groups import (
+    MemberSpec,
+    create_group,
+    create_media,
+    create_session,
+    group_roster,
+    session_roster,
+)
 
 TARGET_SET = "target"
 LEADERS_MARK = "Group Process Observer: the leaders together"
@@ -281,8 +289,10 @@ def _raw_events(obs: Mapping[str, Any], obs_name: str, file: Path) -> list[RawEv
                 t = float(t)
             except ValueError:
                 raise InputError(f"{where}: time: {ev[0]!r} is not a number") from None
-        ms = check_time(t * 1000 if isinstance(t, int | float) and not isinstance(t, bool) else t,
-                        where, "time")  # fmt: skip
+        try:
+            ms = limits.milliseconds(t, "time", per_unit=1000)
+        except Refused as exc:
+            raise exc.at(where) from None
         for pos, label in ((1, "subject"), (2, "behaviour")):
             if not isinstance(ev[pos], str):
                 raise InputError(f"{where}: {label}: {ev[pos]!r} is not text")
@@ -306,7 +316,7 @@ class Observation:
 def _modifiers(
     ev: RawEvent,
     sets: list[SetMap],
-    names: Mapping[str, str],
+    who: Callable[[str], str | None],
     warnings: list[str],
 ) -> tuple[dict[str, str], tuple[str, ...], list[str]]:
     """Modifier values, targets, and what had to go into the note, from 'a|b|None'."""
@@ -323,11 +333,11 @@ def _modifiers(
             continue
         if smap.kind == "target":
             for name in (v.strip() for v in value.split(",")):
-                key = names.get(name.casefold())
+                key = who(name)
                 if key is None:
                     kept.append(f"{smap.name}: {name}")
                     warnings.append(f"{ev.where}: target {name!r} is not a subject; kept in note")
-                elif key != names.get(ev.subject.casefold(), GROUP) and key not in targets:
+                else:  # oneself, or someone twice, is for the event rules to refuse
                     targets.append(key)
             continue
         if smap.kind == "note" or smap.set_id is None:
@@ -356,7 +366,7 @@ def _modifiers(
 def pair_events(
     obs: Observation,
     ethogram: Ethogram,
-    names: Mapping[str, str],
+    who: Callable[[str], str | None],
     warnings: list[str],
 ) -> tuple[list[Event], list[str]]:
     """BORIS rows to events: state starts paired with their stops, per subject + modifiers."""
@@ -364,7 +374,7 @@ def pair_events(
     where: list[str] = []
     open_states: dict[tuple[str, str, str], int] = {}
     for ev in obs.events:
-        actor = names[ev.subject.casefold()] if ev.subject else GROUP
+        actor = (who(ev.subject) or ev.subject) if ev.subject else GROUP
         sets = ethogram.sets_of.get(ev.code, [])
         is_state = ev.code in ethogram.states
         if is_state:
@@ -379,7 +389,7 @@ def pair_events(
                 )  # fmt: skip
                 continue
             open_states[key] = len(events)
-        modifiers, targets, kept = _modifiers(ev, sets, names, warnings)
+        modifiers, targets, kept = _modifiers(ev, sets, who, warnings)
         note = ev.comment.strip()
         if kept:
             note = (note + " " if note else "") + "[" + "; ".join(kept) + "]"
@@ -428,8 +438,11 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _media(obs: Mapping[str, Any]) -> list[tuple[str, int, int | None, str]]:
-    """(path, offset ms, duration ms, label) per file; a player's files play one after another."""
+def _media(obs: Mapping[str, Any], where: str) -> list[tuple[str, int, int | None, str]]:
+    """(path, offset ms, duration ms, label) per file; a player's files play one after another.
+
+    An offset that is not a time is refused; a length that is not one is left unknown.
+    """
     files = obs.get("file")
     if not isinstance(files, dict):
         return []
@@ -440,17 +453,24 @@ def _media(obs: Mapping[str, Any]) -> list[tuple[str, int, int | None, str]]:
     for player, paths in files.items():
         if not isinstance(paths, list):
             continue
-        base = offsets.get(str(player), 0.0)
-        at = float(base) if isinstance(base, int | float) and not isinstance(base, bool) else 0.0
+        try:
+            at = limits.milliseconds(offsets.get(str(player), 0), "offset", per_unit=1000)
+            limits.offset_time(at, "offset")
+        except Refused as exc:
+            raise exc.at(f"{where}, media_info.offset of player {player}") from None
         for p in paths:
             if not isinstance(p, str) or not p:
                 continue
             length = lengths.get(p)
             duration = None
-            if isinstance(length, int | float) and not isinstance(length, bool):
-                duration = round(length * 1000) if 0 <= length < 1e9 else None
-            out.append((p, round(at * 1000), duration, f"player {player}"))
-            at += (duration or 0) / 1000
+            if (
+                isinstance(length, int | float)
+                and not isinstance(length, bool)
+                and 0 <= length <= limits.MAX_SESSION_MS / 1000
+            ):
+                duration = round(length * 1000)
+            out.append((p, at, duration, f"player {player}"))
+            at += duration or 0
     return out
 
 
@@ -523,59 +543,49 @@ def import_boris(
                     "be kept with"
                 )
             return report
-        group = Group(
-            name=(group_name or _text(project.get("project_name")).strip() or path.stem)[:200],
-            modality="",
-            notes=_group_notes(project, path),
-        )
-        s.add(group)
-        s.flush()
-        report.group_id = group.id
-        names: dict[str, str] = {"": GROUP}
-        members = []
-        for seat, (name, description) in enumerate(subjects):
-            if description == LEADERS_MARK:
-                names[name.casefold()] = LEADERS
+        people, aliases = [], {}
+        for name, description in subjects:
+            # The leaders of our own exports, and a subject that is the group or the leaders.
+            collective = LEADERS if description == LEADERS_MARK else name.casefold()
+            if collective in COLLECTIVES:
+                aliases[name.casefold()] = collective
+                if description != LEADERS_MARK:
+                    warnings.append(f"subject {name!r} is taken to be {collective!r}, not a member")
                 continue
-            member = Member(
-                group_id=group.id, pseudonym=name[:100], initials=_initials(name), seat=seat,
-                colour=_colour(seat),
-            )  # fmt: skip
-            s.add(member)
-            s.flush()
-            members.append(member)
-            names.setdefault(name.casefold(), member_key(member.id))
-        keys = set(names.values())
-        # Our own exports name the collectives as targets "group" and "leaders".
-        names.setdefault(GROUP, GROUP)
-        names.setdefault(LEADERS, LEADERS)
-        keys |= {GROUP, LEADERS}
+            people.append((name, description))
+        group = create_group(
+            s,
+            group_name or _text(project.get("project_name")).strip() or path.stem,
+            notes=_group_notes(project, path),
+            members=[MemberSpec(name) for name, _ in people],
+            places=[f"{path}: subject {name!r}" for name, _ in people],
+            where=f"{path}: project",
+        )
+        report.group_id = group.id
+        roster = group_roster(group)
+
+        def who(name: str) -> str | None:
+            return aliases.get(name.strip().casefold()) or roster.find(name)
+
         done = 0
         for number, obs in enumerate(observations, 1):
-            events, where = pair_events(obs, ethogram, names, warnings)
-            check_events(palette, keys, events, where)
-            session = GroupSession(
-                group_id=group.id,
-                number=number,
-                starts_at=_starts_at(obs.raw),
-                notes=_session_notes(obs.name, obs.raw),
-            )
-            session.present = list(members)
-            s.add(session)
-            s.flush()
+            where = f"{path}: observation {obs.name!r}"
+            events, places = pair_events(obs, ethogram, who, warnings)
+            coding_name = placed(where, limits.single_line, obs.name, "name", 200)
+            notes = _session_notes(obs.name, obs.raw)
+            session = placed(where, create_session, s, group, number, _starts_at(obs.raw),
+                             "in person", None, notes)  # fmt: skip
+            rules = EventRules(palette, session_roster(s, session.id))
+            warnings += rules.check_all(events, places)
             media_id = None
-            for media_path, offset, duration, label in _media(obs.raw):
-                media = MediaFile(
-                    session_id=session.id, path=media_path, offset_ms=offset,
-                    duration_ms=duration, label=label,
-                )  # fmt: skip
-                s.add(media)
-                s.flush()
+            for media_path, offset, duration, label in _media(obs.raw, where):
+                media = placed(where, create_media, s, session.id, media_path, offset, duration,
+                                label)  # fmt: skip
                 media_id = media_id or media.id
             is_media = _text(obs.raw.get("type")).upper() == "MEDIA"
             coding = create_coding(
                 s, session.id, observer or "BORIS", [ethogram.book],
-                "media" if is_media else "live", obs.name[:200], capacity,
+                "media" if is_media else "live", coding_name, capacity,
                 media_id if is_media else None,
             )  # fmt: skip
             done = insert_rows(s, coding.id, events, progress, done, total)
@@ -602,16 +612,3 @@ def _group_notes(project: Mapping[str, Any], path: Path) -> str:
                 )  # fmt: skip
                 lines.append(f"  {_text(v.get('label'))} ({detail})")
     return "\n".join(lines)
-
-
-def _initials(name: str) -> str:
-    words = [w for w in name.replace("-", " ").split() if w]
-    if len(words) > 1:
-        return "".join(w[0] for w in words).upper()[:3]
-    return name[:2].upper()
-
-
-def _colour(seat: int) -> str:
-    from observer.domain.participants import MEMBER_COLOURS
-
-    return MEMBER_COLOURS[seat % len(MEMBER_COLOURS)]

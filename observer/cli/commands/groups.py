@@ -96,7 +96,8 @@ def _list_groups(args: argparse.Namespace, ctx: Context) -> None:
 
 
 def _add_session(args: argparse.Namespace, ctx: Context) -> None:
-    from observer.workspace.groups import add_session, get_group
+    from observer.domain.participants import member_key
+    from observer.workspace.groups import add_session, get_group, group_roster
 
     store = ctx.store()
     starts_at = None
@@ -110,11 +111,9 @@ def _add_session(args: argparse.Namespace, ctx: Context) -> None:
     present = None
     if args.absent:
         group = get_group(store, args.group)
-        absent = {a.casefold() for a in args.absent}
-        unknown = absent - {m.pseudonym.casefold() for m in group.members}
-        if unknown:
-            raise InputError(f"--absent: no member called {', '.join(sorted(unknown))}")
-        present = [m.id for m in group.members if m.pseudonym.casefold() not in absent]
+        roster = group_roster(group)
+        absent = {roster.key_of(name, "--absent") for name in args.absent}
+        present = [m.id for m in group.members if member_key(m.id) not in absent]
     session_id = add_session(
         store, args.group, args.number, starts_at, args.setting, present, args.notes
     )
