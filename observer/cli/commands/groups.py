@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
-from observer.domain.errors import InputError
+from observer.domain.errors import InputError, Refused
 
 
 def register(commands: Any) -> None:
@@ -112,7 +112,10 @@ def _add_session(args: argparse.Namespace, ctx: Context) -> None:
     if args.absent:
         group = get_group(store, args.group)
         roster = group_roster(group)
-        absent = {roster.key_of(name, "--absent") for name in args.absent}
+        try:
+            absent = {roster.key_of(name, "member") for name in args.absent}
+        except Refused as exc:
+            raise InputError(f"--absent: {exc.message}") from None
         present = [m.id for m in group.members if member_key(m.id) not in absent]
     session_id = add_session(
         store, args.group, args.number, starts_at, args.setting, present, args.notes

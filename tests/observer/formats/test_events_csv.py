@@ -22,8 +22,9 @@ from tests.observer.helpers import small_coding
 
 def import_events_csv(store, session_id: int, path: Path, observer: str, books: list[str]) -> int:
     """What ``coding import-csv`` does: the one CSV import, as a new coding of the session."""
-    report = import_file(store, path, fmt="csv", session=session_id, observer=observer,
-                         codebooks=books)  # fmt: skip
+    report = import_file(
+        store, path, fmt="csv", session=session_id, observer=observer, codebooks=books
+    )
     [coding_id] = report.coding_ids
     return coding_id
 
