@@ -97,6 +97,9 @@ class Recorder:
         self._conn = store.connect()
         self._events = load_events(self._conn, coding_id)
         self._by_id = {e.id: e for e in self._events}
+        # The state events alone: the event rules look only at these, so a state records fast.
+        self._state_codes = {c.id for c in self.palette.codes if c.is_state}
+        self._states = {e.id: e for e in self._events if e.code in self._state_codes}
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
@@ -354,7 +357,7 @@ class Recorder:
     ) -> None:
         """A state must not run beside itself or its exclusive group (after ``stopped`` stop)."""
         stopped = stopped or {}
-        others = (stopped.get(e.id, e) for e in self._events if e.id != leaving)
+        others = (stopped.get(e.id, e) for e in self._states.values() if e.id != leaving)
         clash = self.rules.overlap(event, others)
         if clash is not None:
             raise clash
@@ -383,7 +386,7 @@ class Recorder:
 
     def _next_in_group(self, code: Code, actor: str, time_ms: int) -> int | None:
         group = set(self.palette.exclusive_group(code).codes)  # type: ignore[union-attr]
-        later = (e.time_ms for e in self._events if e.actor == actor and e.code in group)
+        later = (e.time_ms for e in self._states.values() if e.actor == actor and e.code in group)
         return min((t for t in later if t > time_ms), default=None)
 
     def _perform(self, step: _Step) -> Changes:
@@ -468,9 +471,12 @@ class Recorder:
         index = bisect.bisect_right(self._events, event.sort_key, key=_sort_key)
         self._events.insert(index, event)
         self._by_id[event.id] = event
+        if event.code in self._state_codes:
+            self._states[event.id] = event
 
     def _forget(self, event_id: int) -> None:
         old = self._by_id.pop(event_id)
+        self._states.pop(event_id, None)
         del self._events[bisect.bisect_left(self._events, old.sort_key, key=_sort_key)]
 
 
