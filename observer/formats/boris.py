@@ -299,6 +299,8 @@ def import_boris(
     **_: Any,
 ) -> ImportReport:
     """Import a whole BORIS project in one transaction; ``warnings`` lists what did not map."""
+    if observer is not None:
+        observer = placed("--observer", limits.name, observer, "initials", 20, "the initials")
     project = load_project(path)
     report = ImportReport(str(path), "boris")
     warnings = report.warnings

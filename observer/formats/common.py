@@ -1,7 +1,8 @@
-"""What every import and export shares: a coding read whole, checks, bulk writes, reports.
+"""What every import and export shares: a coding read whole, bulk writes, reports.
 
-Imports check everything they can before they open a transaction, then write the whole
-file in one transaction, so a file that fails half-way leaves the database as it was.
+Imports check everything they can before they open a transaction (events with the one set
+of rules, ``observer.domain.event_rules``), then write the whole file in one transaction,
+so a file that fails half-way leaves the database as it was.
 """
 
 from __future__ import annotations

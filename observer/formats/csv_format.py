@@ -36,6 +36,7 @@ from observer.formats.common import (
     insert_rows,
     load_snapshot,
     no_progress,
+    placed,
     read_bytes,
     scaled,
     seconds,
@@ -351,6 +352,7 @@ def import_rows(
         raise InputError(f"{file}: which session is this coding of? (give --session ID)")
     if not observer:
         raise InputError(f"{file}: who coded it? (give --observer INITIALS)")
+    observer = placed("--observer", limits.name, observer, "initials", 20, "the initials")
     books = resolve_codebooks(store, codebooks, rows, file)
     palette = combine(books)
     report = ImportReport(file, fmt)

@@ -198,8 +198,10 @@ def _members(d: _Doc, group: Mapping[str, Any]) -> tuple[list[str], list[MemberS
         at = f"group.members[{i}]"
         m = d.obj(raw, at)
         ref = d.line(m, "ref", at, 100) or f"p{i + 1}"
-        if ref in COLLECTIVES or ref in refs:
-            raise d.fail(f"{at}.ref", f"{ref!r} is kept for the group as a whole or taken")
+        if ref in COLLECTIVES:
+            raise d.fail(f"{at}.ref", f"{ref!r} is kept for {ref}, not for a member")
+        if ref in refs:
+            raise d.fail(f"{at}.ref", f"{ref!r} is the ref of another member already")
         refs.append(ref)
         seat = d.integer(m, "seat", at, optional=True)
         specs.append(
