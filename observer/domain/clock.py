@@ -7,6 +7,7 @@ tell how long the group went on without it.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,10 +97,7 @@ def parse_time(text: str) -> int:
     if not text:
         raise ValueError("empty time")
     if ":" not in text:  # plain seconds, the common case in files
-        seconds = float(text)
-        if seconds != seconds or seconds in (float("inf"), float("-inf")):
-            raise ValueError(f"not a time: {text!r}")
-        return round(seconds * 1000)
+        return _whole_ms(float(text), text)
     negative = text.startswith("-")
     body = text[1:] if negative else text
     parts = body.split(":")
@@ -115,5 +113,13 @@ def parse_time(text: str) -> int:
         if i == len(parts) - 1 and len(parts) > 1 and value >= 60:
             raise ValueError(f"not a time: {text!r}")
         seconds = seconds * 60 + value
-    ms = round(seconds * 1000)
+    ms = _whole_ms(seconds, text)
     return -ms if negative else ms
+
+
+def _whole_ms(seconds: float, text: str) -> int:
+    # A huge number of seconds ('1e308') is infinite once in milliseconds: not a time.
+    ms = seconds * 1000
+    if not math.isfinite(ms):
+        raise ValueError(f"not a time: {text!r}")
+    return round(ms)

@@ -7,7 +7,10 @@ for the leaders together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from observer.domain.errors import Refused
 
 GROUP = "group"
 LEADERS = "leaders"
@@ -50,3 +53,66 @@ class Participant:
     @property
     def is_leader(self) -> bool:
         return self.role in ("leader", "co-leader")
+
+
+class Roster:
+    """Who can act in a session, found by what people write: pseudonym, initials or key.
+
+    The one way a name becomes a participant key, for every import and the command line.
+    Any case; the group as a whole is ``group`` and the leaders together ``leaders``.
+    A pseudonym wins over initials, and both over a key (``m12``), so a name never
+    silently means someone else.
+    """
+
+    def __init__(self, participants: Sequence[Participant]) -> None:
+        self.participants = tuple(participants)
+        self._by_key = {p.key: p for p in self.participants}
+        people = [p for p in self.participants if p.key not in COLLECTIVES]
+        found: dict[str, str] = {GROUP: GROUP, LEADERS: LEADERS}
+        for p in people:
+            found.setdefault(p.label.casefold(), p.key)
+        for p in people:
+            if p.initials:
+                found.setdefault(p.initials.casefold(), p.key)
+        for p in people:
+            found.setdefault(p.key, p.key)
+        self._by_name = found
+        self._people = people
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key or key in COLLECTIVES
+
+    def participant(self, key: str) -> Participant | None:
+        return self._by_key.get(key)
+
+    def label(self, key: str) -> str:
+        """The name a person reads: the pseudonym, ``group`` or ``leaders``."""
+        if key in COLLECTIVES:
+            return key
+        found = self._by_key.get(key)
+        return found.label if found is not None else key
+
+    def is_present(self, key: str) -> bool:
+        found = self._by_key.get(key)
+        return key in COLLECTIVES or found is None or found.present
+
+    def find(self, name: str) -> str | None:
+        """The key of whoever ``name`` names, or None."""
+        return self._by_name.get(name.strip().casefold())
+
+    def key_of(self, name: str, field: str) -> str:
+        """The key of whoever ``name`` names; Refused, listing who is known, otherwise."""
+        key = self.find(name)
+        if key is None:
+            raise self.unknown(name, field)
+        return key
+
+    def unknown(self, name: str, field: str) -> Refused:
+        known = [p.label for p in self._people[:12]]
+        if len(self._people) > 12:
+            known.append("…")
+        return Refused(
+            field,
+            f"{name!r} is not a member of this session's group "
+            f"(known: {', '.join([*known, GROUP, LEADERS])})",
+        )

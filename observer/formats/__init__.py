@@ -55,7 +55,7 @@ class Format:
 
 FORMATS = (
     Format("json", "Group Process Observer coding (JSON)", (".json",),
-           "json_format:export_json", "json_format:import_json"),
+           "json_format:export_json", "json_import:import_json"),
     Format("csv", "Events table (CSV)", (".csv",), "csv_format:export_table",
            "csv_format:import_table", needs_session=True),
     Format("tsv", "Events table (TSV)", (".tsv", ".tab"), "csv_format:export_tsv",

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.participants import GROUP, LEADERS
-from observer.formats.boris import LEADERS_MARK, MULTIPLE, SINGLE, TARGET_SET
+from observer.formats.boris import LEADERS_MARK
+from observer.formats.boris_ethogram import MULTIPLE, SINGLE, TARGET_SET
 from observer.formats.common import Progress, load_snapshot, no_progress
 from observer.storage.store import Store
 

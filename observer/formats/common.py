@@ -1,7 +1,8 @@
-"""What every import and export shares: a coding read whole, checks, bulk writes, reports.
+"""What every import and export shares: a coding read whole, bulk writes, reports.
 
-Imports check everything they can before they open a transaction, then write the whole
-file in one transaction, so a file that fails half-way leaves the database as it was.
+Imports check everything they can before they open a transaction (events with the one set
+of rules, ``observer.domain.event_rules``), then write the whole file in one transaction,
+so a file that fails half-way leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from observer.domain.clock import utcnow
 from observer.domain.codebook import Codebook, Palette, codebook_from_source, combine
-from observer.domain.errors import InputError, NotFound
+from observer.domain.errors import InputError, NotFound, Refused
 from observer.domain.events import Event
-from observer.domain.participants import COLLECTIVES, GROUP, LEADERS, member_key
+from observer.domain.participants import COLLECTIVES, member_key
 from observer.storage.event_rows import row_to_event
 from observer.storage.models import (
     EVENTS,
@@ -38,8 +39,6 @@ from observer.storage.models import (
 from observer.storage.store import Store
 
 Progress = Callable[[int, int], None]
-# Far beyond any session (about 31 years) yet safe for a 64-bit database integer.
-MAX_MS = 10**12
 CHUNK = 5_000
 
 
@@ -316,63 +315,15 @@ def _sqlite_events(
     return events, created, edited
 
 
-# --- checking events before anything is written -------------------------------------------
+# --- reading and writing files ------------------------------------------------------------
 
 
-def check_time(value: Any, where: str, fld: str = "time") -> int:
-    """Whole milliseconds from a stored number; refuses text, negatives and absurd values."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"{where}: {fld}: {value!r} is not a number")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError(f"{where}: {fld}: {value!r} is not a number")
-    ms = round(value)
-    if ms < 0:
-        raise InputError(f"{where}: {fld}: {value!r} is before the session started")
-    if ms > MAX_MS:
-        raise InputError(f"{where}: {fld}: {value!r} is far beyond the end of any session")
-    return ms
-
-
-def check_events(
-    palette: Palette,
-    keys: set[str],
-    events: Sequence[Event],
-    where: Sequence[str],
-) -> None:
-    """Refuse, naming the row, events the coding could not hold (as the recorder would)."""
-    codes = {c.id: c for c in palette.codes}
-    for event, at in zip(events, where, strict=True):
-        code = codes.get(event.code)
-        if code is None:
-            known = ", ".join(c.id for c in palette.codes[:15])
-            raise InputError(f"{at}: code: unknown code {event.code!r} (known: {known}, …)")
-        if event.time_ms < 0:
-            raise InputError(f"{at}: time: before the session started")
-        if event.time_ms > MAX_MS or (event.end_ms is not None and event.end_ms > MAX_MS):
-            raise InputError(f"{at}: time: far beyond the end of any session")
-        if event.end_ms is not None:
-            if not code.is_state:
-                raise InputError(f"{at}: end: {code.label} is a point code and has no end")
-            if event.end_ms < event.time_ms:
-                raise InputError(f"{at}: end: the event ends before it starts")
-        if event.actor not in keys:
-            raise InputError(f"{at}: actor: {event.actor!r} is not in the session")
-        for target in event.targets:
-            if target not in keys:
-                raise InputError(f"{at}: target: {target!r} is not in the session")
-            if target == event.actor:
-                raise InputError(f"{at}: target: the actor cannot be their own target")
-        if code.target == "none" and event.targets:
-            raise InputError(f"{at}: target: {code.label} takes no target")
-        for set_id, value in event.modifiers.items():
-            mset = palette.modifier_set(set_id, code) if set_id in code.modifiers else None
-            if mset is None:
-                raise InputError(f"{at}: modifier: {code.label} has no modifier set {set_id!r}")
-            if not isinstance(value, str) or mset.value(value) is None:
-                values = ", ".join(v.id for v in mset.values)
-                raise InputError(
-                    f"{at}: modifier:{set_id}: {value!r} is not one of its values ({values})"
-                )
+def placed(where: str, check: Callable[..., Any], *args: Any) -> Any:
+    """``check(*args)``, a refusal placed at ``where`` (a file, and a row or field in it)."""
+    try:
+        return check(*args)
+    except Refused as exc:
+        raise exc.at(where) from None
 
 
 def parse_json(data: bytes, path: Path, what: str) -> Any:
@@ -451,26 +402,6 @@ _FAST_INSERT = (
     "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def participant_lookup(pairs: Sequence[tuple[str, str, str]]) -> dict[str, str]:
-    """Name → key for (key, pseudonym, initials) triples: pseudonyms first, then initials."""
-    lookup: dict[str, str] = {GROUP: GROUP, LEADERS: LEADERS}
-    for key, pseudonym, _initials in pairs:
-        lookup.setdefault(pseudonym.casefold(), key)
-        lookup.setdefault(key.casefold(), key)
-    for key, _pseudonym, initials in pairs:
-        if initials:
-            lookup.setdefault(initials.casefold(), key)
-    return lookup
-
-
-def session_keys(s: Session, session_id: int) -> list[tuple[str, str, str]]:
-    session = s.get(GroupSession, session_id)
-    if session is None:
-        raise NotFound(f"No session {session_id}.")
-    members = s.scalars(select(Member).where(Member.group_id == session.group_id))
-    return [(member_key(m.id), m.pseudonym, m.initials) for m in members]
 
 
 def count_rows(store: Store) -> dict[str, int]:

@@ -1,45 +1,193 @@
-"""The tidy events table: CSV and TSV (and the rows of the XLSX events sheet).
+"""The events table, CSV and TSV: the one tabular format (and the rows of the XLSX sheet).
 
-One row per event; a state code is one row with its start and end. Columns, in order:
-``time, time_hms, end, end_hms, actor, target, code, code_label, category``, one
-``modifier:<set id>`` column per modifier set of the coding's codebooks, and ``note``.
-Import reads the same columns (and the plain events CSV): ``time`` or ``time_hms``,
-people by pseudonym or initials, modifier values by id or label.
+Written with one row per event; a state code is one row with its start and end. Columns,
+in order: ``time, time_hms, end, end_hms, actor, target, code, code_label, category``,
+one ``modifier:<set id>`` column per modifier set, and ``note``.
+
+Read with the same columns in any order, so also the plain ``time, end, actor, target,
+code, note`` files of earlier versions: ``time`` (or ``time_hms``) in seconds or
+``[hh:]mm:ss[.mmm]``; people by pseudonym or initials, any case; modifier values by id or
+label. Commas, semicolons or tabs separate the fields; a UTF-8 byte-order mark is
+accepted. Every problem names the file, the line and the column, and a failed import
+writes nothing. ``import``/``export`` and ``coding import-csv``/``export-csv`` both use
+this module, and an analysis given the path of such a file reads it with
+:func:`read_events_csv`. Details: ``docs/formats.md``.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from observer.domain.codebook import Codebook, Palette, combine, load_codebook, shipped_codebook
-from observer.domain.errors import InputError
+from observer.domain import limits
+from observer.domain.codebook import Codebook, Palette, combine, load_codebook
+from observer.domain.errors import InputError, Refused
+from observer.domain.event_rules import EventRules, check_span
 from observer.domain.events import Event
-from observer.domain.participants import COLLECTIVES
 from observer.formats.common import (
-    CodingSnapshot,
     ImportReport,
     Progress,
-    check_events,
     decode_text,
     hms,
     insert_rows,
     load_snapshot,
     no_progress,
-    participant_lookup,
+    placed,
     read_bytes,
     scaled,
     seconds,
-    session_keys,
 )
-from observer.formats.events_csv import MODIFIER_PREFIX, CsvRow, parse_rows
 from observer.storage.store import Store
-from observer.workspace.codings import create_coding
 
-TARGET_SEPARATOR = ";"
+if TYPE_CHECKING:
+    from observer.domain.coding_data import CodeInfo, CodingData
+
+REQUIRED = ("time", "actor", "code")
 BASE = ("time", "time_hms", "end", "end_hms", "actor", "target", "code", "code_label", "category")
+# What earlier versions wrote for scripts; still read, and a row's other cells kept aside.
+PLAIN = ("time", "end", "actor", "target", "code", "note")
+TARGET_SEPARATOR = ";"
+MODIFIER_PREFIX = "modifier:"
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One event row as written (people and modifier values as in the file), and its line."""
+
+    line: int
+    event: Event
+    extra: dict[str, str]
+
+
+class Header:
+    """The columns of a table, and how to read one of its rows as an event."""
+
+    def __init__(self, names: Sequence[str], where: str) -> None:
+        names = [n.strip().lower() for n in names]
+        for plain in ("time", "end"):
+            # The clock-time columns stand in when the seconds columns are absent.
+            if plain not in names and f"{plain}_hms" in names:
+                names[names.index(f"{plain}_hms")] = plain
+        missing = [c for c in REQUIRED if c not in names]
+        if missing:
+            raise InputError(
+                f"{where}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"(the header has: {', '.join(n for n in names if n) or 'nothing'})"
+            )
+        self.names = names
+        self.index = {name: i for i, name in enumerate(names)}
+
+    def row(self, record: Sequence[str], line: int, where: str) -> CsvRow:
+        """The event of one row, located at ``where`` (file and line) in every message."""
+
+        def cell(name: str) -> str:
+            i = self.index.get(name)
+            return record[i].strip() if i is not None and i < len(record) else ""
+
+        modifiers = {
+            name.removeprefix(MODIFIER_PREFIX).strip(): value
+            for name in self.names
+            if name.startswith(MODIFIER_PREFIX) and (value := cell(name))
+        }
+        try:
+            event = _event(cell, modifiers)
+        except Refused as exc:
+            raise exc.at(where) from None
+        extra = {
+            name: record[i].strip()
+            for i, name in enumerate(self.names)
+            if name not in PLAIN and i < len(record) and record[i].strip()
+        }
+        return CsvRow(line, event, extra)
+
+
+def _event(cell: Callable[[str], str], modifiers: dict[str, str]) -> Event:
+    text = cell("time")
+    if not text:
+        raise Refused("time", "empty")
+    time_ms = limits.time_from_text(text, "time")
+    end_text = cell("end")
+    end_ms = limits.time_from_text(end_text, "end") if end_text else None
+    check_span(time_ms, end_ms)
+    actor = cell("actor")
+    if not actor:
+        raise Refused("actor", "empty (use 'group' for the group as a whole)")
+    code = cell("code")
+    if not code:
+        raise Refused("code", "empty")
+    targets = tuple(t.strip() for t in cell("target").split(TARGET_SEPARATOR) if t.strip())
+    return Event(0, time_ms, code, actor, targets, modifiers, cell("note"), end_ms)
+
+
+def parse_rows(
+    text: str, file: str, progress: Callable[[int, int], None] | None = None
+) -> tuple[Header, list[CsvRow]]:
+    """Parse CSV text into rows of events; InputError naming file, line and column.
+
+    ``progress(line, lines)`` is called now and then on long files.
+    """
+    if not text.strip():
+        raise InputError(f"{file}: the file is empty (expected a header row: {', '.join(BASE)})")
+    first = text.splitlines()[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = Header(next(reader), f"{file}:1")
+    except csv.Error as exc:
+        raise InputError(f"{file}:1: cannot read the header ({exc})") from exc
+    rows: list[CsvRow] = []
+    lines = text.count("\n") + 1
+    try:
+        for record in reader:
+            line = reader.line_num
+            if progress is not None and len(rows) % 5000 == 4999:
+                progress(line, lines)
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header.names):
+                raise InputError(
+                    f"{file}:{line}: {len(record)} fields but the header has {len(header.names)}"
+                )
+            rows.append(header.row(record, line, f"{file}:{line}"))
+    except csv.Error as exc:
+        raise InputError(f"{file}:{reader.line_num}: {exc}") from exc
+    return header, rows
+
+
+def read_events_csv(path: Path) -> CodingData:
+    """An events table as a :class:`CodingData` for an analysis (codes and people as written)."""
+    from observer.domain.coding_data import CodeInfo, CodingData, participants_from_names
+
+    _header, rows = parse_rows(decode_text(read_bytes(path), path), str(path))
+    events = sorted((r.event for r in rows), key=lambda e: e.time_ms)
+    names = {n for e in events for n in (e.actor, *e.targets)}
+    codes: dict[str, CodeInfo] = {}
+    for row in rows:
+        e = row.event
+        known = codes.get(e.code)
+        state = e.end_ms is not None or (known is not None and known.is_state)
+        codes[e.code] = CodeInfo(
+            e.code,
+            row.extra.get("code_label") or (known.label if known else e.code),
+            row.extra.get("category") or (known.category if known else ""),
+            "state" if state else "point",
+        )
+    return CodingData(
+        name=path.name,
+        events=tuple(events),
+        participants=participants_from_names(names),
+        codes=codes,
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------
 
 
 def modifier_sets(palette: Palette) -> list[str]:
@@ -53,30 +201,48 @@ def modifier_sets(palette: Palette) -> list[str]:
     return seen
 
 
-def header(palette: Palette) -> list[str]:
-    return [*BASE, *(MODIFIER_PREFIX + m for m in modifier_sets(palette)), "note"]
+def header(sets: Sequence[str]) -> list[str]:
+    return [*BASE, *(MODIFIER_PREFIX + m for m in sets), "note"]
 
 
-def table_rows(snap: CodingSnapshot) -> Iterator[list[str]]:
-    """The tidy rows of a coding (without the header), people named."""
-    palette = snap.palette
-    sets = modifier_sets(palette)
-    codes = {c.id: c for c in palette.codes}
-    for e in snap.events:
+def table_rows(
+    events: Iterable[Event],
+    name_of: Callable[[str], str],
+    codes: Mapping[str, Any],
+    sets: Sequence[str],
+) -> Iterator[list[str]]:
+    """The rows of events (without the header); ``codes``: code id -> its label and category."""
+    for e in events:
         code = codes.get(e.code)
         yield [
             seconds(e.time_ms),
             hms(e.time_ms),
             seconds(e.end_ms),
             hms(e.end_ms),
-            snap.name_of(e.actor),
-            TARGET_SEPARATOR.join(snap.name_of(t) for t in e.targets),
+            name_of(e.actor),
+            TARGET_SEPARATOR.join(name_of(t) for t in e.targets),
             e.code,
             code.label if code else "",
             code.category if code else "",
             *(str(e.modifiers.get(m, "")) for m in sets),
             e.note,
         ]
+
+
+def write_table(
+    fh: Any, rows: Iterable[list[str]], sets: Sequence[str], delimiter: str = ",",
+    progress: Progress = no_progress, total: int = 0,
+) -> int:  # fmt: skip
+    """The one writer: the header, then the rows; returns how many rows."""
+    writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header(sets))
+    count = 0
+    for count, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if count % 5000 == 0:
+            progress(count, total)
+    progress(total, total)
+    return count
 
 
 def export_table(
@@ -87,18 +253,13 @@ def export_table(
     delimiter: str = ",",
     **_: Any,
 ) -> int:
-    """Write a coding as tidy CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
+    """Write a coding as CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
     snap = load_snapshot(store, coding_id)
-    total = len(snap.events)
+    sets = modifier_sets(snap.palette)
+    codes = {c.id: c for c in snap.palette.codes}
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(header(snap.palette))
-        for i, row in enumerate(table_rows(snap), 1):
-            writer.writerow(row)
-            if i % 5000 == 0:
-                progress(i, total)
-    progress(total, total)
-    return total
+        rows = table_rows(snap.events, snap.name_of, codes, sets)
+        return write_table(fh, rows, sets, delimiter, progress, len(snap.events))
 
 
 def export_tsv(store: Store, coding_id: int, path: Path, progress: Progress = no_progress,
@@ -106,16 +267,32 @@ def export_tsv(store: Store, coding_id: int, path: Path, progress: Progress = no
     return export_table(store, coding_id, path, progress, delimiter="\t")
 
 
-# --- import --------------------------------------------------------------------------------
+def write_events_csv(
+    events: Iterable[Event], path: Path | io.StringIO, codes: Mapping[str, CodeInfo] | None = None
+) -> int:
+    """Write events whose people are already named (a script's, an analysis's) as CSV."""
+    events = list(events)
+    sets = list(dict.fromkeys(m for e in events for m in e.modifiers))
+    rows = table_rows(events, str, codes or {}, sets)
+    if isinstance(path, Path):
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            return write_table(fh, rows, sets)
+    return write_table(path, rows, sets)
+
+
+# --- import ------------------------------------------------------------------------------------
 
 
 def resolve_codebooks(
+    store: Store,
     specs: Sequence[str | Codebook] | None,
-    codes: set[str],
-    rows: Sequence[CsvRow] = (),
-    file: str = "",
+    rows: Sequence[CsvRow],
+    file: str,
 ) -> list[Codebook]:
-    """Codebooks named (shipped ids or YAML files), or the shipped ones that hold every code."""
+    """Codebooks named (ids this database can use, or YAML files), else the shipped ones
+    that hold every code."""
+    from observer.workspace.codings import find_codebook
+
     if specs:
         books = []
         for spec in specs:
@@ -124,12 +301,12 @@ def resolve_codebooks(
             elif spec.endswith((".yaml", ".yml")) or Path(spec).is_file():
                 books.append(load_codebook(spec))
             else:
-                books.append(shipped_codebook(spec))
+                books.append(find_codebook(store, spec))
         return books
     from observer.domain.codebook import shipped_codebooks
 
     chosen: list[Codebook] = []
-    left = set(codes)
+    left = {r.event.code for r in rows}
     for book in shipped_codebooks():
         ids = {c.id for c in book.codes}
         if left & ids and not any(ids & {c.id for b in chosen for c in b.codes}):
@@ -143,7 +320,7 @@ def resolve_codebooks(
         )
     if left or not chosen:
         raise InputError(
-            f"No shipped codebook has the code(s) {', '.join(sorted(left)[:8])}; "
+            f"{file}: no shipped codebook has the code(s) {', '.join(sorted(left)[:8])}; "
             "name the codebook(s) to import against (--codebook ID or a YAML file)"
         )
     return chosen
@@ -152,7 +329,6 @@ def resolve_codebooks(
 def import_rows(
     store: Store,
     file: str,
-    header_row: list[str],
     rows: list[CsvRow],
     fmt: str,
     progress: Progress = no_progress,
@@ -161,29 +337,35 @@ def import_rows(
     codebooks: Sequence[str | Codebook] | None = None,
     name: str = "",
     capacity: str = "co-therapist",
+    where: Callable[[int], str] | None = None,
     **_: Any,
 ) -> ImportReport:
-    """Create a coding from parsed table rows (CSV, TSV or the XLSX events sheet)."""
+    """Create a coding from rows of a table (CSV, TSV or the XLSX events sheet), all or nothing.
+
+    ``where(line)`` places a row in messages (default ``file:line``).
+    """
+    from observer.workspace.codings import create_coding
+    from observer.workspace.groups import session_roster
+
+    place = where or (lambda line: f"{file}:{line}")
     if session is None:
         raise InputError(f"{file}: which session is this coding of? (give --session ID)")
     if not observer:
         raise InputError(f"{file}: who coded it? (give --observer INITIALS)")
-    books = resolve_codebooks(codebooks, {r.event.code for r in rows}, rows, file)
+    observer = placed("--observer", limits.name, observer, "initials", 20, "the initials")
+    books = resolve_codebooks(store, codebooks, rows, file)
     palette = combine(books)
     report = ImportReport(file, fmt)
     with store.session() as s:
-        lookup = participant_lookup(session_keys(s, session))
+        rules = EventRules(palette, session_roster(s, session))
         events: list[Event] = []
-        where: list[str] = []
         # Progress: checking the rows is the first half of the work, writing them the second.
         total = 2 * len(rows)
         for i, row in enumerate(rows, 1):
-            at = f"{file}:{row.line}"
-            events.append(_resolved(row, lookup, palette, at))
-            where.append(at)
+            events.append(_resolved(row.event, rules))
             if i % 5000 == 0:
                 progress(i, total)
-        check_events(palette, set(lookup.values()), events, where)
+        report.warnings += rules.check_all(events, [place(r.line) for r in rows])
         coding = create_coding(
             s, session, observer, books, name=name or Path(file).stem, capacity=capacity
         )
@@ -196,56 +378,39 @@ def import_rows(
     return report
 
 
-def _resolved(row: CsvRow, lookup: dict[str, str], palette: Palette, at: str) -> Event:
-    e = row.event
+def _resolved(e: Event, rules: EventRules) -> Event:
+    """People as keys and modifier values as ids: what the file wrote, in the coding's terms.
 
-    def key(name: str, fld: str) -> str:
-        found = lookup.get(name.casefold())
-        if found is None:
-            known = sorted({k for k in lookup if k not in COLLECTIVES and not k.startswith("m")})
-            raise InputError(
-                f"{at}: {fld}: {name!r} is not a member of this session's group "
-                f"(known: {', '.join(known[:12])}, group, leaders)"
-            )
-        return found
-
-    modifiers: dict[str, str] = {}
-    code = palette.code(e.code)
-    for column, value in row.extra.items():
-        if not column.startswith(MODIFIER_PREFIX) or not value:
+    What cannot be resolved is left as written for the rules to refuse in their words.
+    """
+    code = rules.palette.code(e.code)
+    modifiers = dict(e.modifiers)
+    for set_id, value in e.modifiers.items():
+        if code is None or set_id not in code.modifiers:
             continue
-        set_id = column[len(MODIFIER_PREFIX) :].strip()
-        mset = palette.modifier_set(set_id, code) if code and set_id in code.modifiers else None
-        if mset is None:
-            label = code.label if code else e.code
-            raise InputError(f"{at}: {column}: {label} has no modifier set {set_id!r}")
-        chosen = mset.value(value) or next(
-            (v for v in mset.values if v.label.casefold() == value.casefold()), None
-        )
-        if chosen is None:
-            values = ", ".join(v.id for v in mset.values)
-            raise InputError(f"{at}: {column}: {value!r} is not one of its values ({values})")
-        modifiers[set_id] = chosen.id
-    return Event(
-        0,
-        e.time_ms,
-        e.code,
-        key(e.actor, "actor"),
-        tuple(key(t, "target") for t in e.targets),
-        modifiers,
-        e.note,
-        e.end_ms,
+        mset = rules.palette.modifier_set(set_id, code)
+        if mset is not None and mset.value(value) is None:
+            label = value.casefold()
+            by_label = next((v for v in mset.values if v.label.casefold() == label), None)
+            if by_label is not None:
+                modifiers[set_id] = by_label.id
+    find = rules.roster.find
+    return replace(
+        e,
+        actor=find(e.actor) or e.actor,
+        targets=tuple(find(t) or t for t in e.targets),
+        modifiers=modifiers,
     )
 
 
 def import_table(
     store: Store, path: Path, progress: Progress = no_progress, **opts: Any
 ) -> ImportReport:
-    """Import a tidy CSV or TSV file as a new coding of ``session``."""
+    """Import a CSV or TSV file as a new coding of ``session``."""
     text = decode_text(read_bytes(path), path)
     # Progress: reading the file is a third of the work, checking and writing the rest.
     lines = max(text.count("\n"), 1)
-    header_row, rows = parse_rows(text, str(path), scaled(progress, 0, lines, 3 * lines))
+    _header, rows = parse_rows(text, str(path), scaled(progress, 0, lines, 3 * lines))
     fmt = "tsv" if path.suffix.lower() in (".tsv", ".tab") else "csv"
     rest = scaled(progress, lines, 2 * lines, 3 * lines)
-    return import_rows(store, str(path), header_row, rows, fmt, rest, **opts)
+    return import_rows(store, str(path), rows, fmt, rest, **opts)

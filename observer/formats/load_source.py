@@ -14,6 +14,6 @@ def load_source(spec: str, store: Callable[[], Store]) -> CodingData:
     """A coding id (looked up in the store) or the path of a plain events CSV."""
     if spec.isdigit() and not Path(spec).exists():
         return from_coding(store(), int(spec))
-    from observer.formats.events_csv import read_events_csv
+    from observer.formats.csv_format import read_events_csv
 
     return read_events_csv(Path(spec))

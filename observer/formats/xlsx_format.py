@@ -12,8 +12,7 @@ from typing import Any
 
 from observer.domain.errors import InputError
 from observer.formats.common import ImportReport, Progress, load_snapshot, no_progress
-from observer.formats.csv_format import header, import_rows, table_rows
-from observer.formats.events_csv import REQUIRED, CsvRow, _event, _extra
+from observer.formats.csv_format import Header, header, import_rows, modifier_sets, table_rows
 from observer.storage.store import Store
 
 CODEBOOK_COLUMNS = (
@@ -33,8 +32,10 @@ def export_xlsx(
     total = len(snap.events)
     book = Workbook(write_only=True)
     events = book.create_sheet("events")
-    events.append(header(snap.palette))
-    for i, row in enumerate(table_rows(snap), 1):
+    sets = modifier_sets(snap.palette)
+    events.append(header(sets))
+    codes = {c.id: c for c in snap.palette.codes}
+    for i, row in enumerate(table_rows(snap.events, snap.name_of, codes, sets), 1):
         cells: list[Any] = list(row)
         cells[0] = float(row[0])
         cells[2] = float(row[2]) if row[2] else None
@@ -117,29 +118,20 @@ def import_xlsx(
         grid.pop()
     if not grid:
         raise InputError(f"{file}: the events sheet is empty")
-    head = [h.lower() for h in grid[0]]
-    for plain in ("time", "end"):
-        if plain not in head and f"{plain}_hms" in head:
-            head[head.index(f"{plain}_hms")] = plain
-    missing = [c for c in REQUIRED if c not in head]
-    if missing:
-        raise InputError(f"{file}: events sheet row 1: missing column(s) {', '.join(missing)}")
-    index = {name: i for i, name in enumerate(head)}
-    rows = []
-    for number, record in enumerate(grid[1:], 2):
-        if not any(record):
-            continue
 
-        def cell(name: str, record: list[str] = record) -> str:
-            i = index.get(name)
-            return record[i] if i is not None and i < len(record) else ""
+    def where(row: int) -> str:
+        return f"{file}: events sheet row {row}"
 
-        event = _event(cell, f"{file} (events sheet row)", number)
-        rows.append(CsvRow(number, event, _extra(head, record)))
+    head = Header(grid[0], where(1))
+    rows = [
+        head.row(record, number, where(number))
+        for number, record in enumerate(grid[1:], 2)
+        if any(record)
+    ]
     if listed and not opts.get("codebooks"):
         from observer.domain.codebook import shipped_codebooks
 
         shipped = {b.id for b in shipped_codebooks()}
         if all(b in shipped for b in listed):
             opts["codebooks"] = listed
-    return import_rows(store, file, head, rows, "xlsx", progress, **opts)
+    return import_rows(store, file, rows, "xlsx", progress, where=where, **opts)

@@ -11,7 +11,7 @@ All names are invented.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from observer.domain.events import Event
@@ -153,6 +153,15 @@ def _observed_by_trainee(events: list[Event], rng: random.Random) -> list[Event]
         lag = rng.randint(300, 2_500)
         end = None if e.end_ms is None else e.end_ms + lag
         out.append(Event(0, e.time_ms + lag, code, e.actor, e.targets, e.modifiers, "", end))
+    # Marked late by different lags, one basic-assumption state would still be running when
+    # the next starts; states of one exclusive group take turns, so each ends as the next begins.
+    modes = {mode for course in BA_COURSE.values() for _, mode in course}
+    starts = sorted(e.time_ms for e in out if e.code in modes)
+    for i, e in enumerate(out):
+        if e.code in modes and e.end_ms is not None:
+            following = [t for t in starts if t > e.time_ms]
+            if following and e.end_ms > following[0]:
+                out[i] = replace(e, end_ms=following[0])
     return out
 
 

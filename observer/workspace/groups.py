@@ -1,21 +1,44 @@
-"""Groups, their members and sessions: creating and listing them."""
+"""Groups, their members, sessions and recordings: the one place that creates them.
+
+The dialogs, the command line and every import (JSON, BORIS) create groups, members,
+sessions and media through the functions here, so the rules hold however they come in:
+every name is one line of visible characters; pseudonyms and initials are unique within
+a group (any case) and never ``group`` or ``leaders``, which name the group as a whole and
+the leaders together; seats and session numbers are not negative; nobody leaves before
+joining. ``create_*`` work inside the caller's transaction (an import writes all or
+nothing); ``add_*`` are one user action each.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from observer.domain.errors import InputError, NotFound
-from observer.domain.participants import MEMBER_COLOURS, Participant
+from observer.domain import limits
+from observer.domain.errors import InputError, NotFound, Refused
+from observer.domain.participants import (
+    GROUP,
+    LEADERS,
+    MEMBER_COLOURS,
+    Participant,
+    Roster,
+    member_key,
+)
 from observer.storage.coding_info import session_participants
 from observer.storage.models import MEMBER_ROLES, SETTINGS, Group, GroupSession, MediaFile, Member
 from observer.storage.store import Store
 
 __all__ = ["MemberSpec", "Participant", "session_participants"]
+
+# Names that mean someone else in every coding (see observer.domain.participants).
+RESERVED = {GROUP: "the group as a whole", LEADERS: "the leaders together"}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_OWN_NAMES = "each member needs a pseudonym and initials of their own"
 
 
 @dataclass(frozen=True)
@@ -28,29 +51,221 @@ class MemberSpec:
     colour: str = ""
     seat: int | None = None
     joined: date | None = None
+    left: date | None = None
 
 
-def _initials(pseudonym: str) -> str:
+# --- the rules for members -------------------------------------------------------------------
+
+
+def checked_members(
+    specs: Sequence[MemberSpec],
+    existing: Sequence[Member] = (),
+    places: Sequence[str] | None = None,
+) -> list[MemberSpec]:
+    """The members as they will be stored, or Refused placed at the member that breaks a rule.
+
+    Names are trimmed; initials left out are made from the pseudonym, unique in the group
+    (``Anna`` and ``Andy``: ``AN`` and ``AND``). ``existing``: the group's members so far.
+    """
+    places = places or [f"member {i + 1}" for i in range(len(specs))]
+    taken: dict[str, str] = {}  # a name in any case -> whose it is
+    for m in existing:
+        for text in (m.pseudonym, m.initials):
+            if text:
+                taken.setdefault(text.casefold(), m.pseudonym)
+    out = []
+    for spec, place in zip(specs, places, strict=True):
+        try:
+            out.append(_checked(spec, taken))
+        except Refused as exc:
+            raise exc.at(place) from None
+    # Initials made up for one member must not shadow a later member's pseudonym.
+    return [
+        replace(spec, initials=_initials(spec.pseudonym, taken)) if not spec.initials else spec
+        for spec in out
+    ]
+
+
+def _checked(spec: MemberSpec, taken: dict[str, str]) -> MemberSpec:
+    pseudonym = limits.name(spec.pseudonym, "pseudonym", 100, "a pseudonym or initials")
+    _not_reserved(pseudonym, "pseudonym")
+    _not_taken(pseudonym, "pseudonym", taken)
+    taken[pseudonym.casefold()] = pseudonym
+    initials = ""
+    if spec.initials.strip():
+        initials = limits.name(spec.initials, "initials", 10)
+        _not_reserved(initials, "initials")
+        if taken.get(initials.casefold(), pseudonym) != pseudonym:
+            _not_taken(initials, "initials", taken)
+        taken[initials.casefold()] = pseudonym
+    if spec.role not in MEMBER_ROLES:
+        raise Refused("role", f"{spec.role!r} is not one of: {', '.join(MEMBER_ROLES)}")
+    if spec.colour and not _COLOUR.match(spec.colour):
+        raise Refused("colour", f"{spec.colour!r} is not a #rrggbb colour")
+    if spec.seat is not None:
+        limits.whole_number(spec.seat, "seat", 0, 10_000)
+    if spec.joined and spec.left and spec.left < spec.joined:
+        raise Refused(
+            "left", f"{pseudonym} cannot leave ({spec.left}) before joining ({spec.joined})"
+        )
+    return replace(spec, pseudonym=pseudonym, initials=initials)
+
+
+def _not_reserved(text: str, fld: str) -> None:
+    meaning = RESERVED.get(text.casefold())
+    if meaning is not None:
+        raise Refused(fld, f"{text!r} cannot name a member: it means {meaning}")
+
+
+def _not_taken(text: str, fld: str, taken: dict[str, str]) -> None:
+    owner = taken.get(text.casefold())
+    if owner is None:
+        return
+    if owner.casefold() == text.casefold():
+        raise Refused(fld, f"another member is already called {owner!r}; {_OWN_NAMES}")
+    raise Refused(fld, f"{text!r} already names {owner} (initials); {_OWN_NAMES}")
+
+
+def _initials(pseudonym: str, taken: dict[str, str]) -> str:
+    """Initials nobody else in the group has: 'Dr Lee' -> 'DL', 'Jane' -> 'JA', then longer."""
     words = [w for w in pseudonym.replace("-", " ").split() if w]
-    if len(words) > 1:
-        return "".join(w[0] for w in words).upper()[:3]
-    return pseudonym[:2].upper()
+    first = "".join(w[0] for w in words)[:3] if len(words) > 1 else pseudonym[:2]
+    letters = [c for c in "".join(words) if c.isalpha()]
+    candidates = [first, *("".join(letters[:n]) for n in range(2, min(len(letters), 10) + 1))]
+    for candidate in candidates:
+        candidate = candidate.upper()[:10]
+        if candidate.casefold() not in RESERVED and candidate.casefold() not in taken:
+            taken[candidate.casefold()] = pseudonym
+            return candidate
+    return ""  # still found by the pseudonym
 
 
 def _member(spec: MemberSpec, seat: int) -> Member:
-    pseudonym = spec.pseudonym.strip()
-    if not pseudonym:
-        raise InputError("A member needs a pseudonym or initials.")
-    if spec.role not in MEMBER_ROLES:
-        raise InputError(f"Unknown role {spec.role!r}; use one of: {', '.join(MEMBER_ROLES)}")
     return Member(
-        pseudonym=pseudonym,
-        initials=spec.initials or _initials(pseudonym),
+        pseudonym=spec.pseudonym,
+        initials=spec.initials,
         role=spec.role,
         colour=spec.colour or MEMBER_COLOURS[seat % len(MEMBER_COLOURS)],
         seat=seat if spec.seat is None else spec.seat,
         joined=spec.joined,
+        left=spec.left,
     )
+
+
+# --- writing inside the caller's transaction (imports) ---------------------------------------
+
+
+def create_group(
+    s: Session,
+    name: str,
+    modality: str = "",
+    notes: str = "",
+    members: Sequence[MemberSpec] = (),
+    places: Sequence[str] | None = None,
+    where: str = "",
+) -> Group:
+    """A new group with its members seated in the order given.
+
+    In messages ``where`` places the group (a file and a field) and ``places`` each member.
+    """
+    try:
+        name = limits.name(name, "name", 200, "a group name")
+        limits.single_line(modality, "modality", 100)
+        limits.note(notes, "notes")
+    except Refused as exc:
+        raise (exc.at(where) if where else exc) from None
+    specs = checked_members(members, places=places)
+    group = Group(name=name, modality=modality, notes=notes)
+    group.members = [_member(spec, seat) for seat, spec in enumerate(specs)]
+    s.add(group)
+    s.flush()
+    return group
+
+
+def create_session(
+    s: Session,
+    group: Group,
+    number: int | None = None,
+    starts_at: datetime | None = None,
+    setting: str = "in person",
+    present: Sequence[Member] | None = None,
+    notes: str = "",
+) -> GroupSession:
+    """A new session of ``group`` (``number``: the next one; ``present``: all still in it)."""
+    if setting not in SETTINGS:
+        raise Refused("setting", f"{setting!r} is not one of: {', '.join(SETTINGS)}")
+    limits.note(notes, "notes")
+    if number is None:
+        last = s.scalar(
+            select(func.max(GroupSession.number)).where(GroupSession.group_id == group.id)
+        )
+        number = (last or 0) + 1
+    limits.whole_number(number, "number", 0)
+    session = GroupSession(
+        group_id=group.id, number=number, starts_at=starts_at, setting=setting, notes=notes
+    )
+    session.present = (
+        [m for m in group.members if m.left is None] if present is None else list(present)
+    )
+    s.add(session)
+    s.flush()
+    return session
+
+
+def create_media(
+    s: Session,
+    session_id: int,
+    path: str,
+    offset_ms: int = 0,
+    duration_ms: int | None = None,
+    label: str = "",
+) -> MediaFile:
+    """A recording of a session: ``offset_ms`` is the session time at its first frame."""
+    if not path.strip():
+        raise Refused("path", "empty: which file is the recording?")
+    limits.single_line(path, "path", 4096)
+    limits.offset_time(offset_ms, "offset_ms")
+    if duration_ms is not None:
+        limits.session_time(duration_ms, "duration_ms")
+    limits.single_line(label, "label", 200)
+    media = MediaFile(
+        session_id=session_id, path=path, offset_ms=offset_ms, duration_ms=duration_ms, label=label
+    )
+    s.add(media)
+    s.flush()
+    return media
+
+
+def session_roster(s: Session, session_id: int) -> Roster:
+    """Who can act in a session, as names in a file are resolved (``domain.participants``)."""
+    session = s.get(GroupSession, session_id, options=[selectinload(GroupSession.present)])
+    if session is None:
+        raise NotFound(f"No session {session_id}.")
+    present = {m.id for m in session.present}
+    members = s.scalars(
+        select(Member).where(Member.group_id == session.group_id).order_by(Member.seat, Member.id)
+    )
+    return _roster(members, present)
+
+
+def group_roster(group: Group) -> Roster:
+    """Everyone in a group, as present: names resolved before there is a session."""
+    return _roster(group.members, {m.id for m in group.members})
+
+
+def _roster(members: Iterable[Member], present: set[int]) -> Roster:
+    people = [
+        Participant(
+            member_key(m.id), m.pseudonym, m.initials, m.role, m.colour, m.seat, m.id in present
+        )
+        for m in members
+    ]
+    return Roster(
+        [*people, Participant(GROUP, "Group", role="group"), Participant(LEADERS, "Leaders")]
+    )
+
+
+# --- one user action each ----------------------------------------------------------------------
 
 
 def add_group(
@@ -61,23 +276,19 @@ def add_group(
     members: Sequence[MemberSpec] = (),
 ) -> int:
     """Create a group with its members seated in the order given; returns its id."""
-    if not name.strip():
-        raise InputError("A group needs a name.")
     with store.session() as s:
-        group = Group(name=name.strip(), modality=modality, notes=notes)
-        group.members = [_member(spec, seat) for seat, spec in enumerate(members)]
-        s.add(group)
-        s.flush()
-        return group.id
+        return create_group(s, name, modality, notes, members).id
 
 
 def add_member(store: Store, group_id: int, spec: MemberSpec) -> int:
+    """Add one member to a group, in the next seat; returns the member's id."""
     with store.session() as s:
         group = s.get(Group, group_id)
         if group is None:
             raise NotFound(f"No group {group_id}.")
+        [checked] = checked_members([spec], group.members, ["new member"])
         seat = max((m.seat for m in group.members), default=-1) + 1
-        member = _member(spec, seat)
+        member = _member(checked, seat)
         group.members.append(member)
         s.flush()
         return member.id
@@ -111,31 +322,18 @@ def add_session(
     notes: str = "",
 ) -> int:
     """Create a session; ``present`` lists member ids (default: everyone still in the group)."""
-    if setting not in SETTINGS:
-        raise InputError(f"Unknown setting {setting!r}; use one of: {', '.join(SETTINGS)}")
     with store.session() as s:
         group = s.get(Group, group_id)
         if group is None:
             raise NotFound(f"No group {group_id}.")
-        if number is None:
-            last = s.scalar(
-                select(func.max(GroupSession.number)).where(GroupSession.group_id == group_id)
-            )
-            number = (last or 0) + 1
-        by_id = {m.id: m for m in group.members}
-        session = GroupSession(
-            group_id=group.id, number=number, starts_at=starts_at, setting=setting, notes=notes
-        )
-        if present is None:
-            session.present = [m for m in group.members if m.left is None]
-        else:
+        chosen = None
+        if present is not None:
+            by_id = {m.id: m for m in group.members}
             missing = [i for i in present if i not in by_id]
             if missing:
                 raise InputError(f"Members {missing} are not in group {group.name!r}.")
-            session.present = [by_id[i] for i in present]
-        s.add(session)
-        s.flush()
-        return session.id
+            chosen = [by_id[i] for i in present]
+        return create_session(s, group, number, starts_at, setting, chosen, notes).id
 
 
 def list_sessions(store: Store, group_id: int | None = None) -> list[GroupSession]:
@@ -158,7 +356,4 @@ def attach_media(
     with store.session() as s:
         if s.get(GroupSession, session_id) is None:
             raise NotFound(f"No session {session_id}.")
-        media = MediaFile(session_id=session_id, path=path, offset_ms=offset_ms, label=label)
-        s.add(media)
-        s.flush()
-        return media.id
+        return create_media(s, session_id, path, offset_ms, label=label).id

@@ -17,10 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from observer.domain.clock import ClockState, LiveClock, format_time, utcnow
+from observer.domain import limits
+from observer.domain.clock import ClockState, LiveClock, utcnow
 from observer.domain.codebook import Code, Palette
 from observer.domain.errors import InputError, NotFound
+from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, Event, ProcessNoteView
+from observer.domain.participants import Roster
 from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.event_rows import load_events
 from observer.storage.store import Store, parse_stamp, run, stamp
@@ -89,11 +92,14 @@ class Recorder:
         self.info: CodingInfo = coding_info(store, coding_id)
         self.palette: Palette = self.info.palette
         self.who = who or self.info.observer
-        self._keys = {p.key for p in self.info.participants}
+        self.rules = EventRules(self.palette, Roster(self.info.participants))
         # One connection kept open: recording an event is then a single insert and commit.
         self._conn = store.connect()
         self._events = load_events(self._conn, coding_id)
         self._by_id = {e.id: e for e in self._events}
+        # The state events alone: the event rules look only at these, so a state records fast.
+        self._state_codes = {c.id for c in self.palette.codes if c.is_state}
+        self._states = {e.id: e for e in self._events if e.code in self._state_codes}
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
@@ -166,29 +172,29 @@ class Recorder:
         """Record an act, or start/stop a state code; durable when this returns.
 
         A state code that is already running for this actor is stopped at ``time_ms``;
-        starting one of an exclusive group stops the group's running state first.
+        starting one of an exclusive group stops the group's running state first, and one
+        started before a later state of its group ends where that one begins.
         """
-        spec = self._validate(time_ms, code, actor, targets, modifiers or {}, end_ms)
+        event = Event(0, time_ms, code, actor, tuple(targets), dict(modifiers or {}), note, end_ms)
+        spec = self._validate(event)
         if spec.is_state and end_ms is None:
             running = self._running(code, actor)
             if running is not None:
                 return self.stop_state(running.id, time_ms)
         ops: list[_Op] = []
+        stopped: dict[int, Event] = {}
         if spec.is_state and end_ms is None and spec.exclusive_group:
             for other in self._running_in_group(spec, actor):
                 if other.time_ms > time_ms:
                     continue
-                ops.append(_Op("update", replace(other, end_ms=time_ms), other, audited=False))
-        event = Event(
-            id=0,
-            time_ms=time_ms,
-            end_ms=end_ms,
-            code=code,
-            actor=actor,
-            targets=tuple(targets),
-            modifiers=self._with_defaults(spec, modifiers or {}),
-            note=note,
-        )
+                stopped[other.id] = replace(other, end_ms=time_ms)
+                ops.append(_Op("update", stopped[other.id], other, audited=False))
+            # Coded back in time (from a recording): it lasts until the group's next state.
+            later = self._next_in_group(spec, actor, time_ms)
+            if later is not None:
+                event = replace(event, end_ms=later)
+        self._check_overlap(event, stopped)
+        event = replace(event, modifiers=self._with_defaults(spec, event.modifiers))
         ops.append(_Op("insert", event, audited=False))
         verb = "Start" if spec.is_state and end_ms is None else "Record"
         changes = self._perform(_Step(f"{verb} {spec.label}", tuple(ops)))
@@ -197,12 +203,9 @@ class Recorder:
     def stop_state(self, event_id: int, time_ms: int) -> Event:
         """End a running state at ``time_ms``."""
         event = self.event(event_id)
-        if time_ms < event.time_ms:
-            raise InputError(
-                f"A state cannot end ({format_time(time_ms)}) before it started "
-                f"({format_time(event.time_ms)})."
-            )
-        label = self._code(event.code).label
+        code = self.rules.code(event.code)
+        self.rules.check_end(code, event.time_ms, time_ms)
+        label = code.label
         step = _Step(
             f"Stop {label}", (_Op("update", replace(event, end_ms=time_ms), event, audited=False),)
         )
@@ -217,9 +220,8 @@ class Recorder:
         if "targets" in changes:
             changes["targets"] = tuple(changes["targets"])
         after = replace(before, **changes)
-        spec = self._validate(
-            after.time_ms, after.code, after.actor, after.targets, after.modifiers, after.end_ms
-        )
+        spec = self._validate(after)
+        self._check_overlap(after, leaving=event_id)
         if "code" in changes:
             after = replace(after, modifiers=self._with_defaults(spec, after.modifiers))
         if after == before:
@@ -305,6 +307,9 @@ class Recorder:
         """A timestamped process note (or a pinned prompt) for supervision; durable at once."""
         if not text.strip():
             raise InputError("The note is empty.")
+        limits.note(text, "note")
+        if time_ms is not None:
+            limits.session_time(time_ms, "time")
         with self._transaction():
             note_id = int(
                 run(
@@ -343,44 +348,19 @@ class Recorder:
 
     # --- internals -----------------------------------------------------------------------
 
-    def _code(self, code_id: str) -> Code:
-        code = self.palette.code(code_id)
-        if code is None:
-            raise InputError(f"Unknown code {code_id!r} (not in this coding's codebooks).")
-        return code
+    def _validate(self, event: Event) -> Code:
+        """The one set of event rules (``observer.domain.event_rules``), as every import uses."""
+        return self.rules.check(event)
 
-    def _validate(
-        self,
-        time_ms: int,
-        code_id: str,
-        actor: str,
-        targets: Sequence[str],
-        modifiers: Mapping[str, str],
-        end_ms: int | None,
-    ) -> Code:
-        code = self._code(code_id)
-        if time_ms < 0:
-            raise InputError("An event cannot be before the session started.")
-        if end_ms is not None and end_ms < time_ms:
-            raise InputError("An event cannot end before it starts.")
-        if actor not in self._keys:
-            raise InputError(f"Unknown actor {actor!r}.")
-        for target in targets:
-            if target not in self._keys:
-                raise InputError(f"Unknown target {target!r}.")
-            if target == actor:
-                raise InputError(f"{self.info.label(actor)} cannot be their own target.")
-        if code.target == "required" and not targets:
-            raise InputError(f"{code.label} needs a target: to whom was it addressed?")
-        if code.target == "none" and targets:
-            raise InputError(f"{code.label} takes no target.")
-        for set_id, value in modifiers.items():
-            mset = self.palette.modifier_set(set_id, code) if set_id in code.modifiers else None
-            if mset is None:
-                raise InputError(f"{code.label} has no modifier {set_id!r}.")
-            if mset.value(value) is None:
-                raise InputError(f"{value!r} is not a value of {mset.label}.")
-        return code
+    def _check_overlap(
+        self, event: Event, stopped: Mapping[int, Event] | None = None, leaving: int = 0
+    ) -> None:
+        """A state must not run beside itself or its exclusive group (after ``stopped`` stop)."""
+        stopped = stopped or {}
+        others = (stopped.get(e.id, e) for e in self._states.values() if e.id != leaving)
+        clash = self.rules.overlap(event, others)
+        if clash is not None:
+            raise clash
 
     def _with_defaults(self, code: Code, modifiers: Mapping[str, str]) -> dict[str, str]:
         out = {k: v for k, v in modifiers.items() if k in code.modifiers}
@@ -403,6 +383,11 @@ class Recorder:
             for e in self._events
             if e.end_ms is None and e.actor == actor and e.code in group and e.code != code.id
         ]
+
+    def _next_in_group(self, code: Code, actor: str, time_ms: int) -> int | None:
+        group = set(self.palette.exclusive_group(code).codes)  # type: ignore[union-attr]
+        later = (e.time_ms for e in self._states.values() if e.actor == actor and e.code in group)
+        return min((t for t in later if t > time_ms), default=None)
 
     def _perform(self, step: _Step) -> Changes:
         changes = self._apply(step)
@@ -486,9 +471,12 @@ class Recorder:
         index = bisect.bisect_right(self._events, event.sort_key, key=_sort_key)
         self._events.insert(index, event)
         self._by_id[event.id] = event
+        if event.code in self._state_codes:
+            self._states[event.id] = event
 
     def _forget(self, event_id: int) -> None:
         old = self._by_id.pop(event_id)
+        self._states.pop(event_id, None)
         del self._events[bisect.bisect_left(self._events, old.sort_key, key=_sort_key)]
 
 

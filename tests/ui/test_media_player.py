@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from observer.domain.errors import InputError
 from observer.domain.events import Event
 from observer.storage.event_rows import load_events
 from observer.workspace.codings import new_coding
@@ -254,9 +255,16 @@ def test_nudge_moves_the_selected_event_to_the_playhead(qtbot, review) -> None:
 
 
 def test_nudge_corrects_a_live_coding(qtbot, demo_store, media_id) -> None:
-    """Review coding 1 (live) with the clip; move its first event onto the frame seen."""
+    """Review coding 1 (live) with the clip; move its first act onto the frame seen."""
     window = open_review(qtbot, demo_store, 1, media_id=media_id)
-    first = window.recorder.events[0]
+    # Its first event is the opening basic-assumption state: moved whole, it would run into
+    # the next state of its exclusive group, which no coding may hold.
+    opening = window.recorder.events[0]
+    seek_shown(qtbot, window.player, 300)
+    with pytest.raises(InputError, match="one Basic-assumption mentality state at a time"):
+        window.controller.nudge(window.recorder, opening.id)
+    assert window.recorder.event(opening.id) == opening
+    first = next(e for e in window.recorder.events if e.end_ms is None)
     target = first.time_ms - OFFSET + 300
     if not 0 <= target <= 2000:
         window.controller.set_offset(first.time_ms - 500)

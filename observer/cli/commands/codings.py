@@ -1,4 +1,8 @@
-"""``coding new | list | export-csv | import-csv``."""
+"""``coding new | list | export-csv | import-csv``.
+
+``export-csv``/``import-csv`` write and read the one events table of ``observer.formats``
+(``export --format csv`` and ``import``), so no column is lost either way.
+"""
 
 from __future__ import annotations
 
@@ -32,16 +36,26 @@ def register(commands: Any) -> None:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
 
-    export = sub.add_parser("export-csv", help="write a coding's events as a plain events CSV")
+    export = sub.add_parser(
+        "export-csv", help="write a coding's events as CSV (the same file as export --format csv)"
+    )
     export.add_argument("coding", type=int, metavar="CODING_ID")
     export.add_argument("file", type=Path, metavar="FILE")
     export.set_defaults(handler=_export_csv)
 
-    imp = sub.add_parser("import-csv", help="create a coding of a session from an events CSV")
+    imp = sub.add_parser(
+        "import-csv",
+        help="create a coding of a session from an events CSV (as import --session does)",
+    )
     imp.add_argument("session", type=int, metavar="SESSION_ID")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--observer", required=True, metavar="INITIALS")
-    imp.add_argument("--codebook", action="append", required=True, metavar="ID")
+    imp.add_argument(
+        "--codebook",
+        action="append",
+        metavar="ID|FILE",
+        help="codebook id or YAML file (default: the shipped ones holding every code)",
+    )
     imp.add_argument("--name", default="")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import_csv)
@@ -108,21 +122,28 @@ def _list(args: argparse.Namespace, ctx: Context) -> None:
 
 
 def _export_csv(args: argparse.Namespace, ctx: Context) -> None:
-    from observer.formats.events_csv import write_events_csv
-    from observer.storage.read_coding import from_coding
+    from observer.formats import export_coding
 
-    data = from_coding(ctx.store(), args.coding)
-    write_events_csv(data.events, args.file)
-    print(f"Wrote {len(data.events)} events to {args.file}")
+    count = export_coding(ctx.store(), args.coding, "csv", args.file)
+    print(f"Wrote {count} events to {args.file}")
 
 
 def _import_csv(args: argparse.Namespace, ctx: Context) -> None:
-    from observer.formats.events_csv import import_events_csv
+    from observer.formats import import_file
 
-    coding_id = import_events_csv(
-        ctx.store(), args.session, args.file, args.observer, args.codebook, args.name
+    report = import_file(
+        ctx.store(),
+        args.file,
+        fmt="csv",
+        session=args.session,
+        observer=args.observer,
+        codebooks=args.codebook,
+        name=args.name,
     )
+    [coding_id] = report.coding_ids
     if args.json:
-        print_json({"id": coding_id, "session": args.session})
+        print_json({"id": coding_id, "session": args.session, "warnings": report.warnings})
     else:
         print(f"Imported {args.file} as coding {coding_id} of session {args.session}")
+        for warning in report.warnings:
+            print(f"  - {warning}")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
-from observer.domain.errors import InputError
+from observer.domain.errors import InputError, Refused
 
 
 def register(commands: Any) -> None:
@@ -96,7 +96,8 @@ def _list_groups(args: argparse.Namespace, ctx: Context) -> None:
 
 
 def _add_session(args: argparse.Namespace, ctx: Context) -> None:
-    from observer.workspace.groups import add_session, get_group
+    from observer.domain.participants import member_key
+    from observer.workspace.groups import add_session, get_group, group_roster
 
     store = ctx.store()
     starts_at = None
@@ -110,11 +111,12 @@ def _add_session(args: argparse.Namespace, ctx: Context) -> None:
     present = None
     if args.absent:
         group = get_group(store, args.group)
-        absent = {a.casefold() for a in args.absent}
-        unknown = absent - {m.pseudonym.casefold() for m in group.members}
-        if unknown:
-            raise InputError(f"--absent: no member called {', '.join(sorted(unknown))}")
-        present = [m.id for m in group.members if m.pseudonym.casefold() not in absent]
+        roster = group_roster(group)
+        try:
+            absent = {roster.key_of(name, "member") for name in args.absent}
+        except Refused as exc:
+            raise InputError(f"--absent: {exc.message}") from None
+        present = [m.id for m in group.members if member_key(m.id) not in absent]
     session_id = add_session(
         store, args.group, args.number, starts_at, args.setting, present, args.notes
     )

@@ -23,7 +23,7 @@ from observer.cli.main import main
 from observer.domain.coding_data import CodeInfo, CodingData
 from observer.domain.errors import InputError
 from observer.domain.events import Event
-from observer.formats.events_csv import write_events_csv
+from observer.formats.csv_format import write_events_csv
 
 NAN = math.nan
 

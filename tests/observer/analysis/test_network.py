@@ -226,7 +226,7 @@ def test_network_of_the_demo_coding(demo_store: object) -> None:
 
 
 def test_network_from_an_events_csv(tmp_path: Path) -> None:
-    from observer.formats.events_csv import read_events_csv
+    from observer.formats.csv_format import read_events_csv
 
     csv = tmp_path / "events.csv"
     csv.write_text(

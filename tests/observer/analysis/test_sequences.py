@@ -23,7 +23,7 @@ from observer.domain.codebook import EventSpec
 from observer.domain.coding_data import CodeInfo, CodingData, participants_from_names
 from observer.domain.events import Event
 from observer.domain.participants import Participant
-from observer.formats.events_csv import write_events_csv
+from observer.formats.csv_format import write_events_csv
 
 
 def coding(codes: str | list[str], name: str = "c", step_ms: int = 1000) -> CodingData:

@@ -153,10 +153,12 @@ def test_groups_sessions_codings_by_command(capsys, tmp_path: Path) -> None:
     imported = json.loads(out)["id"]
     exported = tmp_path / "out.csv"
     assert run(capsys, "--db", db, "coding", "export-csv", str(imported), str(exported))[0] == 0
+    # The same table as ``export --format csv``: labels, categories and modifier columns too.
     assert exported.read_text().splitlines() == [
-        "time,end,actor,target,code,note",
-        "0.000,,group,,work,",
-        "2.500,,Jane,Dr Lee,question,",
+        "time,time_hms,end,end_hms,actor,target,code,code_label,category,modifier:valence,"
+        "modifier:intensity,note",
+        "0.000,00:00:00.000,,,group,,work,Work group (W),work,,,",
+        "2.500,00:00:02.500,,,Jane,Dr Lee,question,Question,helping,,,",
     ]
 
 

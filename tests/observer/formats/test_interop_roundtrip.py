@@ -119,7 +119,7 @@ def test_csv_columns_one_row_per_state(rich: tuple[Any, int], tmp_path: Path) ->
 
 
 def test_tidy_csv_is_an_analysis_source(rich: tuple[Any, int], tmp_path: Path) -> None:
-    from observer.formats.events_csv import read_events_csv
+    from observer.formats.csv_format import read_events_csv
 
     store, coding_id = rich
     path = tmp_path / "events.csv"

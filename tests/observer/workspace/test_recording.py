@@ -57,10 +57,10 @@ def test_modifier_defaults_are_filled_in(desk) -> None:
 @pytest.mark.parametrize(
     ("code", "targets", "modifiers", "message"),
     [
-        ("no-such-code", [], {}, "Unknown code"),
+        ("no-such-code", [], {}, "unknown code 'no-such-code'"),
         ("feedback", [], {}, "needs a target"),
         ("withdrawal", ["group"], {}, "takes no target"),
-        ("feedback", ["m999"], {}, "Unknown target"),
+        ("feedback", ["m999"], {}, "'m999' is not a member"),
         ("feedback", ["SELF"], {}, "own target"),
         ("feedback", ["group"], {"valence": "lukewarm"}, "not a value"),
         ("feedback", ["group"], {"intensity": "high"}, "no modifier"),

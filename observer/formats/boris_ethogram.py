@@ -1,0 +1,209 @@
+"""A BORIS ethogram as a codebook: behaviours as codes, modifier sets as ours.
+
+Read by the BORIS import (``observer.formats.boris``); the mapping is in
+``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from observer.domain.codebook import Codebook, CodebookError, codebook_from_source
+from observer.domain.errors import InputError
+from observer.formats.common import slugify, unique
+
+TARGET_SET = "target"
+SINGLE, MULTIPLE = 0, 1
+_KEYED_VALUE = re.compile(r"^(?P<label>.*?)\s*\((?P<key>[^()\s])\)\s*$")
+
+
+def ordered(value: Any, where: str) -> list[Any]:
+    """BORIS keeps lists as dicts keyed "0", "1", …; in numeric order."""
+    if value in ("", None):
+        return []
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: expected a list or a numbered mapping")
+
+    def order(k: str) -> tuple[int, Any]:
+        return (0, int(k)) if str(k).isdigit() else (1, str(k))
+
+    return [value[k] for k in sorted(value, key=order)]
+
+
+def text_of(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+@dataclass
+class SetMap:
+    """How one BORIS modifier set of a behaviour arrives here."""
+
+    name: str
+    set_id: str | None  # None: the values go into the event's note
+    kind: str  # "values" | "target" | "note"
+    multiple: bool = False
+    values: dict[str, str] = field(default_factory=dict)  # label (casefolded) -> value id
+
+
+@dataclass
+class Ethogram:
+    book: Codebook
+    yaml_text: str
+    code_of: dict[str, str]
+    sets_of: dict[str, list[SetMap]]
+    states: set[str]
+    added: list[str]
+
+
+def split_value(raw: str) -> tuple[str, str]:
+    """'happy (h)' -> ('happy', 'h'): BORIS shows a value's shortcut key in parentheses."""
+    text = raw.strip()
+    found = _KEYED_VALUE.match(text)
+    if found and found.group("label").strip():
+        return found.group("label").strip(), found.group("key")
+    return text, ""
+
+
+def build_ethogram(
+    project: Mapping[str, Any], file: Path, missing: Mapping[str, int], warnings: list[str]
+) -> Ethogram:
+    """The ethogram as a codebook (validated YAML), plus how BORIS names map onto it."""
+    name = text_of(project.get("project_name")).strip() or file.stem
+    ident = "boris-" + slugify(name, "project")[:60]
+    categories: dict[str, str] = {}
+    cat_ids: dict[str, str] = {}
+    set_specs: dict[str, dict[str, Any]] = {}
+    set_by_content: dict[tuple[str, tuple[str, ...]], str] = {}
+    codes: list[dict[str, Any]] = []
+    code_of: dict[str, str] = {}
+    sets_of: dict[str, list[SetMap]] = {}
+    states: set[str] = set()
+    taken_codes: set[str] = set()
+    taken_keys: set[str] = set()
+    taken_sets: set[str] = {TARGET_SET}
+    for n, raw in enumerate(ordered(project.get("behaviors_conf"), f"{file}: behaviors_conf")):
+        where = f"{file}: behaviors_conf[{n}]"
+        if not isinstance(raw, dict):
+            raise InputError(f"{where}: expected a behaviour")
+        boris_code = text_of(raw.get("code"))
+        if not boris_code.strip():
+            warnings.append(f"behaviour {n + 1} of the ethogram has no code and was left out")
+            continue
+        if boris_code in code_of:
+            warnings.append(f"behaviour {boris_code!r} appears twice in the ethogram; kept once")
+            continue
+        cid = unique(slugify(boris_code, f"code-{n + 1}")[:90], taken_codes)
+        code_of[boris_code] = cid
+        kind = "state" if "state" in text_of(raw.get("type")).lower() else "point"
+        if kind == "state":
+            states.add(boris_code)
+        entry: dict[str, Any] = {"id": cid, "label": boris_code.strip(), "kind": kind}
+        description = text_of(raw.get("description")).strip()
+        if description:
+            entry["definition"] = description
+        colour = text_of(raw.get("color")).strip()
+        if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            entry["colour"] = colour
+        key = text_of(raw.get("key"))
+        if len(key) == 1 and not key.isdigit() and not key.isspace() and key not in taken_keys:
+            entry["key"] = key
+            taken_keys.add(key)
+        elif key:
+            warnings.append(f"the key {key!r} of behaviour {boris_code!r} could not be kept")
+        category = text_of(raw.get("category")).strip()
+        if category:
+            if category not in cat_ids:
+                cat_ids[category] = unique(slugify(category, "category"), set(categories))
+                categories[cat_ids[category]] = category
+            entry["category"] = cat_ids[category]
+        mapped: list[SetMap] = []
+        used: list[str] = []
+        for m, mraw in enumerate(ordered(raw.get("modifiers"), f"{where}.modifiers")):
+            if not isinstance(mraw, dict):
+                raise InputError(f"{where}.modifiers[{m}]: expected a modifier set")
+            set_name = text_of(mraw.get("name")).strip() or f"modifier {m + 1}"
+            values = [v for v in (mraw.get("values") or []) if isinstance(v, str) and v.strip()]
+            mtype = mraw.get("type", SINGLE)
+            if set_name.casefold() == TARGET_SET:
+                mapped.append(SetMap(set_name, None, "target", True))
+                continue
+            if mtype not in (SINGLE, MULTIPLE) or not values:
+                mapped.append(SetMap(set_name, None, "note"))
+                warnings.append(
+                    f"modifier set {set_name!r} of {boris_code!r} has no fixed values "
+                    "(numeric or free); its values are kept in the event notes"
+                )
+                continue
+            content = (set_name, tuple(v.strip() for v in values))
+            set_id = set_by_content.get(content)
+            smap = SetMap(set_name, None, "values", mtype == MULTIPLE)
+            if set_id is None:
+                set_id = unique(slugify(set_name, f"modifier-{m + 1}")[:90], taken_sets)
+                set_by_content[content] = set_id
+                value_specs: list[dict[str, str]] = []
+                value_ids: set[str] = set()
+                value_keys: set[str] = set()
+                for v, value in enumerate(values):
+                    label, vkey = split_value(value)
+                    vid = unique(slugify(label, f"v{v + 1}")[:90], value_ids)
+                    spec = {"id": vid, "label": label or vid}
+                    if vkey and vkey not in value_keys:
+                        spec["key"] = vkey
+                        value_keys.add(vkey)
+                    value_specs.append(spec)
+                set_specs[set_id] = {"label": set_name, "values": value_specs}
+            smap.set_id = set_id
+            for value, spec in zip(values, set_specs[set_id]["values"], strict=True):
+                smap.values[spec["label"].casefold()] = spec["id"]
+                smap.values.setdefault(value.strip().casefold(), spec["id"])
+            mapped.append(smap)
+            if set_id not in used:
+                used.append(set_id)
+        if used:
+            entry["modifiers"] = used
+        sets_of[boris_code] = mapped
+        codes.append(entry)
+    added = []
+    for boris_code, count in missing.items():
+        if boris_code in code_of:
+            continue
+        cid = unique(slugify(boris_code, "code")[:90], taken_codes)
+        code_of[boris_code] = cid
+        sets_of[boris_code] = []
+        codes.append({"id": cid, "label": boris_code.strip() or cid, "kind": "point",
+                      "definition": "Not in the BORIS ethogram; added on import."})  # fmt: skip
+        added.append(boris_code)
+        warnings.append(
+            f"behaviour {boris_code!r} is not in the ethogram ({count} events): "
+            "added to the codebook as a point code"
+        )
+    if not codes:
+        raise InputError(f"{file}: the ethogram has no behaviours")
+    doc: dict[str, Any] = {
+        "codebook": ident,
+        "name": f"{name} (BORIS ethogram)",
+        "version": "1.0",
+        "description": (
+            text_of(project.get("project_description")).strip()
+            + f"\nImported from the BORIS project {file.name}."
+        ).strip(),
+    }
+    if categories:
+        doc["categories"] = categories
+    if set_specs:
+        doc["modifier_sets"] = set_specs
+    doc["codes"] = codes
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    try:
+        book = codebook_from_source(text, f"{file} (ethogram)")
+    except CodebookError as exc:  # pragma: no cover - the generator keeps to the format
+        raise InputError(f"{file}: the ethogram cannot be turned into a codebook: {exc}") from exc
+    return Ethogram(book, text, code_of, sets_of, states, added)
