@@ -71,9 +71,9 @@ def report_info(store: Store, coding_id: int) -> ReportInfo:
     with store.reader() as s:
         session = s.get(GroupSession, info.session_id)
         coding = s.get(Coding, coding_id)
-        when = (
-            session.starts_at.strftime("%d %b %Y, %H:%M") if session and session.starts_at else ""
-        )
+        # Stored in UTC, shown in the reader's local time.
+        starts_at = session.starts_at if session else None
+        when = f"{starts_at.astimezone():%d %b %Y, %H:%M}" if starts_at else ""
         rows = s.scalars(
             select(ProcessNote)
             .where(ProcessNote.coding_id == coding_id)

@@ -69,7 +69,7 @@ class TableImportDialog(QDialog):
         form = QFormLayout()
         self.session = QComboBox()
         for s in list_sessions(store):
-            when = f", {s.starts_at:%d %b %Y}" if s.starts_at else ""
+            when = f", {s.starts_at.astimezone():%d %b %Y}" if s.starts_at else ""
             self.session.addItem(f"{s.group.name} — session {s.number}{when}", s.id)
         self.observer = QLineEdit()
         self.observer.setPlaceholderText("initials of who coded it")

@@ -238,7 +238,9 @@ class StartScreen(QMainWindow):
             g.setFont(0, font)
             self.tree.addTopLevelItem(g)
             for session in group.sessions:
-                when = session.starts_at.strftime("%d %b %Y, %H:%M") if session.starts_at else ""
+                when = (
+                    f"{session.starts_at.astimezone():%d %b %Y, %H:%M}" if session.starts_at else ""
+                )
                 s = QTreeWidgetItem([f"Session {session.number}   {when}", "", "",
                                      f"{session.present} present"])  # fmt: skip
                 s.setData(0, ROLE_KIND, SESSION)

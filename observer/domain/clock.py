@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    """Naive UTC: SQLite keeps no time zone, so every stored datetime is UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, aware, in UTC: every stored datetime is UTC (see ``observer.storage.times``)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

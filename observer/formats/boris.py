@@ -245,7 +245,7 @@ def _starts_at(obs: Mapping[str, Any]) -> datetime | None:
         found = datetime.fromisoformat(text_of(obs.get("date")).strip())
     except ValueError:
         return None
-    return found.replace(tzinfo=None)
+    return found.astimezone()  # BORIS writes local wall time; stored in UTC
 
 
 def _mapping(value: Any) -> dict[str, Any]:

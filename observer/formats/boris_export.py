@@ -82,7 +82,11 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
     observation: dict[str, Any] = {
         "file": {"1": [media.path], "2": []} if is_media and media else {},
         "type": "MEDIA" if is_media else "LIVE",
-        "date": (snap.session_starts_at or snap.created_at).isoformat(timespec="seconds"),
+        # BORIS keeps local wall time, without an offset.
+        "date": (snap.session_starts_at or snap.created_at)
+        .astimezone()
+        .replace(tzinfo=None)
+        .isoformat(timespec="seconds"),
         "description": "\n\n".join(t for t in (snap.session_notes, snap.notes) if t),
         "time offset": 0.0,
         "events": [r[2] for r in rows],

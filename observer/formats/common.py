@@ -37,6 +37,7 @@ from observer.storage.models import (
     ProcessNote,
 )
 from observer.storage.store import Store
+from observer.storage.times import as_utc
 
 Progress = Callable[[int, int], None]
 CHUNK = 5_000
@@ -268,7 +269,7 @@ def load_snapshot(store: Store, coding_id: int) -> CodingSnapshot:
             name=coding.name,
             observer=coding.observer.initials,
             observer_name=coding.observer.name,
-            capacity=coding.observer.capacity,
+            capacity=coding.capacity,
             clock_mode=coding.clock_mode,
             is_reference=coding.is_reference,
             notes=coding.notes,
@@ -304,7 +305,11 @@ def _sqlite_events(
         (coding_id,),
     )
     events, created, edited = [], [], []
-    loads, when = json.loads, datetime.fromisoformat
+    loads, parse = json.loads, datetime.fromisoformat
+
+    def when(text: str) -> datetime:
+        return as_utc(parse(text))  # stored in UTC, read back aware as every stored time
+
     for r in rows:
         events.append(
             Event(r[0], r[1], r[3], r[4], tuple(loads(r[5]) if r[5] else ()),

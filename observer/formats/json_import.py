@@ -268,6 +268,8 @@ def import_json(
     sess = d.obj(doc.get("session"), "session")
     number = d.integer(sess, "number", "session", optional=True)
     starts_at = d.when(sess, "starts_at", "session")
+    if starts_at is not None and starts_at.tzinfo is None:
+        starts_at = starts_at.astimezone()  # earlier files: local wall time, no offset
     setting = d.choice(sess, "setting", "session", SETTINGS)
     present = []
     for i, r in enumerate(d.items(sess.get("present", []), "session.present")):

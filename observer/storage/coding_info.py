@@ -49,7 +49,7 @@ class CodingInfo:
 
 
 _CODING = (
-    "SELECT c.id, c.name, c.session_id, s.number, s.group_id, g.name, o.initials, o.capacity, "
+    "SELECT c.id, c.name, c.session_id, s.number, s.group_id, g.name, o.initials, c.capacity, "
     "c.clock_mode, c.is_reference, c.practice_of_id, c.media_file_id "
     "FROM codings c JOIN sessions s ON s.id = c.session_id JOIN groups g ON g.id = s.group_id "
     "JOIN observers o ON o.id = c.observer_id WHERE c.id = ?"

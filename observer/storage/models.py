@@ -1,8 +1,9 @@
 """The stored record of groups, sessions and codings (SQLAlchemy 2, typed).
 
-The schema itself is owned by the Alembic migrations in ``observer/migrations``;
+The schema itself is owned by the Alembic migrations in ``observer/storage/migrations``;
 these classes must describe exactly what the newest migration creates (a test
-compares the two).
+compares the two). Every datetime column is ``UtcDateTime``: UTC in the database,
+aware in Python (``observer.storage.times``).
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from observer.domain.clock import utcnow
+from observer.storage.times import as_utc
 
 MEMBER_ROLES = ("member", "leader", "co-leader")
 SETTINGS = ("in person", "telehealth")
@@ -36,8 +40,29 @@ AUDIT_ACTIONS = ("edit", "delete", "restore")
 NOTE_KINDS = ("note", "prompt")
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and read back aware (``timestamp with time zone`` on a server)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment = as_utc(value)
+        # SQLite's DateTime writes the fields it is given: give it the UTC ones.
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
+    type_annotation_map = {  # noqa: RUF012
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        datetime: UtcDateTime,
+    }
 
 
 attendance = Table(
@@ -57,7 +82,7 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(200))
     modality: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="group", order_by="Member.seat", cascade="all, delete-orphan"
@@ -97,7 +122,7 @@ class GroupSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    starts_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    starts_at: Mapped[datetime | None] = mapped_column(default=None)
     setting: Mapped[str] = mapped_column(String(20), default="in person")
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -129,14 +154,13 @@ class MediaFile(Base):
 
 
 class Observer(Base):
-    """Someone who codes: a co-therapist, a supervisor, a trainee or an expert."""
+    """Someone who codes, by initials; in which capacity is said by each coding."""
 
     __tablename__ = "observers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initials: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    capacity: Mapped[str] = mapped_column(String(20), default="co-therapist")
 
 
 class StoredCodebook(Base):
@@ -151,7 +175,7 @@ class StoredCodebook(Base):
     name: Mapped[str] = mapped_column(String(200))
     digest: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(Text)
-    stored_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The source parsed, as JSON (observer.storage.codebook_json): opening a coding reads this
     # instead of parsing the YAML again. NULL when the source does not parse.
     compiled: Mapped[str | None] = mapped_column(Text)
@@ -176,6 +200,8 @@ class Coding(Base):
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True
     )
     observer_id: Mapped[int] = mapped_column(ForeignKey("observers.id"), index=True)
+    # A co-therapist one week may be a trainee in practice the next: it is the coding's.
+    capacity: Mapped[str] = mapped_column(String(20), default="co-therapist")
     name: Mapped[str] = mapped_column(String(200), default="")
     clock_mode: Mapped[str] = mapped_column(String(10), default="live")
     media_file_id: Mapped[int | None] = mapped_column(
@@ -186,10 +212,10 @@ class Coding(Base):
         ForeignKey("codings.id", ondelete="SET NULL"), default=None
     )
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The live clock, saved on every start/pause so a crash can resume where it was.
     clock_elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
-    clock_running_since: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    clock_running_since: Mapped[datetime | None] = mapped_column(default=None)
 
     session: Mapped[GroupSession] = relationship(back_populates="codings")
     observer: Mapped[Observer] = relationship()
@@ -207,7 +233,12 @@ class CodedEvent(Base):
     """
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_coding_time", "coding_id", "time_ms"),)
+    # AUTOINCREMENT: an id is never given again once used, so the audit trail's
+    # "delete 1641" always speaks of one event (a server's identity never reuses either).
+    __table_args__ = (
+        Index("ix_events_coding_time", "coding_id", "time_ms"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
@@ -218,8 +249,8 @@ class CodedEvent(Base):
     targets: Mapped[list[str]] = mapped_column(default=list)
     modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    edited_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditEntry(Base):
@@ -233,7 +264,7 @@ class AuditEntry(Base):
     event_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(10))
     who: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
@@ -248,7 +279,7 @@ class ProcessNote(Base):
     time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10), default="note")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # The tables as SQLAlchemy Core sees them, for bulk inserts.

@@ -1,33 +1,35 @@
-"""Opening, creating and migrating the database, safely.
+"""Opening the database: the open store, its sessions and plain connections.
 
-Clinical records live here, so opening is careful: a file that is not ours, a
-damaged database, a locked one or one written by a newer version is refused with a
-clear message and left exactly as it was. New files are created readable by their
-owner only, and every connection runs in WAL mode with ``synchronous=FULL`` so a
-committed event survives a crash or a power cut.
+Clinical records live here, so opening is careful: a file that is not ours, a damaged
+database, a read-only or locked one, one with another copy's write-ahead log beside it
+or one written by a newer version is refused with a clear message and left exactly as it
+was (``observer.storage.opening``). Creating and upgrading are all or nothing
+(``observer.storage.upgrade``). New files are readable by their owner only, and every
+connection runs in WAL mode with ``synchronous=FULL`` so a committed event survives a
+crash or a power cut. The rules are written down in ``docs/storage.md``.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from observer.domain.errors import StoreError
 from observer.storage.migrations import HEAD
+from observer.storage.opening import check_not_locked, inspect_file, remove_stale_drafts
+from observer.storage.times import as_utc, from_stored, sqlite_text
 
 if TYPE_CHECKING:  # SQLAlchemy is imported on first use: opening a coding needs only sqlite3
     from sqlalchemy.engine import Engine
-    from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "group-process-observer"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
 
 
@@ -144,7 +146,9 @@ def open_store(target: str | os.PathLike[str] | None = None) -> Store:
 
 
 def _open_server(url: str) -> Store:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from observer.storage.upgrade import migrate_server
 
     engine = _server_engine(url)
     try:
@@ -154,114 +158,37 @@ def _open_server(url: str) -> Store:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.orig}") from exc
     _check_version(version, _redact(url))
     if version != HEAD:
-        _migrate(engine)
+        try:
+            migrate_server(engine)
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StoreError(
+                f"Cannot upgrade the database at {_redact(url)}: {detail}. "
+                "Nothing was changed (an upgrade is all or nothing)."
+            ) from exc
     return Store(_redact(url), url, engine)
 
 
 def _open_sqlite_file(path: Path) -> Store:
     path = path.expanduser()
-    version: str | None = None
-    created = False
-    if path.exists():
-        if not path.is_file():
-            raise StoreError(f"{path} is not a file.")
-        version = _inspect_existing(path)
-        _check_version(version, str(path))
-        _check_not_locked(path)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Clinical records: readable by the owner only, from the very first byte.
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        created = True
     store = Store(str(path), f"sqlite:///{path}", path=path)
-    if version == HEAD:
+    if not path.exists():
+        from observer.storage.upgrade import create_sqlite
+
+        create_sqlite(path)
+        return store
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file.")
+    found = inspect_file(path)
+    _check_version(found.version, str(path))
+    check_not_locked(path)
+    remove_stale_drafts(path)
+    if found.version == HEAD:
         return store  # nothing to migrate: no SQLAlchemy needed to open it
-    from sqlalchemy.exc import OperationalError
+    from observer.storage.upgrade import upgrade_sqlite
 
-    try:
-        if version is not None and not created:
-            _backup(path, version)
-        _migrate(store.engine)
-    except OperationalError as exc:
-        store.close()
-        raise _explain(exc, path) from exc
+    upgrade_sqlite(path, found)
     return store
-
-
-def _check_not_locked(path: Path) -> None:
-    """Refuse a database another program is writing to, before anything is changed."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise _locked(path) from exc
-        raise StoreError(f"Cannot open {path}: {exc}. Nothing was changed.") from exc
-    finally:
-        conn.close()
-
-
-def _inspect_existing(path: Path) -> str | None:
-    """Refuse, before anything writes to it, a file that is not a healthy database.
-
-    Returns its schema version (None for an empty file).
-    """
-    size = path.stat().st_size
-    if size == 0:
-        return None
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise StoreError(
-            f"{path} is not a Group Process Observer database (it is not an SQLite file). "
-            "It was left untouched."
-        )
-    # Without a write-ahead log beside it there is nothing to recover, so read the file as
-    # immutable: no lock taken and no -wal/-shm file created next to a damaged database.
-    immutable = "&immutable=1" if not Path(f"{path}-wal").exists() else ""
-    try:
-        conn = sqlite3.connect(
-            f"file:{path}?mode=ro{immutable}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-    except sqlite3.Error as exc:
-        raise StoreError(f"Cannot open {path}: {exc}. It was left untouched.") from exc
-    try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        stamp = (
-            conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            if "alembic_version" in tables
-            else None
-        )
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise _locked(path) from exc
-        raise StoreError(f"{path} is damaged ({exc}). It was left untouched.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{path} is damaged ({exc}). It was left untouched; "
-            "restore it from a backup or ask for help recovering it."
-        ) from exc
-    finally:
-        conn.close()
-    if rows != [("ok",)]:
-        detail = "; ".join(str(r[0]) for r in rows[:3])
-        raise StoreError(f"{path} is damaged ({detail}). It was left untouched.")
-    if tables and "alembic_version" not in tables:
-        raise StoreError(
-            f"{path} is an SQLite database of another program (tables: "
-            f"{', '.join(sorted(tables)[:5])}). It was left untouched."
-        )
-    return None if stamp is None else str(stamp[0])
-
-
-def _locked(path: Path) -> StoreError:
-    return StoreError(
-        f"{path} is locked by another program that is writing to it. "
-        "Close the other program and try again; nothing was changed."
-    )
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -300,34 +227,6 @@ def _check_version(version: str | None, where: str) -> None:
         )
 
 
-def _migrate(engine: Engine, target: str = "head") -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
-
-
-def _backup(path: Path, version: str) -> None:
-    """Keep a copy of a database before a migration changes it."""
-    target = path.with_name(f"{path.name}.before-upgrade-from-{version}")
-    if not target.exists():
-        shutil.copy2(path, target)
-        os.chmod(target, 0o600)
-
-
-def _explain(exc: OperationalError, path: Path) -> StoreError:
-    text = str(exc.orig)
-    if "locked" in text:
-        return _locked(path)
-    if "readonly" in text or "read-only" in text:
-        return StoreError(f"{path} cannot be written (read-only). Nothing was changed.")
-    return StoreError(f"Cannot open {path}: {text}. Nothing was changed.")
-
-
 def _redact(url: str) -> str:
     """A URL fit to show: any password replaced."""
     from sqlalchemy.engine import make_url
@@ -347,17 +246,13 @@ def run(conn: Any, sql: str, params: Any = ()) -> Any:
     return cursor
 
 
-def stamp(conn: Any, moment: Any) -> Any:
-    """A datetime as the connection stores it: SQLite keeps SQLAlchemy's text form."""
+def stamp(conn: Any, moment: datetime) -> Any:
+    """A datetime as the connection stores it: in UTC (SQLite keeps SQLAlchemy's text form)."""
     if isinstance(conn, sqlite3.Connection):
-        return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return moment
+        return sqlite_text(moment)
+    return as_utc(moment)
 
 
-def parse_stamp(value: Any) -> Any:
-    """A stored datetime back (SQLite hands back text)."""
-    if isinstance(value, str):
-        from datetime import datetime
-
-        return datetime.fromisoformat(value)
-    return value
+def parse_stamp(value: Any) -> datetime | None:
+    """A stored datetime back, aware in UTC (SQLite hands back text)."""
+    return from_stored(value)

@@ -25,23 +25,19 @@ from observer.storage.store import Store
 __all__ = ["CodingInfo", "coding_info", "coding_palette"]
 
 
-def add_observer(
-    store: Store, initials: str, capacity: str = "co-therapist", name: str = ""
-) -> int:
+def add_observer(store: Store, initials: str, name: str = "") -> int:
     """The observer with these initials, created if new; returns its id."""
     with store.session() as s:
-        return _observer(s, initials, capacity, name).id
+        return _observer(s, initials, name).id
 
 
-def _observer(s: Session, initials: str, capacity: str, name: str = "") -> Observer:
+def _observer(s: Session, initials: str, name: str = "") -> Observer:
     initials = initials.strip()
     if not initials:
         raise InputError("An observer needs initials.")
-    if capacity not in CAPACITIES:
-        raise InputError(f"Unknown capacity {capacity!r}; use one of: {', '.join(CAPACITIES)}")
     found = s.scalar(select(Observer).where(Observer.initials == initials))
     if found is None:
-        found = Observer(initials=initials, capacity=capacity, name=name)
+        found = Observer(initials=initials, name=name)
         s.add(found)
         s.flush()
     return found
@@ -50,6 +46,17 @@ def _observer(s: Session, initials: str, capacity: str, name: str = "") -> Obser
 def list_observers(store: Store) -> list[Observer]:
     with store.reader() as s:
         return list(s.scalars(select(Observer).order_by(Observer.initials)))
+
+
+def latest_capacities(store: Store) -> dict[str, str]:
+    """Each observer's capacity in their latest coding, by initials (what to offer next)."""
+    with store.reader() as s:
+        rows = s.execute(
+            select(Observer.initials, Coding.capacity)
+            .join(Coding, Coding.observer_id == Observer.id)
+            .order_by(Coding.id)
+        )
+        return {initials: capacity for initials, capacity in rows}
 
 
 def stored_codebook(s: Session, book: Codebook) -> StoredCodebook:
@@ -159,11 +166,14 @@ def create_coding(
     practice_of_id: int | None = None,
 ) -> Coding:
     """Add a coding inside the caller's transaction (imports create codings and events at once)."""
+    if capacity not in CAPACITIES:
+        raise InputError(f"Unknown capacity {capacity!r}; use one of: {', '.join(CAPACITIES)}")
     if s.get(GroupSession, session_id) is None:
         raise NotFound(f"No session {session_id}.")
     coding = Coding(
         session_id=session_id,
-        observer=_observer(s, observer, capacity),
+        observer=_observer(s, observer),
+        capacity=capacity,
         clock_mode=clock_mode,
         name=name,
         media_file_id=media_file_id,

@@ -186,7 +186,7 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
             store,
             group_id,
             number,
-            starts_at=datetime(2026, 10, 1 + 7 * (number - 1), 18, 0),
+            starts_at=datetime(2026, 10, 1 + 7 * (number - 1), 18, 0).astimezone(),
             present=[m.id for m in group.members if m.id not in absent],
         )
         session_ids.append(session_id)

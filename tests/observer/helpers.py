@@ -30,15 +30,16 @@ def small_coding(
 def old_database(path: Path, revision: str) -> Any:
     """A database file at an earlier schema ``revision`` holding one group with Jane.
 
-    Returns its SQLAlchemy engine, for the caller to add rows and dispose of.
+    Returns its SQLAlchemy engine, for the caller to add rows and dispose of. Like a
+    database of that time, it is not marked as ours (no application_id).
     """
     from sqlalchemy import create_engine
 
-    from observer.storage.store import _migrate
+    from observer.storage.upgrade import migrate_sqlite
 
     path.touch(mode=0o600)
+    migrate_sqlite(path, revision)
     engine = create_engine(f"sqlite:///{path}")
-    _migrate(engine, revision)
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO groups (id, name, modality, notes, created_at) "

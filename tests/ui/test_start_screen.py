@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -77,7 +80,7 @@ def test_new_group_session_and_coding_by_keyboard(store: Any, qtbot: Any) -> Non
         ok(qtbot, dialog)
     [coding] = list_codings(store, session.id)
     assert opened.args == [coding.id]
-    assert coding.observer.initials == "RK" and coding.observer.capacity == "supervisor"
+    assert coding.observer.initials == "RK" and coding.capacity == "supervisor"
     assert [b.codebook_id for b in coding.codebooks] == ["here-and-now", "bion"]
 
 
@@ -161,3 +164,42 @@ def test_new_coding_offers_the_databases_own_codebooks(demo_store: Any, qtbot: A
     assert ids[:2] == ["here-and-now", "bion"] and ids[-1] == "turn-taking"
     dialog.books.item(len(ids) - 1).setCheckState(Qt.CheckState.Checked)
     assert dialog.codebook_ids() == ["here-and-now", "bion", "turn-taking"]
+
+
+@pytest.fixture
+def in_berlin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This computer's clock in Berlin: an hour ahead of UTC in November."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_session_time_is_typed_and_shown_in_local_time(
+    store: Any, qtbot: Any, in_berlin: None
+) -> None:
+    """Stored in UTC, the start of a session reads as the time the coder typed."""
+    from datetime import UTC, datetime
+
+    from observer.workspace.groups import MemberSpec, add_group
+
+    group_id = add_group(store, "Monday group", members=[MemberSpec("Anna")])
+    screen = StartScreen(store)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    assert screen.selected("group") == group_id
+    qtbot.mouseClick(screen.new_session_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    dialog.starts.setFocus()
+    dialog.starts.selectAll()
+    qtbot.keyClicks(dialog.starts, "2026-11-20 18:00")
+    ok(qtbot, dialog)
+    [session] = list_sessions(store, group_id)
+    assert session.starts_at is not None and session.starts_at.tzinfo is not None
+    assert session.starts_at.replace(second=0, microsecond=0) == datetime(
+        2026, 11, 20, 17, 0, tzinfo=UTC
+    )
+    listed = screen.tree.topLevelItem(0).child(0).text(0)
+    assert listed.endswith("20 Nov 2026, 18:00")

@@ -15,7 +15,12 @@ from PySide6.QtWidgets import (
 from observer.domain.errors import InputError
 from observer.storage.models import CAPACITIES, CLOCK_MODES
 from observer.storage.store import Store
-from observer.workspace.codings import available_codebooks, list_observers, new_coding
+from observer.workspace.codings import (
+    available_codebooks,
+    latest_capacities,
+    list_observers,
+    new_coding,
+)
 from ui.dialogs.common import SetupDialog
 
 DEFAULT_BOOKS = ("here-and-now", "bion")
@@ -35,7 +40,7 @@ class NewCodingDialog(SetupDialog):
         self.observer.setEditable(True)
         self.observer.setPlaceholderText("your initials")
         known = list_observers(store)
-        self.capacities = {o.initials: o.capacity for o in known}
+        self.capacities = latest_capacities(store)
         self.observer.addItems([o.initials for o in known])
         self.observer.setCurrentText("")
         self.capacity = QComboBox()

@@ -68,7 +68,8 @@ class NewSessionDialog(SetupDialog):
 
     def _starts_at(self) -> datetime | None:
         value = self.starts.dateTime().toPython()
-        return value if isinstance(value, datetime) else None
+        # The time as typed, in this computer's time zone (stored in UTC).
+        return value.astimezone() if isinstance(value, datetime) else None
 
     def make(self) -> int:
         return add_session(

@@ -92,7 +92,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> None:
             "session_number": c.session.number,
             "group": c.session.group.name,
             "observer": c.observer.initials,
-            "capacity": c.observer.capacity,
+            "capacity": c.capacity,
             "name": c.name,
             "clock_mode": c.clock_mode,
             "is_reference": c.is_reference,

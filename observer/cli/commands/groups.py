@@ -103,8 +103,9 @@ def _add_session(args: argparse.Namespace, ctx: Context) -> None:
     starts_at = None
     if args.date:
         try:
-            starts_at = datetime.fromisoformat(args.date)
-        except ValueError:
+            # Without an offset, the time is this computer's local time (stored in UTC).
+            starts_at = datetime.fromisoformat(args.date).astimezone()
+        except (ValueError, OverflowError, OSError):
             raise InputError(
                 f"--date: {args.date!r} is not an ISO date (2026-11-20T18:00)"
             ) from None
@@ -138,7 +139,7 @@ def _list_sessions(args: argparse.Namespace, ctx: Context) -> None:
                     "group": s.group_id,
                     "group_name": s.group.name,
                     "number": s.number,
-                    "starts_at": s.starts_at.isoformat() if s.starts_at else None,
+                    "starts_at": s.starts_at.astimezone().isoformat() if s.starts_at else None,
                     "setting": s.setting,
                     "present": [m.pseudonym for m in s.present],
                     "codings": [c.id for c in s.codings],
@@ -156,7 +157,7 @@ def _list_sessions(args: argparse.Namespace, ctx: Context) -> None:
                 s.id,
                 s.group.name,
                 s.number,
-                s.starts_at or "",
+                s.starts_at.astimezone().replace(tzinfo=None) if s.starts_at else "",
                 s.setting,
                 len(s.present),
                 len(s.codings),

@@ -1,10 +1,13 @@
-"""Alembic environment: run on the connection the store hands over (batch mode for SQLite)."""
+"""Alembic environment: run on the connection the store hands over (batch mode for SQLite).
+
+Nothing of the app is imported here or in a migration: what an upgrade does must not
+change when the app's code does. The transaction is the caller's (one for the whole
+upgrade, with its stamp; see ``observer.storage.upgrade``).
+"""
 
 from __future__ import annotations
 
 from alembic import context
-
-from observer.storage.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
@@ -12,7 +15,7 @@ if connection is None:  # pragma: no cover - only when someone runs the alembic 
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=None,
     render_as_batch=True,
     compare_type=True,
 )

@@ -26,6 +26,7 @@ from observer.storage.codebook_json import (
     compiled_from_source,
 )
 from observer.storage.coding_info import coding_info, coding_palette
+from observer.storage.migrations import HEAD
 from observer.storage.store import Store, open_store
 from observer.workspace.codings import new_coding
 from tests.observer.helpers import small_coding
@@ -255,7 +256,7 @@ def test_upgrading_from_0002_stores_the_parsed_form_of_every_readable_codebook(
     store = open_store(path)
     try:
         with sqlite3.connect(path) as conn:
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
             rows = conn.execute("SELECT id, source, compiled FROM codebooks ORDER BY id").fetchall()
         assert [r[2] is not None for r in rows] == [True, True, False]
         for _pk, source, compiled in rows[:2]:

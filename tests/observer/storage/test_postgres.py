@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 PORT = 55433
+ROOT_CODEBOOKS = Path(__file__).resolve().parents[3] / "codebooks"
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -76,6 +77,14 @@ def test_a_coding_is_recorded_and_reopened_on_the_server(server_url: str) -> Non
     store = open_store(server_url)  # an empty server database: migrated to the newest schema
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
+        # The migrations create on the server exactly what the models describe.
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        from observer.storage.models import Base
+
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
     create_demo(store)
     recorder = Recorder(store, 1)
     before = len(recorder.events)
@@ -101,3 +110,80 @@ def test_a_coding_is_recorded_and_reopened_on_the_server(server_url: str) -> Non
     assert group.sessions[0].codings[0].events == before + 1
     reopened.close()
     again.close()
+
+
+def _new_database(server_url: str, name: str) -> str:
+    """A fresh database on the throwaway server; its URL."""
+    from sqlalchemy import create_engine
+
+    admin = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return server_url.replace("/postgres?", f"/{name}?", 1)
+
+
+def test_an_upgrade_from_0003_runs_on_the_server(server_url: str, monkeypatch) -> None:
+    """0004 on PostgreSQL: capacity moved, times with time zone, ids past the audit trail."""
+    import time
+    from datetime import UTC, datetime
+
+    from observer.storage.coding_info import coding_info
+    from observer.storage.migrations import HEAD
+    from observer.storage.store import _server_engine, open_store
+    from observer.storage.upgrade import migrate_server
+    from observer.workspace.groups import list_sessions
+    from observer.workspace.recording import Recorder
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    url = _new_database(server_url, "upgrade_from_0003")
+    engine = _server_engine(url)
+    migrate_server(engine, "0003")
+    book = (ROOT_CODEBOOKS / "here-and-now.yaml").read_text(encoding="utf-8")
+    with engine.begin() as conn:
+        run = conn.exec_driver_sql
+        run("INSERT INTO groups (id, name, modality, notes, created_at) "
+            "VALUES (1, 'Tuesday', '', '', '2026-01-01 10:00:00')")  # fmt: skip
+        run("INSERT INTO members (id, group_id, pseudonym, initials, role, colour, seat) "
+            "VALUES (1, 1, 'Jane', 'JA', 'member', '#1f77b4', 0)")  # fmt: skip
+        run("INSERT INTO sessions (id, group_id, number, starts_at, setting, notes) "
+            "VALUES (1, 1, 1, '2026-10-01 18:00:00', 'in person', '')")  # fmt: skip
+        run("INSERT INTO observers (id, initials, name, capacity) "
+            "VALUES (1, 'SV', '', 'supervisor')")  # fmt: skip
+        run("INSERT INTO codebooks (id, codebook_id, version, name, digest, source, stored_at) "
+            "VALUES (1, 'here-and-now', '1', 'Here and now', 'x', %(book)s, "
+            "'2026-01-01 10:00:00')", {"book": book})  # fmt: skip
+        run("INSERT INTO codings (id, session_id, observer_id, name, clock_mode, is_reference, "
+            "notes, created_at, clock_elapsed_ms) "
+            "VALUES (1, 1, 1, '', 'live', false, '', '2026-10-01 16:05:00', 0)")  # fmt: skip
+        run("INSERT INTO coding_codebooks (coding_id, codebook_pk, position) VALUES (1, 1, 0)")
+        run("INSERT INTO event_audit (coding_id, event_id, action, who, at) "
+            "VALUES (1, 1641, 'delete', 'SV', '2026-10-01 16:20:00')")  # fmt: skip
+    engine.dispose()
+    try:
+        store = open_store(url)
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
+            kinds = set(
+                conn.exec_driver_sql(
+                    "SELECT data_type FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND data_type LIKE 'timestamp%%'"
+                ).scalars()
+            )
+        assert kinds == {"timestamp with time zone"}
+        assert coding_info(store, 1).capacity == "supervisor"
+        [session] = list_sessions(store)
+        assert session.starts_at == datetime(2026, 10, 1, 16, 0, tzinfo=UTC)
+        recorder = Recorder(store, 1)
+        event = recorder.record(1000, "self-disclosure", "m1", ["group"])
+        recorder.undo()
+        again = recorder.record(2000, "self-disclosure", "m1", ["group"])
+        recorder.close()
+        assert event.id == 1642 and again.id == 1643
+        store.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -61,11 +61,21 @@ def test_models_match_the_migrated_schema(store) -> None:
 
 
 def test_migrating_an_empty_file_creates_the_schema(tmp_path: Path) -> None:
+    """Empty and new: an SQLite file with no tables, marked by no program.
+
+    (A 0-byte file is not taken over: see test_opening.py.)
+    """
+    from observer.storage.sqlite_file import APPLICATION_ID
+
     path = tmp_path / "empty.sqlite3"
-    path.touch(mode=0o600)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("DROP TABLE t")
+    conn.close()
     store = open_store(path)
     with store.engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        assert conn.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID
     store.close()
     assert version == HEAD
 
