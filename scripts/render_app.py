@@ -73,6 +73,7 @@ def main() -> int:
     from observer.workspace.recording import Recorder
     from ui import style
     from ui.coding_window import CodingWindow
+    from ui.media_coding import MediaCoding
     from ui.practice_flow import FeedbackWindow
     from ui.start_screen import StartScreen
 
@@ -90,8 +91,8 @@ def main() -> int:
     window = CodingWindow(Recorder(store, coding))
     window.resize(1280, 800)
     window.show()
-    assert window.media is not None
-    media = window.media
+    media = window.clock
+    assert isinstance(media, MediaCoding)
     wait_until(lambda: media.player.ready)
     for at, keys in ((0, " W"), (300, "12f"), (600, "3 q"), (900, "4w"), (1200, " D"),
                      (1500, "21s"), (1800, "5 q")):  # fmt: skip
@@ -113,15 +114,16 @@ def main() -> int:
     review = CodingWindow(recorder, media_id=media_id)
     review.resize(1280, 800)
     review.show()
-    assert review.media is not None
-    wait_until(lambda: review.media is not None and review.media.player.ready)
+    tape = review.clock
+    assert isinstance(tape, MediaCoding)
+    wait_until(lambda: tape.player.ready)
     moment = recorder.events[3].time_ms
-    review.media.player.seek(800)
+    tape.player.seek(800)
     wait(60)
-    review.media.controller.attach_offset_by_marks(moment)
-    review.media.player.seek(1000)
+    tape.controller.attach_offset_by_marks(moment)
+    tape.player.seek(1000)
     wait(300)
-    render(review, review.media.player, OUT / "review-live.png")
+    render(review, tape.player, OUT / "review-live.png")
     review.close()
     recorder.close()
 

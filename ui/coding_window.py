@@ -1,20 +1,22 @@
-"""The live coding window: one coding open, coded as it happens.
+"""The coding window: one coding open, coded as it happens or from its recording.
 
 Layout only, plus wiring: every change goes through the ``Recorder`` (durable before it
 returns) and every view refreshes from the recorder's change notices, so what is on
-screen is always what is on disk.
+screen is always what is on disk. Events are timed by the window's ``CodingClock``:
+live session time, or the frame of the recording on screen (whose player the clock
+docks beside the seating chart). The window never asks which.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import importlib.util
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -27,10 +29,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
+    QMenu,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -38,25 +39,23 @@ from PySide6.QtWidgets import (
 
 from observer.domain.clock import format_time
 from observer.domain.errors import ObserverError
-from observer.domain.events import Changes
+from observer.domain.events import Changes, Event
 from observer.workspace.recording import Recorder
 from ui import style
 from ui.code_palette import CodePalette
+from ui.coding_clock import CodingClock, clock_for
 from ui.entry import ORDERS, Completed, Entry, Outcome, Step
 from ui.event_table import EventTable, EventTableModel
 from ui.focus import leave_keys_to_entry, takes_text
+from ui.group_mode import GroupModes
 from ui.header import CodingHeader
-from ui.layout import splitter
+from ui.layout import menu_action, splitter
 from ui.live_state import BASIC_ASSUMPTION, RunningStates
 from ui.menus import add_file_actions, chart_sources
 from ui.modifier_popup import ModifierPopup
 from ui.notes import NotesPanel
-from ui.resume import ResumeOffer, resume_offer
 from ui.seating_chart import SeatingChart
 from ui.timeline import Timeline
-
-if TYPE_CHECKING:
-    from ui.media_coding import MediaCoding
 
 SIDE_MODULES = (
     "ui.prompt_panel",
@@ -69,28 +68,11 @@ STEP_HINTS = {
     "Enter no one · or a code key</span>",
     Step.CODE: "which code? <span style='color:{m}'>a code key · Esc cancels</span>",
 }
-
-
-class ResumeBar(QFrame):
-    """Shown after a crash when the clock had been running: how to go on."""
-
-    chosen = Signal(int, bool)
-
-    def __init__(self, offer: ResumeOffer, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("resumeBar")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 6, 14, 6)
-        layout.addWidget(QLabel(offer.message), 1)
-        self.buttons: list[QPushButton] = []
-        for choice in offer.choices:
-            button = QPushButton(choice.label)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(
-                lambda _=False, c=choice: self.chosen.emit(c.elapsed_ms, c.running)
-            )
-            layout.addWidget(button)
-            self.buttons.append(button)
+# Moving through the event list with these goes to each event (where the clock can).
+NAVIGATION_KEYS = {
+    Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home, Qt.Key.Key_End,
+}  # fmt: skip
 
 
 class CodingWindow(QMainWindow):
@@ -104,7 +86,10 @@ class CodingWindow(QMainWindow):
         order: str = "actor-first",
         side_panels: bool = True,
         media_id: int | None = None,
+        clock: CodingClock | None = None,
     ) -> None:
+        """``media_id`` reviews the coding with that recording; ``clock`` times it otherwise
+        (by default the live clock, or the recording's for a media coding)."""
         super().__init__()
         self.recorder = recorder
         info = recorder.info
@@ -112,16 +97,17 @@ class CodingWindow(QMainWindow):
         self.labels = {p.key: p.label for p in info.participants}
         self.entry = Entry(info.participants, recorder.palette, order)
         self.states = RunningStates(recorder)
-        self._started = recorder.clock.elapsed_ms() > 0 or recorder.clock.running
-        self.media: MediaCoding | None = None  # the recording's clock, when there is one
-        # The side panels' width; a media coding gives some of it to the player.
-        self.side_width = 262 if media_id is not None or info.clock_mode == "media" else 290
+        self.modes = GroupModes(recorder.palette, recorder.events)
+        self.clock = clock or clock_for(recorder, media_id, self)
+        self.clock.setParent(self)
+        self.side_width = 290  # the side panels' width (less when a panel sits beside the chart)
+        self._tick_count = 0
         self._build(info.title)
         self._build_menus()
-        if media_id is not None or info.clock_mode == "media":
-            from ui.media_coding import MediaCoding  # Qt Multimedia only when needed
-
-            self.media = MediaCoding(self, media_id)
+        self.clock.changed.connect(self._tick)
+        self.clock.moved.connect(self._clock_moved)
+        self.clock.message.connect(self.statusBar().showMessage)
+        self.clock.dock(self)
         self._unsubscribe = recorder.subscribe(self._on_changes)
         self.states.on_change(self._show_states)
         self._timer = QTimer(self)
@@ -132,10 +118,6 @@ class CodingWindow(QMainWindow):
         self._show_states()
         self._show_undo()
         self._tick()
-        self.resume_bar: ResumeBar | None = None
-        offer = resume_offer(recorder.saved_clock, self._last_event_ms())
-        if offer is not None and self.media is None:
-            self._offer_resume(offer)
         self._side_modules: threading.Thread | None = None
         self._charts_loading: threading.Thread | None = None
         # The side panels load once the window has been drawn: their imports run in a
@@ -154,10 +136,8 @@ class CodingWindow(QMainWindow):
             QTimer.singleShot(0, self.preload_side_panels)
 
     def now(self) -> int:
-        """Session time now: the recorder's clock, or the recording's (position + offset)."""
-        if self.media is not None:
-            return self.media.current_time_ms()
-        return self.recorder.clock.elapsed_ms()
+        """Session time now, on the window's clock: what a key pressed now records."""
+        return self.clock.now_ms()
 
     # --- layout --------------------------------------------------------------------------
 
@@ -179,6 +159,10 @@ class CodingWindow(QMainWindow):
         self.timeline = Timeline(self.recorder, self.now)
         self.table.selected_event.connect(self.timeline.set_selected)
         self.timeline.event_clicked.connect(self.table.select_event)
+        # Clicks go to their moment where the clock can (a recording seeks there).
+        self.timeline.event_clicked.connect(self._go_to_event)
+        self.timeline.time_clicked.connect(self.clock.go_to)
+        self.table.clicked.connect(self._go_to_row)
         self.popup = ModifierPopup(self.recorder.palette, self.labels, self)
         self.popup.finished.connect(self._record)
         self.popup.discarded.connect(
@@ -188,6 +172,7 @@ class CodingWindow(QMainWindow):
         vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
         left = splitter(vertical, [self.chart, self.palette_view], [1, 1], [300, 200])
         top = splitter(horizontal, [left, self.table], [4, 5], [400, 560])
+        self._top = top
         body = splitter(vertical, [top, self.timeline], [3, 1], [520, 230])
         central = QWidget()
         column = QVBoxLayout(central)
@@ -207,12 +192,42 @@ class CodingWindow(QMainWindow):
         )
         self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
         style.set_ink(self.statusBar(), style.MUTED)
-        self.statusBar().showMessage(
-            "Clock running." if self.recorder.clock.running else "Ready. F5 starts the clock."
-        )
+        self.statusBar().showMessage(self.clock.greeting())
         self.resize(1280, 800)
         for widget in (self.chart, self.table, self.timeline, self.palette_view, self):
             widget.installEventFilter(self)
+        self.popup.installEventFilter(self)  # its showing and hiding hold the clock
+
+    # --- what a docked clock may use (ui.coding_clock.CodingViews) ------------------------
+
+    def place_beside_chart(self, panel: QWidget) -> None:
+        """A panel (the recording) left of the seating chart and palette, in the same row."""
+        top = self._top
+        top.insertWidget(0, panel)
+        for index, stretch in enumerate((3, 3, 4)):
+            top.setStretchFactor(index, stretch)
+        top.setSizes([270, 280, 470])
+        self.side_width = 262  # the side panels give the panel some of their width
+        self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
+
+    def show_notice(self, notice: QWidget) -> None:
+        """A bar under the header (such as the offer to resume after a crash)."""
+        self._column.insertWidget(1, notice)
+
+    def add_menu(self, title: str) -> QMenu:
+        return self.menuBar().addMenu(title)
+
+    def selected_events(self) -> list[Event]:
+        """The events selected in the list, or the one selected on the timeline."""
+        ids = self.table.selected_ids()
+        if not ids and self.timeline.selected is not None:
+            ids = [self.timeline.selected]
+        found = []
+        for event_id in ids:
+            # One undone meanwhile may still be selected on the timeline: left out.
+            with contextlib.suppress(ObserverError):
+                found.append(self.recorder.event(event_id))
+        return found
 
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -242,7 +257,7 @@ class CodingWindow(QMainWindow):
                                           self.delete_selected)  # fmt: skip
         self._action(edit, "Add process &note…", "Ctrl+N", self.notes_begin)
         coding = bar.addMenu("&Coding")
-        self.clock_action = self._action(coding, "&Start / pause clock", "F5", self.toggle_clock)
+        self.clock_action = self._action(coding, self.clock.toggle_text, "F5", self.toggle_clock)
         self._action(coding, "&Cancel the event being entered", None, self.cancel_entry)
         order_menu = coding.addMenu("Entry &order")
         group = QActionGroup(self)
@@ -269,17 +284,12 @@ class CodingWindow(QMainWindow):
 
     def _action(
         self,
-        menu: QWidget,
+        menu: QMenu,
         text: str,
         shortcut: QKeySequence.StandardKey | str | None,
         slot: Callable[[], object],
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _=False: slot())
-        menu.addAction(action)
-        return action
+        return menu_action(menu, text, shortcut, slot, parent=self)
 
     # --- the side panels (charts, prompts) -----------------------------------------------
 
@@ -359,12 +369,26 @@ class CodingWindow(QMainWindow):
     # --- keys ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if takes_text(watched):
                 return False
             if watched is self.table and self.table.state() == QAbstractItemView.State.EditingState:
                 return False
             return self.handle_key(event)
+        if watched is self.popup and kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            # While a modifier is chosen the recording may wait (the transport's option).
+            if kind == QEvent.Type.Show:
+                self.clock.hold()
+            else:
+                self.clock.release()
+        elif (
+            watched is self.table
+            and kind == QEvent.Type.KeyRelease
+            and isinstance(event, QKeyEvent)
+            and event.key() in NAVIGATION_KEYS
+        ):
+            self._go_to_row(self.table.currentIndex())
         return super().eventFilter(watched, event)
 
     def handle_key(self, event: QKeyEvent) -> bool:
@@ -419,7 +443,9 @@ class CodingWindow(QMainWindow):
         return outcome.handled
 
     def _completed(self, completed: Completed) -> None:
-        if self.media is not None and not self.media.can_record():
+        refusal = self.clock.refusal()
+        if refusal is not None:
+            self.show_error(refusal)
             return
         if not self.popup.ask(completed):
             self._record(completed, {})
@@ -471,20 +497,22 @@ class CodingWindow(QMainWindow):
     # --- commands ------------------------------------------------------------------------
 
     def toggle_clock(self) -> None:
-        if self.media is not None:
-            self.media.toggle_play()  # F5 plays and pauses the recording
-            return
-        if self.recorder.clock.running:
-            self.recorder.pause_clock()
-            self.statusBar().showMessage("Clock paused.", 3000)
-        else:
-            self.recorder.start_clock()
-            self._started = True
-            self.statusBar().showMessage("Clock running.", 3000)
-            if self.resume_bar is not None:
-                self._close_resume_bar()
+        """F5: start or pause the clock (in a media coding: play or pause the recording)."""
+        self.clock.toggle()
+        if self.clock.running:
             self.timeline.set_follow_now(True)
         self._tick()
+
+    def _go_to_event(self, event_id: int) -> None:
+        try:
+            event = self.recorder.event(event_id)
+        except ObserverError:
+            return
+        self.clock.go_to_event(event)
+
+    def _go_to_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._go_to_event(self.model.event_at(index.row()).id)
 
     def cancel_entry(self) -> None:
         self.entry.cancel()
@@ -504,9 +532,7 @@ class CodingWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to redo.", 3000)
 
     def delete_selected(self) -> None:
-        ids = self.table.selected_ids()
-        if not ids and self.timeline.selected is not None:
-            ids = [self.timeline.selected]
+        ids = [e.id for e in self.selected_events()]
         if ids:
             self._delete(ids)
 
@@ -535,34 +561,12 @@ class CodingWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
-    # --- resuming after a crash ----------------------------------------------------------
-
-    def _offer_resume(self, offer: ResumeOffer) -> None:
-        self.resume_bar = ResumeBar(offer)
-        style.dress(self.resume_bar)
-        self.resume_bar.chosen.connect(self.resume_at)
-        self._column.insertWidget(1, self.resume_bar)
-
-    def resume_at(self, elapsed_ms: int, running: bool) -> None:
-        self.recorder.resume_clock_at(elapsed_ms, running)
-        self._started = True
-        self._close_resume_bar()
-        self._tick()
-
-    def _close_resume_bar(self) -> None:
-        if self.resume_bar is not None:
-            self.resume_bar.hide()
-            self.resume_bar.deleteLater()
-            self.resume_bar = None
-
-    def _last_event_ms(self) -> int | None:
-        events = self.recorder.events
-        return events[-1].time_ms if events else None
-
     # --- refreshing from the core --------------------------------------------------------
 
     def _on_changes(self, changes: Changes) -> None:
         self._show_undo()
+        if self.modes.update(changes):
+            self._show_mode()
         if changes.added and not self.table.follow_end:
             return
         if changes.added:
@@ -575,15 +579,18 @@ class CodingWindow(QMainWindow):
         self.redo_action.setEnabled(r.can_redo)
         self.redo_action.setText(f"&Redo {r.redo_label}" if r.can_redo else "&Redo")
 
-    def _show_states(self) -> None:
-        palette = self.recorder.palette
-        mode = self.states.in_group(BASIC_ASSUMPTION)
+    def _show_mode(self) -> None:
+        """The group's mode at the time on the clock (in a media coding: at the playhead)."""
+        mode = self.modes.at(self.now())
         if mode is None:
             self.header.mode.show_mode(None, "", None)
-        else:
-            code = palette.code(mode.code)
-            label = code.label if code else mode.code
-            self.header.mode.show_mode(label, code.colour if code else "#777777", mode.time_ms)
+            return
+        code = self.recorder.palette.code(mode.code)
+        label = code.label if code else mode.code
+        self.header.mode.show_mode(label, code.colour if code else "#777777", mode.time_ms)
+
+    def _show_states(self) -> None:
+        palette = self.recorder.palette
         running = self.states.events()
         self.palette_view.set_running({e.code for e in running})
         per_person: dict[str, str] = {}
@@ -610,26 +617,28 @@ class CodingWindow(QMainWindow):
         self.header.entry.setText("  ".join(parts) + ("  " if parts else "") + hint)
 
     def _tick(self) -> None:
-        if self.media is not None:
-            self.media.show_time()
-            return
-        clock = self.recorder.clock
-        self.header.show_clock(clock.elapsed_ms(), clock.running, self._started)
-        if clock.running:
-            self._tick_count = getattr(self, "_tick_count", 0) + 1
+        self.header.show_clock(self.clock.face())
+        self._show_mode()
+        if self.clock.running:
+            self._tick_count += 1
             if self._tick_count % 3 == 0:
                 self.timeline.tick()
+
+    def _clock_moved(self, session_ms: int) -> None:
+        """A seek or frames played: the timeline follows a running clock, else shows the time."""
+        if self.clock.running:
+            self.timeline.tick()
+        else:
+            self.timeline.reveal(session_ms)
+        self.header.show_clock(self.clock.face())
+        self._show_mode()
 
     # --- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.popup.accept_rest()
-        if self.recorder.clock.running:
-            # A deliberate close pauses the clock; only a crash leaves it "running".
-            self.recorder.pause_clock()
         self._timer.stop()
-        if self.media is not None:
-            self.media.close()
+        self.clock.close()
         self._unsubscribe()
         self.model.close()
         gc.unfreeze()  # what the coding held may be collected again

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from observer.domain.clock import format_time
 from ui import style
+from ui.coding_clock import ClockFace
 
 
 class ModePill(QLabel):
@@ -33,9 +34,14 @@ class ModePill(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Group mode")
+        self._shown: tuple[str | None, str, int | None] | None = None
         self.show_mode(None, "", None)
 
     def show_mode(self, label: str | None, colour: str, since_ms: int | None) -> None:
+        # Asked on every tick of the clock; a style sheet each time would be costly.
+        if (label, colour, since_ms) == self._shown:
+            return
+        self._shown = (label, colour, since_ms)
         if label is None:
             text, bg, fg = "No group mode coded", "#e9edf1", style.MUTED
         else:
@@ -138,14 +144,13 @@ class CodingHeader(QFrame):
         self.mode = ModePill()
         layout.addWidget(self.mode, 0, Qt.AlignmentFlag.AlignVCenter)
 
-    def show_clock(self, elapsed_ms: int, running: bool, started: bool) -> None:
-        whole = format_time(elapsed_ms)
-        text = whole.split(".")[0] + "." + whole.split(".")[1][0] if "." in whole else whole
-        if self.clock.text() != text:
-            self.clock.setText(text)
-        state = "running" if running else ("paused" if started else "not started")
-        if self.clock_state.text() != state:
-            self.clock_state.setText(state)
-            self.button.setText(
-                "Pause  (F5)" if running else ("Resume  (F5)" if started else "Start  (F5)")
-            )
+    def show_clock(self, face: ClockFace) -> None:
+        """The clock's time to the tenth of a second, its state and its button's text."""
+        text = format_time(face.time_ms)[:-2]
+        # Called ten times a second: touch only what changed (a new text lays out again).
+        for label, value in ((self.clock, text), (self.clock_state, face.state),
+                             (self.button, face.button)):  # fmt: skip
+            if label.text() != value:
+                label.setText(value)
+        if self.clock.toolTip() != face.tooltip:
+            self.clock.setToolTip(face.tooltip)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSplitter, QSplitterHandle, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import QMenu, QSplitter, QSplitterHandle, QWidget
 
 from ui import style
 
@@ -42,3 +42,19 @@ def splitter(
     split.setSizes(list(sizes))
     split.setChildrenCollapsible(False)
     return split
+
+
+def menu_action(
+    menu: QMenu,
+    text: str,
+    shortcut: QKeySequence.StandardKey | str | None,
+    slot: Callable[[], object],
+    parent: QObject | None = None,
+) -> QAction:
+    """An entry of ``menu`` that calls ``slot``; its shortcut works anywhere in the window."""
+    action = QAction(text, parent or menu)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(lambda _=False: slot())
+    menu.addAction(action)
+    return action

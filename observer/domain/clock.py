@@ -1,8 +1,13 @@
-"""The live coding clock: elapsed session time with pauses.
+"""Session time: the clock a coding is timed by, live or from a recording.
 
-Time is measured on the monotonic clock (immune to wall-clock jumps); the wall-clock
-moment of the last start is saved with the coding so that, after a crash, the app can
-tell how long the group went on without it.
+Every coding stores its events on one clock, the session clock. A ``Clock`` says what
+time it is on it now: the ``LiveClock`` counts elapsed session time with pauses; the
+``MediaClock`` reads the frame on screen and adds the recording's offset. Whoever
+times an event asks ``now_ms()`` and never needs to know which of the two it has.
+
+Live time is measured on the monotonic clock (immune to wall-clock jumps); the
+wall-clock moment of the last start is saved with the coding so that, after a crash,
+the app can tell how long the group went on without it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Session time now, and whether it moves on by itself."""
+
+    def now_ms(self) -> int:
+        """Session time now: what an event coded at this instant is stored with."""
+        ...
+
+    @property
+    def running(self) -> bool:
+        """True while time moves on (the clock runs, the recording plays)."""
+        ...
 
 
 def utcnow() -> datetime:
@@ -40,7 +59,7 @@ class ClockState:
 
 
 class LiveClock:
-    """Start, pause and resume; ``elapsed_ms()`` is the session time now."""
+    """Start, pause and resume; ``now_ms()`` is the elapsed session time."""
 
     def __init__(
         self, elapsed_ms: int = 0, monotonic: Callable[[], float] = time.monotonic
@@ -57,6 +76,9 @@ class LiveClock:
         if self._started is None:
             return self._base_ms
         return self._base_ms + int((self._monotonic() - self._started) * 1000)
+
+    def now_ms(self) -> int:
+        return self.elapsed_ms()
 
     def start(self) -> None:
         if self._started is None:
@@ -75,6 +97,53 @@ class LiveClock:
 
     def state(self) -> ClockState:
         return ClockState(self.elapsed_ms(), utcnow() if self.running else None)
+
+
+def session_time(media_ms: int, offset_ms: int) -> int:
+    """Session time = media time + offset (the session-clock time of the first frame)."""
+    return media_ms + offset_ms
+
+
+def media_time(session_ms: int, offset_ms: int) -> int:
+    """Media time = session time − offset (negative: before the recording started)."""
+    return session_ms - offset_ms
+
+
+class MediaClock:
+    """The time of the frame on screen, on the session clock: position + offset.
+
+    ``position_ms`` reads the player at the instant it is called (a key press is timed
+    by the frame the coder saw); ``playing`` says whether the picture moves on.
+    """
+
+    def __init__(
+        self,
+        position_ms: Callable[[], int],
+        playing: Callable[[], bool],
+        offset_ms: int = 0,
+    ) -> None:
+        self._position_ms = position_ms
+        self._playing = playing
+        self.offset_ms = offset_ms
+
+    @property
+    def running(self) -> bool:
+        return self._playing()
+
+    def now_ms(self) -> int:
+        return session_time(self._position_ms(), self.offset_ms)
+
+    def position_ms(self) -> int:
+        """Where the recording is now, on its own time line."""
+        return self._position_ms()
+
+    def media_time(self, session_ms: int) -> int:
+        """Where a session time is in the recording."""
+        return media_time(session_ms, self.offset_ms)
+
+    def session_time(self, media_ms: int) -> int:
+        """The session time of a moment in the recording."""
+        return session_time(media_ms, self.offset_ms)
 
 
 def format_time(ms: int | None) -> str:

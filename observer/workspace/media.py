@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from observer.domain.clock import media_time, session_time
 from observer.domain.errors import InputError, NotFound
 from observer.domain.events import Event
 from observer.storage.models import Coding, GroupSession, MediaFile
@@ -75,16 +76,6 @@ class MediaInfo:
 
     def check(self) -> MediaCheck:
         return check_media(self.path)
-
-
-def session_time(media_ms: int, offset_ms: int) -> int:
-    """Session time = media time + offset."""
-    return media_ms + offset_ms
-
-
-def media_time(session_ms: int, offset_ms: int) -> int:
-    """Media time = session time − offset."""
-    return session_ms - offset_ms
 
 
 def offset_from_marks(session_ms: int, media_ms: int) -> int:

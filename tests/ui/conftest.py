@@ -85,6 +85,27 @@ def stored_events(store: Any, coding_id: int) -> list[Any]:
         return load_events(conn, coding_id)
 
 
+def drawn(
+    widget: Any, colour: str, x: int | None = None, y: int | None = None, tolerance: int = 40
+) -> list[int]:
+    """Where a colour is painted on a widget: along the row ``y`` (x positions) or the
+    column ``x`` (y positions). For what a view draws (a playhead, a "now" line)."""
+    from PySide6.QtGui import QColor
+
+    image = widget.grab().toImage()
+    want = QColor(colour)
+
+    def near(px: int, py: int) -> bool:
+        got = image.pixelColor(px, py)
+        return (abs(got.red() - want.red()) + abs(got.green() - want.green())
+                + abs(got.blue() - want.blue())) <= tolerance  # fmt: skip
+
+    if y is not None:
+        return [px for px in range(image.width()) if near(px, y)]
+    assert x is not None, "a row (y) or a column (x)"
+    return [py for py in range(image.height()) if near(x, py)]
+
+
 @pytest.fixture
 def out_dir() -> Path:
     folder = Path(__file__).resolve().parents[2] / "out" / "ui"

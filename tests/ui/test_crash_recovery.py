@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from conftest import open_window, stored_events
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 
 from observer.domain.clock import ClockState
 from observer.workspace.recording import Recorder
@@ -57,16 +58,29 @@ def test_killed_mid_coding_keeps_every_acknowledged_event(
     window = open_window(demo_store, fresh_coding, fake_time, qtbot)
     try:
         assert window.model.rowCount() == len(on_disk)
-        assert window.resume_bar is not None and window.resume_bar.isVisible()
+        bar = shown_resume_bar(window)
+        assert bar is not None and "closed while the clock was running" in bar_text(bar)
         last = max(e.time_ms for e in window.recorder.events)
-        resume_here = window.resume_bar.buttons[1]
+        continue_, resume_here, leave = bar.findChildren(QPushButton)
+        assert "as if it never stopped" in continue_.text() and leave.text() == "Leave paused"
         assert "last event" in resume_here.text()
         qtbot.mouseClick(resume_here, Qt.MouseButton.LeftButton)
-        assert window.resume_bar is None
+        assert shown_resume_bar(window) is None
         assert window.recorder.clock.running and window.recorder.clock.elapsed_ms() == last
+        assert window.header.clock_state.text() == "running"
     finally:
         window.close()
         window.recorder.close()
+
+
+def shown_resume_bar(window: Any) -> QFrame | None:
+    """The bar under the header that offers how to resume, if it is on screen."""
+    bar = window.findChild(QFrame, "resumeBar")
+    return bar if bar is not None and bar.isVisible() else None
+
+
+def bar_text(bar: QFrame) -> str:
+    return " ".join(label.text() for label in bar.findChildren(QLabel))
 
 
 def test_no_offer_when_the_clock_was_paused() -> None:

@@ -138,11 +138,16 @@ def test_export_through_the_save_dialog(
     messages: list[Any],
 ) -> None:  # fmt: skip
     target = tmp_path / "session3"  # no suffix: the chosen filter decides
-    label = dict(ie._filters(importable=False))["xlsx"]
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), label))
-    )
+    offered: list[str] = []
+
+    def save_as_excel(_parent: Any, _title: str, _name: str, filters: str) -> tuple[str, str]:
+        """The user types a name without a suffix and picks the Excel filter."""
+        offered.extend(filters.split(";;"))
+        return str(target), next(f for f in offered if "*.xlsx" in f)
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as_excel))
     written = ie.export_with_progress(parent, demo_store, 3)
+    assert any("*.csv" in f for f in offered)  # the other formats are offered too
     assert written == target.with_suffix(".xlsx") and written.is_file()
     from openpyxl import load_workbook
 

@@ -1,7 +1,7 @@
 """Media coding in the coding window: the recording is the clock (tests/data/clip.mp4, 10 fps).
 
-What is shown is asserted on the frames reaching the video sink (``frame_shown``), and
-what is coded on the database; no timed assertions.
+What is shown is asserted on the frames reaching the video sink (``frame_shown``), on
+the widgets and what they draw, and what is coded on the database; no timed assertions.
 """
 
 from __future__ import annotations
@@ -11,20 +11,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import stored_events
+from conftest import drawn, stored_events
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QFrame, QInputDialog, QLabel, QPushButton
 
+from observer.domain.clock import format_time
 from observer.workspace.codings import new_coding
 from observer.workspace.groups import attach_media
 from observer.workspace.media import get_media
 from observer.workspace.recording import Recorder
+from ui import style
 from ui.coding_window import CodingWindow
-from ui.media.player import MISSING, UNPLAYABLE
+from ui.media.player import MISSING, UNPLAYABLE, MediaPlayer
+from ui.media_coding import PLAYHEAD
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
 FRAME_MS = 100
 OFFSET = 60_000  # the camera started a minute into the session
 WAIT = 5000
+# What Qt Multimedia says of a damaged file, which these tests give it on purpose.
+BROKEN_FILE_WARNINGS = pytest.mark.qt_log_ignore(
+    "No SW decoder found", "Could not open media. FFmpeg error description"
+)
 
 
 def frame_at(media_ms: int) -> int:
@@ -36,6 +44,40 @@ def keys(qtbot: Any, window: Any, text: str) -> None:
         qtbot.keyClick(window.chart, ch)
 
 
+def player_of(window: Any) -> MediaPlayer:
+    """The recording's player, as shown beside the seating chart."""
+    player = window.findChild(MediaPlayer, "codingPlayer")
+    assert player is not None
+    return player
+
+
+def locate_button(player: MediaPlayer) -> QPushButton:
+    button = player.findChild(QPushButton, "locateMedia")
+    assert button is not None and button.text() == "Locate…"
+    return button
+
+
+def table_playhead_row(table: Any) -> int:
+    """The row the red playhead line is drawn under in the event list (-1: above the first)."""
+    viewport = table.viewport()
+    ys = drawn(viewport, PLAYHEAD, x=viewport.width() // 2)
+    assert ys, "no playhead drawn in the event list"
+    y = (min(ys) + max(ys)) / 2
+    if y < 4:
+        return -1
+    rows = range(table.model().rowCount())
+    return min(rows, key=lambda r: abs(table.visualRect(table.model().index(r, 0)).bottom() - y))
+
+
+def now_line_x(timeline: Any, track: str) -> float:
+    """Where the timeline draws its "now" line, across someone's (empty) track."""
+    plot_left = timeline.x_of(timeline.visible_range()[0])  # right of the track labels
+    xs = [x for x in drawn(timeline, style.ACCENT, y=round(timeline.track_y(track)), tolerance=90)
+          if x >= plot_left]  # fmt: skip
+    assert xs, "no now line drawn"
+    return (min(xs) + max(xs)) / 2
+
+
 def open_coding(qtbot: Any, store: Any, coding_id: int, ready: bool = True, **kw: Any) -> Any:
     window = CodingWindow(Recorder(store, coding_id), side_panels=False, **kw)
     qtbot.addWidget(window)
@@ -44,14 +86,12 @@ def open_coding(qtbot: Any, store: Any, coding_id: int, ready: bool = True, **kw
     qtbot.waitExposed(window)
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
     if ready:
-        qtbot.waitUntil(
-            lambda: window.media is not None and window.media.player.ready, timeout=WAIT
-        )
+        qtbot.waitUntil(lambda: player_of(window).ready, timeout=WAIT)
     return window
 
 
 def seek_shown(qtbot: Any, window: Any, media_ms: int) -> None:
-    player = window.media.player
+    player = player_of(window)
     want = frame_at(media_ms)
     with qtbot.waitSignal(player.frame_shown, timeout=WAIT, check_params_cb=lambda s: s == want):
         player.seek(media_ms)
@@ -73,17 +113,27 @@ def window(qtbot: Any, demo_store: Any, media_id: int) -> Any:
 
 
 def test_a_media_coding_shows_the_player_beside_chart_and_palette(window: Any) -> None:
-    media = window.media
-    assert media is not None and media.player.isVisible() and media.transport.isVisible()
+    player = player_of(window)
+    times = window.findChild(QLabel, "mediaTime")  # the transport's media and session time
+    assert player.isVisible() and times is not None and times.isVisible()
+
     # One row: the player column, then the seating chart and palette, then the events.
-    top = window.table.parentWidget()
-    assert [top.widget(i) for i in range(top.count())] == [
-        media.column, window.chart.parentWidget(), window.table,
-    ]  # fmt: skip
-    assert media.column.x() < window.chart.parentWidget().x() < window.table.x()
+    def left_top(widget: Any) -> tuple[int, int]:
+        at = widget.mapTo(window, QPoint(0, 0))
+        return at.x(), at.y()
+
+    (player_x, player_y), (chart_x, chart_y) = left_top(player), left_top(window.chart)
+    palette_x, _ = left_top(window.palette_view)
+    table_x, table_y = left_top(window.table)
+    assert player_x < chart_x == palette_x < table_x
+    assert player_y == chart_y == table_y
+    assert player_x + player.width() <= chart_x  # side by side, not over each other
     assert window.header.clock.text() == "01:00.0"  # session time = media 0 + offset
     assert "media 00:00.0" in window.header.clock_state.text()
-    assert window.resume_bar is None
+    assert window.findChild(QFrame, "resumeBar") is None  # no crash to resume from
+    # F5 plays and pauses the recording; the Media menu has the transport and the rest.
+    assert window.clock_action.text() == "&Play / pause the recording"
+    assert [a.text() for a in window.menuBar().actions()][-1] == "&Media"
 
 
 def test_keys_record_the_media_position_as_session_time(qtbot: Any, window: Any) -> None:
@@ -111,7 +161,7 @@ def test_keys_record_the_media_position_as_session_time(qtbot: Any, window: Any)
 
 
 def test_keys_during_playback_land_in_the_frame_on_screen(qtbot: Any, window: Any) -> None:
-    player = window.media.player
+    player = player_of(window)
     shown: list[int] = []
     player.frame_shown.connect(shown.append)
     seek_shown(qtbot, window, 0)
@@ -138,49 +188,60 @@ def test_the_timeline_shows_the_playhead_and_a_click_seeks(qtbot: Any, window: A
     seek_shown(qtbot, window, 1300)
     keys(qtbot, window, " W")  # work from 0.9 to 1.3 s
     timeline = window.timeline
+    player = player_of(window)
     seek_shown(qtbot, window, 1600)
-    # The timeline's "now" is the playhead: session time of the frame shown.
-    assert timeline._now() == OFFSET + 1600
     assert timeline.visible_range()[0] <= OFFSET + 1600 <= timeline.visible_range()[1]
     # A click on an empty place goes there. Zoomed in to ten seconds, as a reviewer would be:
     # at the default five minutes a pixel is a third of a second.
     timeline.set_span(10_000, OFFSET + 1000)
+    # The timeline's "now" line is the playhead: drawn at the session time of the frame shown.
+    assert abs(now_line_x(timeline, "m1") - timeline.x_of(OFFSET + 1600)) <= 1.5
     y = round(timeline.track_y("m1"))
     x = round(timeline.x_of(OFFSET + 400))
-    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT):
+    with qtbot.waitSignal(player.frame_shown, timeout=WAIT):
         qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
-    per_px = timeline.span_ms / timeline._plot().width()
-    assert abs(window.media.player.position_ms() - 400) <= 2 * per_px
+    per_px = 1000 / (timeline.x_of(1000) - timeline.x_of(0))  # ms in a pixel
+    assert abs(player.position_ms() - 400) <= 2 * per_px
+    assert abs(now_line_x(timeline, "m1") - x) <= 2  # the now line moved to the click
     # A click on an event's band goes to the event (and selects its row).
     (work,) = window.recorder.events
     y = round(timeline.track_y("group"))
     x = round(timeline.x_of(OFFSET + 1000))
-    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+    with qtbot.waitSignal(player.frame_shown, timeout=WAIT,
                           check_params_cb=lambda s: s == 900):  # fmt: skip
         qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
-    assert window.media.player.position_ms() == 900
+    assert player.position_ms() == 900
     assert window.table.selected_ids() == [work.id]
+    # Scrolled away, F5 plays and brings the timeline back to the playhead.
+    timeline.scroll_to(OFFSET + 600_000)
+    assert timeline.visible_range()[0] > window.now()
+    with qtbot.waitSignal(player.playing_changed, timeout=WAIT):
+        qtbot.keyClick(window.chart, Qt.Key.Key_F5)
+    start, end = timeline.visible_range()
+    assert start <= window.now() <= end
+    player.pause()
 
 
 def test_a_row_click_seeks_and_the_list_follows_the_playhead(qtbot: Any, window: Any) -> None:
     for at, text in ((300, "3 q"), (1100, "4 q"), (1500, "5 q")):
         seek_shown(qtbot, window, at)
         keys(qtbot, window, text)
-    table, playhead = window.table, window.media.table_playhead
-    assert playhead.row == 2  # the last event at or before the playhead
+    table, player = window.table, player_of(window)
+    assert table_playhead_row(table) == 2  # the last event at or before the playhead
     seek_shown(qtbot, window, 0)
-    assert playhead.row == -1  # before the first event
+    assert table_playhead_row(table) == -1  # before the first event
     rect = table.visualRect(table.model().index(1, 1))
-    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+    with qtbot.waitSignal(player.frame_shown, timeout=WAIT,
                           check_params_cb=lambda s: s == 1100):  # fmt: skip
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.now() == OFFSET + 1100
-    assert playhead.row == 1
+    assert window.header.clock.text() == "01:01.1"
+    assert table_playhead_row(table) == 1
     # Moving down the list with the keyboard goes to each event.
-    with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+    with qtbot.waitSignal(player.frame_shown, timeout=WAIT,
                           check_params_cb=lambda s: s == 1500):  # fmt: skip
         qtbot.keyClick(table, Qt.Key.Key_Down)
-    assert playhead.row == 2
+    assert table_playhead_row(table) == 2
 
 
 def test_ctrl_t_moves_the_selected_event_to_the_playhead(qtbot: Any, window: Any) -> None:
@@ -194,15 +255,17 @@ def test_ctrl_t_moves_the_selected_event_to_the_playhead(qtbot: Any, window: Any
     qtbot.keyClick(window.chart, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     (moved,) = stored_events(window.recorder.store, window.recorder.coding_id)
     assert (moved.time_ms, moved.end_ms) == (OFFSET + 700, OFFSET + 1200)  # length kept
-    assert window.media.player.position_ms() == 700  # the nudge does not move the playhead
+    assert player_of(window).position_ms() == 700  # the nudge does not move the playhead
     qtbot.keyClick(window.chart, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     (back,) = stored_events(window.recorder.store, window.recorder.coding_id)
     assert (back.time_ms, back.end_ms) == (OFFSET + 500, OFFSET + 1000)
 
 
 def test_playback_pauses_while_a_modifier_is_chosen(qtbot: Any, window: Any) -> None:
-    player = window.media.player
-    window.media.transport.hold_box.setChecked(True)
+    player = player_of(window)
+    hold = next(b for b in window.findChildren(QCheckBox) if b.text() == "Pause for modifiers")
+    qtbot.mouseClick(hold, Qt.MouseButton.LeftButton)
+    assert hold.isChecked()
     seek_shown(qtbot, window, 200)
     qtbot.keyClick(window.chart, Qt.Key.Key_F5)  # F5 plays in a media coding
     assert player.playing
@@ -217,25 +280,39 @@ def test_playback_pauses_while_a_modifier_is_chosen(qtbot: Any, window: Any) -> 
     assert event.time_ms == OFFSET + pressed_at  # the time of the key press, not of the choice
 
 
-def test_review_a_live_coding_with_its_recording(qtbot: Any, demo_store: Any, media_id) -> None:
+def test_review_a_live_coding_with_its_recording(
+    qtbot: Any, demo_store: Any, media_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The live coding itself, with the clip attached and lined up by one moment."""
     window = open_coding(qtbot, demo_store, 1, media_id=media_id)
     try:
+        player = player_of(window)
         events = window.recorder.events
         moment = events[3]
         seek_shown(qtbot, window, 1200)  # the moment is seen 1.2 s into the video
-        window.media.controller.attach_offset_by_marks(moment.time_ms)
+        # Media ▸ Set the offset by this moment…: the frame shown is at the moment's time.
+        asked: list[str] = []
+
+        def answer(_parent: Any, _title: str, label: str) -> tuple[str, bool]:
+            asked.append(label)
+            return format_time(moment.time_ms), True
+
+        monkeypatch.setattr(QInputDialog, "getText", answer)
+        ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(window.chart, Qt.Key.Key_O, ctrl_shift)
+        assert asked and "00:01.200 in the recording" in asked[0]
         offset = moment.time_ms - 1200
         assert get_media(demo_store, media_id).offset_ms == offset
         assert window.now() == moment.time_ms
+        assert "Lined up" in window.statusBar().currentMessage()
         # The live events sit on the timeline where they happened in the recording.
         assert window.timeline.visible_range()[0] <= moment.time_ms
-        assert window.media.table_playhead.row == 3
+        assert table_playhead_row(window.table) == 3
         # Clicking a live event's row plays its moment in the recording: session time - offset.
         table = window.table
         seek_shown(qtbot, window, 0)
         rect = table.visualRect(table.model().index(3, 1))
-        with qtbot.waitSignal(window.media.player.frame_shown, timeout=WAIT,
+        with qtbot.waitSignal(player.frame_shown, timeout=WAIT,
                               check_params_cb=lambda s: s == 1200):  # fmt: skip
             qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert window.now() == moment.time_ms
@@ -243,7 +320,7 @@ def test_review_a_live_coding_with_its_recording(qtbot: Any, demo_store: Any, me
         rect = table.visualRect(table.model().index(0, 1))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert "outside the recording" in window.statusBar().currentMessage()
-        assert window.media.player.position_ms() == 0
+        assert player.position_ms() == 0
         # Corrections are ordinary edits of the live coding: Ctrl+T moves an event here.
         seek_shown(qtbot, window, 1500)
         table.select_event(moment.id)
@@ -260,7 +337,7 @@ def test_review_a_live_coding_with_its_recording(qtbot: Any, demo_store: Any, me
 
 
 def test_a_missing_recording_still_opens_the_coding(
-    qtbot: Any, demo_store: Any, tmp_path: Path
+    qtbot: Any, demo_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gone = tmp_path / "stick" / "session-1.mp4"
     media_id = attach_media(demo_store, 1, str(gone))
@@ -269,9 +346,9 @@ def test_a_missing_recording_still_opens_the_coding(
     recorder.record(5_000, "work", "group")
     recorder.close()
     window = open_coding(qtbot, demo_store, coding, ready=False)
-    player = window.media.player
+    player = player_of(window)
     assert player.status == MISSING
-    assert player._locate.isVisible() and "session-1.mp4" in player.message
+    assert locate_button(player).isVisible() and "session-1.mp4" in player.message
     assert window.header.clock_state.text().endswith("recording missing")
     # The coding can be read and edited; code keys say why they cannot record.
     assert window.model.rowCount() == 1
@@ -285,8 +362,8 @@ def test_a_missing_recording_still_opens_the_coding(
     moved = tmp_path / "archive" / "session-1.mp4"
     moved.parent.mkdir()
     shutil.copy(CLIP, moved)
-    window.media.choose_media_file = lambda: str(moved)
-    qtbot.mouseClick(player._locate, Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(moved), ""))
+    qtbot.mouseClick(locate_button(player), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player.ready, timeout=WAIT)
     assert get_media(demo_store, media_id).path == str(moved.resolve())
     seek_shown(qtbot, window, 600)
@@ -296,6 +373,7 @@ def test_a_missing_recording_still_opens_the_coding(
     window.recorder.close()
 
 
+@BROKEN_FILE_WARNINGS
 def test_an_unplayable_recording_says_so_and_the_coding_stays_editable(
     qtbot: Any, demo_store: Any, tmp_path: Path
 ) -> None:
@@ -304,7 +382,7 @@ def test_an_unplayable_recording_says_so_and_the_coding_stays_editable(
     media_id = attach_media(demo_store, 1, str(broken))
     coding = new_coding(demo_store, 1, "SV", ["bion"], clock_mode="media", media_file_id=media_id)
     window = open_coding(qtbot, demo_store, coding, ready=False)
-    player = window.media.player
+    player = player_of(window)
     qtbot.waitUntil(lambda: player.status == UNPLAYABLE, timeout=WAIT)
     assert "broken.mp4 cannot be played" in player.message
     assert "broken.mp4 cannot be played" in window.statusBar().currentMessage()
@@ -328,5 +406,7 @@ def test_at_1280_pixels_the_event_list_shows_who_did_what(window: Any, qtbot: An
     code_right = table.columnViewportPosition(CODE) + table.columnWidth(CODE)
     assert table.horizontalScrollBar().value() == 0
     assert code_right <= table.viewport().width()
-    time_text = window.media.transport.time_label.text()
+    time_label = window.findChild(QLabel, "mediaTime")
+    assert time_label is not None and time_label.isVisible()
+    time_text = time_label.text()
     assert time_text.count("\n") == 1 and "session" in time_text.split("\n")[1]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
 
 from observer.domain.errors import InputError
 from observer.domain.events import Event
@@ -148,7 +149,7 @@ def test_rate_change_and_end_of_media(qtbot, review) -> None:
     with qtbot.waitSignal(player.playing_changed, timeout=WAIT) as started:
         player.play()
     assert started.args == [True]
-    assert player._player.playbackRate() == 4.0
+    assert player.backend_rate() == 4.0  # Qt's player itself plays at 4×
     # At 4× the last second plays in a quarter of a second; the end stops the player.
     with qtbot.waitSignal(player.playing_changed, timeout=WAIT) as ended:
         pass
@@ -233,7 +234,8 @@ def test_click_on_the_timeline_seeks_to_an_event_or_a_moment(qtbot, review) -> N
     x = round(strip.x_of(1500))
     with qtbot.waitSignal(player.frame_shown, timeout=WAIT):
         qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
-    assert abs(player.position_ms() - 1500) <= strip._span() / strip.width() * 2
+    assert strip.duration_ms == 2000  # the strip's scale: the whole recording
+    assert abs(player.position_ms() - 1500) <= strip.duration_ms / strip.width() * 2
     assert strip.playhead_ms == player.position_ms()
 
 
@@ -290,7 +292,7 @@ def test_shuttle_jkl(qtbot, review) -> None:
     ctrl(qtbot, review, Qt.Key.Key_L)
     assert player.speed == 1.0
     ctrl(qtbot, review, Qt.Key.Key_L)
-    assert player.speed == 2.0 and player._player.playbackRate() == 2.0
+    assert player.speed == 2.0 and player.backend_rate() == 2.0
     ctrl(qtbot, review, Qt.Key.Key_J)
     assert player.speed == 1.0
     ctrl(qtbot, review, Qt.Key.Key_K)
@@ -402,7 +404,7 @@ def test_audio_only_recording(qtbot, demo_store) -> None:
     player = window.player
     assert not player.has_video and player.duration_ms() == pytest.approx(2000, abs=50)
     assert "Audio recording: tone.m4a" in player.message
-    assert not player._locate.isVisible()
+    assert not player.findChild(QPushButton, "locateMedia").isVisible()
     player.seek(1200)
     assert player.position_ms() == 1200
     qtbot.keyClick(window, "P")

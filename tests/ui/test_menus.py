@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from conftest import FakeTime, open_window
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QTreeWidgetItemIterator
 
 import ui.import_export as ie
 from observer.workspace.codings import list_codings
 from observer.workspace.media import session_media
 from ui.agreement_view import AgreementView
+from ui.media.player import MediaPlayer
 from ui.start_screen import StartScreen
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
@@ -65,8 +66,12 @@ def test_export_then_import_from_the_start_screen_menu(
     new = [c for c in list_codings(demo_store) if c.id not in before]
     assert len(new) == 1 and new[0].session.number == 2
     # The new coding is listed at once.
-    assert any(item.data(0, Qt.ItemDataRole.UserRole + 1) == new[0].id
-               for item in screen._items())  # fmt: skip
+    listed = QTreeWidgetItemIterator(screen.tree)
+    ids = []
+    while listed.value() is not None:
+        ids.append(listed.value().data(0, Qt.ItemDataRole.UserRole + 1))
+        listed += 1
+    assert new[0].id in ids
 
 
 def test_export_and_report_from_the_coding_window(
@@ -136,6 +141,7 @@ def test_the_app_opens_a_review_with_the_player(demo_store: Any, qtbot: Any) -> 
     from observer.workspace.groups import attach_media
     from ui.app import App
 
+    attach_media(demo_store, 1, str(CLIP.with_name("tone.m4a")))  # another of the session's
     media_id = attach_media(demo_store, 1, str(CLIP), offset_ms=0)
     app = App(demo_store.location)
     app.store = demo_store
@@ -144,11 +150,16 @@ def test_the_app_opens_a_review_with_the_player(demo_store: Any, qtbot: Any) -> 
     qtbot.addWidget(app.start)
     app.start.review_coding.emit(1, media_id)
     window = app.coding
-    assert window is not None and window.media is not None
+    assert window is not None
     qtbot.addWidget(window)
+    qtbot.waitExposed(window)
     assert window.recorder.info.clock_mode == "live"
-    assert window.media.controller.media is not None
-    assert window.media.controller.media.id == media_id
+    # The live coding, timed by the recording chosen: its player shown, the clip loaded.
+    player = window.findChild(MediaPlayer, "codingPlayer")
+    assert player is not None and player.isVisible()
+    qtbot.waitUntil(lambda: player.ready, timeout=5000)
+    assert player.path == CLIP
+    assert window.clock_action.text() == "&Play / pause the recording"
     window.close()
 
 

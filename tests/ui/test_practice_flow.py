@@ -14,6 +14,7 @@ from observer.storage.coding_info import coding_info
 from observer.workspace.codings import new_coding
 from observer.workspace.groups import attach_media
 from observer.workspace.recording import Recorder
+from ui.media.player import MediaPlayer
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
 OFFSET = 60_000
@@ -70,14 +71,15 @@ def test_a_practice_attempt_from_the_start_screen_to_its_feedback(
     qtbot.mouseClick(actions.buttons["attempt"], Qt.MouseButton.LeftButton)
     assert asked == ["Start a practice attempt"]
     window = app.coding
-    assert window is not None and window.media is not None
+    assert window is not None
     qtbot.addWidget(window)
     attempt = window.recorder.coding_id
     info = coding_info(demo_store, attempt)
     assert (info.observer, info.practice_of_id, info.clock_mode) == ("TR", supervisor_coding,
                                                                      "media")  # fmt: skip
     assert window.model.rowCount() == 0  # nothing of the reference is shown
-    player = window.media.player
+    player = window.findChild(MediaPlayer, "codingPlayer")  # a media coding: the player shown
+    assert player is not None and player.isVisible()
     qtbot.waitUntil(lambda: player.ready, timeout=WAIT)
 
     # The trainee codes two of the three moments by keyboard, and misses the last.

@@ -174,6 +174,10 @@ class MediaPlayer(QWidget):
         """Qt's own position (audio clock, coarse); for comparison only."""
         return int(self._player.position())
 
+    def backend_rate(self) -> float:
+        """The rate Qt's player plays at (the shuttle's, or the one chosen)."""
+        return float(self._player.playbackRate())
+
     def frame_image(self) -> QImage:
         """The frame on screen as an image (null when none): for pictures of the window."""
         frame: QVideoFrame = self._sink.videoFrame()

@@ -1,10 +1,11 @@
 """Tape review: coding a recording against media time, or correcting a live coding with it.
 
 ``TapeReviewController`` is the glue between a ``MediaPlayer`` and a coding, free of any
-particular window: it is the time source of a media coding (media position + offset),
-seeks to events, nudges an event to the playhead, and lines the recording up with the
-session clock. Users meet it in the coding window (``ui/media_coding.py`` wires it to
-the palette, seating chart, timeline and event table) and beside the practice feedback.
+particular window: its ``clock`` (``observer.domain.clock.MediaClock``) is the time of a
+media coding (media position + offset); it seeks to events, nudges an event to the
+playhead, and lines the recording up with the session clock. Users meet it in the
+coding window (``ui/media_coding.py`` makes it the window's clock) and beside the
+practice feedback.
 ``ReviewWindow`` is a minimal standalone window on it (player, transport, event list,
 timeline strip with a lane per coding), kept for the media benchmarks and
 ``scripts/render_review.py``.
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.domain.clock import format_time, parse_time
+from observer.domain.clock import MediaClock, format_time, media_time, parse_time
 from observer.domain.codebook import Palette
 from observer.domain.errors import ObserverError
 from observer.domain.events import Changes, Event
@@ -74,23 +75,38 @@ class TapeReviewController(QObject):
         super().__init__(parent)
         self.store = store
         self.player = player
+        # The clock of the frame on screen; its offset follows the recording opened.
+        self.clock = MediaClock(player.position_ms, lambda: player.playing)
+        self._media: MediaInfo | None = None
         self.media = media
-        player.position_changed.connect(lambda ms: self.time_changed.emit(ms + self.offset_ms))
+        player.position_changed.connect(
+            lambda ms: self.time_changed.emit(self.clock.session_time(ms))
+        )
         player.loaded.connect(self._remember_duration)
         player.media_error.connect(self.problem)
 
     # --- time --------------------------------------------------------------------------
 
     @property
+    def media(self) -> MediaInfo | None:
+        """The recording open in the player (None: none attached)."""
+        return self._media
+
+    @media.setter
+    def media(self, media: MediaInfo | None) -> None:
+        self._media = media
+        self.clock.offset_ms = media.offset_ms if media is not None else 0
+
+    @property
     def offset_ms(self) -> int:
-        return self.media.offset_ms if self.media is not None else 0
+        return self.clock.offset_ms
 
     def current_time_ms(self) -> int:
         """Session time at this instant: what an event recorded now is stored with."""
-        return self.player.position_ms() + self.offset_ms
+        return self.clock.now_ms()
 
     def media_time(self, session_ms: int) -> int:
-        return session_ms - self.offset_ms
+        return self.clock.media_time(session_ms)
 
     def seek_to_time(self, session_ms: int) -> bool:
         """Go to a session time; False if the recording does not cover it (then its nearest end)."""
@@ -103,10 +119,10 @@ class TapeReviewController(QObject):
         """Show the frame at an event (its start); False when the recording does not cover it."""
         covered = self.seek_to_time(event.time_ms)
         if not covered:
+            first, last = (self.clock.session_time(t) for t in (0, self.player.duration_ms()))
             self.problem.emit(
                 f"{format_time(event.time_ms)} is outside the recording "
-                f"(it covers {format_time(self.offset_ms)}–"
-                f"{format_time(self.offset_ms + self.player.duration_ms())} of the session)."
+                f"(it covers {format_time(first)}–{format_time(last)} of the session)."
             )
         return covered
 
@@ -417,14 +433,14 @@ class ReviewWindow(QMainWindow):
 
     def _mark(self, e: Event, lane: int, offset: int, palette: Palette) -> Mark:
         code = palette.code(e.code)
-        end = None if e.end_ms is None else e.end_ms - offset
+        end = None if e.end_ms is None else media_time(e.end_ms, offset)
         colour = code.colour if code else "#777777"
         state = code is not None and code.is_state
-        return Mark(e.id, e.time_ms - offset, end, colour, lane, state)
+        return Mark(e.id, media_time(e.time_ms, offset), end, colour, lane, state)
 
     def _follow(self, session_ms: int) -> None:
         """The playhead on the strip, and the list's current row at the last event before it."""
-        self.strip.set_playhead(session_ms - self.controller.offset_ms)
+        self.strip.set_playhead(self.controller.media_time(session_ms))
         row = bisect.bisect_right(self._times, session_ms) - 1
         if row == self.playhead_row:
             return

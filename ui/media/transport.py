@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.domain.clock import format_time
+from observer.domain.clock import format_time, session_time
 from ui.media.player import RATES, MediaPlayer
 
 SHORTCUTS: dict[str, tuple[str, str]] = {
@@ -187,5 +187,5 @@ class TransportBar(QWidget):
             loop = f"  ⟲ {format_time(p.loop[0])}–{format_time(p.loop[1])}"
         self.time_label.setText(
             f"media {format_time(media_ms)} / {format_time(p.duration_ms())}\n"
-            f"session {format_time(media_ms + self.offset_ms)}{shuttle}{loop}"
+            f"session {format_time(session_time(media_ms, self.offset_ms))}{shuttle}{loop}"
         )
