@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from observer.storage.store import Store, run
+from observer.storage.store import Store
 from observer.workspace.changes import ChangeSet, Ids, Kind, Listener, Notices, notices_of
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ TABLES = {
     Kind.NOTE: "process_notes",
 }
 _HIGHEST = "SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in TABLES.values())
-_NEWER = " UNION ALL ".join(f"SELECT '{k}', id FROM {t} WHERE id > ?" for k, t in TABLES.items())
+_NEWER = " UNION ALL ".join(f"SELECT '{k}', id FROM {t} WHERE id > :{k}" for k, t in TABLES.items())
 
 
 class Workspace:
@@ -175,20 +175,19 @@ class Workspace:
         self.notices.announce(changes)
         return result, changes
 
-    def _highest(self) -> tuple[int, ...]:
-        conn = self.store.connect()
-        try:
-            row = run(conn, _HIGHEST).fetchone()
-        finally:
-            conn.close()
-        return tuple(int(v or 0) for v in row)
+    def _highest(self) -> dict[str, int]:
+        """The highest id of each kind now: anything above it afterwards was added."""
+        from sqlalchemy import text
 
-    def _added_since(self, before: tuple[int, ...]) -> Mapping[Kind, tuple[int, ...]]:
-        conn = self.store.connect()
-        try:
-            rows: list[Any] = run(conn, _NEWER, before).fetchall()
-        finally:
-            conn.close()
+        with self.store.reader() as s:
+            row = s.execute(text(_HIGHEST)).one()
+        return {kind.value: int(v or 0) for kind, v in zip(TABLES, row, strict=True)}
+
+    def _added_since(self, before: dict[str, int]) -> Mapping[Kind, tuple[int, ...]]:
+        from sqlalchemy import text
+
+        with self.store.reader() as s:
+            rows: list[Any] = list(s.execute(text(_NEWER), before))
         found: dict[Kind, list[int]] = {}
         for kind, row_id in rows:
             found.setdefault(Kind(kind), []).append(int(row_id))
