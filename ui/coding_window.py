@@ -41,6 +41,7 @@ from observer.domain.errors import ObserverError
 from observer.domain.events import Changes
 from observer.workspace.recording import Recorder
 from ui import style
+from ui.bridge import CodingNotices
 from ui.code_palette import CodePalette
 from ui.entry import ORDERS, Completed, Entry, Outcome, Step
 from ui.event_table import EventTable, EventTableModel
@@ -122,7 +123,9 @@ class CodingWindow(QMainWindow):
             from ui.media_coding import MediaCoding  # Qt Multimedia only when needed
 
             self.media = MediaCoding(self, media_id)
-        self._unsubscribe = recorder.subscribe(self._on_changes)
+        self.notices = CodingNotices(recorder.notices, recorder.coding_id, self)  # via the bridge
+        self.notices.changed.connect(self._on_changes)
+        self._unsubscribe = self.notices.stop
         self.states.on_change(self._show_states)
         self._timer = QTimer(self)
         self._timer.setInterval(100)
@@ -354,7 +357,7 @@ class CodingWindow(QMainWindow):
         self.charts = ChartsPanel(recorder_source(self.recorder), **sources)
         self._charts_scroller.setWidget(self.charts)
         leave_keys_to_entry(self._charts_scroller)
-        self.recorder.subscribe(lambda _c: self.charts.schedule_refresh())
+        self.notices.changed.connect(lambda _c: self.charts.schedule_refresh())
 
     # --- keys ----------------------------------------------------------------------------
 
