@@ -219,58 +219,84 @@ def write_report(
     data: CodingData,
     path: str | Path,
     info: ReportInfo | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Write the supervision report of ``data`` as a PDF; returns the number of pages."""
+    """Write the supervision report of ``data`` as a PDF; returns the number of pages.
+
+    ``progress(pages done, pages)`` follows each page; it may raise to stop the report.
+    The PDF is written beside ``path`` and moved there once whole, so a report that
+    fails or is stopped leaves no half-written file under the name asked for.
+    """
     info = info or ReportInfo(coding=data.name)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
+    partial = path.with_name(path.name + ".part")
+    try:
+        pages = _write_pages(data, partial, info, progress or (lambda _done, _total: None))
+        partial.replace(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return pages
+
+
+def _write_pages(
+    data: CodingData, path: Path, info: ReportInfo, progress: Callable[[int, int], None]
+) -> int:
+    texts = text_pages(data, info)
+    total = 1 + len(CHART_PAGES) + len(texts)
     pages = 0
     metadata = {
         "Title": f"Supervision report — {info.group or data.name}",
         "Subject": " ".join(x for x in (info.group, info.session, info.observer) if x),
         "Creator": f"Group Process Observer {__version__}",
     }
-    try:
-        with PdfPages(path, metadata=metadata) as pdf:
+    with PdfPages(path, metadata=metadata) as pdf:
+        progress(0, total)
+        fig = _page()
+        title_page(fig, data, info)
+        pages += 1
+        _footer(fig, data, pages)
+        pdf.savefig(fig)
+        progress(pages, total)
+        for _title, draw in CHART_PAGES:
             fig = _page()
-            title_page(fig, data, info)
+            draw(fig, data)
             pages += 1
             _footer(fig, data, pages)
             pdf.savefig(fig)
-            for title, draw in CHART_PAGES:
-                if progress:
-                    progress(title)
-                fig = _page()
-                draw(fig, data)
-                pages += 1
-                _footer(fig, data, pages)
-                pdf.savefig(fig)
-            for lines in text_pages(data, info):
-                fig = _page()
-                y = 0.93
-                for line in lines:
-                    heading = line.isupper() and line.strip() != ""
-                    fig.text(
-                        0.06,
-                        y,
-                        line,
-                        fontsize=12 if heading else 9.5,
-                        weight="bold" if heading else "normal",
-                        family="DejaVu Sans",
-                    )
-                    y -= 0.026
-                pages += 1
-                _footer(fig, data, pages)
-                pdf.savefig(fig)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
+            progress(pages, total)
+        for lines in texts:
+            fig = _page()
+            y = 0.93
+            for line in lines:
+                heading = line.isupper() and line.strip() != ""
+                fig.text(
+                    0.06,
+                    y,
+                    line,
+                    fontsize=12 if heading else 9.5,
+                    weight="bold" if heading else "normal",
+                    family="DejaVu Sans",
+                )
+                y -= 0.026
+            pages += 1
+            _footer(fig, data, pages)
+            pdf.savefig(fig)
+            progress(pages, total)
     return pages
 
 
-def report_for_coding(store: Store, coding_id: int, path: str | Path) -> int:
+def report_for_coding(
+    store: Store,
+    coding_id: int,
+    path: str | Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """The report of a stored coding (notes and session details included)."""
     from observer.storage.read_coding import from_coding
 
-    return write_report(from_coding(store, coding_id), path, report_info(store, coding_id))
+    data = from_coding(store, coding_id)
+    return write_report(data, path, report_info(store, coding_id), progress)

@@ -62,6 +62,7 @@ def press(window: Any, keys: str) -> None:
 
 
 def main() -> int:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from observer.storage.store import open_store
@@ -71,6 +72,7 @@ def main() -> int:
     from observer.workspace.media import set_media_offset
     from observer.workspace.practice import start_attempt
     from observer.workspace.recording import Recorder
+    from observer.workspace.workspace import Workspace
     from ui import style
     from ui.coding_window import CodingWindow
     from ui.media_coding import MediaCoding
@@ -81,6 +83,9 @@ def main() -> int:
     assert isinstance(app, QApplication)
     style.apply(app)
     folder = Path(tempfile.mkdtemp(prefix="gpo-app-"))
+    # The windows remember things (the start screen its selection): not in your own settings.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     store = open_store(folder / "demo.sqlite3")
     create_demo(store)
     media_id = attach_media(store, 1, str(CLIP), offset_ms=0, label="Session 1 camera")
@@ -136,10 +141,10 @@ def main() -> int:
                                      (1250, "dependency", "group", ())):  # fmt: skip
         recorder.record(at, code, actor, targets)
     recorder.close()
-    screen = StartScreen(store)
+    screen = StartScreen(Workspace(store))
     screen.resize(1280, 800)
     screen.show()
-    screen.refresh(select_coding=attempt)
+    screen.select("coding", attempt)
     wait(100)
     render(screen, None, OUT / "start-screen.png")
     screen.close()

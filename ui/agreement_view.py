@@ -4,13 +4,17 @@ Each figure is shown with one line saying exactly how it was computed (which eve
 which window, which unit), so a kappa that moves with the time unit is no mystery.
 Below: the confusion table of the aligned events (rows: the first coding, columns: the
 second, "nothing" last) and the agreement per code.
+
+Long codings are compared on a worker thread, with a progress dialog and Cancel; the
+list of codings and the figures follow the database's notices (a coding imported or
+coded meanwhile).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -28,14 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.analysis.agreement import BY_CHOICES, agreement
+from observer.analysis.agreement import BY_CHOICES
 from observer.analysis.alignment import NOTHING
 from observer.domain.coding_data import CodingData
-from observer.domain.errors import ObserverError
-from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
+from observer.workspace.changes import ChangeSet, Kind, notices_of
 from observer.workspace.codings import event_counts, list_codings
+from observer.workspace.comparison import TOO_FEW, Comparison, compare_codings
+from observer.workspace.progress import Progress
 from ui import style
+from ui.background import Job, run_in_background
+from ui.bridge import bridge_for
 
 FIGURES = (
     ("event_kappa", "Event kappa"),
@@ -50,6 +58,8 @@ FIGURES = (
 )
 AGREE_BG = "#dcefe6"
 NOTHING_BG = "#f7ecec"
+LONG = 5_000  # events in the ticked codings: more are compared on a worker thread
+SETTLE_MS = 500  # codings recorded into meanwhile: recompute once the keys pause
 
 
 def figure_text(key: str, value: Any) -> str:
@@ -81,28 +91,19 @@ class AgreementView(QWidget):
         self.store = store
         self.result: dict[str, Any] | None = None
         self._cache: dict[int, CodingData] = {}
+        self._counts: dict[int, int] = {}
+        self.job: Job | None = None  # the comparison running on a worker thread
         self.setWindowTitle("Agreement between observers")
 
         self.codings = QListWidget()
         self.codings.setMinimumWidth(250)
-        counts = event_counts(store)
-        for c in list_codings(store):
-            text = (
-                f"{c.id} · session {c.session.number} · {c.observer.initials} · "
-                f"{c.name or c.clock_mode} ({counts.get(c.id, 0)} events)"
-            )
-            item = QListWidgetItem(text)
-            item.setToolTip(f"{c.session.group.name}: {text}")
-            item.setData(Qt.ItemDataRole.UserRole, c.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, c.session_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked
-                if coding_ids and c.id in coding_ids
-                else Qt.CheckState.Unchecked
-            )
-            self.codings.addItem(item)
+        self._fill_codings(coding_ids or [])
         self.codings.itemChanged.connect(lambda _item: self.compute())
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.compute)
+        bridge_for(notices_of(store)).changed.connect(self._on_changes)
 
         self.tolerance = QDoubleSpinBox()
         self.tolerance.setRange(0.0, 60.0)
@@ -237,33 +238,90 @@ class AgreementView(QWidget):
         self.codings.blockSignals(False)
         self.compute()
 
-    def _data(self, coding_id: int) -> CodingData:
-        if coding_id not in self._cache:
-            self._cache[coding_id] = from_coding(self.store, coding_id)
-        return self._cache[coding_id]
+    def _fill_codings(self, ticked: list[int]) -> None:
+        """Every coding of the database, the ``ticked`` ones ticked."""
+        self._counts = event_counts(self.store)
+        self.codings.blockSignals(True)
+        self.codings.clear()
+        for c in list_codings(self.store):
+            text = (
+                f"{c.id} · session {c.session.number} · {c.observer.initials} · "
+                f"{c.name or c.clock_mode} ({self._counts.get(c.id, 0)} events)"
+            )
+            item = QListWidgetItem(text)
+            item.setToolTip(f"{c.session.group.name}: {text}")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, c.session_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if c.id in ticked else Qt.CheckState.Unchecked)
+            self.codings.addItem(item)
+        self.codings.blockSignals(False)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        """A coding added or taken away is listed; one coded into is read again."""
+        if changes.touches(Kind.CODING, Kind.SESSION):
+            self._fill_codings(self.checked_ids())
+        recoded = changes.coding_id if changes.touches(Kind.EVENT) else None
+        if recoded is not None:
+            self._cache.pop(recoded, None)
+            if recoded in self.checked_ids():
+                self._settle.start()  # not on every key of a live coding
 
     # --- computing --------------------------------------------------------------------------
 
     def compute(self) -> None:
-        """Recompute every figure for the ticked codings and settings."""
+        """Recompute every figure for the ticked codings and settings.
+
+        Long codings are compared on a worker thread (a newer request replaces one still
+        running); the figures appear, and ``computed`` is emitted, when it is done.
+        """
+        self._settle.stop()
         ids = self.checked_ids()
         self.result = None
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
         if len(ids) < 2:
-            self._clear("Tick two or more codings of the same session.")
+            self._clear(TOO_FEW)
             return
-        datas = [self._data(i) for i in ids]
-        if len({d.session_id for d in datas}) > 1:
-            self._clear("These codings are of different sessions: agreement needs one session.")
+        tolerance, unit, by = self.tolerance.value(), self.unit.value(), self.by.currentData()
+        known = dict(self._cache)
+        events = sum(self._counts.get(i, 0) for i in ids)
+        if events <= LONG:
+            self._show(compare_codings(self.store, ids, tolerance, unit, by, known))
             return
-        try:
-            self.result = agreement(
-                datas, self.tolerance.value(), self.unit.value(), self.by.currentData()
-            )
-        except ObserverError as exc:
-            self._clear(str(exc))
+
+        def work(progress: Progress) -> Comparison:
+            return compare_codings(self.store, ids, tolerance, unit, by, known, progress)
+
+        self._clear(f"Comparing {len(ids)} codings ({events:,} events)…")
+        job = self.job = run_in_background(
+            self, "Agreement", f"Comparing {len(ids)} codings, {events:,} events…", work
+        )
+        job.done.connect(lambda found: self._show(found) if job is self.job else None)
+        job.cancelled.connect(lambda: self._stopped(job, "Cancelled: tick or change a setting "
+                                                          "to compute again."))  # fmt: skip
+        job.failed.connect(lambda message: self._stopped(job, message, warn=True))
+
+    def _stopped(self, job: Job, why: str, warn: bool = False) -> None:
+        if job is not self.job:
+            return  # replaced by a newer request
+        self.job = None
+        self._clear(why)
+        if warn:
+            QMessageBox.warning(self, "Agreement", why)
+
+    def _show(self, comparison: Comparison) -> None:
+        self.job = None
+        for data in comparison.codings:
+            if data.coding_id is not None:
+                self._cache[data.coding_id] = data
+        if comparison.result is None:
+            self._clear(comparison.problem)
             return
+        self.result = comparison.result
         self.message.setText(
-            f"{len(ids)} codings, {sum(len(d.events) for d in datas)} events. Every figure "
+            f"{len(comparison.codings)} codings, {comparison.events} events. Every figure "
             f"is recomputed when you change a setting."
         )
         self.pair.blockSignals(True)

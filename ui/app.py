@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 if TYPE_CHECKING:
     from observer.storage.store import Store
+    from observer.workspace.workspace import Workspace
     from ui.coding_window import CodingWindow
     from ui.start_screen import StartScreen
 
@@ -45,7 +46,10 @@ def remember_database(settings: QSettings, location: str) -> list[str]:
 
 
 class App(QObject):
-    """Which window is up: the start screen or a coding; owns the open database."""
+    """Which window is up: the start screen or a coding; owns the open database.
+
+    The windows refresh from the database's notices (``ui.bridge``), never from here.
+    """
 
     def __init__(self, db: str | None) -> None:
         super().__init__()
@@ -54,6 +58,14 @@ class App(QObject):
         self.store: Store | None = None
         self.start: StartScreen | None = None
         self.coding: CodingWindow | None = None
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open database's operations (workspaces of one database share its notices)."""
+        from observer.workspace.workspace import Workspace
+
+        assert self.store is not None
+        return Workspace(self.store)
 
     def open_store(self, db: str | None) -> bool:
         from observer.domain.errors import ObserverError
@@ -75,25 +87,20 @@ class App(QObject):
     def show_start(self) -> None:
         from ui.start_screen import StartScreen
 
-        assert self.store is not None
         if self.start is None:
-            self.start = StartScreen(self.store, recent_databases(self.settings))
+            self.start = StartScreen(self.workspace, recent_databases(self.settings))
             self.start.open_coding.connect(self.open_coding)
             self.start.review_coding.connect(self.open_coding)
             self.start.open_database.connect(self.switch_database)
-        else:
-            self.start.refresh()
-        self.start.show()
+        self.start.show()  # it redraws what changed while it was hidden
 
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
         from observer.domain.errors import ObserverError
-        from observer.workspace.recording import Recorder
         from ui.coding_window import CodingWindow
 
-        assert self.store is not None
         try:
-            recorder = Recorder(self.store, coding_id)
+            recorder = self.workspace.open_coding(coding_id)
         except ObserverError as exc:
             QMessageBox.critical(None, "Cannot open the coding", str(exc))
             return None
@@ -111,7 +118,7 @@ class App(QObject):
         self.coding = None
         if window is not None:
             self.settings.setValue(ORDER_KEY, window.entry.order)
-            window.recorder.close()
+            self.workspace.close_coding(window.recorder)  # the start screen hears of it
             QTimer.singleShot(0, self.show_start)
 
     def switch_database(self, path: str) -> None:

@@ -42,6 +42,7 @@ from observer.domain.errors import ObserverError
 from observer.domain.events import Changes, Event
 from observer.workspace.recording import Recorder
 from ui import style
+from ui.bridge import CodingNotices
 from ui.code_palette import CodePalette
 from ui.coding_clock import CodingClock, clock_for
 from ui.entry import ORDERS, Completed, Entry, Outcome, Step
@@ -108,7 +109,9 @@ class CodingWindow(QMainWindow):
         self.clock.moved.connect(self._clock_moved)
         self.clock.message.connect(self.statusBar().showMessage)
         self.clock.dock(self)
-        self._unsubscribe = recorder.subscribe(self._on_changes)
+        self.notices = CodingNotices(recorder.notices, recorder.coding_id, self)  # via the bridge
+        self.notices.changed.connect(self._on_changes)
+        self._unsubscribe = self.notices.stop
         self.states.on_change(self._show_states)
         self._timer = QTimer(self)
         self._timer.setInterval(100)
@@ -364,7 +367,7 @@ class CodingWindow(QMainWindow):
         self.charts = ChartsPanel(recorder_source(self.recorder), **sources)
         self._charts_scroller.setWidget(self.charts)
         leave_keys_to_entry(self._charts_scroller)
-        self.recorder.subscribe(lambda _c: self.charts.schedule_refresh())
+        self.notices.changed.connect(lambda _c: self.charts.schedule_refresh())
 
     # --- keys ----------------------------------------------------------------------------
 

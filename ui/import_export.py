@@ -1,9 +1,9 @@
 """File → Import and File → Export: choose a file, watch a progress bar, read what happened.
 
-The import runs in the GUI thread inside its single database transaction; the progress
-callback keeps the window alive (``processEvents``) and lets the person cancel, which
-rolls the whole import back. A progress dialog only appears for work that takes longer
-than a moment.
+The questions are asked here; the import or export itself runs on a worker thread
+(``ui.background``) inside its own database transaction, so the window keeps drawing, and
+Cancel rolls the whole import back. The import is announced by the workspace once it is
+committed: the windows that list codings hear of it from the bridge.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,23 +20,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
 
-from observer.domain.errors import InputError, ObserverError
+from observer.domain.errors import InputError
 from observer.formats import BY_ID, FORMATS, detect_format
 from observer.formats.common import ImportReport
 from observer.storage.store import Store
+from observer.workspace.progress import Progress
+from observer.workspace.workspace import Workspace
 from ui import style
+from ui.background import Job, run_in_background
 
-SHOW_AFTER_MS = 400
 AUTO = "(found from the codes)"
-
-
-class Cancelled(InputError):
-    """The person cancelled; the transaction is rolled back and nothing is written."""
 
 
 def _filters(importable: bool) -> list[tuple[str, str]]:
@@ -119,37 +114,6 @@ class TableImportDialog(QDialog):
         return opts
 
 
-class ProgressRunner:
-    """A progress dialog fed by the core's ``progress(done, total)`` callback."""
-
-    def __init__(self, parent: QWidget | None, title: str, label: str) -> None:
-        self.dialog = QProgressDialog(label, "Cancel", 0, 100, parent)
-        self.dialog.setWindowTitle(title)
-        style.dress(self.dialog)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.setMinimumWidth(380)
-        self.dialog.setValue(0)
-
-    def __call__(self, done: int, total: int) -> None:
-        if total <= 0:  # how much is left is not known yet: a busy bar
-            if self.dialog.maximum() != 0:
-                self.dialog.setRange(0, 0)
-        else:
-            if self.dialog.maximum() != total:
-                self.dialog.setRange(0, total)
-            self.dialog.setValue(min(done, total))
-        QApplication.processEvents()
-        if self.dialog.wasCanceled():
-            raise Cancelled("Cancelled; nothing was written.")
-
-    def finish(self) -> None:
-        self.dialog.setValue(self.dialog.maximum())
-        self.dialog.close()
-
-
 def show_message(parent: QWidget | None, title: str, text: str, details: str = "",
                  warning: bool = False) -> None:  # fmt: skip
     box = QMessageBox(parent)
@@ -162,9 +126,13 @@ def show_message(parent: QWidget | None, title: str, text: str, details: str = "
 
 
 def import_with_progress(
-    parent: QWidget | None, store: Store, path: str | Path | None = None, **opts: Any
-) -> ImportReport | None:
-    """File → Import: pick a file, ask what it does not say, import it all or nothing."""
+    parent: QWidget | None, workspace: Workspace, path: str | Path | None = None, **opts: Any
+) -> Job | None:
+    """File → Import: pick a file, ask what it does not say, import it all or nothing.
+
+    Returns the running job (None when the person stopped at a question); its ``result``
+    is the ``ImportReport``.
+    """
     from observer.formats import import_file
 
     if path is None:
@@ -180,31 +148,40 @@ def import_with_progress(
         if not chosen:
             return None
         path = chosen
-    path = Path(path)
+    source = Path(path)
     try:
-        fmt = detect_format(path)
+        fmt = detect_format(source)
     except InputError as exc:
         show_message(parent, "Cannot import", str(exc), warning=True)
         return None
     if BY_ID[fmt].needs_session and "session" not in opts:
-        dialog = TableImportDialog(store, path, parent)
+        dialog = TableImportDialog(workspace.store, source, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         opts.update(dialog.options())
-    runner = ProgressRunner(parent, "Import", f"Importing {path.name}…")
-    try:
-        report = import_file(store, path, runner, fmt=fmt, **opts)
-    except Cancelled:
-        runner.dialog.close()
-        show_message(
-            parent, "Import cancelled", f"{path.name} was not imported; nothing was written."
+
+    def work(progress: Progress) -> ImportReport:
+        def write(store: Store) -> ImportReport:
+            return import_file(store, source, progress, fmt=fmt, **opts)
+
+        return workspace.run(f"Import {source.name}", write)[0]
+
+    job = run_in_background(parent, "Import", f"Importing {source.name}…", work)
+    job.done.connect(lambda report: _imported(parent, report))
+    job.cancelled.connect(
+        lambda: show_message(
+            parent, "Import cancelled", f"{source.name} was not imported; nothing was written."
         )
-        return None
-    except ObserverError as exc:
-        runner.dialog.close()
-        show_message(parent, "Cannot import", f"{exc}\n\nNothing was written.", warning=True)
-        return None
-    runner.finish()
+    )
+    job.failed.connect(
+        lambda message: show_message(
+            parent, "Cannot import", f"{message}\n\nNothing was written.", warning=True
+        )
+    )
+    return job
+
+
+def _imported(parent: QWidget | None, report: ImportReport) -> None:
     head, _, rest = report.summary().partition("\n")
     if report.warnings:
         head += (
@@ -212,7 +189,6 @@ def import_with_progress(
             "see Show Details."
         )
     show_message(parent, "Imported", head, rest)
-    return report
 
 
 def export_with_progress(
@@ -221,8 +197,12 @@ def export_with_progress(
     coding_id: int,
     path: str | Path | None = None,
     fmt: str | None = None,
-) -> Path | None:
-    """File → Export: pick a format and a file name, write the coding, say where it went."""
+) -> Job | None:
+    """File → Export: pick a format and a file name, write the coding, say where it went.
+
+    Returns the running job (None when no file was chosen); its ``result`` is the path
+    written and the number of events in it.
+    """
     from observer.formats import export_coding, format_for_suffix
     from observer.storage.coding_info import coding_info
 
@@ -239,19 +219,22 @@ def export_with_progress(
         fmt = fmt or next((i for i, label in filters if label == selected), None)
         if fmt is not None and not path.suffix:
             path = path.with_suffix(BY_ID[fmt].suffixes[0])
-    path = Path(path)
-    fmt = fmt or format_for_suffix(path) or "csv"
-    runner = ProgressRunner(parent, "Export", f"Writing {path.name}…")
-    try:
-        count = export_coding(store, coding_id, fmt, path, runner)
-    except Cancelled:
-        runner.dialog.close()
-        show_message(parent, "Export cancelled", f"{path.name} was not written.")
-        return None
-    except ObserverError as exc:
-        runner.dialog.close()
-        show_message(parent, "Cannot export", str(exc), warning=True)
-        return None
-    runner.finish()
-    show_message(parent, "Exported", f"Wrote {count} events to {path} ({BY_ID[fmt].label}).")
-    return path
+    target = Path(path)
+    chosen_fmt = fmt or format_for_suffix(target) or "csv"
+
+    def work(progress: Progress) -> tuple[Path, int]:
+        return target, export_coding(store, coding_id, chosen_fmt, target, progress)
+
+    job = run_in_background(parent, "Export", f"Writing {target.name}…", work)
+    job.done.connect(
+        lambda written: show_message(
+            parent,
+            "Exported",
+            f"Wrote {written[1]} events to {written[0]} ({BY_ID[chosen_fmt].label}).",
+        )
+    )
+    job.cancelled.connect(
+        lambda: show_message(parent, "Export cancelled", f"{target.name} was not written.")
+    )
+    job.failed.connect(lambda message: show_message(parent, "Cannot export", message, warning=True))
+    return job

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QInputDialog,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -29,6 +29,8 @@ from observer.storage.store import Store
 from observer.workspace.recording import Recorder
 
 if TYPE_CHECKING:
+    from observer.workspace.progress import Progress
+    from ui.background import Job
     from ui.start_screen import StartScreen
 
 
@@ -44,19 +46,18 @@ def _action(
 
 
 def add_file_actions(
-    parent: QWidget,
-    menu: QMenu,
-    store: Store,
-    coding_id: Callable[[], int | None],
-    imported: Callable[[], None] | None = None,
+    parent: QWidget, menu: QMenu, store: Store, coding_id: Callable[[], int | None]
 ) -> dict[str, QAction]:
-    """File ▸ Import…, Export coding…, Supervision report… (of ``coding_id()``)."""
+    """File ▸ Import…, Export coding…, Supervision report… (of ``coding_id()``).
+
+    An import is announced by the workspace: the windows that list codings hear of it.
+    """
 
     def do_import() -> None:
+        from observer.workspace.workspace import Workspace
         from ui.import_export import import_with_progress
 
-        if import_with_progress(parent, store) is not None and imported is not None:
-            imported()
+        import_with_progress(parent, Workspace(store))
 
     def do_export() -> None:
         chosen = _need_coding(parent, coding_id(), "export")
@@ -85,9 +86,11 @@ def _need_coding(parent: QWidget, coding_id: int | None, what: str) -> int | Non
     return coding_id
 
 
-def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Path | None:
-    """Ask where, then write the supervision report of a stored coding as a PDF."""
-    from observer.report import report_for_coding
+def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Job | None:
+    """Ask where, then write the supervision report of a stored coding as a PDF.
+
+    The report is drawn on a worker thread; returns its job (None when no file was chosen).
+    """
     from observer.storage.coding_info import coding_info
 
     title = coding_info(store, coding_id).title
@@ -100,27 +103,36 @@ def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Path |
     path = Path(chosen)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        pages = report_for_coding(store, coding_id, path)
-    except ObserverError as exc:
-        QApplication.restoreOverrideCursor()
-        QMessageBox.warning(parent, "Supervision report", str(exc))
-        return None
-    QApplication.restoreOverrideCursor()
-    if parent is not None and hasattr(parent, "statusBar"):
-        parent.statusBar().showMessage(f"Wrote the report ({pages} pages) to {path}.", 8000)
-    return path
+    return report_in_background(parent, store, coding_id, path)
 
 
-def chart_sources(recorder: Recorder) -> dict[str, Any]:
+def report_in_background(parent: QWidget | None, store: Store, coding_id: int, path: Path) -> Job:
+    """Write the report to ``path`` on a worker thread; say where it went, or why not."""
+    from ui.background import run_in_background
+
+    def work(progress: Progress) -> int:
+        from observer.report import report_for_coding
+
+        return report_for_coding(store, coding_id, path, progress)
+
+    def written(pages: int) -> None:
+        text = f"Wrote the report ({pages} pages) to {path}."
+        if isinstance(parent, QMainWindow):
+            parent.statusBar().showMessage(text, 8000)
+
+    job = run_in_background(parent, "Supervision report", f"Writing {path.name}…", work)
+    job.done.connect(written)
+    job.failed.connect(lambda message: QMessageBox.warning(parent, "Supervision report", message))
+    return job
+
+
+def chart_sources(recorder: Recorder, parent: QWidget | None = None) -> dict[str, Any]:
     """The charts dock's report (from the database: notes included) and the group's trends."""
     store, coding_id, group_id = recorder.store, recorder.coding_id, recorder.info.group_id
 
-    def report(path: Path) -> int:
-        from observer.report import report_for_coding
-
-        return report_for_coding(store, coding_id, path)
+    def report(path: Path) -> None:
+        # The charts dock's button: over the window it is docked in.
+        report_in_background(parent or QApplication.activeWindow(), store, coding_id, path)
 
     def trends() -> Any:
         from observer.workspace.group_course import group_trends
@@ -135,11 +147,8 @@ class StartActions:
 
     def __init__(self, screen: StartScreen, file_menu: QMenu, before: QAction) -> None:
         self.screen = screen
-        store = screen.store
         file_items = QMenu(screen)  # built apart, then put above File ▸ Quit
-        self.file_actions = add_file_actions(
-            screen, file_items, store, self._coding, imported=lambda: screen.refresh()
-        )
+        self.file_actions = add_file_actions(screen, file_items, screen.store, self._coding)
         for action in file_items.actions():
             file_menu.insertAction(before, action)
         menu = screen.menuBar().addMenu("&Review")
@@ -222,14 +231,14 @@ class StartActions:
         coding = self._coding()
         if coding is None:
             return
-        media_id = self.flow.choose_recording(self.screen, self.screen.store, coding)
+        media_id = self.flow.choose_recording(self.screen, self.screen.workspace, coding)
         if media_id is not None:
             self.screen.review_coding.emit(coding, media_id)
 
     def attach_recording(self) -> None:
         session = self._session()
         if session is not None and self.flow.attach_recording(
-            self.screen, self.screen.store, session
+            self.screen, self.screen.workspace, session
         ):
             self.screen.statusBar().showMessage("Recording attached.", 6000)
 
@@ -240,17 +249,16 @@ class StartActions:
 
     def toggle_reference(self) -> None:
         coding = self._coding()
-        if coding is not None:
-            self.flow.toggle_reference(self.screen, self.screen.store, coding)
-            self.screen.refresh(select_coding=coding)
+        if coding is not None:  # the screen hears of it and redraws, the coding still selected
+            self.flow.toggle_reference(self.screen, self.screen.workspace, coding)
 
     def start_attempt(self) -> None:
         coding = self._coding()
         if coding is None:
             return
-        attempt = self.flow.start_attempt(self.screen, self.screen.store, coding)
+        attempt = self.flow.start_attempt(self.screen, self.screen.workspace, coding)
         if attempt is not None:
-            self.screen.refresh(select_coding=attempt)
+            self.screen.select("coding", attempt)
             self.screen.open_coding.emit(attempt)
 
     def open_feedback(self) -> None:

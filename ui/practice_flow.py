@@ -25,9 +25,10 @@ from observer.domain.clock import format_time, parse_time
 from observer.domain.errors import ObserverError
 from observer.storage.coding_info import coding_info
 from observer.storage.store import Store
-from observer.workspace.codings import list_codings, set_reference
-from observer.workspace.groups import attach_media
+from observer.workspace.changes import Kind
+from observer.workspace.codings import list_codings
 from observer.workspace.media import coding_media, session_media
+from observer.workspace.workspace import Workspace
 from ui import style
 from ui.layout import splitter
 from ui.menus import ask_text
@@ -40,7 +41,7 @@ def choose_file(parent: QWidget) -> str:
     return choose_media_file(parent, "Attach a recording")
 
 
-def attach_recording(parent: QWidget, store: Store, session_id: int) -> int | None:
+def attach_recording(parent: QWidget, workspace: Workspace, session_id: int) -> int | None:
     """Attach…: a file, then its offset (the session time at its first frame)."""
     path = choose_file(parent)
     if not path:
@@ -62,14 +63,16 @@ def attach_recording(parent: QWidget, store: Store, session_id: int) -> int | No
         except ValueError:
             QMessageBox.warning(parent, "Not a time", f"{text!r} is not a time such as 2:31.")
     label = Path(path).stem
-    return attach_media(store, session_id, str(Path(path).resolve()), offset, label)
+    changes = workspace.attach_media(session_id, str(Path(path).resolve()), offset, label)
+    return changes.new(Kind.MEDIA)
 
 
-def choose_recording(parent: QWidget, store: Store, coding_id: int) -> int | None:
+def choose_recording(parent: QWidget, workspace: Workspace, coding_id: int) -> int | None:
     """The recording to review a coding with: its own, the only one, or the one chosen.
 
     A session without a recording is offered to attach one first.
     """
+    store = workspace.store
     found = coding_media(store, coding_id)
     if not found:
         answer = QMessageBox.question(
@@ -79,7 +82,7 @@ def choose_recording(parent: QWidget, store: Store, coding_id: int) -> int | Non
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        return attach_recording(parent, store, coding_info(store, coding_id).session_id)
+        return attach_recording(parent, workspace, coding_info(store, coding_id).session_id)
     if len(found) == 1:
         return found[0].id
     names = [f"{m.name} (offset {format_time(m.offset_ms)})" for m in found]
@@ -100,18 +103,16 @@ def agreement_window(store: Store, session_id: int) -> QWidget:
     return view
 
 
-def toggle_reference(parent: QWidget, store: Store, coding_id: int) -> bool:
+def toggle_reference(parent: QWidget, workspace: Workspace, coding_id: int) -> bool:
     """Mark a coding as the reference trainees practise against, or unmark it."""
-    info = coding_info(store, coding_id)
-    set_reference(store, coding_id, not info.is_reference)
+    info = coding_info(workspace.store, coding_id)
+    workspace.set_reference(coding_id, not info.is_reference)
     return not info.is_reference
 
 
-def start_attempt(parent: QWidget, store: Store, coding_id: int) -> int | None:
+def start_attempt(parent: QWidget, workspace: Workspace, coding_id: int) -> int | None:
     """Ask the trainee's initials; a new, empty media coding of the reference's session."""
-    from observer.workspace.practice import start_attempt as start
-
-    info = coding_info(store, coding_id)
+    info = coding_info(workspace.store, coding_id)
     reference = info.practice_of_id if info.practice_of_id is not None else coding_id
     initials = ask_text(
         parent,
@@ -121,7 +122,7 @@ def start_attempt(parent: QWidget, store: Store, coding_id: int) -> int | None:
     if not initials:
         return None
     try:
-        return start(store, reference, initials.upper())
+        return workspace.start_practice_attempt(reference, initials.upper()).new(Kind.CODING)
     except ObserverError as exc:
         QMessageBox.warning(parent, "Cannot start the attempt", str(exc))
         return None

@@ -1,13 +1,19 @@
-"""The start screen: groups, their sessions and codings; set up and open a coding."""
+"""The start screen: groups, their sessions and codings; set up and open a coding.
+
+It redraws when the database changes, as the bridge tells it (an import, a new coding, a
+coding closed), and keeps what is selected through every redraw and from one start of
+the app to the next, so Enter opens the coding the person chose.
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -24,19 +30,50 @@ from PySide6.QtWidgets import (
 )
 
 from observer.storage.overview import overview
-from observer.storage.store import Store
+from observer.workspace.changes import ChangeSet, Kind
+from observer.workspace.workspace import Workspace
 from ui import style
+from ui.bridge import bridge_for
 from ui.dialogs.common import SetupDialog
 
 GROUP, SESSION, CODING = "group", "session", "coding"
 ROLE_KIND = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 TOOLKIT_MODULES = ("observer.workspace.codings", "observer.workspace.groups")
+SELECTION_KEY = "start/selection"  # per database: {location: [kind, id]}
+MAX_REMEMBERED = 8
+# What the list shows: names, attendance, codings and their event counts.
+LISTED = (Kind.GROUP, Kind.MEMBER, Kind.SESSION, Kind.CODING, Kind.EVENT)
+Selection = tuple[str, int]
 
 
 def _load_toolkit() -> None:
     for name in TOOLKIT_MODULES:
         importlib.import_module(name)
+
+
+def _remembered(settings: QSettings) -> dict[str, list[object]]:
+    try:
+        found = json.loads(str(settings.value(SELECTION_KEY, "") or "{}"))
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def remembered_selection(settings: QSettings, location: str) -> Selection | None:
+    """What was selected when the start screen of this database was last used."""
+    found = _remembered(settings).get(location)
+    if isinstance(found, list) and len(found) == 2 and isinstance(found[1], int):
+        return str(found[0]), found[1]
+    return None
+
+
+def remember_selection(settings: QSettings, location: str, selection: Selection) -> None:
+    table = _remembered(settings)
+    table.pop(location, None)
+    table[location] = list(selection)
+    kept = dict(list(table.items())[-MAX_REMEMBERED:])  # the databases used last
+    settings.setValue(SELECTION_KEY, json.dumps(kept))
 
 
 class StartScreen(QMainWindow):
@@ -46,18 +83,38 @@ class StartScreen(QMainWindow):
     open_database = Signal(str)
     review_coding = Signal(int, int)  # coding, recording: review a coding with its tape
 
-    def __init__(self, store: Store, recent: list[str] | None = None) -> None:
+    def __init__(self, workspace: Workspace, recent: list[str] | None = None) -> None:
         super().__init__()
         style.dress(self)
-        self.store = store
+        self.workspace = workspace
+        self.store = workspace.store
         self.recent = list(recent or [])
         self.dialog: SetupDialog | None = None
+        self._settings = QSettings()
+        # While the list is redrawn, what it selects is not the person's choice to remember.
+        self._filling = False
+        self._stale = False
         self.setWindowTitle("Group Process Observer")
         self._build()
         self._build_menus()
         self.refresh()
         self.resize(1280, 800)
         self._toolkit_loading: threading.Thread | None = None
+        bridge_for(workspace.notices).changed.connect(self._on_changes)
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        """Redraw for what the list shows; while hidden (a coding is open), when shown again."""
+        if not changes.touches(*LISTED):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -154,7 +211,7 @@ class StartScreen(QMainWindow):
         self.tree.setAlternatingRowColors(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Groups, sessions and codings")
-        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.tree.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.tree.itemActivated.connect(lambda *_: self.open_selected())
         left.addWidget(self.tree, 1)
         layout.addLayout(left, 3)
@@ -223,11 +280,14 @@ class StartScreen(QMainWindow):
 
     # --- content -------------------------------------------------------------------------
 
-    def refresh(self, select_coding: int | None = None) -> None:
+    def refresh(self) -> None:
+        """Redraw the list from the database, keeping the selection (else the remembered one)."""
+        wanted = self.selection() or remembered_selection(self._settings, self.store.location)
         groups = overview(self.store)
         self.pages.setCurrentIndex(0 if not groups else 1)
+        self._filling = True
         self.tree.clear()
-        chosen: QTreeWidgetItem | None = None
+        first_coding: QTreeWidgetItem | None = None
         for group in groups:
             people = f"{group.members} {'person' if group.members == 1 else 'people'}"
             g = QTreeWidgetItem([f"{group.name}", "", "", people])
@@ -252,14 +312,15 @@ class StartScreen(QMainWindow):
                     c.setData(0, ROLE_KIND, CODING)
                     c.setData(0, ROLE_ID, coding.id)
                     s.addChild(c)
-                    if coding.id == select_coding or (chosen is None and select_coding is None):
-                        chosen = c
+                    first_coding = first_coding or c
             g.setExpanded(True)
         self.tree.expandAll()
-        if chosen is not None:
-            self.tree.setCurrentItem(chosen)
-        elif (first := self.tree.topLevelItem(0)) is not None:
-            self.tree.setCurrentItem(first)
+        chosen = self._item(*wanted) if wanted is not None else None
+        current = chosen or first_coding or self.tree.topLevelItem(0)
+        if current is not None:
+            self.tree.setCurrentItem(current)
+        self._filling = False
+        self._stale = False
         self._update_buttons()
         self.tree.setFocus()
 
@@ -272,11 +333,31 @@ class StartScreen(QMainWindow):
             item = item.parent()
         return None
 
+    def selection(self) -> Selection | None:
+        """The kind and id of the selected item."""
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        return str(item.data(0, ROLE_KIND)), int(item.data(0, ROLE_ID))
+
     def select(self, kind: str, item_id: int) -> None:
+        item = self._item(kind, item_id)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
+    def _item(self, kind: str, item_id: int) -> QTreeWidgetItem | None:
         for item in self._items():
             if item.data(0, ROLE_KIND) == kind and item.data(0, ROLE_ID) == item_id:
-                self.tree.setCurrentItem(item)
-                return
+                return item
+        return None
+
+    def _selection_changed(self) -> None:
+        if self._filling:
+            return
+        found = self.selection()
+        if found is not None:
+            remember_selection(self._settings, self.store.location, found)
+        self._update_buttons()
 
     def _items(self) -> list[QTreeWidgetItem]:
         out: list[QTreeWidgetItem] = []
@@ -308,16 +389,14 @@ class StartScreen(QMainWindow):
     # --- actions -------------------------------------------------------------------------
 
     def load_demo(self) -> None:
-        from observer.workspace.demo import create_demo
-
-        summary = create_demo(self.store)
-        self.refresh(select_coding=summary.coding_ids[0])
+        changes = self.workspace.load_demo()  # the list is redrawn as it is announced
+        self.select(CODING, changes.new(Kind.CODING))
         self.statusBar().showMessage("Demo group added: four sessions, six codings.", 6000)
 
     def new_group(self) -> None:
         from ui.dialogs.group_dialog import NewGroupDialog
 
-        self._show_dialog(NewGroupDialog(self.store, self), lambda i: self._created(GROUP, i))
+        self._show_dialog(NewGroupDialog(self.workspace, self), lambda i: self.select(GROUP, i))
 
     def new_session(self) -> None:
         group_id = self.selected(GROUP)
@@ -325,8 +404,8 @@ class StartScreen(QMainWindow):
             return
         from ui.dialogs.session_dialog import NewSessionDialog
 
-        dialog = NewSessionDialog(self.store, group_id, self)
-        self._show_dialog(dialog, lambda i: self._created(SESSION, i))
+        dialog = NewSessionDialog(self.workspace, group_id, self)
+        self._show_dialog(dialog, lambda i: self.select(SESSION, i))
 
     def new_coding(self) -> None:
         session_id = self.selected(SESSION)
@@ -336,7 +415,7 @@ class StartScreen(QMainWindow):
 
         current = self.tree.currentItem()
         title = current.text(0).strip() if current is not None else ""
-        dialog = NewCodingDialog(self.store, session_id, title, self)
+        dialog = NewCodingDialog(self.workspace, session_id, title, self)
         self._show_dialog(dialog, self._coding_created)
 
     def _show_dialog(self, dialog: SetupDialog, done: Callable[[int], None]) -> None:
@@ -348,12 +427,8 @@ class StartScreen(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
-    def _created(self, kind: str, item_id: int) -> None:
-        self.refresh()
-        self.select(kind, item_id)
-
     def _coding_created(self, coding_id: int) -> None:
-        self.refresh(select_coding=coding_id)
+        self.select(CODING, coding_id)
         self.open_coding.emit(coding_id)
 
     def open_selected(self) -> None:

@@ -1,8 +1,10 @@
 """Recording a coding: events in, durable at once, with undo and change notices.
 
 Every change is one database transaction that commits before the call returns, and
-only then is it announced to listeners (the views). So whatever a view shows is
-already on disk: a crash, a kill or a power cut loses nothing that was on screen.
+only then is it announced: first to the coding's own views (``subscribe``: the events
+themselves, to update in place), then as one change-set on the database's notice board
+(``observer.workspace.changes``). So whatever a view shows is already on disk: a crash, a
+kill or a power cut loses nothing that was on screen.
 
 Undo and redo replay inverse operations on the database (never snapshots of the
 whole list), and every deletion, restoration and edit is written to the audit trail.
@@ -27,6 +29,7 @@ from observer.domain.participants import Roster
 from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.event_rows import load_events
 from observer.storage.store import Store, parse_stamp, run, stamp
+from observer.workspace.changes import Notices, notices_of, recorded
 
 if TYPE_CHECKING:
     from observer.storage.models import AuditEntry
@@ -103,6 +106,7 @@ class Recorder:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
+        self.notices: Notices = notices_of(store)
         self._encoded: dict[Any, str] = {}
         elapsed, since = run(
             self._conn,
@@ -153,9 +157,11 @@ class Recorder:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def _announce(self, changes: Changes) -> None:
+    def _announce(self, changes: Changes, notes: tuple[int, ...] = ()) -> None:
+        """Once per committed step: the coding's views, then the database's listeners."""
         for listener in list(self._listeners):
             listener(changes)
+        self.notices.announce(recorded(self.coding_id, changes, notes))
 
     # --- recording -----------------------------------------------------------------------
 
@@ -319,7 +325,7 @@ class Recorder:
                     (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
                 ).fetchone()[0]
             )
-        self._announce(Changes("Add note"))
+        self._announce(Changes("Add note"), notes=(note_id,))
         return note_id
 
     def notes(self) -> list[ProcessNoteView]:

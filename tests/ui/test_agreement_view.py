@@ -109,3 +109,95 @@ def test_three_codings_by_actor(qtbot, demo_store) -> None:
     view.pair.setCurrentIndex(2)
     assert view.current_pair()["codings"] == view.result["pairs"][2]["codings"]
     assert "coding 4" in view.alignment.text() and "coding 5" in view.alignment.text()
+
+
+def long_codings(store, n: int = 3_000) -> list[int]:
+    """Two observers' codings of demo session 1, long enough to be compared off the GUI thread."""
+    from observer.domain.events import Event
+    from observer.storage.event_rows import insert_events
+    from observer.workspace.codings import new_coding
+
+    ids = []
+    for lag, initials in ((0, "LA"), (400, "LB")):
+        coding = new_coding(store, 1, initials, ["here-and-now"], name=f"long {initials}")
+        events = [Event(0, i * 3_000 + lag, "question", "m1", ("group",)) for i in range(n)]
+        insert_events(store, coding, events)
+        ids.append(coding)
+    return ids
+
+
+def test_long_codings_are_compared_on_a_worker_thread(qtbot, demo_store) -> None:
+    ids = long_codings(demo_store)
+    view = AgreementView(demo_store, ids)
+    qtbot.addWidget(view)
+    assert view.job is not None and view.result is None  # the window is free meanwhile
+    assert "Comparing 2 codings (6,000 events)" in view.message.text()
+    with qtbot.waitSignal(view.computed, timeout=60_000):
+        view.show()
+    core = agreement([from_coding(demo_store, i) for i in ids], 2.0, 1.0, "code")
+    assert view.result == core and view.job is None
+    assert shown_figures(view)["event_kappa"][0] == figure_text("event_kappa", core["event_kappa"])
+    # A setting changed: the codings are not read again, the figures follow.
+    view.tolerance.setValue(0.3)
+    with qtbot.waitSignal(view.computed, timeout=60_000):
+        pass
+    assert view.result["matched"] == 0
+
+
+def test_cancel_a_long_comparison(qtbot, demo_store, monkeypatch) -> None:
+    import threading
+
+    import ui.agreement_view as agreement_view
+
+    ids = long_codings(demo_store)
+    first_read, resume = threading.Event(), threading.Event()
+    real = agreement_view.compare_codings
+
+    def paced(store, ids, tolerance, unit, by, known, progress):
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:  # one coding read, the other not yet
+                first_read.set()
+                resume.wait(30)
+
+        return real(store, ids, tolerance, unit, by, known, report)
+
+    monkeypatch.setattr(agreement_view, "compare_codings", paced)
+    view = AgreementView(demo_store, ids)
+    qtbot.addWidget(view)
+    view.show()
+    job = view.job
+    try:
+        qtbot.waitUntil(first_read.is_set, timeout=30_000)
+        qtbot.waitUntil(lambda: job.dialog is not None and job.dialog.isVisible())
+        qtbot.mouseClick(job.dialog.cancel_button, Qt.MouseButton.LeftButton)
+    finally:
+        resume.set()
+    qtbot.waitUntil(lambda: not job.running, timeout=30_000)
+    assert job.state == "cancelled" and view.result is None and view.figures.rowCount() == 0
+    assert view.message.text().startswith("Cancelled")
+
+
+def test_the_view_follows_the_database(qtbot, demo_store) -> None:
+    from observer.workspace.recording import Recorder
+    from observer.workspace.workspace import Workspace
+
+    view = open_view(qtbot, demo_store, [4, 5])
+    listed = view.codings.count()
+    events = view.result["codings"]
+    Workspace(demo_store).create_coding(3, "NW", ["here-and-now"], name="coded meanwhile")
+    assert view.codings.count() == listed + 1 and view.checked_ids() == [4, 5]
+    assert "coded meanwhile (0 events)" in view.codings.item(listed).text()
+
+    before = view.message.text()
+    recorder = Recorder(demo_store, 5)
+    try:
+        with qtbot.waitSignal(view.computed, timeout=10_000):  # once the keys pause
+            recorder.record(60_000, "question", "m3", ["group"])
+            recorder.record(61_000, "question", "m4", ["group"])
+            assert view.message.text() == before  # not on every key
+    finally:
+        recorder.close()
+    assert view.result["codings"] == events
+    n_before = int(before.split(", ")[1].split(" ")[0])
+    assert view.message.text().split(", ")[1].startswith(f"{n_before + 2} events")

@@ -1,37 +1,22 @@
-"""File → Import/Export: file dialogs, the table-import questions, the progress bar."""
+"""File → Import/Export: file dialogs, the table-import questions, work off the GUI thread."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+import observer.formats
 import ui.import_export as ie
 from observer.formats import export_coding
 from observer.formats.common import count_rows
 from observer.storage.read_coding import from_coding
-
-
-class RecordingProgress(QProgressDialog):
-    """The real progress dialog, remembering every value it was set to."""
-
-    made: ClassVar[list[RecordingProgress]] = []
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.values: list[tuple[int, int]] = []
-        RecordingProgress.made.append(self)
-
-    def setValue(self, value: int) -> None:
-        super().setValue(value)
-        self.values.append((value, self.maximum()))
-
-    def setRange(self, low: int, high: int) -> None:
-        super().setRange(low, high)
-        self.values.append((self.value(), high))
+from observer.workspace.workspace import Workspace
+from ui.background import CANCELLED, DONE, FAILED, Job
 
 
 @pytest.fixture
@@ -42,8 +27,6 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
         shown.append((title, text + "\n" + details, warning))
 
     monkeypatch.setattr(ie, "show_message", fake)
-    RecordingProgress.made.clear()
-    monkeypatch.setattr(ie, "QProgressDialog", RecordingProgress)
     return shown
 
 
@@ -52,6 +35,23 @@ def parent(qtbot: Any) -> QWidget:
     widget = QWidget()
     qtbot.addWidget(widget)
     return widget
+
+
+def progress_of(job: Job | None) -> list[tuple[int, int]]:
+    """Every (value, maximum) the job's progress bar shows, from the start (0 maximum: busy)."""
+    assert job is not None and job.dialog is not None
+    bar = job.dialog.bar
+    values = [(bar.value(), bar.maximum())]
+    # Connected after the dialog: the bar is already updated when this is called.
+    job.progressed.connect(lambda *_: values.append((bar.value(), bar.maximum())))
+    return values
+
+
+def finished(qtbot: Any, job: Job | None) -> Job:
+    """The job, once its work on the worker thread has ended (the window kept running)."""
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running, timeout=30_000)
+    return job
 
 
 def test_import_csv_asks_for_session_and_observer(
@@ -75,14 +75,15 @@ def test_import_csv_asks_for_session_and_observer(
 
     monkeypatch.setattr(ie.TableImportDialog, "exec", answer)
     before = count_rows(demo_store)
-    report = ie.import_with_progress(parent, demo_store)
+    job = ie.import_with_progress(parent, Workspace(demo_store))
+    values = progress_of(job)
+    report = finished(qtbot, job).result
     assert report is not None and report.events == count
     assert count_rows(demo_store)["codings"] == before["codings"] + 1
     imported = from_coding(demo_store, report.coding_ids[0])
     assert len(imported.events) == count and imported.name == "events"
-    progress = RecordingProgress.made[-1]
-    done, total = progress.values[-1]
-    assert done == total >= count and len(progress.values) >= 3
+    done, total = values[-1]
+    assert done == total >= count and len(values) >= 3
     assert messages[-1][0] == "Imported" and not messages[-1][2]
 
 
@@ -97,45 +98,89 @@ def test_table_dialog_refuses_without_observer(demo_store: Any, qtbot: Any, tmp_
 
 
 def test_import_json_needs_no_questions(
-    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any]
+    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any], qtbot: Any
 ) -> None:
     source = tmp_path / "coding.json"
     count = export_coding(demo_store, 4, "json", source)
-    report = ie.import_with_progress(parent, demo_store, source)
+    job = ie.import_with_progress(parent, Workspace(demo_store), source)
+    values = progress_of(job)
+    report = finished(qtbot, job).result
     assert report is not None
     assert len(from_coding(demo_store, report.coding_ids[0]).events) == count
-    assert RecordingProgress.made[-1].values[-1] == (count, count)
+    assert values[-1] == (count, count)
 
 
 def test_bad_file_is_refused_and_nothing_written(
-    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any]
+    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any], qtbot: Any
 ) -> None:
     source = tmp_path / "coding.json"
     export_coding(demo_store, 4, "json", source)
     source.write_bytes(source.read_bytes()[:-200])
     before = count_rows(demo_store)
-    assert ie.import_with_progress(parent, demo_store, source) is None
+    job = finished(qtbot, ie.import_with_progress(parent, Workspace(demo_store), source))
+    assert job.state == FAILED and job.result is None
     assert count_rows(demo_store) == before
     title, text, warning = messages[-1]
     assert warning and title == "Cannot import" and "coding.json" in text and "Nothing" in text
 
 
-def test_cancelling_rolls_the_import_back(
-    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any],
+def test_cancel_mid_way_writes_nothing(
+    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any], qtbot: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    source = tmp_path / "coding.json"
-    export_coding(demo_store, 4, "json", source)
-    monkeypatch.setattr(RecordingProgress, "wasCanceled", lambda self: True)
+    """Cancel pressed while half of a long coding is written: the database is as it was."""
+    from observer.domain.events import Event
+    from observer.storage.event_rows import insert_events
+    from observer.storage.store import open_store
+    from observer.workspace.codings import new_coding
+
+    long = new_coding(demo_store, 1, "LG", ["here-and-now"], name="long")
+    insert_events(
+        demo_store, long, [Event(0, i * 1000, "question", "m1", ("group",)) for i in range(20_000)]
+    )
+    source = tmp_path / "long.json"
+    export_coding(demo_store, long, "json", source)
     before = count_rows(demo_store)
-    assert ie.import_with_progress(parent, demo_store, source) is None
-    assert count_rows(demo_store) == before
-    assert messages[-1][0] == "Import cancelled"
+    # The import stops half-way (10,000 of 20,000 events written, uncommitted) until the
+    # person has pressed Cancel: then it goes on, and its next report finds the request.
+    halfway, resume = threading.Event(), threading.Event()
+    real = observer.formats.import_file
+
+    def paced(store: Any, path: Path, progress: Any, **opts: Any) -> Any:
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            if total and done * 2 >= total and not halfway.is_set():
+                halfway.set()
+                resume.wait(30)
+
+        return real(store, path, report, **opts)
+
+    monkeypatch.setattr(observer.formats, "import_file", paced)
+    try:
+        job = ie.import_with_progress(parent, Workspace(demo_store), source)
+        assert job is not None and job.dialog is not None
+        dialog = job.dialog
+        qtbot.waitUntil(halfway.is_set, timeout=30_000)
+        # The window keeps drawing meanwhile: the dialog shows how far the import got.
+        qtbot.waitUntil(lambda: dialog.isVisible() and dialog.bar.value() == 10_000)
+        assert dialog.bar.maximum() == 20_000
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        assert "Cancelling" in dialog.label.text() and not dialog.cancel_button.isEnabled()
+        assert job.running  # the dialog stays until the import has rolled back
+    finally:
+        resume.set()
+    assert finished(qtbot, job).state == CANCELLED
+    fresh = open_store(demo_store.path)
+    try:
+        assert count_rows(fresh) == before
+    finally:
+        fresh.close()
+    assert messages[-1][0] == "Import cancelled" and "nothing was written" in messages[-1][1]
 
 
 def test_export_through_the_save_dialog(
     demo_store: Any, parent: QWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    messages: list[Any],
+    messages: list[Any], qtbot: Any,
 ) -> None:  # fmt: skip
     target = tmp_path / "session3"  # no suffix: the chosen filter decides
     offered: list[str] = []
@@ -146,7 +191,9 @@ def test_export_through_the_save_dialog(
         return str(target), next(f for f in offered if "*.xlsx" in f)
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as_excel))
-    written = ie.export_with_progress(parent, demo_store, 3)
+    job = ie.export_with_progress(parent, demo_store, 3)
+    values = progress_of(job)
+    written, _count = finished(qtbot, job).result
     assert any("*.csv" in f for f in offered)  # the other formats are offered too
     assert written == target.with_suffix(".xlsx") and written.is_file()
     from openpyxl import load_workbook
@@ -157,30 +204,56 @@ def test_export_through_the_save_dialog(
     book.close()
     count = len(from_coding(demo_store, 3).events)
     assert rows == count + 1
-    progress = RecordingProgress.made[-1]
-    assert progress.values[-1] == (count, count)
+    assert values[-1] == (count, count)
     assert messages[-1][0] == "Exported" and str(written) in messages[-1][1]
 
 
-def test_render_progress_dialog(parent: QWidget, qtbot: Any, out_dir: Path) -> None:
-    runner = ie.ProgressRunner(parent, "Import", "Importing test.boris…")
-    runner.dialog.show()
-    runner(45_000, 100_000)
-    qtbot.waitExposed(runner.dialog)
-    image = runner.dialog.grab()
-    image.save(str(out_dir / "import_progress.png"))
-    assert runner.dialog.value() == 45_000 and runner.dialog.maximum() == 100_000
-    runner.finish()
-
-
 def test_excel_import_shows_a_busy_bar_then_reaches_the_end(
-    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any]
+    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any], qtbot: Any
 ) -> None:
     source = tmp_path / "events.xlsx"
     count = export_coding(demo_store, 2, "xlsx", source)
-    report = ie.import_with_progress(parent, demo_store, source, session=2, observer="XL")
-    assert report is not None and report.events == count
-    values = RecordingProgress.made[-1].values
+    job = ie.import_with_progress(parent, Workspace(demo_store), source, session=2, observer="XL")
+    values = progress_of(job)
+    report = finished(qtbot, job).result
+    assert job.state == DONE and report is not None and report.events == count
     assert any(total == 0 for _, total in values)  # while the sheet is read
     done, total = values[-1]
     assert done == total > 0
+
+
+def test_render_progress_dialog_over_the_start_screen(
+    demo_store: Any, qtbot: Any, out_dir: Path
+) -> None:
+    from PySide6.QtGui import QPainter
+
+    from ui.background import ProgressDialog
+    from ui.start_screen import StartScreen
+
+    screen = StartScreen(Workspace(demo_store))
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    qtbot.waitExposed(screen)
+    gate = threading.Event()
+    job = Job(lambda progress: gate.wait(30))
+    dialog = job.dialog = ProgressDialog(job, "Import", "Importing Thursday group.boris…", screen)
+    job.start()
+    try:
+        dialog.show_progress(45_000, 100_000)
+        qtbot.waitUntil(dialog.isVisible)  # shown once the work takes longer than a moment
+        assert dialog.bar.value() == 45_000 and dialog.bar.maximum() == 100_000
+        assert dialog.cancel_button.isEnabled() and dialog.isModal()
+        picture = screen.grab()
+        painter = QPainter(picture)
+        at = dialog.geometry().topLeft() - screen.geometry().topLeft()
+        if not picture.rect().contains(dialog.geometry().translated(-screen.pos())):
+            at = picture.rect().center() - dialog.rect().center()
+        painter.drawPixmap(at, dialog.grab())
+        painter.end()
+        assert picture.width() == 1280 and picture.height() == 800
+        assert picture.save(str(out_dir / "import_progress.png"))
+    finally:
+        gate.set()
+    assert finished(qtbot, job).state == DONE
+    assert job.dialog is None  # closed when the work ended

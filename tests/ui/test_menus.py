@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QTreeWidgetItemIterator
 import ui.import_export as ie
 from observer.workspace.codings import list_codings
 from observer.workspace.media import session_media
+from observer.workspace.workspace import Workspace
 from ui.agreement_view import AgreementView
 from ui.media.player import MediaPlayer
 from ui.start_screen import StartScreen
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
+WORK = 30_000  # ms: long work on a worker thread, on a busy machine
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def screen(demo_store: Any, qtbot: Any) -> StartScreen:
-    s = StartScreen(demo_store)
+    s = StartScreen(Workspace(demo_store))
     qtbot.addWidget(s)
     s.show()
     s.activateWindow()
@@ -57,21 +59,25 @@ def test_export_then_import_from_the_start_screen_menu(
     )
     screen.select("coding", 2)
     qtbot.keyClick(screen.tree, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(messages) == 1, timeout=WORK)  # on a worker thread
     written = json.loads(target.read_text(encoding="utf-8"))
     assert written and "Wrote" in messages[-1]
 
     before = {c.id for c in list_codings(demo_store)}
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     qtbot.keyClick(screen.tree, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=WORK)
+    assert messages[-1].startswith("Imported")
     new = [c for c in list_codings(demo_store) if c.id not in before]
     assert len(new) == 1 and new[0].session.number == 2
-    # The new coding is listed at once.
+    # The new coding is listed as soon as the import is done; the selection stays.
     listed = QTreeWidgetItemIterator(screen.tree)
     ids = []
     while listed.value() is not None:
         ids.append(listed.value().data(0, Qt.ItemDataRole.UserRole + 1))
         listed += 1
     assert new[0].id in ids
+    assert screen.selected("coding") == 2
 
 
 def test_export_and_report_from_the_coding_window(
@@ -86,12 +92,16 @@ def test_export_and_report_from_the_coding_window(
         target = tmp_path / "session 3.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
         qtbot.keyClick(window.chart, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: len(messages) == 1, timeout=WORK)  # on a worker thread
         rows = target.read_text(encoding="utf-8").splitlines()
         assert rows[0].startswith("time") and len(rows) == len(window.recorder.events) + 1
 
         report = tmp_path / "supervision"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(report), ""))
         qtbot.keyClick(window.chart, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(
+            lambda: "Wrote the report" in window.statusBar().currentMessage(), timeout=WORK
+        )
         pdf = report.with_name("supervision.pdf")
         assert pdf.read_bytes().startswith(b"%PDF")
         assert "Wrote the report" in window.statusBar().currentMessage()

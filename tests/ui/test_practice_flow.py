@@ -119,9 +119,10 @@ def test_start_attempt_cancelled_creates_nothing(
     demo_store: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from observer.workspace.codings import list_codings
+    from observer.workspace.workspace import Workspace
     from ui.start_screen import StartScreen
 
-    screen = StartScreen(demo_store)
+    screen = StartScreen(Workspace(demo_store))
     qtbot.addWidget(screen)
     screen.select("coding", 4)  # the demo's reference coding
     before = len(list_codings(demo_store))

@@ -11,6 +11,7 @@ from conftest import open_window
 
 from observer.storage.event_rows import insert_events, load_events
 from observer.workspace.codings import new_coding
+from observer.workspace.workspace import Workspace
 
 NOW_MS = 31 * 60_000 + 12_400
 
@@ -71,13 +72,13 @@ def save(widget: Any, path: Path) -> None:
 def test_render_start_screen(demo_store: Any, qtbot: Any, out_dir: Path, store: Any) -> None:
     from ui.start_screen import StartScreen
 
-    screen = StartScreen(demo_store)
+    screen = StartScreen(Workspace(demo_store))
     qtbot.addWidget(screen)
     screen.resize(1280, 800)
     screen.show()
     qtbot.waitExposed(screen)
     save(screen, out_dir / "start_screen.png")
-    empty = StartScreen(store)
+    empty = StartScreen(Workspace(store))
     qtbot.addWidget(empty)
     empty.resize(1280, 800)
     empty.show()
@@ -115,7 +116,7 @@ def test_render_setup_dialogs(demo_store: Any, qtbot: Any, out_dir: Path) -> Non
     from ui.dialogs.group_dialog import NewGroupDialog
     from ui.dialogs.session_dialog import NewSessionDialog
 
-    group = NewGroupDialog(demo_store)
+    group = NewGroupDialog(Workspace(demo_store))
     qtbot.addWidget(group)
     group.name.setText("Monday group")
     for name in ("Anna", "Bert", "Dr Ho"):
@@ -125,8 +126,8 @@ def test_render_setup_dialogs(demo_store: Any, qtbot: Any, out_dir: Path) -> Non
     qtbot.waitExposed(group)
     save(group, out_dir / "dialog_new_group.png")
     for dialog, name in (
-        (NewSessionDialog(demo_store, 1), "dialog_new_session.png"),
-        (NewCodingDialog(demo_store, 1, "Session 1"), "dialog_new_coding.png"),
+        (NewSessionDialog(Workspace(demo_store), 1), "dialog_new_session.png"),
+        (NewCodingDialog(Workspace(demo_store), 1, "Session 1"), "dialog_new_coding.png"),
     ):
         qtbot.addWidget(dialog)
         dialog.show()
@@ -169,7 +170,7 @@ def test_windows_other_than_the_coding_window_are_dressed(demo_store: Any, qtbot
     from ui import style
     from ui.start_screen import StartScreen
 
-    screen = StartScreen(demo_store)
+    screen = StartScreen(Workspace(demo_store))
     qtbot.addWidget(screen)
     screen.resize(1280, 800)
     screen.show()

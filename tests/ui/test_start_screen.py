@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QTreeWidgetItem, QTreeWidgetItemIterator
 
 from observer.workspace.codings import list_codings
 from observer.workspace.groups import list_groups, list_sessions
+from observer.workspace.workspace import Workspace
 from ui.start_screen import StartScreen
 
 
@@ -22,7 +23,7 @@ def ok(qtbot: Any, dialog: Any) -> None:
 
 
 def test_first_start_offers_the_demo(store: Any, qtbot: Any) -> None:
-    screen = StartScreen(store)
+    screen = StartScreen(Workspace(store))
     qtbot.addWidget(screen)
     screen.show()
     assert screen.pages.currentIndex() == 0 and screen.demo_button.isVisible()
@@ -36,7 +37,7 @@ def test_first_start_offers_the_demo(store: Any, qtbot: Any) -> None:
 
 
 def test_new_group_session_and_coding_by_keyboard(store: Any, qtbot: Any) -> None:
-    screen = StartScreen(store)
+    screen = StartScreen(Workspace(store))
     qtbot.addWidget(screen)
     screen.show()
     screen.new_group()
@@ -85,7 +86,7 @@ def test_new_group_session_and_coding_by_keyboard(store: Any, qtbot: Any) -> Non
 
 
 def test_a_group_needs_a_name(store: Any, qtbot: Any) -> None:
-    screen = StartScreen(store)
+    screen = StartScreen(Workspace(store))
     qtbot.addWidget(screen)
     screen.new_group()
     ok(qtbot, screen.dialog)
@@ -128,7 +129,8 @@ def test_the_start_screen_lists_the_database_without_the_orm(tmp_path: Any) -> N
         from ui.app import make_application
         from observer.storage.store import open_store
         app = make_application()
-        screen = start.StartScreen(open_store({str(path)!r}))
+        from observer.workspace.workspace import Workspace
+        screen = start.StartScreen(Workspace(open_store({str(path)!r})))
         screen.show()
         app.processEvents()
         print(screen.tree.topLevelItem(0).text(0), screen.tree.topLevelItem(0).childCount(),
@@ -158,7 +160,7 @@ def test_new_coding_offers_the_databases_own_codebooks(demo_store: Any, qtbot: A
         "turn-taking.yaml",
     )
     new_coding(demo_store, 2, "XY", [own])
-    dialog = NewCodingDialog(demo_store, 1, "Session 1")
+    dialog = NewCodingDialog(Workspace(demo_store), 1, "Session 1")
     qtbot.addWidget(dialog)
     ids = [dialog.books.item(r).data(Qt.ItemDataRole.UserRole) for r in range(dialog.books.count())]
     assert ids[:2] == ["here-and-now", "bion"] and ids[-1] == "turn-taking"
@@ -185,7 +187,7 @@ def test_a_session_time_is_typed_and_shown_in_local_time(
     from observer.workspace.groups import MemberSpec, add_group
 
     group_id = add_group(store, "Monday group", members=[MemberSpec("Anna")])
-    screen = StartScreen(store)
+    screen = StartScreen(Workspace(store))
     qtbot.addWidget(screen)
     screen.show()
     screen.refresh()
@@ -203,3 +205,103 @@ def test_a_session_time_is_typed_and_shown_in_local_time(
     )
     listed = screen.tree.topLevelItem(0).child(0).text(0)
     assert listed.endswith("20 Nov 2026, 18:00")
+
+
+def choose_by_keys(qtbot: Any, screen: StartScreen, coding_id: int) -> None:
+    """Arrow down the list to a coding, as a person does."""
+    screen.tree.setFocus()
+    for _ in range(screen.tree.topLevelItemCount() + 20):
+        if screen.selection() == ("coding", coding_id):
+            return
+        qtbot.keyClick(screen.tree, Qt.Key.Key_Down)
+    raise AssertionError(f"coding {coding_id} is not in the list")
+
+
+def listed(screen: StartScreen) -> dict[tuple[str, int], QTreeWidgetItem]:
+    """Every line of the list by what it shows (kind, id)."""
+    found = {}
+    lines = QTreeWidgetItemIterator(screen.tree)
+    while lines.value():
+        item = lines.value()
+        found[
+            (item.data(0, Qt.ItemDataRole.UserRole), item.data(0, Qt.ItemDataRole.UserRole + 1))
+        ] = item
+        lines += 1
+    return found
+
+
+def events_shown(screen: StartScreen, coding_id: int) -> str:
+    return listed(screen)[("coding", coding_id)].text(2)
+
+
+def test_enter_opens_the_chosen_coding_again_after_it_is_closed(
+    demo_store: Any, qtbot: Any
+) -> None:
+    """Closing a coding brings the list back as it was, its event count brought up to date."""
+    from ui.app import App
+
+    app = App(demo_store.location)
+    app.store = demo_store
+    app.show_start()
+    screen = app.start
+    assert screen is not None
+    qtbot.addWidget(screen)
+    qtbot.waitExposed(screen)
+    choose_by_keys(qtbot, screen, 3)
+    before = int(events_shown(screen, 3).replace(",", ""))
+    qtbot.keyClick(screen.tree, Qt.Key.Key_Return)
+    window = app.coding
+    assert window is not None and window.recorder.coding_id == 3
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    for ch in "3 q":  # Priya asks the group a question
+        qtbot.keyClick(window.chart, ch)
+    qtbot.keyClick(window.chart, Qt.Key.Key_F4, Qt.KeyboardModifier.ControlModifier)  # Close
+    qtbot.waitUntil(screen.isVisible)
+    assert screen.selected("coding") == 3
+    assert events_shown(screen, 3) == f"{before + 1:,}"  # heard of the closed coding
+    qtbot.keyClick(screen.tree, Qt.Key.Key_Return)
+    again = app.coding
+    assert again is not None and again is not window and again.recorder.coding_id == 3
+    qtbot.addWidget(again)
+    again.close()
+
+
+def test_the_selection_is_kept_from_one_start_to_the_next(demo_store: Any, qtbot: Any) -> None:
+    from ui.app import App
+
+    first = App(demo_store.location)
+    first.store = demo_store
+    first.show_start()
+    assert first.start is not None
+    qtbot.addWidget(first.start)
+    choose_by_keys(qtbot, first.start, 4)
+    first.start.close()
+
+    second = App(demo_store.location)  # the app started again on the same database
+    second.store = demo_store
+    second.show_start()
+    screen = second.start
+    assert screen is not None and screen is not first.start
+    qtbot.addWidget(screen)
+    assert screen.selected("coding") == 4
+    qtbot.keyClick(screen.tree, Qt.Key.Key_Return)
+    window = second.coding
+    assert window is not None and window.recorder.coding_id == 4
+    qtbot.addWidget(window)
+    window.close()
+
+
+def test_a_coding_made_elsewhere_is_listed_and_the_selection_stays(
+    demo_store: Any, qtbot: Any
+) -> None:
+    from observer.workspace.changes import Kind
+
+    screen = StartScreen(Workspace(demo_store))
+    qtbot.addWidget(screen)
+    screen.show()
+    choose_by_keys(qtbot, screen, 2)
+    # Another window of the app (a practice attempt, an import) adds a coding.
+    made = Workspace(demo_store).create_coding(1, "NW", ["here-and-now"], name="new one")
+    assert listed(screen)[("coding", made.new(Kind.CODING))].text(0) == "new one"
+    assert screen.selected("coding") == 2

@@ -14,13 +14,9 @@ from PySide6.QtWidgets import (
 
 from observer.domain.errors import InputError
 from observer.storage.models import CAPACITIES, CLOCK_MODES
-from observer.storage.store import Store
-from observer.workspace.codings import (
-    available_codebooks,
-    latest_capacities,
-    list_observers,
-    new_coding,
-)
+from observer.workspace.changes import Kind
+from observer.workspace.codings import available_codebooks, latest_capacities, list_observers
+from observer.workspace.workspace import Workspace
 from ui.dialogs.common import SetupDialog
 
 DEFAULT_BOOKS = ("here-and-now", "bion")
@@ -30,10 +26,15 @@ class NewCodingDialog(SetupDialog):
     """Observer initials (remembered ones offered), capacity, codebooks to use, clock mode."""
 
     def __init__(
-        self, store: Store, session_id: int, title: str = "", parent: QWidget | None = None
+        self,
+        workspace: Workspace,
+        session_id: int,
+        title: str = "",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__("New coding", parent)
-        self.store = store
+        self.workspace = workspace
+        store = workspace.store
         self.session_id = session_id
         form = QFormLayout()
         self.observer = QComboBox()
@@ -93,8 +94,7 @@ class NewCodingDialog(SetupDialog):
         initials = self.observer.currentText().strip()
         if not initials:
             raise InputError("Who is coding? Type your initials.")
-        return new_coding(
-            self.store,
+        changes = self.workspace.create_coding(
             self.session_id,
             initials,
             self.codebook_ids(),
@@ -102,3 +102,4 @@ class NewCodingDialog(SetupDialog):
             name=self.name.text().strip(),
             capacity=self.capacity.currentText(),
         )
+        return changes.new(Kind.CODING)

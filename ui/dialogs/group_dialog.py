@@ -20,17 +20,18 @@ from PySide6.QtWidgets import (
 
 from observer.domain.participants import MEMBER_COLOURS
 from observer.storage.models import MEMBER_ROLES
-from observer.storage.store import Store
-from observer.workspace.groups import MemberSpec, add_group
+from observer.workspace.changes import Kind
+from observer.workspace.groups import MemberSpec
+from observer.workspace.workspace import Workspace
 from ui.dialogs.common import SetupDialog
 
 
 class NewGroupDialog(SetupDialog):
     """Type a pseudonym (and initials) and press Enter to seat a member; OK creates the group."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__("New group", parent)
-        self.store = store
+        self.workspace = workspace
         self.members: list[MemberSpec] = []
         form = QFormLayout()
         self.name = QLineEdit()
@@ -165,9 +166,7 @@ class NewGroupDialog(SetupDialog):
     def make(self) -> int:
         if self.pseudonym.text().strip():
             self.add_member()
-        return add_group(
-            self.store,
-            self.name.text(),
-            modality=self.modality.text().strip(),
-            members=self.members,
+        changes = self.workspace.create_group(
+            self.name.text(), modality=self.modality.text().strip(), members=self.members
         )
+        return changes.new(Kind.GROUP)

@@ -17,19 +17,20 @@ from PySide6.QtWidgets import (
 )
 
 from observer.storage.models import SETTINGS
-from observer.storage.store import Store
-from observer.workspace.groups import add_session, get_group, list_sessions
+from observer.workspace.changes import Kind
+from observer.workspace.groups import get_group, list_sessions
+from observer.workspace.workspace import Workspace
 from ui.dialogs.common import SetupDialog
 
 
 class NewSessionDialog(SetupDialog):
     """Attendance is a checklist of the group's members; Space toggles the current one."""
 
-    def __init__(self, store: Store, group_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, group_id: int, parent: QWidget | None = None) -> None:
         super().__init__("New session", parent)
-        self.store = store
-        self.group = get_group(store, group_id)
-        numbers = [s.number for s in list_sessions(store, group_id)]
+        self.workspace = workspace
+        self.group = get_group(workspace.store, group_id)
+        numbers = [s.number for s in list_sessions(workspace.store, group_id)]
         form = QFormLayout()
         self.number = QSpinBox()
         self.number.setRange(1, 10_000)
@@ -72,11 +73,11 @@ class NewSessionDialog(SetupDialog):
         return value.astimezone() if isinstance(value, datetime) else None
 
     def make(self) -> int:
-        return add_session(
-            self.store,
+        changes = self.workspace.create_session(
             self.group.id,
             self.number.value(),
             starts_at=self._starts_at(),
             setting=self.setting.currentText(),
             present=self.present_ids(),
         )
+        return changes.new(Kind.SESSION)

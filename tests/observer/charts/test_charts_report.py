@@ -185,6 +185,29 @@ def test_report_refuses_a_non_pdf_name(demo_data: CodingData, tmp_path: Path) ->
         write_report(demo_data, tmp_path / "report.png")
 
 
+def test_report_progress_goes_page_by_page(demo_store: Any, tmp_path: Path) -> None:
+    from observer.report import report_for_coding
+
+    seen: list[tuple[int, int]] = []
+    pages = report_for_coding(
+        demo_store, 3, tmp_path / "report.pdf", lambda d, t: seen.append((d, t))
+    )
+    assert seen[0] == (0, pages) and seen[-1] == (pages, pages)
+    assert [d for d, _ in seen] == list(range(pages + 1))
+
+
+def test_a_report_stopped_half_way_leaves_no_file(demo_store: Any, tmp_path: Path) -> None:
+    from observer.report import report_for_coding
+    from observer.workspace.progress import Cancelled, watched
+
+    asked = iter([False, False, False, True])  # Cancel pressed during the third page
+    out = tmp_path / "reports" / "report.pdf"
+    out.parent.mkdir()
+    with pytest.raises(Cancelled):
+        report_for_coding(demo_store, 3, out, watched(cancelled=lambda: next(asked)))
+    assert list(out.parent.iterdir()) == []  # neither the PDF nor its part
+
+
 CSV = "time,actor,target,code\n1,A,B,feedback\n2,A,B,feedback\n3,B,A,support\n4,C,group,question\n"
 
 

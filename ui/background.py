@@ -1,0 +1,200 @@
+"""Long work in a worker thread, a progress dialog with Cancel, the outcome in the GUI thread.
+
+Imports, exports, the supervision report and agreement on long codings run here, so the
+window keeps drawing while they work. The work is a core function given the callback of
+:func:`observer.workspace.progress.watched`: it reports ``(done, total)``, and after
+Cancel its next report raises ``Cancelled`` inside the work's own transaction, so a
+cancelled import writes nothing. The dialog appears only for work that takes longer
+than a moment, and waits, once Cancel is pressed, until the work has undone itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from observer.domain.errors import ObserverError
+from observer.workspace.progress import Cancelled, Progress, watched
+from ui import style
+
+SHOW_AFTER_MS = 400
+RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
+log = logging.getLogger(__name__)
+
+
+class Job(QObject):
+    """One piece of long work on a worker thread. Its signals arrive in the GUI thread.
+
+    ``progressed(done, total)`` as it goes, then one of ``done(result)``,
+    ``failed(message)`` or ``cancelled()``, then ``finished()``.
+    """
+
+    progressed = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    finished = Signal()
+    # Emitted by the worker; this object lives in the GUI thread, so they arrive queued.
+    _reported = Signal(int, int)
+    _ended = Signal(str, object)
+
+    _running: ClassVar[set[Job]] = set()  # kept alive until they end
+
+    def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._stop = threading.Event()
+        self.state = ""
+        self.result: Any = None
+        self.error = ""
+        self.dialog: ProgressDialog | None = None
+        self._reported.connect(self._on_reported)
+        self._ended.connect(self._on_ended)
+
+    def start(self) -> Job:
+        self.state = RUNNING
+        Job._running.add(self)
+        QThreadPool.globalInstance().start(self._run)
+        return self
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next report (it then rolls back what it began)."""
+        self._stop.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def running(self) -> bool:
+        return self.state == RUNNING
+
+    def _run(self) -> None:
+        """On the worker thread: the work, then how it ended."""
+        progress = watched(self._reported.emit, self._stop.is_set)
+        try:
+            result = self._work(progress)
+        except Cancelled:
+            self._ended.emit(CANCELLED, None)
+        except ObserverError as exc:
+            self._ended.emit(FAILED, str(exc))
+        except Exception as exc:  # a bug: still a message, never a silent worker
+            log.exception("Long work failed")
+            self._ended.emit(FAILED, f"Something went wrong: {type(exc).__name__}: {exc}")
+        else:
+            self._ended.emit(DONE, result)
+
+    @Slot(int, int)
+    def _on_reported(self, done: int, total: int) -> None:
+        if self.running:
+            self.progressed.emit(done, total)
+
+    @Slot(str, object)
+    def _on_ended(self, state: str, value: Any) -> None:
+        self.state = state
+        Job._running.discard(self)
+        if state == DONE:
+            self.result = value
+            self.done.emit(value)
+        elif state == FAILED:
+            self.error = str(value)
+            self.failed.emit(self.error)
+        else:
+            self.cancelled.emit()
+        self.finished.emit()
+
+
+class ProgressDialog(QDialog):
+    """How far a job got, with Cancel. Shown after a moment; closed when the job ends."""
+
+    def __init__(self, job: Job, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        style.dress(self)
+        self.job = job
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 12)
+        layout.setSpacing(10)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy until the first report says how much there is
+        self.bar.setTextVisible(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.buttons)
+        job.progressed.connect(self.show_progress)
+        job.finished.connect(self._job_ended)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_if_running)
+        self._timer.start(SHOW_AFTER_MS)
+
+    def show_progress(self, done: int, total: int) -> None:
+        if total <= 0:  # how much is left is not known yet: a busy bar
+            self.bar.setRange(0, 0)
+            return
+        if self.bar.maximum() != total:
+            self.bar.setRange(0, total)
+        self.bar.setValue(min(done, total))
+
+    def reject(self) -> None:
+        """Cancel and Escape stop the work; the dialog stays until it has stopped."""
+        if not self.job.running:
+            super().reject()
+            return
+        if not self.job.cancel_requested:
+            self.job.cancel()
+            self.label.setText("Cancelling… nothing will be written.")
+            self.cancel_button.setEnabled(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.job.running:
+            self.reject()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _show_if_running(self) -> None:
+        if self.job.running:
+            self.show()
+
+    def _job_ended(self) -> None:
+        self._timer.stop()
+        self.job.dialog = None
+        if self.bar.maximum() == 0:
+            self.bar.setRange(0, 1)
+        self.bar.setValue(self.bar.maximum())
+        self.hide()
+        self.deleteLater()
+
+
+def run_in_background(
+    parent: QWidget | None, title: str, text: str, work: Callable[[Progress], Any]
+) -> Job:
+    """Start ``work(progress)`` on a worker thread, with a progress dialog over ``parent``.
+
+    Connect to the job's signals on return: they arrive through the event loop, so none
+    is missed.
+    """
+    job = Job(work)
+    job.dialog = ProgressDialog(job, title, text, parent)
+    return job.start()
