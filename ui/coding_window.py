@@ -47,7 +47,7 @@ from ui.event_table import EventTable, EventTableModel
 from ui.focus import leave_keys_to_entry, takes_text
 from ui.header import CodingHeader
 from ui.layout import splitter
-from ui.live_state import BASIC_ASSUMPTION, RunningStates
+from ui.live_state import RunningStates
 from ui.menus import add_file_actions, chart_sources
 from ui.modifier_popup import ModifierPopup
 from ui.notes import NotesPanel
@@ -577,7 +577,7 @@ class CodingWindow(QMainWindow):
 
     def _show_states(self) -> None:
         palette = self.recorder.palette
-        mode = self.states.in_group(BASIC_ASSUMPTION)
+        mode = self.states.mode()
         if mode is None:
             self.header.mode.show_mode(None, "", None)
         else:
@@ -589,7 +589,7 @@ class CodingWindow(QMainWindow):
         per_person: dict[str, str] = {}
         for e in running:
             code = palette.code(e.code)
-            if code is not None and code.exclusive_group != BASIC_ASSUMPTION:
+            if code is not None and e.code not in self.states.mode_codes:
                 per_person[e.actor] = code.label
         self.chart.set_running(per_person)
 

@@ -20,13 +20,13 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QSplitter, QVBoxLayout, QWidget
 
+from observer.domain.basic_assumption import mode_at, mode_codes
 from observer.domain.clock import format_time
 from observer.domain.errors import ObserverError
 from observer.domain.events import Event
 from observer.workspace.media import MediaInfo, coding_media
 from ui import style
 from ui.event_table import EventTable
-from ui.live_state import BASIC_ASSUMPTION
 from ui.media.player import MISSING, UNPLAYABLE, MediaPlayer
 from ui.media.review import TapeReviewController, ask_offset, choose_media_file
 from ui.media.transport import TransportBar
@@ -232,20 +232,15 @@ class MediaCoding(QObject):
             self.window.timeline.tick()
 
     def _changed(self) -> None:
-        ba = {c.id for c in self.window.recorder.palette.codes
-              if c.exclusive_group == BASIC_ASSUMPTION}  # fmt: skip
-        self._modes = [e for e in self.window.recorder.events if e.code in ba]
+        modes = mode_codes(self.window.recorder.palette.codes)
+        self._modes = [e for e in self.window.recorder.events if e.code in modes]
         now = self.current_time_ms()
         self.table_playhead.follow(now)
         self._show_mode(now)
 
     def _show_mode(self, session_ms: int) -> None:
         """The header's group mode is the one at the playhead, not at the coding's end."""
-        here = next(
-            (e for e in reversed(self._modes)
-             if e.time_ms <= session_ms and (e.end_ms is None or session_ms < e.end_ms)),
-            None,
-        )  # fmt: skip
+        here = mode_at(self._modes, session_ms)
         shown: tuple[str | None, str, int | None] = (None, "", None)
         if here is not None:
             code = self.window.recorder.palette.code(here.code)

@@ -26,7 +26,7 @@ def draw_timeline(
     duration = data.duration_ms
     profile = basic_assumptions.profile(data, filter.time_only() if filter else None)
     shown = apply_filter(data, filter)
-    events = [e for e in shown.events if not basic_assumptions.is_mode(data, e.code)]
+    events = [e for e in shown.events if not data.is_mode(e.code)]
     if not events and not profile.segments:
         empty_note(fig, "No events to show.")
         return

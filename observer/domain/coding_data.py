@@ -7,8 +7,10 @@ read the same whichever the source.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+from observer.domain import basic_assumption
 from observer.domain.codebook import Palette
 from observer.domain.events import Event
 from observer.domain.participants import COLLECTIVES, GROUP, LEADERS, MEMBER_COLOURS, Participant
@@ -62,6 +64,18 @@ class CodingData:
 
     def category(self, code_id: str) -> str:
         return self.code(code_id).category or code_id
+
+    @functools.cached_property
+    def mode_codes(self) -> frozenset[str]:
+        """The codes of the group's basic-assumption mode (see ``domain.basic_assumption``)."""
+        if self.palette is not None:
+            return basic_assumption.mode_codes(self.codes.values())
+        # No codebook (an events CSV): Bion's modes by id, wherever they appear.
+        seen = {*self.codes, *(e.code for e in self.events)}
+        return basic_assumption.mode_codes(self.codes.values(), seen)
+
+    def is_mode(self, code_id: str) -> bool:
+        return code_id in self.mode_codes
 
     def participant(self, name: str) -> Participant | None:
         return next((p for p in self.participants if p.key == name), None)
