@@ -109,7 +109,7 @@ class CodingWindow(QMainWindow):
         self.recorder = recorder
         info = recorder.info
         self.setWindowTitle(f"{info.title} — Group Process Observer")
-        self.labels = {p.key: p.label for p in info.participants}
+        self.labels = dict(info.labels)
         self.entry = Entry(info.participants, recorder.palette, order)
         self.states = RunningStates(recorder)
         self._started = recorder.clock.elapsed_ms() > 0 or recorder.clock.running

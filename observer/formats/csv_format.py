@@ -15,18 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.codebook import Codebook, Palette, combine, load_codebook, shipped_codebook
+from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
 from observer.domain.events import Event
 from observer.domain.participants import COLLECTIVES
 from observer.formats.common import (
-    CodingSnapshot,
     ImportReport,
     Progress,
     check_events,
     decode_text,
     hms,
     insert_rows,
-    load_snapshot,
     no_progress,
     participant_lookup,
     read_bytes,
@@ -35,6 +34,7 @@ from observer.formats.common import (
     session_keys,
 )
 from observer.formats.events_csv import MODIFIER_PREFIX, CsvRow, parse_rows
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding
 
@@ -57,20 +57,21 @@ def header(palette: Palette) -> list[str]:
     return [*BASE, *(MODIFIER_PREFIX + m for m in modifier_sets(palette)), "note"]
 
 
-def table_rows(snap: CodingSnapshot) -> Iterator[list[str]]:
+def table_rows(data: CodingData) -> Iterator[list[str]]:
     """The tidy rows of a coding (without the header), people named."""
-    palette = snap.palette
+    palette = data.palette or Palette(())
     sets = modifier_sets(palette)
     codes = {c.id: c for c in palette.codes}
-    for e in snap.events:
+    names = data.names
+    for e in data.events:
         code = codes.get(e.code)
         yield [
             seconds(e.time_ms),
             hms(e.time_ms),
             seconds(e.end_ms),
             hms(e.end_ms),
-            snap.name_of(e.actor),
-            TARGET_SEPARATOR.join(snap.name_of(t) for t in e.targets),
+            names.get(e.actor, e.actor),
+            TARGET_SEPARATOR.join(names.get(t, t) for t in e.targets),
             e.code,
             code.label if code else "",
             code.category if code else "",
@@ -88,12 +89,12 @@ def export_table(
     **_: Any,
 ) -> int:
     """Write a coding as tidy CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
-    snap = load_snapshot(store, coding_id)
-    total = len(snap.events)
+    data = from_coding(store, coding_id)
+    total = len(data.events)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(header(snap.palette))
-        for i, row in enumerate(table_rows(snap), 1):
+        writer.writerow(header(data.palette or Palette(())))
+        for i, row in enumerate(table_rows(data), 1):
             writer.writerow(row)
             if i % 5000 == 0:
                 progress(i, total)

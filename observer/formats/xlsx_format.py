@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.errors import InputError
-from observer.formats.common import ImportReport, Progress, load_snapshot, no_progress
+from observer.formats.common import ImportReport, Progress, no_progress
 from observer.formats.csv_format import header, import_rows, table_rows
 from observer.formats.events_csv import REQUIRED, CsvRow, _event, _extra
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 CODEBOOK_COLUMNS = (
@@ -29,12 +30,13 @@ def export_xlsx(
     """Write a coding as a workbook; numbers stay numbers so the sheet can compute."""
     from openpyxl import Workbook
 
-    snap = load_snapshot(store, coding_id)
-    total = len(snap.events)
+    data = from_coding(store, coding_id, details=True)
+    info, details = data.record()
+    total = len(data.events)
     book = Workbook(write_only=True)
     events = book.create_sheet("events")
-    events.append(header(snap.palette))
-    for i, row in enumerate(table_rows(snap), 1):
+    events.append(header(info.palette))
+    for i, row in enumerate(table_rows(data), 1):
         cells: list[Any] = list(row)
         cells[0] = float(row[0])
         cells[2] = float(row[2]) if row[2] else None
@@ -43,7 +45,7 @@ def export_xlsx(
             progress(i, total)
     codes = book.create_sheet("codebook")
     codes.append(CODEBOOK_COLUMNS)
-    for b in snap.codebooks:
+    for b in details.codebooks:
         for c in b.codes:
             codes.append(
                 [b.id, c.id, c.label, c.kind, c.category, c.target, c.key, ", ".join(c.modifiers),
@@ -51,8 +53,8 @@ def export_xlsx(
             )  # fmt: skip
     members = book.create_sheet("members")
     members.append(MEMBER_COLUMNS)
-    for m in snap.members:
-        members.append([m.pseudonym, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+    for p in data.people:
+        members.append([p.label, p.initials, p.role, p.seat, "yes" if p.present else "no"])
     book.save(path)
     progress(total, total)
     return total

@@ -111,7 +111,7 @@ def _export_csv(args: argparse.Namespace, ctx: Context) -> None:
     from observer.formats.events_csv import write_events_csv
     from observer.storage.read_coding import from_coding
 
-    data = from_coding(ctx.store(), args.coding)
+    data = from_coding(ctx.store(), args.coding).with_names()  # the plain CSV names people
     write_events_csv(data.events, args.file)
     print(f"Wrote {len(data.events)} events to {args.file}")
 
