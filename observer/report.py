@@ -60,31 +60,22 @@ class ReportInfo:
     notes: tuple[Note, ...] = field(default_factory=tuple)
 
 
-def report_info(store: Store, coding_id: int) -> ReportInfo:
-    """The group, session, observer and process notes of a stored coding."""
-    from sqlalchemy import select
+def report_info(data: CodingData) -> ReportInfo:
+    """What the title page says: group, session, observer, codebooks and process notes.
 
-    from observer.storage.coding_info import coding_info
-    from observer.storage.models import Coding, GroupSession, ProcessNote
-
-    info = coding_info(store, coding_id)
-    with store.reader() as s:
-        session = s.get(GroupSession, info.session_id)
-        coding = s.get(Coding, coding_id)
-        # Stored in UTC, shown in the reader's local time.
-        starts_at = session.starts_at if session else None
-        when = f"{starts_at.astimezone():%d %b %Y, %H:%M}" if starts_at else ""
-        rows = s.scalars(
-            select(ProcessNote)
-            .where(ProcessNote.coding_id == coding_id)
-            .order_by(ProcessNote.time_ms, ProcessNote.id)
-        )
-        notes = [Note(n.time_ms, n.text, n.kind) for n in rows]
-        books = []
-        if coding is not None:
-            books = [f"{b.name} {b.version}" for b in coding.codebooks]
-            if coding.notes.strip():
-                notes.insert(0, Note(None, coding.notes.strip(), "coding"))
+    A stored coding read with its details says it all; a plain CSV only its name.
+    """
+    if data.info is None or data.details is None:
+        return ReportInfo(coding=data.name)
+    info, more = data.record()
+    # Stored in UTC, shown in the reader's local time.
+    starts_at = more.session_starts_at
+    when = f"{starts_at.astimezone():%d %b %Y, %H:%M}" if starts_at else ""
+    # Notes in session order, those about the whole session (no time) first.
+    by_time = sorted(more.process_notes, key=lambda n: (n.time_ms is not None, n.time_ms or 0))
+    notes = [Note(n.time_ms, n.text, n.kind) for n in by_time]
+    if more.notes.strip():
+        notes.insert(0, Note(None, more.notes.strip(), "coding"))
     return ReportInfo(
         group=info.group_name,
         session=f"Session {info.session_number}" + (f" — {when}" if when else ""),
@@ -92,7 +83,7 @@ def report_info(store: Store, coding_id: int) -> ReportInfo:
         coding=f"{info.name or 'coding'} (#{info.id}, {info.clock_mode} clock"
         + (", reference" if info.is_reference else "")
         + ")",
-        codebooks=", ".join(books),
+        codebooks=", ".join(f"{b.name} {b.version}" for b in more.codebooks),
         notes=tuple(notes),
     )
 
@@ -153,7 +144,7 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         ("People present / ties / acts sent", f"{m.people} / {m.ties} / {m.acts}"),
         (
             f"Quiet members (share under {people.quiet_share:.0%})",
-            ", ".join(people.quiet) or "none",
+            ", ".join(data.label(key) for key in people.quiet) or "none",
         ),
     ]
     for mode, ms in profile.time_ms.items():
@@ -223,11 +214,12 @@ def write_report(
 ) -> int:
     """Write the supervision report of ``data`` as a PDF; returns the number of pages.
 
+    ``info``: what the title page says, by default all ``data`` tells (see ``report_info``).
     ``progress(pages done, pages)`` follows each page; it may raise to stop the report.
     The PDF is written beside ``path`` and moved there once whole, so a report that
     fails or is stopped leaves no half-written file under the name asked for.
     """
-    info = info or ReportInfo(coding=data.name)
+    info = info or report_info(data)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
@@ -298,5 +290,4 @@ def report_for_coding(
     """The report of a stored coding (notes and session details included)."""
     from observer.storage.read_coding import from_coding
 
-    data = from_coding(store, coding_id)
-    return write_report(data, path, report_info(store, coding_id), progress)
+    return write_report(from_coding(store, coding_id, details=True), path, progress=progress)

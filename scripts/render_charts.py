@@ -3,10 +3,11 @@
     python scripts/render_charts.py [--out out]
 
 Writes ``out/charts/demo-*.png`` (demo coding 3 and the demo group's trends),
-``out/charts/ten-*.png`` (a group of ten members and two leaders), greyscale copies of
+``out/charts/ten-*.png`` (a group of ten members and two leaders),
+``out/charts/sams-*.png`` (two members who share the pseudonym Sam), greyscale copies of
 all of them in ``out/charts/grey/`` (to check that a black-and-white print still tells
-things apart), ``out/report.pdf`` and, when poppler's ``pdftoppm`` is installed, its
-pages as ``out/report-pages/page-N.png``.
+things apart), ``out/report.pdf`` and ``out/report-sams.pdf`` and, when poppler's
+``pdftoppm`` or Ghostscript is installed, their pages as ``out/report-pages/*.png``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from observer.analysis.trends import group_trends  # noqa: E402
 from observer.charts import CHARTS, new_figure  # noqa: E402
 from observer.charts.export import save_figure  # noqa: E402
 from observer.charts.trends import draw_trends  # noqa: E402
@@ -36,6 +36,7 @@ from observer.storage.read_coding import from_coding  # noqa: E402
 from observer.storage.store import Store, open_store  # noqa: E402
 from observer.workspace.codings import new_coding  # noqa: E402
 from observer.workspace.demo import create_demo  # noqa: E402
+from observer.workspace.group_course import group_trends  # noqa: E402
 from observer.workspace.groups import MemberSpec, add_group, add_session, get_group  # noqa: E402
 
 TEN = ["Amira", "Bruno", "Carla", "Dmitri", "Esther", "Farid", "Greta", "Hugo", "Ines", "Jonas"]
@@ -67,6 +68,33 @@ def ten_member_coding(store: Store) -> int:
             modifiers = {}
         events.append(Event(0, t, code, actor, (target,), modifiers))
         t += rng.randint(4_000, 20_000)
+    insert_events(store, coding_id, events)
+    return coding_id
+
+
+def two_sams_coding(store: Store) -> int:
+    """A short coding of a group in which two members share the pseudonym Sam.
+
+    The database of an older version could hold such a pair; every chart must still show
+    two people. The shared name is written straight into the table, as such a file has it.
+    """
+    specs = [MemberSpec("Sam", initials="SK"), MemberSpec("Sammy", initials="SM")]
+    specs += [MemberSpec(n) for n in ("Jane", "Priya")] + [MemberSpec("Dr Lee", role="leader")]
+    group_id = add_group(store, "Tuesday group (two Sams)", members=specs)
+    keys = {m.pseudonym: member_key(m.id) for m in get_group(store, group_id).members}
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE members SET pseudonym = 'Sam' WHERE pseudonym = 'Sammy'")
+    coding_id = new_coding(
+        store, add_session(store, group_id, 1), "RK", ["here-and-now", "bion"], name="two Sams"
+    )
+    sk, sm, jane, priya, lee = (keys[n] for n in ("Sam", "Sammy", "Jane", "Priya", "Dr Lee"))
+    acts = [
+        (sk, "feedback", sm), (sm, "feedback", lee), (jane, "support", sk), (sk, "question", jane),
+        (priya, "feedback", sm), (sm, "support", priya), (lee, "question", GROUP),
+        (sk, "self-disclosure", GROUP), (sm, "feedback", sk), (jane, "feedback", sm),
+    ]  # fmt: skip
+    events = [Event(0, 0, "work", GROUP, (), {}, "", 300_000)]
+    events += [Event(0, 20_000 * (i + 1), c, a, (t,)) for i, (a, c, t) in enumerate(acts)]
     insert_events(store, coding_id, events)
     return coding_id
 
@@ -104,22 +132,30 @@ def main(argv: list[str] | None = None) -> int:
         draw_trends(fig, group_trends(store, 1), mode_colours=modes)
         written.append(save_figure(fig, charts / "demo-trends.png"))
         written += render_all(from_coding(store, ten_member_coding(store)), "ten", charts)
+        sams = two_sams_coding(store)
+        written += render_all(from_coding(store, sams), "sams", charts)
         greyscale(written, charts / "grey")
         report = args.out / "report.pdf"
         pages = report_for_coding(store, 3, report)
+        sams_report = args.out / "report-sams.pdf"
+        report_for_coding(store, sams, sams_report)
         store.close()
     print(f"Wrote {len(written)} charts to {charts} and {report} ({pages} pages)")
-    if shutil.which("pdftoppm"):
-        folder = args.out / "report-pages"
-        folder.mkdir(exist_ok=True)
-        for old in folder.glob("page-*.png"):
-            old.unlink()
-        subprocess.run(
-            ["pdftoppm", "-r", "70", "-png", str(report), str(folder / "page")], check=True
-        )
-        print(f"Report pages as PNG in {folder}")
-    else:
-        print("pdftoppm not found (apt-get install poppler-utils) - report pages not rendered")
+    folder = args.out / "report-pages"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    for pdf, stem in ((report, "page"), (sams_report, "sams-page")):
+        if shutil.which("pdftoppm"):
+            command = ["pdftoppm", "-r", "70", "-png", str(pdf), str(folder / stem)]
+        elif shutil.which("gs"):
+            command = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=png16m", "-r70",
+                       f"-sOutputFile={folder / stem}-%d.png", str(pdf)]  # fmt: skip
+        else:
+            print("Neither pdftoppm (poppler-utils) nor gs found: report pages not rendered")
+            return 0
+        subprocess.run(command, check=True)
+    print(f"Report pages as PNG in {folder}")
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,9 @@ from observer.charts.export import save_figure
 from observer.charts.network import NetworkDrawing, draw_network, node_summary
 from observer.charts.trends import draw_trends
 from observer.domain.clock import parse_time
-from observer.domain.coding_data import CodingData, code_infos
+from observer.domain.coding_data import CodingData
 from observer.domain.errors import ObserverError
-from observer.domain.events import Event
-from observer.domain.participants import COLLECTIVES
+from observer.domain.participants import GROUP
 from observer.workspace.recording import Recorder
 
 REFRESH_MS = 1000
@@ -73,48 +72,9 @@ def recorder_source(recorder: Recorder) -> Callable[[], CodingData]:
     """The coding as the recorder holds it in memory: no database read per redraw.
 
     Reading a 20,000-event coding back from the database takes longer than drawing it;
-    the recorder already has every event, durable, in time order.
+    the recorder already has every event, durable, in time order, and the coding's facts.
     """
-    info = recorder.info
-    names = {p.key: p.key if p.key in COLLECTIVES else p.label for p in info.participants}
-    participants = tuple(replace(p, key=names[p.key]) for p in info.participants)
-    codes = code_infos(info.palette)
-
-    # Renamed copies are kept per event and reused while the recorder's event is the same
-    # object, so a redraw renames only what was recorded or edited since the last one.
-    renamed: dict[int, tuple[Event, Event]] = {}
-
-    def named(e: Event) -> Event:
-        kept = renamed.get(e.id)
-        if kept is not None and kept[0] is e:
-            return kept[1]
-        targets = tuple(names.get(t, t) for t in e.targets)
-        copy = Event(
-            e.id,
-            e.time_ms,
-            e.code,
-            names.get(e.actor, e.actor),
-            targets,
-            e.modifiers,
-            e.note,
-            e.end_ms,
-        )
-        renamed[e.id] = (e, copy)
-        return copy
-
-    def current() -> CodingData:
-        events = tuple(named(e) for e in recorder.events)
-        return CodingData(
-            name=info.name or f"coding {info.id}",
-            events=events,
-            participants=participants,
-            codes=codes,
-            coding_id=info.id,
-            session_id=info.session_id,
-            palette=info.palette,
-        )
-
-    return current
+    return lambda: CodingData.of(recorder.info, recorder.events)
 
 
 class ChartsPanel(QWidget):
@@ -393,7 +353,7 @@ class ChartsPanel(QWidget):
         codes = sorted(data.codes) or sorted({e.code for e in data.events})
         code_items = [(f"category: {c}", f"category:{c}") for c in categories]
         code_items += [(data.code(c).label or c, f"code:{c}") for c in codes]
-        people = [(p.key, p.key) for p in data.people] + [("group", "group")]
+        people = [(data.label(p.key), p.key) for p in data.people] + [("group", GROUP)]
         for combo, items in (
             (self.code_combo, code_items),
             (self.actor_combo, people),

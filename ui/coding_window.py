@@ -51,7 +51,7 @@ from ui.focus import leave_keys_to_entry, takes_text
 from ui.group_mode import GroupModes
 from ui.header import CodingHeader
 from ui.layout import menu_action, splitter
-from ui.live_state import BASIC_ASSUMPTION, RunningStates
+from ui.live_state import RunningStates
 from ui.menus import add_file_actions, chart_sources
 from ui.modifier_popup import ModifierPopup
 from ui.notes import NotesPanel
@@ -95,7 +95,7 @@ class CodingWindow(QMainWindow):
         self.recorder = recorder
         info = recorder.info
         self.setWindowTitle(f"{info.title} — Group Process Observer")
-        self.labels = {p.key: p.label for p in info.participants}
+        self.labels = dict(info.labels)
         self.entry = Entry(info.participants, recorder.palette, order)
         self.states = RunningStates(recorder)
         self.modes = GroupModes(recorder.palette, recorder.events)
@@ -599,7 +599,7 @@ class CodingWindow(QMainWindow):
         per_person: dict[str, str] = {}
         for e in running:
             code = palette.code(e.code)
-            if code is not None and code.exclusive_group != BASIC_ASSUMPTION:
+            if code is not None and e.code not in self.states.mode_codes:
                 per_person[e.actor] = code.label
         self.chart.set_running(per_person)
 

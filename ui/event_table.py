@@ -96,7 +96,7 @@ class EventTableModel(QAbstractTableModel):
         self.palette_ = recorder.palette
         self._events: list[Event] = list(recorder.events)
         self._by_id: dict[int, Event] = {e.id: e for e in self._events}
-        self._labels = {p.key: p.label for p in self.info.participants}
+        self._labels = dict(self.info.labels)  # two members called Sam shown apart
         self._colours = {c.id: QColor(c.colour) for c in self.palette_.codes}
         self._states = {c.id for c in self.palette_.codes if c.is_state}
         self._shown: dict[int, tuple[str, ...]] = {}
@@ -367,7 +367,7 @@ class EventDelegate(QStyledItemDelegate):
                 if col == TARGET:
                     combo.addItem(NO_TARGET, "")
                 for p in self.model_.info.participants:
-                    combo.addItem(p.label, p.key)
+                    combo.addItem(self.model_.info.label(p.key), p.key)
             return combo
         return super().createEditor(parent, option, index)
 

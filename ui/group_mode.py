@@ -10,9 +10,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
+from observer.domain.basic_assumption import mode_at, mode_codes
 from observer.domain.codebook import Palette
 from observer.domain.events import Changes, Event
-from ui.live_state import BASIC_ASSUMPTION
 
 
 def _key(e: Event) -> tuple[int, int]:
@@ -23,7 +23,7 @@ class GroupModes:
     """The mode events of a coding (codes of the basic-assumption group), in time order."""
 
     def __init__(self, palette: Palette, events: Iterable[Event]) -> None:
-        self._codes = {c.id for c in palette.codes if c.exclusive_group == BASIC_ASSUMPTION}
+        self._codes = mode_codes(palette.codes)
         self._by_id = {e.id: e for e in events if e.code in self._codes}
         self._ordered = sorted(self._by_id.values(), key=_key)
 
@@ -40,13 +40,8 @@ class GroupModes:
         return touched
 
     def at(self, time_ms: int) -> Event | None:
-        """The mode running at a moment: the latest started by then and not yet ended."""
-        ordered = self._ordered
-        for i in range(bisect.bisect_right(ordered, time_ms, key=lambda e: e.time_ms) - 1, -1, -1):
-            e = ordered[i]
-            if e.end_ms is None or time_ms < e.end_ms:
-                return e
-        return None
+        """The mode running at a moment (the one rule: ``observer.domain.basic_assumption``)."""
+        return mode_at(self._ordered, time_ms)
 
     def _add(self, e: Event) -> bool:
         if e.code not in self._codes:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from observer.domain.basic_assumption import mode_codes, running_mode
 from observer.domain.codebook import Palette
 from observer.domain.events import Changes, Event
 from observer.workspace.recording import Recorder
-
-BASIC_ASSUMPTION = "basic-assumption"
 
 
 class RunningStates:
@@ -20,6 +19,7 @@ class RunningStates:
 
     def __init__(self, recorder: Recorder) -> None:
         self.palette: Palette = recorder.palette
+        self.mode_codes = mode_codes(self.palette.codes)
         self._running: dict[int, Event] = {}
         self._listeners: list[Callable[[], None]] = []
         self._update(recorder.events, ())
@@ -34,14 +34,9 @@ class RunningStates:
     def for_actor(self, actor: str) -> list[Event]:
         return [e for e in self.events() if e.actor == actor]
 
-    def in_group(self, exclusive_group: str) -> Event | None:
-        """The latest running state of an exclusive group (the group's current mode)."""
-        found = [
-            e
-            for e in self._running.values()
-            if (c := self.palette.code(e.code)) is not None and c.exclusive_group == exclusive_group
-        ]
-        return max(found, key=lambda e: e.sort_key) if found else None
+    def mode(self) -> Event | None:
+        """The group's basic-assumption mode running now (``domain.basic_assumption``)."""
+        return running_mode([e for e in self.events() if e.code in self.mode_codes])
 
     def _is_running_state(self, event: Event) -> bool:
         code = self.palette.code(event.code)

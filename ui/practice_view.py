@@ -264,8 +264,7 @@ class PracticeFeedbackView(QWidget):
     def _describe(self, e: Event | None) -> str:
         if e is None:
             return ""
-        who = e.actor + (f" → {', '.join(e.targets)}" if e.targets else "")
-        return f"{self.feedback.label(e.code)} ({who})"
+        return f"{self.feedback.label(e.code)} ({self.feedback.who(e)})"
 
     def _fill_items(self) -> None:
         wanted = self.kind_filter.currentData() or ""

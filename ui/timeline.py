@@ -24,13 +24,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from observer.domain.basic_assumption import mode_codes
 from observer.domain.clock import format_time
 from observer.domain.codebook import Palette
 from observer.domain.events import Changes, Event
 from observer.domain.participants import GROUP, LEADERS, Participant
 from observer.workspace.recording import Recorder
 from ui import style
-from ui.live_state import BASIC_ASSUMPTION
 
 GUTTER = 112  # track labels
 AXIS = 20  # time axis at the bottom
@@ -70,9 +70,7 @@ class Timeline(QWidget):
         self._track_of = {p.key: i for i, p in enumerate(self.tracks)}
         self._colour: dict[str, QColor] = {c.id: QColor(c.colour) for c in self.palette_.codes}
         self._state_codes = {c.id for c in self.palette_.codes if c.is_state}
-        self._ba_codes = {
-            c.id for c in self.palette_.codes if c.exclusive_group == BASIC_ASSUMPTION
-        }
+        self._ba_codes = mode_codes(self.palette_.codes)
         self._points: list[Event] = []
         self._states: dict[int, Event] = {}
         self._points_by_id: dict[int, Event] = {}

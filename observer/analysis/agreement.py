@@ -4,7 +4,9 @@ Two codings of one session are compared in two ways, as Bakeman, Quera & Gnisci 
 recommend: *event-based* (the events of the codings paired by time within a tolerance,
 then compared) and *time-based* (the session cut into units of equal length, each
 unit's codes compared). Every figure comes with a sentence saying exactly how it was
-computed, because kappas that silently depend on a time unit confuse people.
+computed, because kappas that silently depend on a time unit confuse people. People are
+compared as who they are (the participant key), never by the name shown, so two members
+who share a pseudonym are never taken for one another.
 
 The statistics are plain functions (``cohen_kappa`` of a confusion table,
 ``krippendorff_alpha`` of a reliability matrix) so researchers can use them on their own
@@ -104,8 +106,10 @@ class Confusion:
     labels: tuple[str, ...]
     matrix: tuple[tuple[int, ...], ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"labels": list(self.labels), "matrix": [list(r) for r in self.matrix]}
+    def to_dict(self, show: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """JSON-ready; ``show`` names the labels for a reader (people by their label)."""
+        labels = [show(x) for x in self.labels] if show is not None else list(self.labels)
+        return {"labels": labels, "matrix": [list(r) for r in self.matrix]}
 
     def without_nothing(self) -> Confusion:
         if NOTHING not in self.labels:
@@ -117,11 +121,14 @@ class Confusion:
         )
 
 
-def confusion(pairs: Sequence[AlignedPair]) -> Confusion:
-    """The confusion table of aligned pairs, with a ``nothing`` row and column last."""
+def confusion(pairs: Sequence[AlignedPair], order: Callable[[str], str] | None = None) -> Confusion:
+    """The confusion table of aligned pairs, with a ``nothing`` row and column last.
+
+    Labels are sorted as they are, or by ``order`` (people by the name shown).
+    """
     seen = {p.a_label for p in pairs} | {p.b_label for p in pairs}
     seen.discard(NOTHING)
-    labels = (*sorted(seen), NOTHING)
+    labels = (*sorted(seen, key=order), NOTHING)
     index = {label: i for i, label in enumerate(labels)}
     counts = Counter((index[p.a_label], index[p.b_label]) for p in pairs)
     size = len(labels)
@@ -154,11 +161,16 @@ class CodeAgreement:
         return self.agreed / self.a if self.a else math.nan
 
 
-def per_code(pairs: Sequence[AlignedPair]) -> list[CodeAgreement]:
+def per_code(
+    pairs: Sequence[AlignedPair], order: Callable[[str], str] | None = None
+) -> list[CodeAgreement]:
     a = Counter(p.a_label for p in pairs if p.a is not None)
     b = Counter(p.b_label for p in pairs if p.b is not None)
     agreed = Counter(p.a_label for p in pairs if p.agree)
-    return [CodeAgreement(label, a[label], b[label], agreed[label]) for label in sorted(a | b)]
+    return [
+        CodeAgreement(label, a[label], b[label], agreed[label])
+        for label in sorted(a | b, key=order)
+    ]
 
 
 @dataclass(frozen=True)
@@ -361,10 +373,15 @@ def pair_figures(
     end_ms: int | None = None,
     names: tuple[str, str] = ("A", "B"),
     describe: Callable[[str], str] | None = None,
+    show: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
-    """Every two-coding figure, each with a sentence on how it was computed."""
+    """Every two-coding figure, each with a sentence on how it was computed.
+
+    ``describe`` gives each compared label's long name (``per_code``); ``show`` how the
+    confusion tables name the labels, and their order (by default as they are).
+    """
     pairs = align(a, b, tolerance_ms, on)
-    table = confusion(pairs)
+    table = confusion(pairs, show)
     matched = [p for p in pairs if p.matched]
     agreed = sum(1 for p in pairs if p.agree)
     only_a = sum(1 for p in pairs if p.b is None)
@@ -401,8 +418,8 @@ def pair_figures(
         "time_units": units.units,
         "krippendorff_alpha": _num(krippendorff_alpha(column)),
         "krippendorff_alpha_nothing": _num(krippendorff_alpha(with_nothing)),
-        "confusion": table.to_dict(),
-        "time_unit_confusion": units.confusion.to_dict(),
+        "confusion": table.to_dict(show),
+        "time_unit_confusion": units.confusion.to_dict(show),
         "per_code": [
             {
                 "code": c.label,
@@ -414,7 +431,7 @@ def pair_figures(
                 "precision": _num(c.precision),
                 "recall": _num(c.recall),
             }
-            for c in per_code(pairs)
+            for c in per_code(pairs, show)
         ],
         "offsets": timing.to_dict(),
     }
@@ -492,16 +509,27 @@ def agreement(
     unit_ms = round(unit_s * 1000)
     if unit_ms <= 0:
         raise InputError("The time unit must be at least a millisecond.")
+    names = _distinct_names(datas)
+    datas = _same_identity(datas) if by != "code" else list(datas)
     events = [closed_events(d) for d in datas]
     end_ms = max(d.duration_ms for d in datas)
-    names = _distinct_names(datas)
     labels: dict[str, str] = {}
     for d in datas:
         for code_id, info in d.codes.items():
             labels.setdefault(code_id, info.label or code_id)
+    people: dict[str, str] = {}
+    for d in datas:
+        for key, label in d.labels.items():
+            people.setdefault(key, label)
+
+    def show(label: str) -> str:
+        """People by their label; a target set's members each, as ``label_of`` joined them."""
+        if by == "code":
+            return label
+        return " + ".join(people.get(part, part) for part in label.split(" + "))
 
     def describe(label: str) -> str:
-        return labels.get(label, label) if by == "code" else label
+        return labels.get(label, label) if by == "code" else show(label)
 
     pairs = []
     for i in range(len(datas)):
@@ -516,6 +544,7 @@ def agreement(
                     end_ms,
                     (names[i], names[j]),
                     describe,
+                    show,
                 )
             )
     out: dict[str, Any] = {}
@@ -551,6 +580,17 @@ def agreement(
     )
     out["explanations"] = explanations
     return out
+
+
+def _same_identity(datas: Sequence[CodingData]) -> list[CodingData]:
+    """The codings with people keyed alike: by member, or all by name beside an events CSV.
+
+    Stored codings key people by member; an events CSV by the names written in it. When
+    both are compared, the stored ones are named as a file would name them.
+    """
+    if all(d.info is not None for d in datas) or all(d.info is None for d in datas):
+        return list(datas)
+    return [d.with_names() if d.info is not None else d for d in datas]
 
 
 def _distinct_names(datas: Sequence[CodingData]) -> list[str]:

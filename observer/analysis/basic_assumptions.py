@@ -1,10 +1,11 @@
 """The group's basic-assumption mentality over a session (Bion).
 
-The modes are the state codes of the exclusive group ``basic-assumption``: starting one
-ends the one before, so the coding is a sequence of segments. A mode still running at
-the end of the record ends at the coding's end (``CodingData.duration_ms``). Only the
-time range of a filter applies: the mode belongs to the group as a whole, not to the
-people or codes a chart is filtered on.
+Which codes are modes, and which mode runs at a moment, is the one rule of
+``observer.domain.basic_assumption``: starting a mode ends the one before, so the
+coding is a sequence of segments. A mode still running at the end of the record ends at
+the coding's end (``CodingData.duration_ms``). Only the time range of a filter applies:
+the mode belongs to the group as a whole, not to the people or codes a chart is
+filtered on.
 """
 
 from __future__ import annotations
@@ -12,11 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from observer.analysis.filters import ChartFilter, span
+from observer.domain.basic_assumption import BION_MODES, mode_at
 from observer.domain.coding_data import CodingData
-
-GROUP_ID = "basic-assumption"
-# The Bion codebook's modes, recognised by id in an events CSV (which has no codebook).
-KNOWN_MODES = ("work", "dependency", "fight-flight", "pairing", "oneness", "me-ness")
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,11 @@ class Segment:
     @property
     def duration_ms(self) -> int:
         return self.end_ms - self.start_ms
+
+    @property
+    def time_ms(self) -> int:
+        """When it starts (as an event's ``time_ms``)."""
+        return self.start_ms
 
 
 @dataclass(frozen=True)
@@ -50,27 +53,17 @@ class Profile:
         return self.time_ms.get(mode, 0) / coded if coded else 0.0
 
     def mode_at(self, time_ms: int) -> str | None:
-        """The mode running at a moment (the later one where two touch)."""
-        found = None
-        for s in self.segments:
-            if s.start_ms <= time_ms < s.end_ms:
-                found = s.mode
-        return found
-
-
-def is_mode(data: CodingData, code: str) -> bool:
-    info = data.code(code)
-    if info.exclusive_group is not None:
-        return info.exclusive_group == GROUP_ID
-    return code in KNOWN_MODES
+        """The mode running at a moment (see ``domain.basic_assumption.mode_at``)."""
+        found = mode_at(self.segments, time_ms)
+        return found.mode if found is not None else None
 
 
 def modes(data: CodingData) -> list[str]:
     """The basic-assumption codes of the coding's codebooks (or seen in a CSV), in order."""
-    listed = [c for c, info in data.codes.items() if info.exclusive_group == GROUP_ID]
-    seen = [e.code for e in data.events if is_mode(data, e.code)]
+    listed = [c for c in data.codes if data.is_mode(c)]
+    seen = [e.code for e in data.events if data.is_mode(e.code)]
     out: list[str] = []
-    for code in [*listed, *KNOWN_MODES, *seen]:
+    for code in [*listed, *BION_MODES, *seen]:
         if code not in out and (code in listed or code in seen):
             out.append(code)
     return out
@@ -83,7 +76,7 @@ def segments(data: CodingData, chart_filter: ChartFilter | None = None) -> list[
     high = chart_filter.end_ms if chart_filter and chart_filter.end_ms is not None else duration
     out = []
     for e in data.events:
-        if not is_mode(data, e.code):
+        if not data.is_mode(e.code):
             continue
         start, end, _state = span(data, e, duration)
         if e.end_ms is None:

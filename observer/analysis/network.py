@@ -11,7 +11,9 @@ Two graphs are built from the same counts (definitions in ``docs/measures.md``):
   member look central.
 
 An act with several targets adds one edge act per target; acts *sent* count every event
-whose actor is a person, once, whatever its targets.
+whose actor is a person, once, whatever its targets. Nodes are participant keys (``m12``,
+``group``; in an events CSV the names written), so two members who share a pseudonym are
+two nodes; each node carries the label that shows them apart.
 """
 
 from __future__ import annotations
@@ -50,9 +52,13 @@ class Edge:
 
 @dataclass(frozen=True)
 class NodeFigures:
-    """One node's figures, as the hover label and the metrics table show them."""
+    """One node's figures, as the hover label and the metrics table show them.
 
-    name: str
+    ``key`` is who the node is; ``label`` how to show them (two Sams told apart);
+    ``pseudonym`` and ``initials`` as the group's member list has them.
+    """
+
+    key: str
     label: str
     role: str
     present: bool
@@ -63,16 +69,19 @@ class NodeFigures:
     in_degree: int = 0
     betweenness: float = 0.0
     acts_to_targets: int = 0
+    pseudonym: str = ""
+    initials: str = ""
 
     @property
     def is_person(self) -> bool:
-        return self.name not in COLLECTIVES
+        return self.key not in COLLECTIVES
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.name,
-            "name": self.name,
+            "id": self.key,
+            "name": self.pseudonym or self.key,
             "label": self.label,
+            "initials": self.initials,
             "role": self.role,
             "present": self.present,
             "sent": self.sent,
@@ -113,8 +122,8 @@ class Network:
     edges: tuple[Edge, ...]
     measures: GroupMeasures
 
-    def node(self, name: str) -> NodeFigures | None:
-        return next((n for n in self.nodes if n.name == name), None)
+    def node(self, key: str) -> NodeFigures | None:
+        return next((n for n in self.nodes if n.key == key), None)
 
     @property
     def people(self) -> tuple[NodeFigures, ...]:
@@ -201,13 +210,13 @@ def freeman_centralisation(graph: nx.DiGraph, direction: str = "total") -> float
 # --- building the network from a coding ------------------------------------------------
 
 
-def _people_names(data: CodingData, seen: Iterable[str]) -> list[str]:
+def _people_keys(data: CodingData, seen: Iterable[str]) -> list[str]:
     """Present people, then anyone else who acted or was addressed (in seat order)."""
-    names = [p.key for p in data.present]
-    extra = {n for n in seen if n not in COLLECTIVES and n not in names}
-    names += [p.key for p in data.people if p.key in extra]
-    names += sorted(extra.difference(names))
-    return names
+    keys = [p.key for p in data.present]
+    extra = {k for k in seen if k not in COLLECTIVES and k not in keys}
+    keys += [p.key for p in data.people if p.key in extra]
+    keys += sorted(extra.difference(keys))
+    return keys
 
 
 _last: list[tuple[CodingData, ChartFilter | None, Network]] = []
@@ -252,7 +261,7 @@ def _build(data: CodingData) -> Network:
             if target == GROUP:
                 to_group[actor] += n
 
-    people = _people_names(data, seen)
+    people = _people_keys(data, seen)
     edges = tuple(
         Edge(a, b, w, dict(by_category[(a, b)]), dict(by_valence[(a, b)]))
         for (a, b), w in sorted(weights.items())
@@ -267,24 +276,26 @@ def _build(data: CodingData) -> Network:
         received[b] += w
         on_edges[a] += w
     known = {p.key: p for p in data.participants}
-    node_names = [*people, GROUP]
-    node_names += [n for n in COLLECTIVES if n != GROUP and n in seen]
+    node_keys = [*people, GROUP]
+    node_keys += [k for k in COLLECTIVES if k != GROUP and k in seen]
     nodes = []
-    for name in node_names:
-        p = known.get(name)
+    for key in node_keys:
+        p = known.get(key)
         nodes.append(
             NodeFigures(
-                name=name,
-                label=p.label if p is not None and name in COLLECTIVES else name,
-                role=p.role if p is not None else ("group" if name == GROUP else "member"),
+                key=key,
+                label=data.label(key),
+                role=p.role if p is not None else ("group" if key == GROUP else "member"),
                 present=p.present if p is not None else True,
-                sent=sent[name],
-                received=received[name],
-                to_group=to_group[name],
-                out_degree=graph.out_degree(name) if name in person else 0,
-                in_degree=graph.in_degree(name) if name in person else 0,
-                betweenness=between.get(name, 0.0),
-                acts_to_targets=on_edges[name],
+                sent=sent[key],
+                received=received[key],
+                to_group=to_group[key],
+                out_degree=graph.out_degree(key) if key in person else 0,
+                in_degree=graph.in_degree(key) if key in person else 0,
+                betweenness=between.get(key, 0.0),
+                acts_to_targets=on_edges[key],
+                pseudonym=p.label if p is not None and key not in COLLECTIVES else key,
+                initials=p.initials if p is not None and key not in COLLECTIVES else "",
             )
         )
     total_sent = sum(sent[n] for n in people)
@@ -307,7 +318,7 @@ def _build(data: CodingData) -> Network:
 
 def people_graph(network: Network) -> nx.DiGraph:
     """The unweighted graph of members and leaders the group measures are computed on."""
-    return _graph_of([n.name for n in network.people], network.edges)
+    return _graph_of([n.key for n in network.people], network.edges)
 
 
 def _graph_of(people: Sequence[str], edges: Iterable[Edge]) -> nx.DiGraph:

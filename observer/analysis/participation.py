@@ -24,9 +24,10 @@ FEEDBACK = frozenset({"feedback"})
 
 @dataclass(frozen=True)
 class PersonParticipation:
-    """One person's participation in a (filtered) coding."""
+    """One person's participation in a (filtered) coding: ``key`` who, ``label`` as shown."""
 
-    name: str
+    key: str
+    label: str
     role: str
     acts: int
     share: float
@@ -60,7 +61,8 @@ class Participation:
 
     @property
     def quiet(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.people if p.quiet)
+        """The keys of the quiet members."""
+        return tuple(p.key for p in self.people if p.quiet)
 
     @property
     def has_speaking_time(self) -> bool:
@@ -94,7 +96,7 @@ def participation(
     duration = data.duration_ms
     data = apply_filter(data, chart_filter)
     roles = {p.key: p.role for p in data.people}
-    names = [p.key for p in data.present]
+    keys = [p.key for p in data.present]
     acts: Counter[str] = Counter()
     speaking: Counter[str] = Counter()
     to_group: Counter[str] = Counter()
@@ -103,8 +105,8 @@ def participation(
     for e in data.events:
         if e.actor in COLLECTIVES:
             continue
-        if e.actor not in names:
-            names.append(e.actor)
+        if e.actor not in keys:
+            keys.append(e.actor)
         acts[e.actor] += 1
         if is_speaking_code(data, e.code):
             start, end, _state = span(data, e, duration)
@@ -114,37 +116,38 @@ def participation(
                 to_group[e.actor] += 1
             elif target not in COLLECTIVES:
                 to_people[e.actor] += 1
-                if target not in names:
-                    names.append(target)
+                if target not in keys:
+                    keys.append(target)
         if is_feedback_code(data, e.code) and roles.get(e.actor, "member") == "member":
             for target in e.targets:
                 if target not in COLLECTIVES and target != e.actor:
                     feedback[target].add(e.actor)
     total = sum(acts.values())
     spoken = sum(speaking.values())
-    threshold = quiet_share if quiet_share is not None else (0.5 / len(names) if names else 0.0)
+    threshold = quiet_share if quiet_share is not None else (0.5 / len(keys) if keys else 0.0)
     people = []
-    for name in names:
-        share = acts[name] / total if total else 0.0
-        role = roles.get(name, "member")
+    for key in keys:
+        share = acts[key] / total if total else 0.0
+        role = roles.get(key, "member")
         people.append(
             PersonParticipation(
-                name=name,
+                key=key,
+                label=data.label(key),
                 role=role,
-                acts=acts[name],
+                acts=acts[key],
                 share=share,
-                speaking_ms=speaking[name],
-                speaking_share=speaking[name] / spoken if spoken else 0.0,
-                to_group=to_group[name],
-                to_people=to_people[name],
-                feedback_from=len(feedback[name]),
+                speaking_ms=speaking[key],
+                speaking_share=speaking[key] / spoken if spoken else 0.0,
+                to_group=to_group[key],
+                to_people=to_people[key],
+                feedback_from=len(feedback[key]),
                 quiet=role == "member" and share < threshold,
             )
         )
     return Participation(
         people=tuple(people),
         total_acts=total,
-        gini=gini([acts[n] for n in names]),
+        gini=gini([acts[k] for k in keys]),
         quiet_share=threshold,
         speaking_total_ms=spoken,
     )

@@ -30,7 +30,7 @@ from typing import Protocol
 
 from observer.domain.codebook import EventSpec, Palette, PatternRule
 from observer.domain.events import Changes, Event
-from observer.domain.participants import GROUP, LEADERS, Participant
+from observer.domain.participants import GROUP, LEADERS, Participant, distinct_labels
 
 MIN_OCCURRENCES = 3
 ALPHA = 0.05
@@ -320,7 +320,8 @@ class PatternWatcher:
     """Watches a coding's events for its codebooks' pattern rules (no Qt; used by the panel).
 
     Feed it with :meth:`load` once and :meth:`apply` for every ``Changes`` notice.
-    ``participants`` name people in sentences; events may use keys (``m3``) or names.
+    ``participants`` name people in sentences (two who share a pseudonym told apart);
+    events may use keys (``m3``) or names.
     """
 
     def __init__(
@@ -334,7 +335,7 @@ class PatternWatcher:
     ) -> None:
         participants = list(participants)
         self.roles = Roles(participants)
-        self._names = {p.key: p.label for p in participants}
+        self._names = distinct_labels(participants)
         self._names[GROUP] = "the group"
         self._names[LEADERS] = "the leaders"
         self.when = when

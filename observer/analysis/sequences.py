@@ -125,22 +125,6 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 # --- which events, and of what type ----------------------------------------------------------
 
 
-def mode_codes(data: CodingData) -> set[str]:
-    """Codes of the group's running mode (Bion's basic assumptions and work).
-
-    These are states of the whole group in an exclusive group: a background against which
-    acts happen, not acts in the sequence. From a CSV without codebook information the
-    shipped *bion* codes count as such.
-    """
-    modes = {c.id for c in data.codes.values() if c.is_state and c.exclusive_group}
-    if data.palette is None:
-        from observer.domain.codebook import shipped_codebook
-
-        bion = {c.id for c in shipped_codebook("bion").codes if c.exclusive_group}
-        modes |= {code for code in data.codes if code in bion}
-    return modes
-
-
 def _spec_matchers(data: CodingData, spec: Mapping[str, EventSpec]) -> list[tuple[str, Matcher]]:
     out = []
     for name, s in spec.items():
@@ -167,7 +151,7 @@ def typed_events(
 
     ``by="code"`` or ``"category"``; or ``spec`` names event types by code or category
     and actor/target roles (the first that fits wins; the rest are ``other``). State
-    codes enter at their start; the group's modes (see :func:`mode_codes`) are left out
+    codes enter at their start; the group's modes (``CodingData.mode_codes``) are left out
     unless ``include_modes`` or a spec names them.
     """
     if by not in BYS:
@@ -177,7 +161,7 @@ def typed_events(
         roles = Roles(data.participants)
         matchers = _spec_matchers(data, spec)
         named = {c for _n, m in matchers for c in m.codes}
-        skip = set() if include_modes else mode_codes(data) - named
+        skip = frozenset() if include_modes else data.mode_codes - named
         out = []
         for e in events:
             if e.code in skip:
@@ -185,7 +169,7 @@ def typed_events(
             kind = next((n for n, m in matchers if m.matches(e, roles)), OTHER)
             out.append((e, kind))
         return out
-    skip = set() if include_modes else mode_codes(data)
+    skip = frozenset() if include_modes else data.mode_codes
     if by == "category":
         return [(e, data.category(e.code)) for e in events if e.code not in skip]
     return [(e, e.code) for e in events if e.code not in skip]

@@ -7,9 +7,10 @@ from matplotlib.figure import Figure
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter
 from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, minutes, mode_styles
+from observer.domain.basic_assumption import BION_MODES
 from observer.domain.coding_data import CodingData
 
-CLASSIC = ("work", "dependency", "fight-flight", "pairing")
+CLASSIC = BION_MODES[:4]  # work and Bion's three: shown even when not coded
 
 
 def draw_basic_assumptions(

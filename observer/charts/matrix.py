@@ -17,6 +17,7 @@ from observer.charts.style import (
     TITLE_SIZE,
     empty_note,
     glyph_labels,
+    person_label,
     reuse_axes,
     text_colour_on,
 )
@@ -28,7 +29,7 @@ CMAP = "Blues"  # one hue, lightness rising with the count: reads the same in gr
 
 @dataclass(frozen=True)
 class Matrix:
-    """Counts of acts: ``counts[i][j]`` from ``actors[i]`` to ``targets[j]``."""
+    """Counts of acts: ``counts[i][j]`` from ``actors[i]`` to ``targets[j]`` (participant keys)."""
 
     actors: tuple[str, ...]
     targets: tuple[str, ...]
@@ -49,7 +50,7 @@ def who_to_whom(data: CodingData, chart_filter: ChartFilter | None = None) -> Ma
     edges = [e for e in network.edges if e.weight]
     acting = {e.source for e in edges}
     addressed = {e.target for e in edges}
-    people = [n.name for n in network.people if n.name in acting | addressed or n.present]
+    people = [n.key for n in network.people if n.key in acting | addressed or n.present]
     actors = people + [c for c in (LEADERS, GROUP) if c in acting]
     targets = people + [c for c in (LEADERS, GROUP) if c in addressed or c == GROUP]
     grid = np.zeros((len(actors), len(targets)), dtype=int)
@@ -58,10 +59,6 @@ def who_to_whom(data: CodingData, chart_filter: ChartFilter | None = None) -> Ma
     for e in edges:
         grid[row[e.source], col[e.target]] = e.weight
     return Matrix(tuple(actors), tuple(targets), grid)
-
-
-def _label(name: str) -> str:
-    return {GROUP: "group", LEADERS: "leaders"}.get(name, name)
 
 
 def draw_matrix(
@@ -129,8 +126,8 @@ def draw_matrix(
             )
     ax.set_xlim(-0.5, n_cols + 0.5)
     ax.set_ylim(n_rows + 0.5, -0.5)
-    columns = [_label(t) for t in matrix.targets] + ["total"]
-    rows = [_label(a) for a in matrix.actors] + ["total"]
+    columns = [person_label(data, t) for t in matrix.targets] + ["total"]
+    rows = [person_label(data, a) for a in matrix.actors] + ["total"]
     if fast:
         # Names as outlines too: the tick machinery lays every label out several times.
         ax.axis("off")

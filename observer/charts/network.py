@@ -44,13 +44,13 @@ class NetworkDrawing:
         """The node under a point in display pixels (matplotlib's origin, bottom left)."""
         best: tuple[float, str] | None = None
         points_to_px = self.ax.figure.dpi / 72
-        for name, (x, y) in self.positions.items():
+        for key, (x, y) in self.positions.items():
             px, py = self.ax.transData.transform((x, y))
             distance = math.hypot(px - x_px, py - y_px)
-            if distance <= self.radius_pt[name] * points_to_px + slack_px and (
+            if distance <= self.radius_pt[key] * points_to_px + slack_px and (
                 best is None or distance < best[0]
             ):
-                best = (distance, name)
+                best = (distance, key)
         return self.network.node(best[1]) if best else None
 
 
@@ -65,17 +65,17 @@ def node_summary(node: NodeFigures) -> str:
     )
 
 
-def seat_layout(data: CodingData, names: list[str]) -> dict[str, tuple[float, float]]:
+def seat_layout(data: CodingData, keys: list[str]) -> dict[str, tuple[float, float]]:
     """People round a circle in seat order, clockwise from the top; the group in the middle."""
     seats = {p.key: p.seat for p in data.participants}
-    listed = [n for n in names if n not in (GROUP, LEADERS)]
-    people = sorted(listed, key=lambda n: (seats.get(n, 10_000), listed.index(n)))
+    listed = [k for k in keys if k not in (GROUP, LEADERS)]
+    people = sorted(listed, key=lambda k: (seats.get(k, 10_000), listed.index(k)))
     positions: dict[str, tuple[float, float]] = {}
-    for i, name in enumerate(people):
+    for i, key in enumerate(people):
         angle = math.pi / 2 - 2 * math.pi * i / max(1, len(people))
-        positions[name] = (math.cos(angle), math.sin(angle))
+        positions[key] = (math.cos(angle), math.sin(angle))
     positions[GROUP] = (0.0, 0.0)
-    if LEADERS in names:
+    if LEADERS in keys:
         positions[LEADERS] = (0.0, -0.32)
     return positions
 
@@ -83,7 +83,7 @@ def seat_layout(data: CodingData, names: list[str]) -> dict[str, tuple[float, fl
 def force_layout(network: Network) -> dict[str, tuple[float, float]]:
     """A spring layout weighted by acts, the same on every redraw (fixed seed)."""
     graph = nx.Graph()
-    graph.add_nodes_from(n.name for n in network.nodes)
+    graph.add_nodes_from(n.key for n in network.nodes)
     for e in network.edges:
         if e.source != e.target:
             old = graph.get_edge_data(e.source, e.target, {"weight": 0})["weight"]
@@ -159,8 +159,8 @@ def draw_network(
     if not network.people:
         empty_note(fig, "No one to draw: no members in this coding.")
         return None
-    names = [n.name for n in network.nodes]
-    positions = seat_layout(data, names) if layout == "seats" else force_layout(network)
+    keys = [n.key for n in network.nodes]
+    positions = seat_layout(data, keys) if layout == "seats" else force_layout(network)
 
     axes = reuse_axes(fig, f"network-{metrics}", lambda f: _make_axes(f, metrics))
     ax = axes[0]
@@ -170,10 +170,10 @@ def draw_network(
     ax.set_ylim(-1.32, 1.28)
 
     most_sent = max((n.sent for n in network.nodes), default=0)
-    areas = {n.name: _node_area(n.sent, most_sent) for n in network.nodes}
+    areas = {n.key: _node_area(n.sent, most_sent) for n in network.nodes}
     # The group node is addressed, not acting: a fixed size keeps arrowheads off its label.
     areas.update({n: 900.0 for n in (GROUP, LEADERS) if n in areas})
-    radius = {name: math.sqrt(a) / 2 for name, a in areas.items()}
+    radius = {key: math.sqrt(a) / 2 for key, a in areas.items()}
 
     key_of = "category" if colour_by == "category" else "valence"
     kinds = sorted({e.main(key_of) for e in network.edges})
@@ -228,19 +228,19 @@ def draw_network(
     # One scatter per marker shape (members, leaders, collectives) keeps the artist count low.
     shapes: dict[str, tuple[list[tuple[float, float]], list[float], list[str]]] = {}
     for node in network.nodes:
-        if node.name in (GROUP, LEADERS):
-            marker, face = "h", "#d9d9d9" if node.name == GROUP else "#bdbdbd"
+        if node.key in (GROUP, LEADERS):
+            marker, face = "h", "#d9d9d9" if node.key == GROUP else "#bdbdbd"
         elif node.role in ("leader", "co-leader"):
-            marker, face = "s", people_colours.get(node.name, "#777777")
+            marker, face = "s", people_colours.get(node.key, "#777777")
         else:
-            marker, face = "o", people_colours.get(node.name, "#777777")
+            marker, face = "o", people_colours.get(node.key, "#777777")
         xy, sizes, faces = shapes.setdefault(marker, ([], [], []))
-        xy.append(positions[node.name])
-        sizes.append(areas[node.name])
+        xy.append(positions[node.key])
+        sizes.append(areas[node.key])
         faces.append(face)
         label = node.label if node.is_person else node.label.lower()
         ax.text(
-            *positions[node.name],
+            *positions[node.key],
             f"{label}\n{node.sent}" if node.is_person else label,
             ha="center",
             va="center",

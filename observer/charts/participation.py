@@ -28,7 +28,7 @@ def draw_participation(
         empty_note(fig, "No one took part yet.")
         return
     people = list(result.people)
-    names = [p.name for p in people]
+    names = [p.label for p in people]
     y = list(range(len(people)))
     panels = 4 if result.has_speaking_time else 3
     ratios = (1.5, 1, 0.8, 1) if panels == 4 else (1.5, 1, 0.8)

@@ -21,6 +21,9 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D
 
+from observer.domain.coding_data import CodingData
+from observer.domain.participants import COLLECTIVES
+
 # Okabe-Ito colours, ordered so neighbours differ in lightness as well as hue.
 COLOURS = (
     "#0b3c73",  # dark blue
@@ -214,6 +217,12 @@ def glyph_labels(
     collection.set_clip_on(False)
     ax.add_collection(collection, autolim=False)
     return collection
+
+
+def person_label(data: CodingData, key: str) -> str:
+    """A participant on a chart's axis: as ``CodingData.label`` shows them; the group and
+    the leaders in lower case, as a row of the chart rather than a person."""
+    return key if key in COLLECTIVES else data.label(key)
 
 
 def empty_note(fig: Figure, message: str) -> None:

@@ -9,7 +9,15 @@ from matplotlib.patches import Patch
 
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter, apply_filter, span
-from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, minutes, mode_styles, styles
+from observer.charts.style import (
+    TEXT_SIZE,
+    TITLE_SIZE,
+    empty_note,
+    minutes,
+    mode_styles,
+    person_label,
+    styles,
+)
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
 
@@ -26,14 +34,14 @@ def draw_timeline(
     duration = data.duration_ms
     profile = basic_assumptions.profile(data, filter.time_only() if filter else None)
     shown = apply_filter(data, filter)
-    events = [e for e in shown.events if not basic_assumptions.is_mode(data, e.code)]
+    events = [e for e in shown.events if not data.is_mode(e.code)]
     if not events and not profile.segments:
         empty_note(fig, "No events to show.")
         return
     rows = [p.key for p in data.present]
     rows += sorted({e.actor for e in events} - set(rows) - set(COLLECTIVES))
     rows += [c for c in (LEADERS, GROUP) if any(e.actor == c for e in events)]
-    row_of = {name: i for i, name in enumerate(rows)}
+    row_of = {key: i for i, key in enumerate(rows)}
     categories = sorted({data.category(e.code) for e in events})
     look = styles(categories)
 
@@ -99,7 +107,7 @@ def draw_timeline(
 
     ax.set_yticks([-1.05, *range(len(rows))])
     ax.set_yticklabels(
-        ["mode", *[{GROUP: "group", LEADERS: "leaders"}.get(r, r) for r in rows]],
+        ["mode", *[person_label(data, r) for r in rows]],
         fontsize=TEXT_SIZE,
     )
     ax.set_ylim(len(rows) - 0.4, -1.5)

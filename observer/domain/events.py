@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -49,7 +50,10 @@ class Changes:
 
 @dataclass(frozen=True)
 class ProcessNoteView:
+    """A process note of a coding (at a session time, or about the whole session)."""
+
     id: int
     time_ms: int | None
     text: str
     kind: str
+    created_at: datetime | None = None

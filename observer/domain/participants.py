@@ -7,8 +7,9 @@ for the leaders together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from observer.domain.errors import Refused
 
@@ -49,6 +50,8 @@ class Participant:
     colour: str = "#777777"
     seat: int = -1
     present: bool = True
+    joined: date | None = None
+    left: date | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -116,3 +119,26 @@ class Roster:
             f"{name!r} is not a member of this session's group "
             f"(known: {', '.join([*known, GROUP, LEADERS])})",
         )
+def distinct_labels(participants: Iterable[Participant]) -> dict[str, str]:
+    """How each participant is shown, by key: the label, told apart where two share one.
+
+    Analyses key people by member, so two members called Sam stay two people; a chart or
+    a printed table must then show them as two. Members who share a pseudonym are shown
+    with their initials ("Sam (SK)") or, where the initials do not tell them apart
+    either, numbered in the order given, which is seat order ("Sam #1", "Sam #2").
+    """
+    people = list(participants)
+    out = {p.key: p.label for p in people}
+    sharing: dict[str, list[Participant]] = {}
+    for p in people:
+        if p.key not in COLLECTIVES:
+            sharing.setdefault(p.label.strip().casefold(), []).append(p)
+    for same in sharing.values():
+        if len(same) < 2:
+            continue
+        initials = [p.initials.strip() for p in same]
+        if all(initials) and len({i.casefold() for i in initials}) == len(same):
+            out.update((p.key, f"{p.label} ({i})") for p, i in zip(same, initials, strict=True))
+        else:
+            out.update((p.key, f"{p.label} #{n}") for n, p in enumerate(same, 1))
+    return out

@@ -14,20 +14,23 @@ from typing import Any
 from observer.domain.participants import GROUP, LEADERS
 from observer.formats.boris import LEADERS_MARK
 from observer.formats.boris_ethogram import MULTIPLE, SINGLE, TARGET_SET
-from observer.formats.common import Progress, load_snapshot, no_progress
+from observer.formats.common import Progress, no_progress
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 
 def project_document(store: Store, coding_id: int) -> dict[str, Any]:
     """A BORIS 7.0 project holding one observation: this coding."""
-    snap = load_snapshot(store, coding_id)
-    palette = snap.palette
-    participants = [m.pseudonym for m in snap.members]
+    data = from_coding(store, coding_id, details=True)
+    info, details = data.record()
+    palette = info.palette
+    names = data.names
+    participants = [names[p.key] for p in data.people]
     target_values = [*participants, GROUP, LEADERS]
     subjects: dict[str, dict[str, str]] = {}
-    for m in snap.members:
-        subjects[str(len(subjects))] = {"key": "", "name": m.pseudonym, "description": m.role}
-    if any(e.actor == LEADERS for e in snap.events):
+    for p in data.people:
+        subjects[str(len(subjects))] = {"key": "", "name": names[p.key], "description": p.role}
+    if any(e.actor == LEADERS for e in data.events):
         subjects[str(len(subjects))] = {"key": "", "name": LEADERS, "description": LEADERS_MARK}
     behaviours: dict[str, dict[str, Any]] = {}
     categories: list[str] = []
@@ -58,19 +61,19 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
             "excluded": "",
             "coding map": "",
         }
-    media = next((m for m in snap.media if m.id == snap.media_file_id), None)
-    is_media = snap.clock_mode == "media" and media is not None
+    media = next((m for m in details.media if m.id == info.media_file_id), None)
+    is_media = info.clock_mode == "media" and media is not None
     # BORIS times a media observation on the media: session time minus the media's offset.
     shift = media.offset_ms if is_media and media else 0
-    if any(e.time_ms < shift for e in snap.events):
+    if any(e.time_ms < shift for e in data.events):
         is_media, shift = False, 0
     rows: list[tuple[int, int, list[Any]]] = []
-    for n, e in enumerate(snap.events):
-        subject = "" if e.actor == GROUP else snap.name_of(e.actor)
+    for n, e in enumerate(data.events):
+        subject = "" if e.actor == GROUP else names.get(e.actor, e.actor)
         parts = []
         for set_id in set_order.get(e.code, []):
             if set_id == TARGET_SET:
-                parts.append(",".join(snap.name_of(t) for t in e.targets) or "None")
+                parts.append(",".join(names.get(t, t) for t in e.targets) or "None")
             else:
                 parts.append(str(e.modifiers.get(set_id) or "None"))
         mods_text = "|".join(parts)
@@ -83,11 +86,11 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
         "file": {"1": [media.path], "2": []} if is_media and media else {},
         "type": "MEDIA" if is_media else "LIVE",
         # BORIS keeps local wall time, without an offset.
-        "date": (snap.session_starts_at or snap.created_at)
+        "date": (details.session_starts_at or details.created_at)
         .astimezone()
         .replace(tzinfo=None)
         .isoformat(timespec="seconds"),
-        "description": "\n\n".join(t for t in (snap.session_notes, snap.notes) if t),
+        "description": "\n\n".join(t for t in (details.session_notes, details.notes) if t),
         "time offset": 0.0,
         "events": [r[2] for r in rows],
         "observation time interval": [0, 0],
@@ -106,14 +109,14 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
             "hasAudio": {},
             "offset": {"1": 0.0},
         }
-    title = snap.title
+    title = info.file_title
     return {
         "time_format": "hh:mm:ss",
         "project_date": datetime.now().isoformat(timespec="seconds"),
-        "project_name": f"{snap.group_name} — {title}",
+        "project_name": f"{info.group_name} — {title}",
         "project_description": (
-            f"Exported from Group Process Observer: {snap.group_name}, session "
-            f"{snap.session_number}, coded by {snap.observer}."
+            f"Exported from Group Process Observer: {info.group_name}, session "
+            f"{info.session_number}, coded by {info.observer}."
         ),
         "project_format_version": "7.0",
         "subjects_conf": subjects,

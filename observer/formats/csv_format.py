@@ -34,13 +34,13 @@ from observer.formats.common import (
     decode_text,
     hms,
     insert_rows,
-    load_snapshot,
     no_progress,
     placed,
     read_bytes,
     scaled,
     seconds,
 )
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 if TYPE_CHECKING:
@@ -254,12 +254,13 @@ def export_table(
     **_: Any,
 ) -> int:
     """Write a coding as CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
-    snap = load_snapshot(store, coding_id)
-    sets = modifier_sets(snap.palette)
-    codes = {c.id: c for c in snap.palette.codes}
+    data = from_coding(store, coding_id)
+    palette = data.palette or Palette(())
+    sets = modifier_sets(palette)
+    codes = {c.id: c for c in palette.codes}
     with path.open("w", encoding="utf-8", newline="") as fh:
-        rows = table_rows(snap.events, snap.name_of, codes, sets)
-        return write_table(fh, rows, sets, delimiter, progress, len(snap.events))
+        rows = table_rows(data.events, data.name_of, codes, sets)
+        return write_table(fh, rows, sets, delimiter, progress, len(data.events))
 
 
 def export_tsv(store: Store, coding_id: int, path: Path, progress: Progress = no_progress,

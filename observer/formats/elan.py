@@ -17,9 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from observer.domain.coding_data import CodingData
 from observer.domain.events import Event
 from observer.domain.participants import GROUP, LEADERS
-from observer.formats.common import CodingSnapshot, Progress, load_snapshot, no_progress
+from observer.formats.common import Progress, no_progress
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 POINT_MS = 1000
@@ -47,21 +49,23 @@ def _lanes(events: list[Event]) -> list[list[tuple[Event, int, int]]]:
     return lanes
 
 
-def _detail(snap: CodingSnapshot, e: Event) -> str:
+def _detail(data: CodingData, e: Event) -> str:
     parts = []
     if e.targets:
-        parts.append("→ " + ", ".join(snap.name_of(t) for t in e.targets))
+        parts.append("→ " + ", ".join(data.name_of(t) for t in e.targets))
     parts += [f"{k}={v}" for k, v in e.modifiers.items()]
     if e.note:
         parts.append(e.note)
     return "; ".join(parts)
 
 
-def eaf_document(snap: CodingSnapshot) -> ET.Element:
+def eaf_document(data: CodingData) -> ET.Element:
+    """The EAF document of a coding read with its details."""
+    info, more = data.record()
     root = ET.Element(
         "ANNOTATION_DOCUMENT",
         {
-            "AUTHOR": snap.observer,
+            "AUTHOR": info.observer,
             "DATE": datetime.now().astimezone().isoformat(timespec="seconds"),
             "FORMAT": "3.0",
             "VERSION": "3.0",
@@ -70,8 +74,8 @@ def eaf_document(snap: CodingSnapshot) -> ET.Element:
         },
     )
     header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
-    media = next((m for m in snap.media if m.id == snap.media_file_id), None)
-    media = media or (snap.media[0] if snap.media else None)
+    media = next((m for m in more.media if m.id == info.media_file_id), None)
+    media = media or (more.media[0] if more.media else None)
     shift = 0
     if media is not None:
         attrs = {
@@ -82,7 +86,7 @@ def eaf_document(snap: CodingSnapshot) -> ET.Element:
         if media.offset_ms < 0:
             # The media started before the session clock: skip that much of it.
             attrs["TIME_ORIGIN"] = str(-media.offset_ms)
-        elif media.offset_ms > 0 and all(e.time_ms >= media.offset_ms for e in snap.events):
+        elif media.offset_ms > 0 and all(e.time_ms >= media.offset_ms for e in data.events):
             shift = media.offset_ms
         ET.SubElement(header, "MEDIA_DESCRIPTOR", attrs)
     time_order = ET.SubElement(root, "TIME_ORDER")
@@ -98,18 +102,18 @@ def eaf_document(snap: CodingSnapshot) -> ET.Element:
         return f"ts{slots}"
 
     by_actor: dict[str, list[Event]] = {}
-    for e in snap.events:
+    for e in data.events:
         by_actor.setdefault(e.actor, []).append(e)
-    order = [m.key for m in snap.members] + [GROUP, LEADERS]
+    order = [p.key for p in data.people] + [GROUP, LEADERS]
     for actor in sorted(by_actor, key=lambda k: order.index(k) if k in order else len(order)):
-        name = snap.name_of(actor)
+        name = data.name_of(actor)
         for n, lane in enumerate(_lanes(by_actor[actor]), 1):
             tier_id = name if n == 1 else f"{name} {n}"
             tier = ET.SubElement(
                 root,
                 "TIER",
                 {"LINGUISTIC_TYPE_REF": "code", "TIER_ID": tier_id, "PARTICIPANT": name,
-                 "ANNOTATOR": snap.observer},
+                 "ANNOTATOR": info.observer},
             )  # fmt: skip
             details = []
             for e, start, end in lane:
@@ -123,7 +127,7 @@ def eaf_document(snap: CodingSnapshot) -> ET.Element:
                      "TIME_SLOT_REF2": slot(end), "CVE_REF": f"cve_{e.code}"},
                 )  # fmt: skip
                 ET.SubElement(align, "ANNOTATION_VALUE").text = e.code
-                text = _detail(snap, e)
+                text = _detail(data, e)
                 if text:
                     details.append((ann_id, text))
             if details:
@@ -131,7 +135,7 @@ def eaf_document(snap: CodingSnapshot) -> ET.Element:
                     root,
                     "TIER",
                     {"LINGUISTIC_TYPE_REF": "detail", "TIER_ID": f"{tier_id} details",
-                     "PARENT_REF": tier_id, "PARTICIPANT": name, "ANNOTATOR": snap.observer},
+                     "PARENT_REF": tier_id, "PARTICIPANT": name, "ANNOTATOR": info.observer},
                 )  # fmt: skip
                 for ref, text in details:
                     annotations += 1
@@ -172,9 +176,9 @@ def eaf_document(snap: CodingSnapshot) -> ET.Element:
     ):  # fmt: skip
         ET.SubElement(root, "CONSTRAINT", {"DESCRIPTION": description, "STEREOTYPE": stereotype})
     cv = ET.SubElement(root, "CONTROLLED_VOCABULARY", {"CV_ID": CV_ID})
-    names = ", ".join(f"{b.name} {b.version}" for b in snap.codebooks)
+    names = ", ".join(f"{b.name} {b.version}" for b in more.codebooks)
     ET.SubElement(cv, "DESCRIPTION", {"LANG_REF": "eng"}).text = names
-    for code in snap.palette.codes:
+    for code in info.palette.codes:
         entry = ET.SubElement(cv, "CV_ENTRY_ML", {"CVE_ID": f"cve_{code.id}"})
         description = code.label + (f" ({code.category})" if code.category else "")
         ET.SubElement(
@@ -187,10 +191,10 @@ def export_eaf(
     store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
 ) -> int:
     """Write one coding as an ELAN file; returns the number of events."""
-    snap = load_snapshot(store, coding_id)
+    data = from_coding(store, coding_id, details=True)
     progress(0, 1)
-    root = eaf_document(snap)
+    root = eaf_document(data)
     ET.indent(root, space=" ")
     ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
     progress(1, 1)
-    return len(snap.events)
+    return len(data.events)

@@ -12,13 +12,15 @@ importing recreates the coding exactly, on this machine or on a colleague's.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from observer import __version__
+from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES
-from observer.formats.common import CodingSnapshot, Progress, load_snapshot, no_progress
+from observer.formats.common import Progress, no_progress
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 FORMAT_ID = "group-process-observer-coding"
@@ -28,13 +30,14 @@ VERSION = 1
 # --- export --------------------------------------------------------------------------------
 
 
-def _iso(value: datetime | None) -> str | None:
+def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def coding_document(snap: CodingSnapshot) -> dict[str, Any]:
-    """The JSON document of a coding (a plain dict, ready for ``json.dump``)."""
-    refs = {m.key: f"p{i + 1}" for i, m in enumerate(snap.members)}
+def coding_document(data: CodingData) -> dict[str, Any]:
+    """The JSON document of a coding read with its details (a plain dict, ready for JSON)."""
+    info, more = data.record()
+    refs = {p.key: f"p{i + 1}" for i, p in enumerate(data.people)}
 
     def ref(key: str) -> str:
         return key if key in COLLECTIVES else refs.get(key, key)
@@ -49,10 +52,10 @@ def coding_document(snap: CodingSnapshot) -> dict[str, Any]:
             out["targets"] = [ref(t) if isinstance(t, str) else t for t in out["targets"]]
         return out
 
-    media_refs = {m.id: f"media{i + 1}" for i, m in enumerate(snap.media)}
-    event_refs = {e.id: i + 1 for i, e in enumerate(snap.events)}
+    media_refs = {m.id: f"media{i + 1}" for i, m in enumerate(more.media)}
+    event_refs = {e.id: i + 1 for i, e in enumerate(data.events)}
     gone: dict[int, str] = {}
-    for a in snap.audit:
+    for a in more.audit:
         if a.event_id not in event_refs and a.event_id not in gone:
             gone[a.event_id] = f"gone{len(gone) + 1}"
     return {
@@ -61,29 +64,29 @@ def coding_document(snap: CodingSnapshot) -> dict[str, Any]:
         "app_version": __version__,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "group": {
-            "name": snap.group_name,
-            "modality": snap.group_modality,
-            "notes": snap.group_notes,
+            "name": info.group_name,
+            "modality": more.group_modality,
+            "notes": more.group_notes,
             "members": [
                 {
-                    "ref": refs[m.key],
-                    "pseudonym": m.pseudonym,
-                    "initials": m.initials,
-                    "role": m.role,
-                    "colour": m.colour,
-                    "seat": m.seat,
-                    "joined": m.joined,
-                    "left": m.left,
+                    "ref": refs[p.key],
+                    "pseudonym": p.label,
+                    "initials": p.initials,
+                    "role": p.role,
+                    "colour": p.colour,
+                    "seat": p.seat,
+                    "joined": _iso(p.joined),
+                    "left": _iso(p.left),
                 }
-                for m in snap.members
+                for p in data.people
             ],
         },
         "session": {
-            "number": snap.session_number,
-            "starts_at": _iso(snap.session_starts_at),
-            "setting": snap.session_setting,
-            "notes": snap.session_notes,
-            "present": [refs[m.key] for m in snap.members if m.present],
+            "number": info.session_number,
+            "starts_at": _iso(more.session_starts_at),
+            "setting": more.session_setting,
+            "notes": more.session_notes,
+            "present": [refs[p.key] for p in data.people if p.present],
             "media": [
                 {
                     "ref": media_refs[m.id],
@@ -92,31 +95,31 @@ def coding_document(snap: CodingSnapshot) -> dict[str, Any]:
                     "duration_ms": m.duration_ms,
                     "label": m.label,
                 }
-                for m in snap.media
+                for m in more.media
             ],
         },
         "observer": {
-            "initials": snap.observer,
-            "name": snap.observer_name,
-            "capacity": snap.capacity,
+            "initials": info.observer,
+            "name": more.observer_name,
+            "capacity": info.capacity,
         },
         "codebooks": [
             {"id": b.id, "version": b.version, "name": b.name, "source": b.source}
-            for b in snap.codebooks
+            for b in more.codebooks
         ],
         "coding": {
-            "name": snap.name,
-            "clock_mode": snap.clock_mode,
-            "media": media_refs.get(snap.media_file_id) if snap.media_file_id else None,
-            "is_reference": snap.is_reference,
+            "name": info.name,
+            "clock_mode": info.clock_mode,
+            "media": media_refs.get(info.media_file_id) if info.media_file_id else None,
+            "is_reference": info.is_reference,
             "practice_of": (
-                {"observer": snap.practice_of[0], "name": snap.practice_of[1]}
-                if snap.practice_of
+                {"observer": more.practice_of[0], "name": more.practice_of[1]}
+                if more.practice_of
                 else None
             ),
-            "notes": snap.notes,
-            "created_at": _iso(snap.created_at),
-            "clock_elapsed_ms": snap.clock_elapsed_ms,
+            "notes": more.notes,
+            "created_at": _iso(more.created_at),
+            "clock_elapsed_ms": more.clock_elapsed_ms,
         },
         "events": [
             {
@@ -131,11 +134,11 @@ def coding_document(snap: CodingSnapshot) -> dict[str, Any]:
                 "created_at": _iso(created),
                 "edited_at": _iso(edited),
             }
-            for e, created, edited in zip(snap.events, snap.created, snap.edited, strict=True)
+            for e, created, edited in zip(data.events, more.created, more.edited, strict=True)
         ],
         "process_notes": [
             {"time_ms": n.time_ms, "text": n.text, "kind": n.kind, "created_at": _iso(n.created_at)}
-            for n in snap.process_notes
+            for n in more.process_notes
         ],
         "audit": [
             {
@@ -146,7 +149,7 @@ def coding_document(snap: CodingSnapshot) -> dict[str, Any]:
                 "before": remap(a.before),
                 "after": remap(a.after),
             }
-            for a in snap.audit
+            for a in more.audit
         ],
     }
 
@@ -155,10 +158,10 @@ def export_json(
     store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
 ) -> int:
     """Write one coding as our JSON; returns the number of events."""
-    snap = load_snapshot(store, coding_id)
-    doc = coding_document(snap)
+    data = from_coding(store, coding_id, details=True)
+    doc = coding_document(data)
     progress(0, 1)
     text = json.dumps(doc, ensure_ascii=False, indent=1)
     path.write_text(text + "\n", encoding="utf-8")
     progress(1, 1)
-    return len(snap.events)
+    return len(data.events)

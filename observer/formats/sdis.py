@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from observer.formats.common import CodingSnapshot, Progress, load_snapshot, no_progress
+from observer.domain.coding_data import CodingData
+from observer.formats.common import Progress, no_progress
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
@@ -33,17 +35,17 @@ def sdis_time(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
-def _code(snap: CodingSnapshot, code: str, actor: str, by_actor: bool) -> str:
+def _code(data: CodingData, code: str, actor: str, by_actor: bool) -> str:
     base = sdis_code(code)
-    return f"{base}_{sdis_code(snap.name_of(actor))}" if by_actor else base
+    return f"{base}_{sdis_code(data.name_of(actor))}" if by_actor else base
 
 
-def session_lines(snap: CodingSnapshot, by_actor: bool = False) -> list[str]:
-    label = re.sub(r"[<>/;]", " ", snap.title).strip()
+def session_lines(data: CodingData, by_actor: bool = False) -> list[str]:
+    label = re.sub(r"[<>/;]", " ", data.stored.file_title).strip()
     lines = [f"<{label}>", f",{sdis_time(0)}"]
     end = 0
-    for e in snap.events:
-        code = _code(snap, e.code, e.actor, by_actor)
+    for e in data.events:
+        code = _code(data, e.code, e.actor, by_actor)
         if e.end_ms is None:
             lines.append(f"{code},{sdis_time(e.time_ms)}")
             end = max(end, e.time_ms + 1)
@@ -63,26 +65,26 @@ def export_sdis_many(
     **_: Any,
 ) -> int:
     """Write codings as one SDIS file (pooled: one SDIS session per coding)."""
-    snaps = []
+    datas = []
     for i, coding_id in enumerate(coding_ids):
-        snaps.append(load_snapshot(store, coding_id))
+        datas.append(from_coding(store, coding_id))
         progress(i, len(coding_ids) + 1)
     codes: list[str] = []
-    for snap in snaps:
-        for e in snap.events:
-            code = _code(snap, e.code, e.actor, by_actor)
+    for data in datas:
+        for e in data.events:
+            code = _code(data, e.code, e.actor, by_actor)
             if code not in codes:
                 codes.append(code)
     out = ["% Timed-event sequential data for GSEQ, written by Group Process Observer."]
-    for snap in snaps:
+    for data in datas:
+        info = data.stored
         out.append(
-            f"% {snap.title}: {snap.group_name}, session {snap.session_number}, "
-            f"coded by {snap.observer}"
+            f"% {info.file_title}: {info.group_name}, session {info.session_number}, "
+            f"coded by {info.observer}"
         )
     labels = {}
-    for snap in snaps:
-        palette = snap.palette
-        for c in palette.codes:
+    for data in datas:
+        for c in data.stored.palette.codes:
             labels[sdis_code(c.id)] = c.label
     for code in codes:
         base = code if code in labels else code.rsplit("_", 1)[0]
@@ -91,9 +93,9 @@ def export_sdis_many(
     declared = " ".join(codes) if codes else "none"
     out.append(f"Timed ({declared}) ;")
     total = 0
-    for snap in snaps:
-        out.extend(session_lines(snap, by_actor))
-        total += len(snap.events)
+    for data in datas:
+        out.extend(session_lines(data, by_actor))
+        total += len(data.events)
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     progress(len(coding_ids) + 1, len(coding_ids) + 1)
     return total

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.errors import InputError
-from observer.formats.common import ImportReport, Progress, load_snapshot, no_progress
+from observer.formats.common import ImportReport, Progress, no_progress
 from observer.formats.csv_format import Header, header, import_rows, modifier_sets, table_rows
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 CODEBOOK_COLUMNS = (
@@ -28,14 +29,15 @@ def export_xlsx(
     """Write a coding as a workbook; numbers stay numbers so the sheet can compute."""
     from openpyxl import Workbook
 
-    snap = load_snapshot(store, coding_id)
-    total = len(snap.events)
+    data = from_coding(store, coding_id, details=True)
+    info, details = data.record()
+    total = len(data.events)
     book = Workbook(write_only=True)
     events = book.create_sheet("events")
-    sets = modifier_sets(snap.palette)
+    sets = modifier_sets(info.palette)
     events.append(header(sets))
-    codes = {c.id: c for c in snap.palette.codes}
-    for i, row in enumerate(table_rows(snap.events, snap.name_of, codes, sets), 1):
+    codes = {c.id: c for c in info.palette.codes}
+    for i, row in enumerate(table_rows(data.events, data.name_of, codes, sets), 1):
         cells: list[Any] = list(row)
         cells[0] = float(row[0])
         cells[2] = float(row[2]) if row[2] else None
@@ -44,7 +46,7 @@ def export_xlsx(
             progress(i, total)
     codes = book.create_sheet("codebook")
     codes.append(CODEBOOK_COLUMNS)
-    for b in snap.codebooks:
+    for b in details.codebooks:
         for c in b.codes:
             codes.append(
                 [b.id, c.id, c.label, c.kind, c.category, c.target, c.key, ", ".join(c.modifiers),
@@ -52,8 +54,8 @@ def export_xlsx(
             )  # fmt: skip
     members = book.create_sheet("members")
     members.append(MEMBER_COLUMNS)
-    for m in snap.members:
-        members.append([m.pseudonym, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+    for m in data.people:
+        members.append([m.label, m.initials, m.role, m.seat, "yes" if m.present else "no"])
     book.save(path)
     progress(total, total)
     return total

@@ -1,4 +1,4 @@
-"""What a view needs to know about a coding, read with plain SQL.
+"""A coding's facts, people and codebooks (its ``CodingInfo``), read with plain SQL.
 
 Opening a coding must be quick (the observer is waiting, the group has started), so
 this reads the coding, its people and its codebooks without the ORM.
@@ -6,46 +6,24 @@ this reads the coding, its people and its codebooks without the ORM.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from observer.domain.codebook import Palette, combine
+from observer.domain.codebook import Codebook, Palette, combine
+from observer.domain.coding_data import CodingInfo
 from observer.domain.errors import NotFound
 from observer.domain.participants import GROUP, LEADERS, Participant, member_key
 from observer.storage.codebook_json import stored_codebook_of
 from observer.storage.store import Store, run
 
-
-@dataclass(frozen=True)
-class CodingInfo:
-    """A coding detached from the database: who, which session, its people and codes."""
-
-    id: int
-    name: str
-    session_id: int
-    session_number: int
-    group_id: int
-    group_name: str
-    observer: str
-    capacity: str
-    clock_mode: str
-    is_reference: bool
-    practice_of_id: int | None
-    media_file_id: int | None
-    event_count: int
-    participants: tuple[Participant, ...]
-    palette: Palette
-
-    def participant(self, key: str) -> Participant | None:
-        return next((p for p in self.participants if p.key == key), None)
-
-    def label(self, key: str) -> str:
-        found = self.participant(key)
-        return found.label if found is not None else key
-
-    @property
-    def title(self) -> str:
-        return f"{self.group_name}, session {self.session_number} — {self.observer}"
+__all__ = [
+    "CodingInfo",
+    "coding_info",
+    "coding_palette",
+    "read_info",
+    "session_participants",
+    "stored_codebooks",
+]
 
 
 _CODING = (
@@ -57,33 +35,37 @@ _CODING = (
 
 
 def coding_info(store: Store, coding_id: int) -> CodingInfo:
+    """The facts, people and codebooks of a coding (refused with NotFound when there is none)."""
     conn = store.connect()
     try:
-        row = run(conn, _CODING, (coding_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"No coding {coding_id}.")
-        count = run(conn, "SELECT count(*) FROM events WHERE coding_id = ?", (coding_id,))
-        participants = _participants(conn, int(row[2]), int(row[4]))
-        palette = _palette(conn, coding_id)
-        return CodingInfo(
-            id=int(row[0]),
-            name=row[1] or "",
-            session_id=int(row[2]),
-            session_number=int(row[3]),
-            group_id=int(row[4]),
-            group_name=row[5],
-            observer=row[6],
-            capacity=row[7],
-            clock_mode=row[8],
-            is_reference=bool(row[9]),
-            practice_of_id=row[10],
-            media_file_id=row[11],
-            event_count=int(count.fetchone()[0]),
-            participants=participants,
-            palette=palette,
-        )
+        return read_info(conn, coding_id)
     finally:
         conn.close()
+
+
+def read_info(conn: Any, coding_id: int) -> CodingInfo:
+    """``coding_info`` on a plain connection the caller holds (and closes)."""
+    row = run(conn, _CODING, (coding_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"No coding {coding_id}.")
+    count = run(conn, "SELECT count(*) FROM events WHERE coding_id = ?", (coding_id,))
+    return CodingInfo(
+        id=int(row[0]),
+        name=row[1] or "",
+        session_id=int(row[2]),
+        session_number=int(row[3]),
+        group_id=int(row[4]),
+        group_name=row[5],
+        observer=row[6],
+        capacity=row[7],
+        clock_mode=row[8],
+        is_reference=bool(row[9]),
+        practice_of_id=row[10],
+        media_file_id=row[11],
+        event_count=int(count.fetchone()[0]),
+        participants=_participants(conn, int(row[2]), int(row[4])),
+        palette=_palette(conn, coding_id),
+    )
 
 
 def coding_palette(store: Store, coding_id: int) -> Palette:
@@ -110,6 +92,11 @@ def session_participants(store: Store, session_id: int) -> list[Participant]:
 
 
 def _palette(conn: Any, coding_id: int) -> Palette:
+    return combine(stored_codebooks(conn, coding_id))
+
+
+def stored_codebooks(conn: Any, coding_id: int) -> list[Codebook]:
+    """A coding's codebooks as stored, in the coding's order (not yet combined)."""
     # The stored parsed form when it is there (no YAML to parse, no PyYAML to load);
     # the source otherwise, e.g. for a row whose JSON is of an older format.
     rows = run(
@@ -118,12 +105,10 @@ def _palette(conn: Any, coding_id: int) -> Palette:
         "JOIN codebooks cb ON cb.id = cc.codebook_pk WHERE cc.coding_id = ? ORDER BY cc.position",
         (coding_id,),
     ).fetchall()
-    return combine(
-        [
-            stored_codebook_of(source, compiled, f"{cid} {version}")
-            for cid, version, source, compiled in rows
-        ]
-    )
+    return [
+        stored_codebook_of(source, compiled, f"{cid} {version}")
+        for cid, version, source, compiled in rows
+    ]
 
 
 def _participants(conn: Any, session_id: int, group_id: int) -> tuple[Participant, ...]:
@@ -133,8 +118,8 @@ def _participants(conn: Any, session_id: int, group_id: int) -> tuple[Participan
     }
     members = run(
         conn,
-        "SELECT id, pseudonym, initials, role, colour, seat FROM members WHERE group_id = ? "
-        "ORDER BY seat, id",
+        'SELECT id, pseudonym, initials, role, colour, seat, joined, "left" FROM members '
+        "WHERE group_id = ? ORDER BY seat, id",
         (group_id,),
     ).fetchall()
     people = [
@@ -146,11 +131,20 @@ def _participants(conn: Any, session_id: int, group_id: int) -> tuple[Participan
             colour=colour,
             seat=int(seat),
             present=int(mid) in present,
+            joined=_date(joined),
+            left=_date(left),
         )
-        for mid, pseudonym, initials, role, colour, seat in members
+        for mid, pseudonym, initials, role, colour, seat, joined, left in members
     ]
     return (
         *people,
         Participant(GROUP, "Group", "G", role="group", colour="#444444"),
         Participant(LEADERS, "Leaders", "L", role="leaders", colour="#555555"),
     )
+
+
+def _date(value: Any) -> date | None:
+    """A stored date back (SQLite hands back text, a server database a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,55 +1,168 @@
-"""A stored coding read whole for the analyses, its participants named by pseudonym."""
+"""A stored coding read whole into the one read model, :class:`CodingData`, with plain SQL.
+
+The analyses read a coding's facts, people and events; the exports and the report also
+its details (when each event was recorded and edited, process notes, audit trail,
+recordings). Plain SQL, as when a coding is opened: no ORM objects are built for
+100,000 events, and the same statements serve SQLite and a server database.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
-from observer.domain.coding_data import CodingData, code_infos
-from observer.domain.events import Event
-from observer.domain.participants import COLLECTIVES
-from observer.storage.store import Store
+from observer.domain.coding_data import (
+    AuditView,
+    CodingData,
+    CodingDetails,
+    CodingInfo,
+    MediaFileView,
+)
+from observer.domain.errors import NotFound
+from observer.domain.events import Event, ProcessNoteView
+from observer.storage.coding_info import read_info, stored_codebooks
+from observer.storage.event_rows import load_events
+from observer.storage.store import Store, parse_stamp, run
 
 
-def from_coding(store: Store, coding_id: int) -> CodingData:
-    """A stored coding, its participants renamed from keys to pseudonyms."""
-    from observer.storage.coding_info import coding_info
-    from observer.storage.event_rows import load_events
+def from_coding(store: Store, coding_id: int, details: bool = False) -> CodingData:
+    """A stored coding: its facts, people and events; with ``details`` what exports need."""
+    conn = store.connect()
+    try:
+        info = read_info(conn, coding_id)
+        if not details:
+            return CodingData.of(info, load_events(conn, coding_id))
+        events, created, edited = _events_with_stamps(conn, coding_id)
+        return CodingData.of(info, events, _details(conn, info, created, edited))
+    finally:
+        conn.close()
 
-    info = coding_info(store, coding_id)
+
+_EVENTS = (
+    "SELECT id, time_ms, code, actor, targets, modifiers, note, end_ms, created_at, edited_at "
+    "FROM events WHERE coding_id = ? ORDER BY time_ms, id"
+)
+
+
+def _events_with_stamps(
+    conn: Any, coding_id: int
+) -> tuple[list[Event], list[datetime], list[datetime | None]]:
+    """Every event with when it was recorded and last edited: exports spend most time here.
+
+    As in ``load_events``, each distinct targets/modifiers text is decoded once, and each
+    distinct stamp parsed once (an import stamps all its events alike).
+    """
+    targets_of: dict[Any, tuple[str, ...]] = {}
+    modifiers_of: dict[Any, Mapping[str, str]] = {}
     names: dict[str, str] = {}
-    for p in info.participants:
-        names[p.key] = p.key if p.key in COLLECTIVES else p.label
-    participants = tuple(replace(p, key=names[p.key]) for p in info.participants)
-    with store.engine.connect() as conn:
-        events = load_events(conn, coding_id)
+    stamps: dict[Any, Any] = {None: None}
+    events, created, edited = [], [], []
+    for event_id, time_ms, code, actor, targets, modifiers, note, end_ms, made, changed in run(
+        conn, _EVENTS, (coding_id,)
+    ):
+        key_t = targets if isinstance(targets, str) else None
+        t = targets_of.get(key_t) if key_t is not None else None
+        if t is None:
+            t = tuple(_decoded(targets) or ())
+            if key_t is not None:
+                targets_of[key_t] = t
+        key_m = modifiers if isinstance(modifiers, str) else None
+        m = modifiers_of.get(key_m) if key_m is not None else None
+        if m is None:
+            m = dict(_decoded(modifiers) or {})
+            if key_m is not None:
+                modifiers_of[key_m] = m
+        code = names.setdefault(code, code)
+        actor = names.setdefault(actor, actor)
+        events.append(Event(event_id, time_ms, code, actor, t, m, note or "", end_ms))
+        if made not in stamps:
+            stamps[made] = parse_stamp(made)
+        if changed not in stamps:
+            stamps[changed] = parse_stamp(changed)
+        created.append(stamps[made])
+        edited.append(stamps[changed])
+    return events, created, edited
 
-    renamed_targets: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def rename_all(targets: tuple[str, ...]) -> tuple[str, ...]:
-        found = renamed_targets.get(targets)
-        if found is None:
-            found = renamed_targets[targets] = tuple(names.get(t, t) for t in targets)
-        return found
+def _decoded(value: Any) -> Any:
+    """JSON as SQLite hands it back (text); a server database may have decoded it already."""
+    return json.loads(value) if isinstance(value, str) else value
 
-    named = tuple(
-        Event(
-            e.id,
-            e.time_ms,
-            e.code,
-            names.get(e.actor, e.actor),
-            rename_all(e.targets),
-            e.modifiers,
-            e.note,
-            e.end_ms,
+
+_FACTS = (
+    "SELECT o.name, c.notes, c.created_at, c.clock_elapsed_ms, ref_o.initials, ref.name, "
+    "g.modality, g.notes, s.starts_at, s.setting, s.notes "
+    "FROM codings c JOIN observers o ON o.id = c.observer_id "
+    "JOIN sessions s ON s.id = c.session_id JOIN groups g ON g.id = s.group_id "
+    "LEFT JOIN codings ref ON ref.id = c.practice_of_id "
+    "LEFT JOIN observers ref_o ON ref_o.id = ref.observer_id "
+    "WHERE c.id = ?"
+)
+
+
+def _details(
+    conn: Any,
+    info: CodingInfo,
+    created: list[datetime],
+    edited: list[datetime | None],
+) -> CodingDetails:
+    row = run(conn, _FACTS, (info.id,)).fetchone()
+    if row is None:  # deleted between reading its facts and its details
+        raise NotFound(f"No coding {info.id}.")
+    (observer_name, notes, made, elapsed, ref_observer, ref_name,
+     modality, group_notes, starts_at, setting, session_notes) = row  # fmt: skip
+    media = tuple(
+        MediaFileView(int(i), path, int(offset or 0), duration, label or "")
+        for i, path, offset, duration, label in run(
+            conn,
+            "SELECT id, path, offset_ms, duration_ms, label FROM media_files "
+            "WHERE session_id = ? ORDER BY id",
+            (info.session_id,),
         )
-        for e in events
     )
-    return CodingData(
-        name=info.name or f"coding {coding_id}",
-        events=named,
-        participants=participants,
-        codes=code_infos(info.palette),
-        coding_id=coding_id,
-        session_id=info.session_id,
-        palette=info.palette,
+    process_notes = tuple(
+        ProcessNoteView(int(i), time_ms, text, kind, parse_stamp(at))
+        for i, time_ms, text, kind, at in run(
+            conn,
+            "SELECT id, time_ms, text, kind, created_at FROM process_notes "
+            "WHERE coding_id = ? ORDER BY id",
+            (info.id,),
+        )
     )
+    audit = tuple(
+        AuditView(int(event_id), action, who, _stamp(at), _decoded(old), _decoded(new))
+        for event_id, action, who, at, old, new in run(
+            conn,
+            'SELECT event_id, action, who, at, "before", "after" FROM event_audit '
+            "WHERE coding_id = ? ORDER BY id",
+            (info.id,),
+        )
+    )
+    return CodingDetails(
+        observer_name=observer_name or "",
+        notes=notes or "",
+        created_at=_stamp(made),
+        clock_elapsed_ms=int(elapsed or 0),
+        practice_of=(ref_observer, ref_name or "") if ref_observer is not None else None,
+        group_modality=modality or "",
+        group_notes=group_notes or "",
+        session_starts_at=parse_stamp(starts_at),
+        session_setting=setting or "",
+        session_notes=session_notes or "",
+        codebooks=tuple(stored_codebooks(conn, info.id)),
+        media=media,
+        created=tuple(created),
+        edited=tuple(edited),
+        process_notes=process_notes,
+        audit=audit,
+    )
+
+
+def _stamp(value: Any) -> datetime:
+    """A stamp the schema requires (NOT NULL), back as an aware UTC datetime."""
+    found = parse_stamp(value)
+    if found is None:
+        raise NotFound("A stored time is missing; the database may be damaged.")
+    return found

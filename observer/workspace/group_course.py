@@ -6,7 +6,6 @@ from collections import Counter
 
 from observer.analysis.filters import ChartFilter
 from observer.analysis.trends import SessionTrend, trends
-from observer.storage.coding_info import coding_info
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 from observer.workspace.codings import list_codings
@@ -44,5 +43,5 @@ def group_trends(
     """Trends over a group's sessions from the database."""
     ids = group_codings(store, group_id, observer)
     datas = [from_coding(store, i) for i in ids]
-    numbers: list[int | None] = [coding_info(store, i).session_number for i in ids]
+    numbers: list[int | None] = [d.stored.session_number for d in datas]
     return trends(datas, numbers, chart_filter)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -154,12 +155,17 @@ class PracticeFeedback:
     too_early: tuple[str, ...] = ()
     mixups: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)  # participant key -> as shown
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)
 
     def label(self, code: str) -> str:
         return self.labels.get(code, code)
+
+    def who(self, event: Event) -> str:
+        """Who acted, and towards whom, as the trainee reads it: 'Jane → Sam'."""
+        return describe_people(event, self.people)
 
     def code(self, code: str) -> CodeFeedback | None:
         return next((c for c in self.per_code if c.code == code), None)
@@ -200,6 +206,7 @@ class PracticeFeedback:
             "too_late": list(self.too_late),
             "too_early": list(self.too_early),
             "mixups": list(self.mixups),
+            "people": dict(self.people),
             "items": [
                 {
                     "kind": i.kind,
@@ -302,6 +309,7 @@ def feedback(
         too_early=_overall_timing(all_lags, late=False) + _timing(per_code, False, overall_lag),
         mixups=_mixups(matched, labels),
         labels=labels,
+        people={**tried.labels, **reference.labels},
     )
 
 
@@ -443,14 +451,26 @@ def attempts(
     return out
 
 
-def describe_item(item: FeedbackItem, labels: dict[str, str]) -> str:
-    """One line for a list of feedback items, e.g. '12:04.500  miss  Feedback (Jane → Sam)'."""
+def describe_people(event: Event, people: Mapping[str, str]) -> str:
+    """'Jane → Sam, Tom': the actor and targets of an event by their labels."""
+    actor = people.get(event.actor, event.actor)
+    if not event.targets:
+        return actor
+    return f"{actor} → {', '.join(people.get(t, t) for t in event.targets)}"
+
+
+def describe_item(
+    item: FeedbackItem, labels: dict[str, str], people: Mapping[str, str] | None = None
+) -> str:
+    """One line for a list of feedback items, e.g. '12:04.500  miss  Feedback (Jane → Sam)'.
+
+    ``labels``: codes by id; ``people``: participant keys as shown (``feedback.people``).
+    """
 
     def what(e: Event | None) -> str:
         if e is None:
             return ""
-        people = e.actor + (f" → {', '.join(e.targets)}" if e.targets else "")
-        return f"{labels.get(e.code, e.code)} ({people})"
+        return f"{labels.get(e.code, e.code)} ({describe_people(e, people or {})})"
 
     if item.kind == MATCH:
         lag = item.lag_ms or 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,37 @@ def small_coding(
     return new_coding(store, session_id, "RK", list(codebooks)), keys
 
 
+def two_sams(store: Store) -> tuple[int, dict[str, str]]:
+    """A coding of a group in which two members are both called Sam (initials SK and SM).
+
+    The pseudonym is shared as a database made before pseudonyms had to be unique holds
+    it (written straight into the table). Dr Lee (DL) leads. Sam (SK) gives Sam (SM)
+    feedback at 10 s, Sam (SM) gives Dr Lee feedback at 20 s, the group is in work from
+    0 s. Returns the coding id and the participant keys by initials.
+    """
+    from observer.workspace.recording import Recorder
+
+    specs = [
+        MemberSpec("Sam", initials="SK"),
+        MemberSpec("Sammy", initials="SM"),
+        MemberSpec("Dr Lee", role="leader", initials="DL"),
+    ]
+    group_id = add_group(store, "Tuesday group", "process", members=specs)
+    keys = {m.initials: member_key(m.id) for m in get_group(store, group_id).members}
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE members SET pseudonym = 'Sam' WHERE group_id = ? AND initials = 'SM'",
+            (group_id,),
+        )
+    coding_id = new_coding(store, add_session(store, group_id), "RK", ["here-and-now", "bion"])
+    recorder = Recorder(store, coding_id)
+    recorder.record(0, "work", "group")
+    recorder.record(10_000, "feedback", keys["SK"], [keys["SM"]])
+    recorder.record(20_000, "feedback", keys["SM"], [keys["DL"]])
+    recorder.close()
+    return coding_id, keys
+
+
 def old_database(path: Path, revision: str) -> Any:
     """A database file at an earlier schema ``revision`` holding one group with Jane.
 
@@ -50,3 +83,17 @@ def old_database(path: Path, revision: str) -> Any:
             "VALUES (1, 1, 'Jane', 'JA', 'member', '#1f77b4', 0)"
         )
     return engine
+
+
+def pdf_text(raw: bytes) -> str:
+    """The text shown on the pages of a matplotlib PDF (its streams inflated, strings joined)."""
+    parts: list[str] = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            stream = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        for array in re.findall(rb"\[(.*?)\]\s*TJ", stream, re.S):
+            parts.append(b"".join(re.findall(rb"\(((?:[^()\\]|\\.)*)\)", array)).decode("latin-1"))
+        parts += [s.decode("latin-1") for s in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", stream)]
+    return " ".join(parts).replace("\\(", "(").replace("\\)", ")")

@@ -86,16 +86,18 @@ def test_recording_an_event_redraws_with_it(demo_store: Any, qtbot: Any) -> None
     assert panel.draw_count == 1  # record() returned before any drawing
     qtbot.waitUntil(lambda: panel.draw_count == 2)
     assert panel.drawing is not None
-    node = panel.drawing.network.node("Ben")
-    assert node is not None and node.sent == 1
+    node = panel.drawing.network.node(ben)
+    assert node is not None and node.sent == 1 and node.label == "Ben"
     recorder.close()
 
 
-def _click_node(panel: Any, qtbot: Any, name: str) -> None:
+def _click_node(panel: Any, qtbot: Any, label: str) -> None:
+    """Click the node labelled ``label`` ("Ben", "Group") where it is drawn."""
     drawing = panel.drawing
     canvas = panel.charts["network"].canvas
     canvas.draw()
-    x, y = drawing.ax.transData.transform(drawing.positions[name])
+    [key] = [n.key for n in drawing.network.nodes if n.label == label]
+    x, y = drawing.ax.transData.transform(drawing.positions[key])
     ratio = canvas.device_pixel_ratio or 1
     point = QPoint(round(x / ratio), round(canvas.height() - y / ratio))
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
@@ -104,19 +106,20 @@ def _click_node(panel: Any, qtbot: Any, name: str) -> None:
 def test_clicking_a_node_shows_its_figures(panel: Any, qtbot: Any) -> None:
     _click_node(panel, qtbot, "Ben")
     text = panel.node_label.text()
-    ben = panel.drawing.network.node("Ben")
+    [ben] = [n for n in panel.drawing.network.nodes if n.label == "Ben"]
     assert text.startswith("Ben (member)")
     assert f"{ben.sent} acts sent" in text and f"{ben.received} received" in text
-    _click_node(panel, qtbot, "group")
+    _click_node(panel, qtbot, "Group")
     assert panel.node_label.text().startswith("Group: addressed")
 
 
 def test_filter_by_actor_from_the_menu(panel: Any, qtbot: Any) -> None:
     combo = panel.actor_combo
-    combo.setCurrentIndex(combo.findData("Jane"))
-    assert panel.filter is not None and panel.filter.actors == frozenset({"Jane"})
+    combo.setCurrentIndex(combo.findText("Jane"))
+    jane = from_coding(panel.source_calls.store, 3).key_of("Jane")
+    assert panel.filter is not None and panel.filter.actors == frozenset({jane})
     people = panel.drawing.network.people
-    assert [n.name for n in people if n.sent] == ["Jane"]
+    assert [n.label for n in people if n.sent] == ["Jane"]
     panel.start_edit.setText("nonsense")
     panel.start_edit.editingFinished.emit()
     assert "fde2e1" in panel.start_edit.styleSheet()  # marked, not applied
@@ -188,3 +191,31 @@ def test_recorder_source_matches_the_database_and_follows_edits(demo_store: Any)
     assert again.events == from_coding(demo_store, 3).events
     assert len(again.events) == len(first.events) + 1
     recorder.close()
+
+
+def test_two_members_called_sam_are_two_choices_and_two_nodes(
+    store: Any, qtbot: Any, out_dir: Path
+) -> None:
+    from tests.observer.helpers import two_sams
+
+    coding_id, keys = two_sams(store)
+    panel = ChartsPanel(Source(store, coding_id), interval_ms=INTERVAL_MS)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.draw_count == 1)
+    combo = panel.actor_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "all", "Sam (SK)", "Sam (SM)", "Dr Lee", "group",
+    ]  # fmt: skip
+    assert sorted(n.label for n in panel.drawing.network.people) == [
+        "Dr Lee", "Sam (SK)", "Sam (SM)",
+    ]  # fmt: skip
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == "Sam (SM)"
+    qtbot.waitUntil(lambda: panel.filter is not None)
+    assert panel.filter.actors == frozenset({keys["SM"]})
+    assert [n.label for n in panel.drawing.network.people if n.sent] == ["Sam (SM)"]
+    panel.grab().save(str(out_dir / "charts-panel-two-sams.png"))

@@ -27,7 +27,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="only acts by these people (repeatable)",
+        help="only acts by these people: pseudonym, initials or as shown (repeatable)",
     )
     parser.add_argument(
         "--target",
@@ -38,8 +38,11 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def chart_filter(args: argparse.Namespace) -> Any:
-    """A ChartFilter from the parsed options (None when nothing filters)."""
+def chart_filter(args: argparse.Namespace, data: Any) -> Any:
+    """A ChartFilter from the parsed options (None when nothing filters).
+
+    People are named as a person types them and looked up in ``data`` (a CodingData).
+    """
     from observer.analysis.filters import ChartFilter
     from observer.domain.clock import parse_time
     from observer.domain.errors import InputError
@@ -52,13 +55,19 @@ def chart_filter(args: argparse.Namespace) -> Any:
         except ValueError:
             raise InputError(f"{option} {text!r}: not a time (seconds or [hh:]mm:ss)") from None
 
+    def people(names: list[str], option: str) -> list[str]:
+        try:
+            return [data.key_of(name) for name in names]
+        except InputError as exc:
+            raise InputError(f"{option}: {exc}") from None
+
     found = ChartFilter.of(
         time_of(args.start, "--from"),
         time_of(args.end, "--to"),
         args.code,
         args.category,
-        args.actor,
-        args.target,
+        people(args.actor, "--actor"),
+        people(args.target, "--target"),
     )
     if found.start_ms is not None and found.end_ms is not None and found.end_ms <= found.start_ms:
         raise InputError("--to must be later than --from")
@@ -83,7 +92,7 @@ def _network(args: argparse.Namespace, ctx: Context) -> None:
     from observer.formats.load_source import load_source
 
     data = load_source(args.coding, ctx.store)
-    network = build_network(data, chart_filter(args))
+    network = build_network(data, chart_filter(args, data))
     if args.json:
         print_json({"coding": data.coding_id or data.name, **network.as_dict()})
         return

@@ -155,9 +155,9 @@ def test_measures_agree_with_networkx_on_random_groups(seed: int) -> None:
         assert 0.0 <= value <= 1.0
     between = nx.betweenness_centrality(reference)
     for node in network.people:
-        assert node.betweenness == pytest.approx(between[node.name])
-        assert node.out_degree == reference.out_degree(node.name)
-        assert node.in_degree == reference.in_degree(node.name)
+        assert node.betweenness == pytest.approx(between[node.key])
+        assert node.out_degree == reference.out_degree(node.key)
+        assert node.in_degree == reference.in_degree(node.key)
     sent = [sum(1 for e in events if e.actor == p) for p in people]
     assert m.participation_gini == pytest.approx(_naive_gini(sent))
     assert nx.utils.graphs_equal(people_graph(network), reference)
@@ -216,8 +216,8 @@ def test_network_of_the_demo_coding(demo_store: object) -> None:
     m = network.measures
     assert m.people == 10
     assert 0 < m.density <= 1 and 0 < m.reciprocity <= 1
-    ben = network.node("Ben")
-    jane = network.node("Jane")
+    ben = network.node(data.key_of("Ben"))
+    jane = network.node(data.key_of("Jane"))
     assert ben is not None and jane is not None
     assert ben.sent < jane.sent  # the quiet member of the demo
     payload = network.as_dict()

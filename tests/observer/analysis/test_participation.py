@@ -52,9 +52,9 @@ def test_acts_shares_group_share_and_quiet_members() -> None:
     events += [e(10 + i, "support", "Bob", "group") for i in range(3)]
     events += [e(20, "support", "Lee", "group")]
     result = participation(group(events))
-    names = [p.name for p in result.people]
+    names = [p.key for p in result.people]
     assert names == ["Ann", "Bob", "Cat", "Dan", "Lee"]  # present, in seat order; Eve absent
-    by = {p.name: p for p in result.people}
+    by = {p.key: p for p in result.people}
     assert (by["Ann"].acts, by["Ann"].share) == (6, pytest.approx(0.6))
     assert by["Bob"].group_share == 1.0 and by["Ann"].group_share == 0.0
     assert result.group_share == pytest.approx(4 / 10)
@@ -76,7 +76,7 @@ def test_feedback_counts_different_peers_not_leaders_or_repeats() -> None:
         e(5, "support", "Dan", "Cat"),  # not feedback
         e(6, "feedback", "Cat", "Ann", "Bob"),
     ]
-    by = {p.name: p for p in participation(group(events)).people}
+    by = {p.key: p for p in participation(group(events)).people}
     assert by["Cat"].feedback_from == 2
     assert by["Ann"].feedback_from == 1 and by["Bob"].feedback_from == 1
     assert by["Dan"].feedback_from == 0
@@ -90,7 +90,7 @@ def test_speaking_time_from_state_codes() -> None:
         e(50_000, "support", "Bob", "Ann"),
     ]
     result = participation(group(events))
-    by = {p.name: p for p in result.people}
+    by = {p.key: p for p in result.people}
     assert by["Ann"].speaking_ms == 30_000 + 10_000
     assert by["Bob"].speaking_ms == 10_000
     assert by["Ann"].speaking_share == pytest.approx(0.8)

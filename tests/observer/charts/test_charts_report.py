@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +20,9 @@ from observer.cli.main import main
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
 from observer.storage.read_coding import from_coding
+from tests.observer.helpers import pdf_text
 
 MAGIC = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}
-
-
-def pdf_text(raw: bytes) -> str:
-    """The text shown on the pages of a matplotlib PDF (its streams inflated, strings joined)."""
-    parts: list[str] = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
-        try:
-            stream = zlib.decompress(match.group(1))
-        except zlib.error:
-            continue
-        for array in re.findall(rb"\[(.*?)\]\s*TJ", stream, re.S):
-            parts.append(b"".join(re.findall(rb"\(((?:[^()\\]|\\.)*)\)", array)).decode("latin-1"))
-        parts += [s.decode("latin-1") for s in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", stream)]
-    return " ".join(parts).replace("\\(", "(").replace("\\)", ")")
 
 
 @pytest.fixture
@@ -87,9 +73,10 @@ def test_node_under_a_point_is_found(demo_data: CodingData) -> None:
     drawing = draw_network(fig, demo_data)
     assert drawing is not None
     fig.canvas.draw()
-    x, y = drawing.ax.transData.transform(drawing.positions["Ben"])
+    ben = demo_data.key_of("Ben")
+    x, y = drawing.ax.transData.transform(drawing.positions[ben])
     found = drawing.node_at(x + 2, y - 2)
-    assert found is not None and found.name == "Ben"
+    assert found is not None and found.key == ben and found.label == "Ben"
     assert drawing.node_at(0, 0) is None
 
 

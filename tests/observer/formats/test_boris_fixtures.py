@@ -40,8 +40,9 @@ def boris(shared_fixtures: Path, name: str) -> Path:
 
 
 def by_name(store: Any, report: Any) -> dict[str, Any]:
+    """The imported codings by observation name, people named as BORIS named its subjects."""
     return {
-        n: from_coding(store, i)
+        n: from_coding(store, i).with_names()
         for i, n in zip(report.coding_ids, report.coding_names, strict=True)
     }
 
@@ -205,7 +206,7 @@ def test_boris_import_export_import_keeps_the_events(
             assert list(project["observations"]) == [name]
             again = import_file(second_store, out)
             assert again.coding_names == [name]
-            data = from_coding(second_store, again.coding_ids[0])
+            data = from_coding(second_store, again.coding_ids[0]).with_names()
 
             def view(events: Any) -> list[Any]:
                 return [(e.time_ms, e.end_ms, e.code, e.actor, e.targets, dict(e.modifiers), e.note)

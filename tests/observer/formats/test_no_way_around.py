@@ -437,7 +437,7 @@ def test_boris_subjects_named_group_are_the_group_and_initials_stay_unique(
     path.write_text(json.dumps(project), "utf-8")
     report = import_file(store, path)
     assert "subject 'Group' is taken to be 'group', not a member" in report.warnings
-    data = from_coding(store, report.coding_ids[0])
+    data = from_coding(store, report.coding_ids[0]).with_names()
     assert [e.actor for e in data.events] == ["group", "Andy"]
     assert [(p.label, p.initials) for p in data.people] == [("Anna", "AN"), ("Andy", "AND")]
 
@@ -464,7 +464,7 @@ def test_csv_rows_of_a_table_written_elsewhere(coded: Any, tmp_path: Path) -> No
         writer.writerow(["time_hms", "actor", "target", "code", "modifier:valence"])
         writer.writerow(["00:00:01.5", "JA", "sa", "feedback", "Positive"])
     report = import_file(store, path, session=session, observer="IM")
-    [event] = from_coding(store, report.coding_ids[0]).events
+    [event] = from_coding(store, report.coding_ids[0]).with_names().events
     assert (event.time_ms, event.actor, event.targets, dict(event.modifiers)) == (
         1_500,
         "Jane",

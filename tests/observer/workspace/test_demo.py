@@ -28,7 +28,7 @@ def test_ben_is_the_quiet_member(demo_store) -> None:
     data = from_coding(demo_store, 1)
     sent = Counter(e.actor for e in data.events if e.actor not in ("group", "leaders"))
     members = [p.key for p in data.people if not p.is_leader]
-    assert min(members, key=lambda m: sent.get(m, 0)) == "Ben"
+    assert data.label(min(members, key=lambda m: sent.get(m, 0))) == "Ben"
 
 
 def test_session_three_has_reference_and_practice_codings(demo_store) -> None:
