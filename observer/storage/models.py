@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -70,6 +71,8 @@ attendance = Table(
     Base.metadata,
     Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    # Session time a member marked absent came in (None: there from the start).
+    Column("arrived_ms", Integer, nullable=True, default=None),
 )
 
 
@@ -216,6 +219,8 @@ class Coding(Base):
     # The live clock, saved on every start/pause so a crash can resume where it was.
     clock_elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
     clock_running_since: Mapped[datetime | None] = mapped_column(default=None)
+    # Keys given to codes in this coding where two of its codebooks wanted the same key.
+    key_overrides: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
 
     session: Mapped[GroupSession] = relationship(back_populates="codings")
     observer: Mapped[Observer] = relationship()
@@ -251,6 +256,8 @@ class CodedEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Stored at its code key; set until its modifiers are chosen (or the strip closes).
+    awaiting_modifiers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEntry(Base):
