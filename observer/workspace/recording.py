@@ -39,7 +39,7 @@ EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note"
 # and opening a coding does not wait for SQLAlchemy to load.
 _INSERT = (
     "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    "created_at, awaiting_modifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 _RESTORE = (
     "INSERT INTO events (id, coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
@@ -47,7 +47,7 @@ _RESTORE = (
 )
 _UPDATE = (
     "UPDATE events SET time_ms = ?, end_ms = ?, code = ?, actor = ?, targets = ?, modifiers = ?, "
-    "note = ?, edited_at = COALESCE(?, edited_at) WHERE id = ?"
+    "note = ?, edited_at = COALESCE(?, edited_at), awaiting_modifiers = ? WHERE id = ?"
 )
 _DELETE = "DELETE FROM events WHERE id = ?"
 _AUDIT = (
@@ -64,6 +64,8 @@ class _Op:
     event: Event
     before: Event | None = None
     audited: bool = True
+    awaiting: bool = False  # an insert that waits for its modifiers (live entry)
+    settles: bool = False  # an update that gives a waiting event its modifiers
 
     def inverse(self) -> _Op:
         if self.kind == "insert":
@@ -105,6 +107,14 @@ class Recorder:
         self._states = {e.id: e for e in self._events if e.code in self._state_codes}
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
+        self._awaiting: set[int] = {
+            int(row[0])
+            for row in run(
+                self._conn,
+                "SELECT id FROM events WHERE coding_id = ? AND awaiting_modifiers",
+                (coding_id,),
+            )
+        }
         self._listeners: list[Listener] = []
         self.notices: Notices = notices_of(store)
         self._encoded: dict[Any, str] = {}
@@ -174,8 +184,13 @@ class Recorder:
         modifiers: Mapping[str, str] | None = None,
         note: str = "",
         end_ms: int | None = None,
+        awaiting_modifiers: bool = False,
     ) -> Event:
         """Record an act, or start/stop a state code; durable when this returns.
+
+        ``awaiting_modifiers``: live entry stores the event at its code key and its modifiers
+        follow (:meth:`settle_modifiers`); until then no defaults are filled in and the row
+        is marked, so a coding reopened after a crash can say which events lack them.
 
         A state code that is already running for this actor is stopped at ``time_ms``;
         starting one of an exclusive group stops the group's running state first, and one
@@ -200,8 +215,9 @@ class Recorder:
             if later is not None:
                 event = replace(event, end_ms=later)
         self._check_overlap(event, stopped)
-        event = replace(event, modifiers=self._with_defaults(spec, event.modifiers))
-        ops.append(_Op("insert", event, audited=False))
+        if not awaiting_modifiers:
+            event = replace(event, modifiers=self._with_defaults(spec, event.modifiers))
+        ops.append(_Op("insert", event, audited=False, awaiting=awaiting_modifiers))
         verb = "Start" if spec.is_state and end_ms is None else "Record"
         changes = self._perform(_Step(f"{verb} {spec.label}", tuple(ops)))
         return changes.added[-1]
@@ -242,6 +258,47 @@ class Recorder:
             return
         label = "Delete event" if len(events) == 1 else f"Delete {len(events)} events"
         self._perform(_Step(label, tuple(_Op("delete", e) for e in events)))
+
+    # --- live entry: modifiers after the event ------------------------------------------
+
+    def awaiting_modifiers(self) -> list[Event]:
+        """Events stored at their code key whose modifiers were never chosen (a crash)."""
+        return [self._by_id[i] for i in sorted(self._awaiting) if i in self._by_id]
+
+    def settle_modifiers(self, event_id: int, modifiers: Mapping[str, str]) -> Event:
+        """Give an event its modifiers (the strip's choices; the code's defaults fill the rest).
+
+        Part of recording it: when the event's recording is the last step, this joins that
+        step, so one undo removes the event with its modifiers.
+        """
+        before = self.event(event_id)
+        spec = self._validate(replace(before, modifiers=dict(modifiers)))
+        after = replace(before, modifiers=self._with_defaults(spec, modifiers))
+        op = _Op("update", after, before, audited=False, settles=True)
+        joins = self._recorded_last(event_id)
+        changes = self._apply(_Step("Set modifiers", (op,)))
+        if joins:
+            last = self._undo[-1]
+            self._undo[-1] = _Step(last.label, (*last.ops, op))
+        else:
+            self._undo.append(_Step(f"Set modifiers of {spec.label}", (op,)))
+            self._redo.clear()
+        self._announce(changes)
+        return changes.changed[-1]
+
+    def discard(self, event_id: int) -> None:
+        """Escape while choosing modifiers: take back the event just recorded."""
+        if self._recorded_last(event_id):
+            self.undo()
+            self._redo.clear()  # discarded on purpose: nothing to redo
+            return
+        self.delete([event_id])
+
+    def _recorded_last(self, event_id: int) -> bool:
+        """Whether the last undoable step recorded this event."""
+        last = self._undo[-1] if self._undo else None
+        return last is not None and any(o.kind == "insert" and o.event.id == event_id
+                                        for o in last.ops)  # fmt: skip
 
     # --- undo ----------------------------------------------------------------------------
 
@@ -414,6 +471,7 @@ class Recorder:
         added: list[Event] = []
         changed: list[Event] = []
         removed: list[int] = []
+        waiting: list[int] = []
         with self._transaction():
             for op in step.ops:
                 e = op.event
@@ -423,8 +481,10 @@ class Recorder:
                         row = run(self._conn, _RESTORE, (e.id, self.coding_id, *values, now))
                         self._audit("restore", e.id, None, e, now)
                     else:
-                        row = run(self._conn, _INSERT, (self.coding_id, *values, now))
+                        row = run(self._conn, _INSERT, (self.coding_id, *values, now, op.awaiting))
                     added.append(replace(e, id=int(row.fetchone()[0])))
+                    if op.awaiting:
+                        waiting.append(added[-1].id)
                 elif op.kind == "delete":
                     run(self._conn, _DELETE, (e.id,))
                     removed.append(e.id)
@@ -432,18 +492,37 @@ class Recorder:
                 else:
                     assert op.before is not None
                     edited = now if op.audited else None
-                    run(self._conn, _UPDATE, (*values, edited, e.id))
+                    awaiting = not op.settles and e.id in self._awaiting
+                    run(self._conn, _UPDATE, (*values, edited, awaiting, e.id))
                     changed.append(e)
                     if op.audited:
                         self._audit("edit", e.id, op.before, e, now)
-        for event_id in removed:
-            self._forget(event_id)
-        for event in changed:
-            self._forget(event.id)
+        self._awaiting.update(waiting)
+        self._awaiting.difference_update(
+            [*removed, *(op.event.id for op in step.ops if op.settles)]
+        )
+        # Mirrored in memory in the order written: a step may add an event and then give it
+        # its modifiers (redo of live entry), or change one and then remove it (its undo).
+        # The notice names each event once, as it stands after the step.
+        final: dict[int, Event] = {}
+        ids = iter(e.id for e in added)
+        for op in step.ops:
+            if op.kind == "delete":
+                self._forget(op.event.id)
+                final.pop(op.event.id, None)
+                continue
+            event = op.event if op.kind == "update" else replace(op.event, id=next(ids))
+            if op.kind == "update":
+                self._forget(event.id)
             self._remember(event)
-        for event in added:
-            self._remember(event)
-        return Changes(step.label, tuple(added), tuple(changed), tuple(removed))
+            final[event.id] = event
+        new = {e.id for e in added}
+        return Changes(
+            step.label,
+            tuple(final[e.id] for e in added if e.id in final),
+            tuple(e for i, e in final.items() if i not in new),
+            tuple(i for i in removed if i not in new),
+        )
 
     def _json(self, event: Event) -> tuple[str, str]:
         """Targets and modifiers as stored: the same few texts again and again, made once."""
