@@ -105,8 +105,7 @@ def main() -> int:
         wait(60)
         press(window, keys)
         wait(20)
-        if window.popup.active:
-            window.popup.accept_rest()
+        window.finish_modifiers()
     window.timeline.show_all()
     media.player.seek(1350)
     wait(300)

@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
+from observer.domain.clock import format_time
 from observer.domain.events import Event
+from observer.domain.resume import ResumeChoice, ResumeOffer, resume_offer
 from observer.workspace.recording import Recorder
 from ui import style
-from ui.resume import ResumeOffer, resume_offer
 
 if TYPE_CHECKING:
     from ui.event_table import EventTable
@@ -112,23 +113,35 @@ class CodingClock(QObject):
 class ResumeBar(QFrame):
     """Shown after a crash when the clock had been running: how to go on."""
 
-    chosen = Signal(int, bool)
+    chosen = Signal(object)  # the ResumeChoice
 
     def __init__(self, offer: ResumeOffer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resumeBar")
+        self.offer = offer
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 6, 14, 6)
-        layout.addWidget(QLabel(offer.message), 1)
+        message = QLabel(offer.message)
+        message.setWordWrap(True)  # the bar fits the window, never widens it
+        layout.addWidget(message, 1)
         self.buttons: list[QPushButton] = []
         for choice in offer.choices:
             button = QPushButton(choice.label)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(
-                lambda _=False, c=choice: self.chosen.emit(c.elapsed_ms, c.running)
-            )
+            button.clicked.connect(lambda _=False, c=choice: self.chosen.emit(c))
             layout.addWidget(button)
             self.buttons.append(button)
+        # "Continue" shows the time it would continue at, which runs on while it is read.
+        self._ticker = QTimer(self)
+        self._ticker.timeout.connect(self._show_running_time)
+        self._ticker.start(500)
+        self._show_running_time()
+
+    def _show_running_time(self) -> None:
+        for button, choice in zip(self.buttons, self.offer.choices, strict=True):
+            if choice.continues:
+                at = format_time(choice.elapsed_at(self.offer.saved)).split(".")[0]
+                button.setText(f"Continue at {at} (as if it never stopped)")
 
 
 class LiveCodingClock(CodingClock):
@@ -179,11 +192,16 @@ class LiveCodingClock(CodingClock):
             return
         self._resume_bar = ResumeBar(offer)
         style.dress(self._resume_bar)
-        self._resume_bar.chosen.connect(self.resume_at)
+        self._resume_bar.chosen.connect(self.resume)
         views.show_notice(self._resume_bar)
 
-    def resume_at(self, elapsed_ms: int, running: bool) -> None:
-        self.recorder.resume_clock_at(elapsed_ms, running)
+    def resume(self, choice: ResumeChoice) -> None:
+        """The coder's answer to the offer, taken at the moment of the click."""
+        if choice.continues:
+            at = format_time(self.recorder.continue_clock()).split(".")[0]
+            self.message.emit(f"The clock ran on while the app was closed: now {at}.", 8000)
+        else:
+            self.recorder.resume_clock_at(choice.elapsed_ms, choice.running)
         self._started = True
         self._close_resume_bar()
         self.changed.emit()

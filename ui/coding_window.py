@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
-import importlib.util
-import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -28,46 +26,46 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from observer.domain.clock import format_time
+from observer.domain.entry import ORDERS, Entry, Step
 from observer.domain.errors import ObserverError
 from observer.domain.events import Changes, Event
+from observer.workspace.live_entry import Done, LiveEntry
 from observer.workspace.recording import Recorder
 from ui import style
 from ui.bridge import CodingNotices
 from ui.code_palette import CodePalette
 from ui.coding_clock import CodingClock, clock_for
-from ui.entry import ORDERS, Completed, Entry, Outcome, Step
 from ui.event_table import EventTable, EventTableModel
-from ui.focus import leave_keys_to_entry, takes_text
+from ui.focus import takes_text
 from ui.group_mode import GroupModes
 from ui.header import CodingHeader
 from ui.layout import menu_action, splitter
 from ui.live_state import RunningStates
-from ui.menus import add_file_actions, chart_sources
-from ui.modifier_popup import ModifierPopup
+from ui.menus import add_file_actions
+from ui.modifier_strip import ModifierStrip
 from ui.notes import NotesPanel
 from ui.seating_chart import SeatingChart
+from ui.side_panels import SidePanels
 from ui.timeline import Timeline
 
-SIDE_MODULES = (
-    "ui.prompt_panel",
-    "observer.storage.read_coding",
-)  # the charts load when first shown
+if TYPE_CHECKING:
+    from ui.charts_panel import ChartsPanel
+
 STEP_HINTS = {
     Step.ACTOR: "Who? <span style='color:{m}'>1–9, 0 by seat · Space group · - leaders · "
     "initials</span>",
     Step.TARGET: "to whom? <span style='color:{m}'>digit · Space group · ' initials · "
     "Enter no one · or a code key</span>",
     Step.CODE: "which code? <span style='color:{m}'>a code key · Esc cancels</span>",
+    Step.MODIFIERS: "modifiers? <span style='color:{m}'>a value key or a click · Enter leaves "
+    "it · Esc discards</span>",
 }
 # Moving through the event list with these goes to each event (where the clock can).
 NAVIGATION_KEYS = {
@@ -96,11 +94,11 @@ class CodingWindow(QMainWindow):
         info = recorder.info
         self.setWindowTitle(f"{info.title} — Group Process Observer")
         self.labels = dict(info.labels)
-        self.entry = Entry(info.participants, recorder.palette, order)
         self.states = RunningStates(recorder)
         self.modes = GroupModes(recorder.palette, recorder.events)
         self.clock = clock or clock_for(recorder, media_id, self)
         self.clock.setParent(self)
+        self.live = LiveEntry(recorder, order, refusal=self.clock.refusal)
         self.side_width = 290  # the side panels' width (less when a panel sits beside the chart)
         self._tick_count = 0
         self._build(info.title)
@@ -120,9 +118,9 @@ class CodingWindow(QMainWindow):
         self._show_entry()
         self._show_states()
         self._show_undo()
+        self._say_what_lacks_modifiers()
         self._tick()
-        self._side_modules: threading.Thread | None = None
-        self._charts_loading: threading.Thread | None = None
+        self.side = SidePanels(self)
         # The side panels load once the window has been drawn: their imports run in a
         # thread, and any earlier would slow the first paint (the threads share one lock).
         self._side_panels_pending = side_panels
@@ -166,11 +164,12 @@ class CodingWindow(QMainWindow):
         self.timeline.event_clicked.connect(self._go_to_event)
         self.timeline.time_clicked.connect(self.clock.go_to)
         self.table.clicked.connect(self._go_to_row)
-        self.popup = ModifierPopup(self.recorder.palette, self.labels, self)
-        self.popup.finished.connect(self._record)
-        self.popup.discarded.connect(
-            lambda _c: self.statusBar().showMessage("Event discarded.", 4000)
-        )
+        self.popup = ModifierStrip(self.live.label, self)
+        self.popup.chosen.connect(self._clicked_modifier)
+        # The entry's one timer: the strip closing by itself, then the grace for a late key.
+        self._entry_timer = QTimer(self)
+        self._entry_timer.setSingleShot(True)
+        self._entry_timer.timeout.connect(self._entry_timeout)
 
         vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
         left = splitter(vertical, [self.chart, self.palette_view], [1, 1], [300, 200])
@@ -218,7 +217,9 @@ class CodingWindow(QMainWindow):
         self._column.insertWidget(1, notice)
 
     def add_menu(self, title: str) -> QMenu:
-        return self.menuBar().addMenu(title)
+        menu = self.menuBar().addMenu(title)
+        QTimer.singleShot(0, self.give_keys_back_after_menus)  # once its items are in
+        return menu
 
     def selected_events(self) -> list[Event]:
         """The events selected in the list, or the one selected on the timeline."""
@@ -231,6 +232,10 @@ class CodingWindow(QMainWindow):
             with contextlib.suppress(ObserverError):
                 found.append(self.recorder.event(event_id))
         return found
+
+    def dock_panel(self, title: str, widget: QWidget, name: str) -> QDockWidget:
+        """A side panel, docked at the right beside the process notes."""
+        return self._dock(title, widget, name)
 
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -252,11 +257,13 @@ class CodingWindow(QMainWindow):
         self.close_action = self._action(file, "&Close coding", QKeySequence.StandardKey.Close,
                                          self.close)  # fmt: skip
         edit = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit, "&Undo", QKeySequence.StandardKey.Undo, self.undo)
-        self.redo_action = self._action(edit, "&Redo", "Ctrl+Shift+Z", self.redo)
+        # Commands that change recorded events have no letter of their own (mnemonic): a
+        # letter meant as a code, typed while a menu was open, must never undo or delete.
+        self.undo_action = self._action(edit, "Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = self._action(edit, "Redo", "Ctrl+Shift+Z", self.redo)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addSeparator()
-        self.delete_action = self._action(edit, "&Delete event", QKeySequence.StandardKey.Delete,
+        self.delete_action = self._action(edit, "Delete event", QKeySequence.StandardKey.Delete,
                                           self.delete_selected)  # fmt: skip
         self._action(edit, "Add process &note…", "Ctrl+N", self.notes_begin)
         coding = bar.addMenu("&Coding")
@@ -273,7 +280,7 @@ class CodingWindow(QMainWindow):
             action.triggered.connect(lambda _=False, o=order: self.set_order(o))
             group.addAction(action)
             self.order_actions[order] = action
-        self._action(coding, "Stop all running &states", None, self.stop_all_states)
+        self._action(coding, "Stop all running states", None, self.stop_all_states)
         view = bar.addMenu("&View")
         self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn,
                      lambda: self.timeline.zoom(1.5))  # fmt: skip
@@ -284,6 +291,31 @@ class CodingWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.notes_dock.toggleViewAction())
         self.view_menu = view
+        self.give_keys_back_after_menus()
+
+    def give_keys_back_after_menus(self) -> None:
+        """However a menu closes, the keys go back to coding, never to the menu bar.
+
+        Closed with Escape, a menu leaves the bar in its keyboard mode, where Space reopens
+        the menu and a letter fires an item: the keys of "Space d" became commands. Each
+        menu gives the keyboard back as it hides, and keys that reach the bar are coded.
+        """
+        bar = self.menuBar()
+        bar.installEventFilter(self)
+        for menu in bar.findChildren(QMenu):
+            if not menu.property("givesKeysBack"):
+                menu.setProperty("givesKeysBack", True)
+                menu.aboutToHide.connect(self._keys_back)
+
+    def _keys_back(self) -> None:
+        QTimer.singleShot(0, self._focus_coding)
+
+    def _focus_coding(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.activePopupWidget() is None and self.isActiveWindow():
+            self.menuBar().setActiveAction(None)  # type: ignore[arg-type]
+            self.chart.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _action(
         self,
@@ -297,77 +329,15 @@ class CodingWindow(QMainWindow):
     # --- the side panels (charts, prompts) -----------------------------------------------
 
     def preload_side_panels(self) -> None:
-        """Import the side panels' modules (matplotlib: about half a second) in a thread.
-
-        The window stays responsive meanwhile, so a key pressed at once is handled at once
-        (and gets its own time); the panels are built here when the imports are done.
-        """
-        names = [n for n in SIDE_MODULES if importlib.util.find_spec(n) is not None]
-        self._side_modules = threading.Thread(
-            target=lambda: [importlib.import_module(n) for n in names], daemon=True
-        )
-        self._side_modules.start()
-        self._poll_side_modules()
-
-    def _poll_side_modules(self) -> None:
-        if self._side_modules is not None and self._side_modules.is_alive():
-            QTimer.singleShot(50, self._poll_side_modules)
-            return
-        self.load_side_panels()
+        """Import the side panels in a thread, then build them (see ``ui.side_panels``)."""
+        self.side.preload_side_panels()
 
     def load_side_panels(self) -> None:
-        """Charts and prompts load after the window is usable (matplotlib is slow to import).
+        self.side.load_side_panels()
 
-        Hook: ``ui.charts_panel.ChartsPanel(data_provider)`` and ``ui.prompt_panel.PromptPanel
-        (recorder)`` are added as tabbed docks beside the notes when those modules exist.
-        """
-        docks = [self.notes_dock]
-        if importlib.util.find_spec("ui.prompt_panel") is not None:
-            from ui.prompt_panel import PromptPanel
-
-            prompts = PromptPanel(self.recorder)
-            leave_keys_to_entry(prompts)
-            docks.append(self._dock("Prompts", prompts, "promptsDock"))
-        charts_dock = None
-        if importlib.util.find_spec("ui.charts_panel") is not None:
-            # Built when its tab is first shown: the charts need matplotlib (about 90 MB
-            # and half a second), which an observer who never looks at them should not pay.
-            # Scrolled, so that the charts' own minimum width does not widen the dock.
-            self._charts_scroller = QScrollArea()
-            self._charts_scroller.setWidgetResizable(True)
-            self._charts_scroller.setFrameShape(QFrame.Shape.NoFrame)
-            self._charts_scroller.setWidget(QLabel("Loading charts…"))
-            charts_dock = self._dock("Charts", self._charts_scroller, "chartsDock")
-            docks.append(charts_dock)
-        for dock in docks[1:]:
-            self.tabifyDockWidget(docks[0], dock)
-            self.view_menu.addAction(dock.toggleViewAction())
-        docks[0].raise_()
-        self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
-        if charts_dock is not None:
-            charts_dock.visibilityChanged.connect(self._charts_shown)
-
-    def _charts_shown(self, shown: bool) -> None:
-        """The charts tab came to the front: import the charts in a thread, then build them."""
-        if not shown or getattr(self, "charts", None) is not None or self._charts_loading:
-            return
-        self._charts_loading = threading.Thread(
-            target=lambda: importlib.import_module("ui.charts_panel"), daemon=True
-        )
-        self._charts_loading.start()
-        self._poll_charts()
-
-    def _poll_charts(self) -> None:
-        if self._charts_loading is not None and self._charts_loading.is_alive():
-            QTimer.singleShot(50, self._poll_charts)
-            return
-        from ui.charts_panel import ChartsPanel, recorder_source
-
-        sources = chart_sources(self.recorder)
-        self.charts = ChartsPanel(recorder_source(self.recorder), **sources)
-        self._charts_scroller.setWidget(self.charts)
-        leave_keys_to_entry(self._charts_scroller)
-        self.notices.changed.connect(lambda _c: self.charts.schedule_refresh())
+    @property
+    def charts(self) -> ChartsPanel | None:
+        return self.side.charts
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -399,6 +369,8 @@ class CodingWindow(QMainWindow):
         now = self.now()
         if self._menu_shortcut(event):
             return True
+        if self.menuBar().hasFocus() and event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            return False  # moving along the menu bar on purpose
         mods = event.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
         )
@@ -414,18 +386,13 @@ class CodingWindow(QMainWindow):
             text = "\b"
         if not text:
             return False
-        if self.popup.active:
-            if self.popup.key(text):
-                return True
-            self.popup.accept_rest()
-        if text == "\x1b":
-            was_empty = self.entry.is_empty
-            self.cancel_entry()
-            return not was_empty
-        if text == "\b" and self.entry.is_empty:
-            return False
-        outcome = self.entry.key(text, now)
-        return self._after(outcome)
+        entry = self.entry
+        idle = entry.is_empty and entry.waiting is None and entry.late is None
+        if text in ("\x1b", "\b") and idle:
+            return False  # nothing being entered: Escape and Backspace are the widgets' own
+        if text in ("\r", "\n") and idle and not self.live.unsaved:
+            return False  # Enter on the event list edits, as it always did
+        return self._after(self.live.key(text, now))
 
     def _menu_shortcut(self, event: QKeyEvent) -> bool:
         """A menu shortcut that reached us as a plain key press (the shortcut map did not take
@@ -437,37 +404,45 @@ class CodingWindow(QMainWindow):
                 return True
         return False
 
-    def _after(self, outcome: Outcome) -> bool:
-        if outcome.message:
-            self.statusBar().showMessage(outcome.message, 5000)
-        if outcome.completed is not None:
-            self._completed(outcome.completed)
+    def _after(self, done: Done) -> bool:
+        """Show what an input did: the status line, the last event's arrow, the strip."""
+        if done.message:
+            self.statusBar().showMessage(done.message, 8000 if done.failed else 5000)
+        if done.recorded is not None:
+            self.chart.set_last_event(done.recorded.actor, done.recorded.targets)
+        if done.timer_ms == 0:
+            self._entry_timer.stop()
+        elif done.timer_ms is not None:
+            self._entry_timer.start(done.timer_ms)
+        if self.popup.show_for(self.entry):
+            self._place_popup()
         self._show_entry()
-        return outcome.handled
+        return done.handled
 
-    def _completed(self, completed: Completed) -> None:
-        refusal = self.clock.refusal()
-        if refusal is not None:
-            self.show_error(refusal)
+    def _say_what_lacks_modifiers(self) -> None:
+        """After a crash while a strip was open: which stored events still lack modifiers."""
+        lacking = self.recorder.awaiting_modifiers()
+        if not lacking:
             return
-        if not self.popup.ask(completed):
-            self._record(completed, {})
-            return
-        self._place_popup()
-
-    def _record(self, completed: Completed, modifiers: dict[str, str]) -> None:
-        try:
-            event = self.recorder.record(
-                completed.time_ms, completed.code.id, completed.actor, completed.targets, modifiers
-            )
-        except ObserverError as exc:
-            self.show_error(str(exc))
-            return
-        self.chart.set_last_event(event.actor, event.targets)
-        who = self.labels.get(event.actor, event.actor)
-        self.statusBar().showMessage(
-            f"{format_time(event.time_ms).split('.')[0]}  {completed.code.label} — {who}", 4000
+        first = self.live.describe(lacking[0])
+        more = f" and {len(lacking) - 1} more" if len(lacking) > 1 else ""
+        notice = QLabel(
+            f"{first}{more} still lack{'s' if not more else ''} modifiers: the app closed while "
+            "they were being chosen. The events are saved; double-click a Modifiers cell to "
+            "choose them."
         )
+        notice.setObjectName("lackingModifiers")
+        notice.setWordWrap(True)
+        notice.setContentsMargins(14, 6, 14, 6)
+        style.set_ink(notice, style.MUTED)
+        self.show_notice(notice)
+
+    def finish_modifiers(self) -> None:
+        """Close the strip now: the modifiers not chosen take their defaults."""
+        self._after(self.live.finish())
+
+    def _entry_timeout(self) -> None:
+        self._after(self.live.timeout())
 
     def _place_popup(self) -> None:
         # Just above the timeline, from the left: over the palette, clear of the newest rows.
@@ -479,22 +454,22 @@ class CodingWindow(QMainWindow):
     # --- clicks --------------------------------------------------------------------------
 
     def _clicked_participant(self, key: str) -> None:
-        now = self.now()
-        self.popup.accept_rest()
-        self._after(self.entry.choose_participant(key, now))
+        self._after(self.live.choose_participant(key, self.now()))
 
     def _dragged(self, actor: str, target: str) -> None:
         now = self.now()
-        self.popup.accept_rest()
+        self.finish_modifiers()
         if self.entry.order == "actor-first":
-            self.entry.cancel()
-        self._after(self.entry.choose_participant(actor, now))
-        self._after(self.entry.choose_participant(target, now))
+            self.live.cancel()
+        self._after(self.live.choose_participant(actor, now))
+        self._after(self.live.choose_participant(target, now))
 
     def _clicked_code(self, code_id: str) -> None:
-        now = self.now()
-        self.popup.accept_rest()
-        self._after(self.entry.choose_code(code_id, now))
+        self._after(self.live.choose_code(code_id, self.now()))
+        self.chart.setFocus()
+
+    def _clicked_modifier(self, set_id: str, value_id: str) -> None:
+        self._after(self.live.choose_modifier(set_id, value_id))
         self.chart.setFocus()
 
     # --- commands ------------------------------------------------------------------------
@@ -517,22 +492,32 @@ class CodingWindow(QMainWindow):
         if index.isValid():
             self._go_to_event(self.model.event_at(index.row()).id)
 
+    @property
+    def entry(self) -> Entry:
+        """The event being entered (actor, target, code, the strip's modifiers)."""
+        return self.live.entry
+
     def cancel_entry(self) -> None:
-        self.entry.cancel()
-        self._show_entry()
+        self._after(self.live.cancel())
 
     def set_order(self, order: str) -> None:
-        self.entry.set_order(order)
+        self._after(self.live.set_order(order))
         self.order_actions[order].setChecked(True)
-        self._show_entry()
 
     def undo(self) -> None:
+        self.finish_modifiers()
+        label = self.recorder.undo_label
         if self.recorder.undo() is None:
             self.statusBar().showMessage("Nothing to undo.", 3000)
+        else:
+            self.statusBar().showMessage(f"Undone: {label} · Ctrl+Shift+Z redoes it.", 6000)
 
     def redo(self) -> None:
+        label = self.recorder.redo_label
         if self.recorder.redo() is None:
             self.statusBar().showMessage("Nothing to redo.", 3000)
+        else:
+            self.statusBar().showMessage(f"Redone: {label} · Ctrl+Z undoes it.", 6000)
 
     def delete_selected(self) -> None:
         ids = [e.id for e in self.selected_events()]
@@ -540,6 +525,8 @@ class CodingWindow(QMainWindow):
             self._delete(ids)
 
     def _delete(self, ids: list[int]) -> None:
+        self.finish_modifiers()
+        described = [self.live.describe(e) for e in self.recorder.events if e.id in set(ids)]
         try:
             self.recorder.delete(ids)
         except ObserverError as exc:
@@ -547,9 +534,8 @@ class CodingWindow(QMainWindow):
             return
         if self.timeline.selected in ids:
             self.timeline.set_selected(None)
-        self.statusBar().showMessage(
-            f"Deleted {len(ids)} event{'s' if len(ids) > 1 else ''} (Ctrl+Z undoes).", 5000
-        )
+        what = described[0] if len(described) == 1 else f"{len(ids)} events"
+        self.statusBar().showMessage(f"Deleted {what} · Ctrl+Z brings it back.", 8000)
 
     def stop_all_states(self) -> None:
         now = self.now()
@@ -578,9 +564,9 @@ class CodingWindow(QMainWindow):
     def _show_undo(self) -> None:
         r = self.recorder
         self.undo_action.setEnabled(r.can_undo)
-        self.undo_action.setText(f"&Undo {r.undo_label}" if r.can_undo else "&Undo")
+        self.undo_action.setText(f"Undo {r.undo_label}" if r.can_undo else "Undo")
         self.redo_action.setEnabled(r.can_redo)
-        self.redo_action.setText(f"&Redo {r.redo_label}" if r.can_redo else "&Redo")
+        self.redo_action.setText(f"Redo {r.redo_label}" if r.can_redo else "Redo")
 
     def _show_mode(self) -> None:
         """The group's mode at the time on the clock (in a media coding: at the playhead)."""
@@ -639,7 +625,8 @@ class CodingWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.popup.accept_rest()
+        self.live.finish()
+        self._entry_timer.stop()
         self._timer.stop()
         self.clock.close()
         self._unsubscribe()

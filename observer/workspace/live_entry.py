@@ -12,7 +12,7 @@ kept as *unsaved*, shown as such, and saved again when the coder asks (Enter).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from observer.domain.clock import format_time
@@ -50,8 +50,15 @@ class Done:
 class LiveEntry:
     """Keys, clicks and the timer in; events on the recorder out."""
 
-    def __init__(self, recorder: Recorder, order: str = "actor-first") -> None:
+    def __init__(
+        self,
+        recorder: Recorder,
+        order: str = "actor-first",
+        refusal: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        """``refusal``: why no event can be stored now (a media coding with no recording)."""
         self.recorder = recorder
+        self.refusal = refusal
         self.entry = Entry(recorder.info.participants, recorder.palette, order)
         self.waiting: Event | None = None  # stored; its modifiers are being chosen (or late)
         self.unsaved: list[Unsaved] = []
@@ -139,7 +146,12 @@ class LiveEntry:
                 messages.append(str(exc))
                 failed = True
             self.waiting = None
-        if out.record is not None:
+        refused = self.refusal() if out.record is not None else None
+        if refused is not None:
+            self.entry.finish_modifiers()
+            messages.append(refused)
+            failed = True
+        elif out.record is not None:
             try:
                 recorded = self._store(out.record, None, awaiting=self._strip_open)
             except StoreError as exc:

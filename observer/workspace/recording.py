@@ -249,7 +249,9 @@ class Recorder:
         if after == before:
             return before
         what = ", ".join(k.replace("_ms", "") for k in changes)
-        step = _Step(f"Edit {what}", (_Op("update", after, before),))
+        # Choosing modifiers in the list settles an event whose strip a crash interrupted.
+        settles = "modifiers" in changes
+        step = _Step(f"Edit {what}", (_Op("update", after, before, settles=settles),))
         return self._perform(step).changed[-1]
 
     def delete(self, event_ids: Iterable[int]) -> None:
@@ -345,6 +347,16 @@ class Recorder:
     def pause_clock(self) -> None:
         self.clock.pause()
         self._save_clock()
+
+    def continue_clock(self) -> int:
+        """After a crash, as if the clock had never stopped; returns the session time now.
+
+        The time comes from the saved anchor (elapsed at the last start, and when), read at
+        this moment, and the anchor is not rewritten: a second crash cannot add drift.
+        """
+        self.clock.set_elapsed(self.saved_clock.elapsed_if_continued(utcnow()))
+        self.clock.start()
+        return self.clock.elapsed_ms()
 
     def resume_clock_at(self, elapsed_ms: int, running: bool = True) -> None:
         """After a crash: continue from a chosen time."""

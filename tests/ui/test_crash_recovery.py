@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 
 from observer.domain.clock import ClockState
 from observer.workspace.recording import Recorder
-from ui.resume import resume_offer
+from observer.domain.resume import resume_offer
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -90,8 +90,10 @@ def test_a_whole_coding(demo_store: Any, qtbot: Any, fake_time: FakeTime) -> Non
     # --- keyboard: Jane (1) gives Sam (2) feedback (f); valence chosen inline (n).
     fake_time.advance(5)
     keys(qtbot, chart, "12f")
-    assert window.popup.active and stored_events(demo_store, coding_id) == []
-    fake_time.advance(2)  # the popup is open a while: the event keeps its key-press time
+    # Stored the moment its code key went down; the strip then qualifies the stored event.
+    [waiting] = stored_events(demo_store, coding_id)
+    assert window.popup.active and (waiting.code, waiting.time_ms) == ("feedback", 5000)
+    fake_time.advance(2)  # the strip is open a while: the event keeps its key-press time
     qtbot.keyClick(chart, "n")
     [feedback] = stored_events(demo_store, coding_id)
     assert (feedback.code, feedback.actor, feedback.targets) == ("feedback", jane, (sam,))
@@ -169,7 +171,7 @@ def test_a_whole_coding(demo_store: Any, qtbot: Any, fake_time: FakeTime) -> Non
     window.table.selectRow(window.model.row_of(support.id))
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     assert support.id not in {e.id for e in stored_events(demo_store, coding_id)}
-    assert window.undo_action.text() == "&Undo Delete event"
+    assert window.undo_action.text() == "Undo Delete event"
     window.undo_action.trigger()
     assert support.id in {e.id for e in stored_events(demo_store, coding_id)}
     window.redo_action.trigger()

@@ -6,7 +6,7 @@ import pytest
 
 from observer.domain.codebook import combine, shipped_codebook
 from observer.domain.participants import Participant
-from ui.entry import Entry, Step
+from observer.domain.entry import Entry, Step
 
 PEOPLE = [
     Participant("m1", "Jane", "JA", seat=0),

@@ -1,9 +1,13 @@
 """After a crash or a kill: what to offer when a coding is reopened with its clock running.
 
 The saved clock says how much time had elapsed at its last start and when (wall clock)
-that was; the events say when the last one was coded. From these the observer chooses:
-go on as if the clock had never stopped (the group went on meanwhile), pick up at the
-last event, or leave the clock paused.
+that was: together an anchor, the wall-clock moment of session time zero. From it and the
+last event the observer chooses: go on as if the clock had never stopped (the group went
+on meanwhile), pick up at the last event, or leave the clock paused.
+
+"Go on" is worked out when it is chosen, not when it is offered: the seconds spent reading
+the offer are session time too. The anchor stays as saved until then, so a second crash
+before the choice offers the same, and after it the clock runs on from the same anchor.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ class ResumeChoice:
     label: str
     elapsed_ms: int
     running: bool
+    continues: bool = False  # "as if it never stopped": the time is taken when chosen
+
+    def elapsed_at(self, saved: ClockState, now: datetime | None = None) -> int:
+        """The session time this choice sets the clock to, at the moment it is chosen."""
+        return saved.elapsed_if_continued(now) if self.continues else self.elapsed_ms
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,7 @@ class ResumeOffer:
 
     message: str
     choices: tuple[ResumeChoice, ...]
+    saved: ClockState
 
 
 def resume_offer(
@@ -38,7 +48,7 @@ def resume_offer(
     continued = saved.elapsed_if_continued(now)
     last = max(saved.elapsed_ms, last_event_ms or 0)
     choices = [
-        ResumeChoice(f"Continue at {_short(continued)} (as if it never stopped)", continued, True),
+        ResumeChoice("Continue (as if it never stopped)", continued, True, continues=True),
         ResumeChoice(f"Resume at {_short(last)} (the last event)", last, True),
         ResumeChoice("Leave paused", last, False),
     ]
@@ -46,7 +56,7 @@ def resume_offer(
         "The app closed while the clock was running. "
         f"The last event was coded at {_short(last_event_ms or 0)}."
     )
-    return ResumeOffer(message, tuple(choices))
+    return ResumeOffer(message, tuple(choices), saved)
 
 
 def _short(ms: int) -> str:
