@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 
 from observer.domain.clock import ClockState
-from observer.workspace.recording import Recorder
 from observer.domain.resume import resume_offer
+from observer.workspace.recording import Recorder
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]

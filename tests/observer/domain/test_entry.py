@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from observer.domain.codebook import combine, shipped_codebook
-from observer.domain.participants import Participant
 from observer.domain.entry import Entry, Step
+from observer.domain.participants import Participant
 
 PEOPLE = [
     Participant("m1", "Jane", "JA", seat=0),
