@@ -41,7 +41,15 @@ def live_keypress_charts() -> dict[str, Any]:
     return _live_keypress(side_panels=True, charts_shown=True)
 
 
-def _live_keypress(side_panels: bool, charts_shown: bool = False) -> dict[str, Any]:
+def live_keypress_modifiers() -> dict[str, Any]:
+    """A confrontation with its valence and intensity chosen by key (``1 2 c n h``): from
+    the last modifier key to the event's modifiers committed and painted in the table."""
+    return _live_keypress(side_panels=True, modifiers=True)
+
+
+def _live_keypress(
+    side_panels: bool, charts_shown: bool = False, modifiers: bool = False
+) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
     from PySide6.QtGui import QKeyEvent
@@ -93,6 +101,21 @@ def _live_keypress(side_panels: bool, charts_shown: bool = False) -> dict[str, A
     samples = []
     for i in range(KEYPRESSES):
         actor, target = str(1 + i % 8), str(1 + (i + 1) % 8)
+        if modifiers:
+            for ch in (actor, target, "c", "n"):  # confrontation, negative
+                post(ch)
+            app.processEvents()
+            waiting = recorder.awaiting_modifiers()
+            before_paints = table_paints.count
+            began = time.perf_counter()
+            post("h")  # high: the last set is chosen, the strip closes
+            while True:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+                if not recorder.awaiting_modifiers() and table_paints.count > before_paints:
+                    break
+            assert len(waiting) == 1
+            samples.append((time.perf_counter() - began) * 1000)
+            continue
         for ch in (actor, target):
             post(ch)
         app.processEvents()
@@ -291,6 +314,7 @@ def _peak_mb(child: subprocess.Popen[str]) -> float:
 
 BENCHMARKS = {
     "live_keypress": live_keypress,
+    "live_keypress_modifiers": live_keypress_modifiers,
     "live_keypress_views": live_keypress_views,
     "live_keypress_charts": live_keypress_charts,
     "startup": startup,
