@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -238,14 +238,94 @@ class Palette:
         return tuple(p for b in self.codebooks for p in b.patterns)
 
 
-def combine(codebooks: Sequence[Codebook]) -> Palette:
-    """Combine codebooks for one coding; clashing code ids are refused, clashing keys unset.
+# Keys that pick people in the entry's who steps: a code can never have one of these.
+WHO_KEYS = frozenset("1234567890 -'")
 
-    Two codebooks may both use a key (each is valid alone); in a coding the first codebook
-    keeps it and the later code is left without a shortcut, still reachable in the palette.
+
+@dataclass(frozen=True)
+class KeyClash:
+    """Two codes of one coding's codebooks that want the same shortcut key."""
+
+    key: str
+    kept: Code  # of the earlier codebook
+    other: Code  # of the later one: it needs another key in this coding
+
+    def __str__(self) -> str:
+        return (
+            f"Key {self.key!r} is wanted by both {self.kept.label} ({self.kept.codebook}) "
+            f"and {self.other.label} ({self.other.codebook}, code {self.other.id})"
+        )
+
+
+class KeyClashError(InputError):
+    """Codebooks whose codes want the same keys: the coder gives some of them other keys."""
+
+    def __init__(self, clashes: Sequence[KeyClash], free: Sequence[str] = ()) -> None:
+        self.clashes = list(clashes)
+        self.free = list(free)
+        lines = [f"{c}." for c in self.clashes]
+        if self.free:
+            lines.append(f"Keys no code uses: {' '.join(self.free[:12])}")
+        lines.append(
+            "Give each of the later codes another key for this coding "
+            "(the New coding dialog asks; on the command line: --key CODE=KEY)."
+        )
+        super().__init__("\n".join(lines))
+
+
+def with_keys(codebooks: Sequence[Codebook], overrides: Mapping[str, str]) -> list[Codebook]:
+    """The codebooks with the keys a coding gave some of its codes (code id -> key)."""
+    from dataclasses import replace
+
+    known = {c.id for b in codebooks for c in b.codes}
+    for code_id, key in overrides.items():
+        if code_id not in known:
+            raise InputError(f"No code {code_id!r} in this coding's codebooks to give a key.")
+        if len(key) != 1 or not key.isprintable() or key in WHO_KEYS:
+            raise InputError(
+                f"{key!r} cannot be a code key: one letter or sign, not a digit, Space, - or '."
+            )
+    return [
+        replace(b, codes=tuple(replace(c, key=overrides.get(c.id, c.key)) for c in b.codes))
+        for b in codebooks
+    ]
+
+
+def free_keys(codebooks: Sequence[Codebook]) -> list[str]:
+    """Letters no code of these codebooks uses, lower case first: keys to offer."""
+    used = {c.key for b in codebooks for c in b.codes}
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return [k for k in letters if k not in used]
+
+
+def key_clashes(codebooks: Sequence[Codebook]) -> list[KeyClash]:
+    """Every key two codes of these codebooks want, the earlier codebook's code first."""
+    owner: dict[str, Code] = {}
+    clashes = []
+    for book in codebooks:
+        for code in book.codes:
+            if not code.key:
+                continue
+            if code.key in owner:
+                clashes.append(KeyClash(code.key, owner[code.key], code))
+            else:
+                owner[code.key] = code
+    return clashes
+
+
+def combine(
+    codebooks: Sequence[Codebook], key_overrides: Mapping[str, str] | None = None
+) -> Palette:
+    """Combine codebooks for one coding; clashing code ids are refused.
+
+    ``key_overrides``: keys the coding gave some of its codes (stored with it). A new
+    coding is refused while keys clash (:func:`key_clashes`); a coding made before that
+    rule still opens, its later clashing code then left without a shortcut, as it was.
     """
     from dataclasses import replace
 
+    if key_overrides:
+        codebooks = with_keys(codebooks, key_overrides)
     seen: dict[str, str] = {}
     taken: set[str] = set()
     books = []

@@ -6,6 +6,7 @@ this reads the coding, its people and its codebooks without the ORM.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -92,7 +93,11 @@ def session_participants(store: Store, session_id: int) -> list[Participant]:
 
 
 def _palette(conn: Any, coding_id: int) -> Palette:
-    return combine(stored_codebooks(conn, coding_id))
+    row = run(conn, "SELECT key_overrides FROM codings WHERE id = ?", (coding_id,)).fetchone()
+    stored = row[0] if row is not None else None
+    # SQLite hands JSON back as text; a server database may already have decoded it.
+    overrides = json.loads(stored) if isinstance(stored, str) else (stored or {})
+    return combine(stored_codebooks(conn, coding_id), overrides)
 
 
 def stored_codebooks(conn: Any, coding_id: int) -> list[Codebook]:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from observer.domain.codebook import Codebook, combine, shipped_codebooks
+from observer.domain.codebook import (
+    Codebook,
+    KeyClashError,
+    combine,
+    free_keys,
+    key_clashes,
+    shipped_codebooks,
+    with_keys,
+)
 from observer.domain.errors import InputError, NotFound
 from observer.storage.codebook_json import compiled_from_source, stored_codebook_of
 from observer.storage.coding_info import CodingInfo, coding_info, coding_palette
@@ -131,14 +139,25 @@ def new_coding(
     capacity: str = "co-therapist",
     media_file_id: int | None = None,
     practice_of_id: int | None = None,
+    key_overrides: Mapping[str, str] | None = None,
 ) -> int:
-    """Start a coding of a session by an observer (initials) with codebooks (ids or objects)."""
+    """Start a coding of a session by an observer (initials) with codebooks (ids or objects).
+
+    Codes of two codebooks that want the same key are refused (:class:`KeyClashError`,
+    naming both codes and the key) unless ``key_overrides`` gives the later ones other keys
+    for this coding; those are kept with the coding.
+    """
     if clock_mode not in CLOCK_MODES:
         raise InputError(f"Unknown clock mode {clock_mode!r}; use live or media.")
     if not codebooks:
         raise InputError("A coding needs at least one codebook.")
     books = [find_codebook(store, b) if isinstance(b, str) else b for b in codebooks]
+    overrides = dict(key_overrides or {})
     combine(books)  # refuses clashing code ids before anything is written
+    keyed = with_keys(books, overrides)
+    clashes = key_clashes(keyed)
+    if clashes:
+        raise KeyClashError(clashes, free_keys(keyed))
     with store.session() as s:
         coding = create_coding(
             s,
@@ -151,6 +170,7 @@ def new_coding(
             media_file_id,
             practice_of_id,
         )
+        coding.key_overrides = overrides or None
         return coding.id
 
 

@@ -95,14 +95,19 @@ class Workspace:
         name: str = "",
         capacity: str = "co-therapist",
         media_file_id: int | None = None,
+        key_overrides: Mapping[str, str] | None = None,
     ) -> ChangeSet:
-        """A new, empty coding of a session by an observer (initials) with codebooks."""
+        """A new, empty coding of a session by an observer (initials) with codebooks.
+
+        ``key_overrides``: other keys for codes whose codebooks want the same key.
+        """
         from observer.workspace.codings import new_coding
 
         def write(store: Store) -> int:
             return new_coding(
-                store, session_id, observer, codebooks, clock_mode, name, capacity, media_file_id
-            )
+                store, session_id, observer, codebooks, clock_mode, name, capacity,
+                media_file_id, key_overrides=key_overrides,
+            )  # fmt: skip
 
         return self.run("New coding", write)[1]
 

@@ -6,12 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QWidget,
 )
 
+from observer.domain.codebook import KeyClashError
 from observer.domain.errors import InputError
 from observer.storage.models import CAPACITIES, CLOCK_MODES
 from observer.workspace.changes import Kind
@@ -52,6 +54,7 @@ class NewCodingDialog(SetupDialog):
         self.clock = QComboBox()
         self.clock.addItems(list(CLOCK_MODES))
         self.books = QListWidget()
+        self.books.setMinimumHeight(110)
         # The usual pair first: the first codebook keeps a shortcut key two books share.
         order = {book_id: i for i, book_id in enumerate(DEFAULT_BOOKS)}
         # The usual pair, then the others as listed: shipped first, the database's own after.
@@ -75,6 +78,12 @@ class NewCodingDialog(SetupDialog):
         form.addRow("C&lock:", self.clock)
         form.addRow("Code&books:", self.books)
         self.body.addLayout(form)
+        # Shown when two chosen codebooks want the same key: a key per later code.
+        self.keys_box = QGroupBox("Keys for this coding")
+        self.keys_form = QFormLayout(self.keys_box)
+        self.key_edits: dict[str, QLineEdit] = {}
+        self.keys_box.hide()
+        self.body.addWidget(self.keys_box)
         self.finish_layout("Create coding")
         self.resize(460, 420)
 
@@ -94,12 +103,45 @@ class NewCodingDialog(SetupDialog):
         initials = self.observer.currentText().strip()
         if not initials:
             raise InputError("Who is coding? Type your initials.")
-        changes = self.workspace.create_coding(
-            self.session_id,
-            initials,
-            self.codebook_ids(),
-            clock_mode=self.clock.currentText(),
-            name=self.name.text().strip(),
-            capacity=self.capacity.currentText(),
-        )
+        try:
+            changes = self.workspace.create_coding(
+                self.session_id,
+                initials,
+                self.codebook_ids(),
+                clock_mode=self.clock.currentText(),
+                name=self.name.text().strip(),
+                capacity=self.capacity.currentText(),
+                key_overrides=self.key_overrides(),
+            )
+        except KeyClashError as clash:
+            self.ask_keys(clash)
+            raise InputError(
+                f"{len(clash.clashes)} code{'s' if len(clash.clashes) > 1 else ''} of these "
+                "codebooks want a key another code has: give each another key below."
+            ) from clash
         return changes.new(Kind.CODING)
+
+    def key_overrides(self) -> dict[str, str]:
+        """The keys typed for codes whose codebooks want the same key (code id -> key)."""
+        return {code: edit.text().strip() for code, edit in self.key_edits.items()
+                if edit.text().strip()}  # fmt: skip
+
+    def ask_keys(self, clash: KeyClashError) -> None:
+        """Never drop a key silently: ask for another key for each later code that clashes."""
+        free = iter(clash.free)
+        for item in clash.clashes:
+            code = item.other
+            if code.id in self.key_edits:
+                continue  # asked already; the key typed there clashes again
+            edit = QLineEdit(next(free, ""))
+            edit.setMaxLength(1)
+            edit.setFixedWidth(40)
+            edit.setObjectName(f"key:{code.id}")
+            self.keys_form.addRow(
+                f"{code.label} ({code.codebook}), not {item.key!r} "
+                f"(that is {item.kept.label}'s key):",
+                edit,
+            )
+            self.key_edits[code.id] = edit
+        self.keys_box.show()
+        self.adjustSize()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
+from observer.domain.errors import InputError
 
 
 def register(commands: Any) -> None:
@@ -20,6 +21,13 @@ def register(commands: Any) -> None:
     new = sub.add_parser("new", help="start a coding of a session")
     new.add_argument("session", type=int, metavar="SESSION_ID")
     new.add_argument("--observer", required=True, metavar="INITIALS")
+    new.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="CODE=KEY",
+        help="give a code another key in this coding (where two codebooks want the same key)",
+    )
     new.add_argument(
         "--capacity",
         default="co-therapist",
@@ -64,6 +72,12 @@ def register(commands: Any) -> None:
 def _new(args: argparse.Namespace, ctx: Context) -> None:
     from observer.workspace.codings import new_coding
 
+    keys = {}
+    for given in args.key:
+        code, sep, key = given.partition("=")
+        if not sep or not code.strip():
+            raise InputError(f"--key {given!r}: write CODE=KEY, for example feedback=F.")
+        keys[code.strip()] = key
     coding_id = new_coding(
         ctx.store(),
         args.session,
@@ -72,6 +86,7 @@ def _new(args: argparse.Namespace, ctx: Context) -> None:
         args.mode,
         args.name,
         args.capacity,
+        key_overrides=keys,
     )
     if args.json:
         print_json({"id": coding_id, "session": args.session, "observer": args.observer})
