@@ -74,7 +74,7 @@ def edit_coding(
 
 
 def move_coding(store: Store, coding_id: int, session_id: int) -> Before:
-    """Move a coding to another session of its group; everyone it codes must be there too."""
+    """Move a coding to another session of its group; everyone it codes must belong then."""
     with store.session() as s:
         coding = _coding(s, coding_id)
         source = coding.session
@@ -95,16 +95,20 @@ def move_coding(store: Store, coding_id: int, session_id: int) -> Before:
                 f"coding {coding_id} is coded against a recording of session {source.number} "
                 "and cannot leave it",
             )
-        there = {m.id for m in target.present}
-        missing = sorted(coded_members(s, [coding_id]) - there)
+        # Members are matched by identity (their id): each one coded must have been in the
+        # group on the target session's day; being marked absent is no bar (the record wins).
+        day = target.starts_at.astimezone().date() if target.starts_at else None
+        coded = s.scalars(select(Member).where(Member.id.in_(coded_members(s, [coding_id]))))
+        missing = [
+            m.pseudonym
+            for m in coded
+            if day is not None and ((m.joined and m.joined > day) or (m.left and m.left < day))
+        ]
         if missing:
-            names = ", ".join(
-                m.pseudonym for m in s.scalars(select(Member).where(Member.id.in_(missing)))
-            )
             raise Refused(
                 "session",
-                f"{names} {'is' if len(missing) == 1 else 'are'} coded in coding {coding_id} "
-                f"but not present in session {target.number}; mark them present there first",
+                f"{', '.join(sorted(missing))} {'is' if len(missing) == 1 else 'are'} coded in "
+                f"coding {coding_id} but not in the group at session {target.number} ({day})",
             )
         before: Before = {"session_id": coding.session_id}
         coding.session_id = target.id

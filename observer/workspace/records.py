@@ -238,7 +238,8 @@ def edit_session(
 ) -> Before:
     """Change a session's number, date and time, setting, notes or who was there.
 
-    Nobody coded in one of its codings can be marked absent: the events say they were there.
+    Someone coded in the session may be marked absent: their events are kept (the record
+    wins, as in ``observer.domain.event_rules``).
     """
     if setting is not None and setting not in SETTINGS:
         raise Refused("setting", f"{setting!r} is not one of: {', '.join(SETTINGS)}")
@@ -258,13 +259,6 @@ def edit_session(
             strangers = sorted(set(present) - set(members))
             if strangers:
                 raise Refused("present", f"members {strangers} are not in this group")
-            coded = coded_members(s, [c.id for c in session.codings])
-            missing = sorted(coded - set(present), key=lambda i: members[i].seat)
-            if missing:
-                names = ", ".join(members[i].pseudonym for i in missing)
-                raise Refused(
-                    "present", f"{names} cannot be marked absent: a coding of this session has them"
-                )
             old = [m.id for m in session.present]
             if sorted(old) != sorted(present):
                 before["present"] = old

@@ -129,12 +129,11 @@ def test_member_add_edit_leave(capsys: Any, db: str) -> None:
         (["member", "edit", "99", "--pseudonym", "X"], "No member 99."),
         (["member", "leave", "1", "--on", "soon"], "--on: 'soon' is not an ISO date"),
         (["group", "edit", "1", "--name", ""], "name"),
-        (["session", "edit", "1", "--absent", "Sam"], "Sam cannot be marked absent"),
         (["session", "edit", "1", "--absent", "Zed"], "'Zed' is not a member"),
         (["session", "edit", "1", "--date", "Tuesday"], "--date: 'Tuesday' is not an ISO date"),
         (["session", "delete", "1"], "takes 1 session, 1 coding, 1 event and 0 notes"),
         (["coding", "edit", "1", "--observer", " "], "initials"),
-        (["coding", "move", "1", "2"], "Sam is coded in coding 1 but not present in session 2"),
+        (["coding", "move", "1", "3"], "No session 3."),
         (["coding", "move", "1", "1"], ""),
         (["coding", "restore", "1"], "not in the trash"),
         (["coding", "trash", "--empty"], "add --yes"),
@@ -215,7 +214,11 @@ def test_coding_edit_move_delete_restore_and_trash(capsys: Any, db: str) -> None
         "capacity": "supervisor",
         "trashed": False,
     }
-    assert run(capsys, db, "session", "edit", "2", "--present", "Sam")[0] == 0
+    assert run(capsys, db, "member", "leave", "2", "--on", "2026-01-01")[0] == 0
+    assert run(capsys, db, "session", "edit", "2", "--date", "2026-02-01T18:00")[0] == 0
+    code, _, err = run(capsys, db, "coding", "move", "1", "2")
+    assert code == 1 and "Sam is coded in coding 1 but not in the group at session 2" in err
+    assert run(capsys, db, "session", "edit", "2", "--date", "2025-12-01T18:00")[0] == 0
     assert run(capsys, db, "coding", "move", "1", "2")[0] == 0
     assert rows(db, "SELECT session_id FROM codings") == [(2,)]
     assert run(capsys, db, "coding", "delete", "1")[0] == 0

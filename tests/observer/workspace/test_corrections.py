@@ -216,22 +216,22 @@ def test_a_session_edited_and_undone(store: Store) -> None:
     assert [m.id for m in back.present] == everyone
 
 
-def test_someone_coded_in_a_session_cannot_be_marked_absent(
+def test_someone_coded_may_be_marked_absent_and_their_events_stay(
     store: Store, coded: tuple[int, dict[str, str]]
 ) -> None:
-    _, keys = coded
+    coding_id, _ = coded
     [session] = list_sessions(store)
+    before = everything_in(store, coding_id)
     ws = Workspace(store)
     without_jane = [m.id for m in session.present if m.pseudonym != "Jane"]
-    with pytest.raises(Refused, match="Jane cannot be marked absent"):
-        ws.edit_session(session.id, present=without_jane)
-    uncoded = int(keys["Priya"][1:])
-    ws.edit_session(session.id, present=[m for m in [*without_jane, int(keys["Jane"][1:])]
-                                         if m != uncoded])  # fmt: skip
+    ws.edit_session(session.id, present=without_jane)
     [after] = list_sessions(store)
-    assert "Priya" not in [m.pseudonym for m in after.present]
+    assert "Jane" not in [m.pseudonym for m in after.present]
+    assert everything_in(store, coding_id) == before  # the record wins
     with pytest.raises(Refused, match="telepathy"):
         ws.edit_session(session.id, setting="telepathy")
+    with pytest.raises(Refused, match=r"members \[999\] are not in this group"):
+        ws.edit_session(session.id, present=[999])
 
 
 def test_deleting_a_session_takes_its_codings(demo_store: Store) -> None:
@@ -279,16 +279,17 @@ def test_a_coding_moved_renamed_trashed_and_restored_keeps_everything(
     ) == [(later, "Week 2", "AB", "trainee", None)]
 
 
-def test_moving_a_coding_is_refused_when_someone_in_it_was_absent(
+def test_moving_a_coding_is_refused_when_someone_in_it_was_not_in_the_group_then(
     store: Store, coded: tuple[int, dict[str, str]]
 ) -> None:
-    coding_id, _keys = coded
+    coding_id, keys = coded
     [session] = list_sessions(store)
-    present = [m.id for m in session.present if m.pseudonym not in ("Jane", "Sam")]
-    later = add_session(store, session.group_id, present=present)
+    later = add_session(store, session.group_id, starts_at=datetime(2026, 6, 1, 18, tzinfo=UTC))
     ws = Workspace(store)
+    ws.member_leaves(int(keys["Jane"][1:]), date(2026, 5, 1))
+    ws.member_leaves(int(keys["Sam"][1:]), date(2026, 5, 8))
     with pytest.raises(
-        Refused, match=r"Jane, Sam are coded in coding \d+ but not present in session 2"
+        Refused, match=r"Jane, Sam are coded in coding \d+ but not in the group at session 2"
     ):
         ws.move_coding(coding_id, later)
     other = ws.create_group("Other", members=[MemberSpec("Jane")]).new(Kind.GROUP)
