@@ -29,21 +29,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.storage.overview import overview
+from observer.storage.overview import overview, trashed_codings
 from observer.workspace.changes import ChangeSet, Kind
 from observer.workspace.workspace import Workspace
 from ui import style
 from ui.bridge import bridge_for
 from ui.dialogs.common import SetupDialog
 
-GROUP, SESSION, CODING = "group", "session", "coding"
+GROUP, SESSION, CODING, MEDIA, TRASH = "group", "session", "coding", "media", "trash"
 ROLE_KIND = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 TOOLKIT_MODULES = ("observer.workspace.codings", "observer.workspace.groups")
 SELECTION_KEY = "start/selection"  # per database: {location: [kind, id]}
 MAX_REMEMBERED = 8
 # What the list shows: names, attendance, codings and their event counts.
-LISTED = (Kind.GROUP, Kind.MEMBER, Kind.SESSION, Kind.CODING, Kind.EVENT)
+LISTED = (Kind.GROUP, Kind.MEMBER, Kind.SESSION, Kind.CODING, Kind.EVENT, Kind.MEDIA)
 Selection = tuple[str, int]
 
 
@@ -94,6 +94,7 @@ class StartScreen(QMainWindow):
         # While the list is redrawn, what it selects is not the person's choice to remember.
         self._filling = False
         self._stale = False
+        self.show_archived = False
         self.setWindowTitle("Group Process Observer")
         self._build()
         self._build_menus()
@@ -213,6 +214,7 @@ class StartScreen(QMainWindow):
         self.tree.setAccessibleName("Groups, sessions and codings")
         self.tree.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.tree.itemActivated.connect(lambda *_: self.open_selected())
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         left.addWidget(self.tree, 1)
         layout.addLayout(left, 3)
 
@@ -262,6 +264,9 @@ class StartScreen(QMainWindow):
         from ui.menus import StartActions
 
         self.start_actions = StartActions(self, file, before=quit_action)
+        from ui.record_actions import RecordActions
+
+        self.records = RecordActions(self)
 
     def _add(self, menu: QMenu, text: str, shortcut: object, slot: object) -> QAction:
         action = QAction(text, self)
@@ -283,14 +288,16 @@ class StartScreen(QMainWindow):
     def refresh(self) -> None:
         """Redraw the list from the database, keeping the selection (else the remembered one)."""
         wanted = self.selection() or remembered_selection(self._settings, self.store.location)
-        groups = overview(self.store)
-        self.pages.setCurrentIndex(0 if not groups else 1)
+        groups = overview(self.store, archived=self.show_archived)
+        trashed = trashed_codings(self.store)
+        self.pages.setCurrentIndex(0 if not groups and not trashed else 1)
         self._filling = True
         self.tree.clear()
         first_coding: QTreeWidgetItem | None = None
         for group in groups:
             people = f"{group.members} {'person' if group.members == 1 else 'people'}"
-            g = QTreeWidgetItem([f"{group.name}", "", "", people])
+            shown = f"{group.name}  (archived)" if group.archived else group.name
+            g = QTreeWidgetItem([shown, "", "", people])
             g.setData(0, ROLE_KIND, GROUP)
             g.setData(0, ROLE_ID, group.id)
             font = g.font(0)
@@ -306,6 +313,13 @@ class StartScreen(QMainWindow):
                 s.setData(0, ROLE_KIND, SESSION)
                 s.setData(0, ROLE_ID, session.id)
                 g.addChild(s)
+                for media in session.media:
+                    length = _duration(media.duration_ms)
+                    m = QTreeWidgetItem([f"▶ {media.title}", "", length, "recording"])
+                    m.setData(0, ROLE_KIND, MEDIA)
+                    m.setData(0, ROLE_ID, media.id)
+                    m.setToolTip(0, media.path)
+                    s.addChild(m)
                 for coding in session.codings:
                     c = QTreeWidgetItem([coding.name or f"Coding {coding.id}", coding.observer,
                                          f"{coding.events:,}", coding.kind])  # fmt: skip
@@ -314,6 +328,12 @@ class StartScreen(QMainWindow):
                     s.addChild(c)
                     first_coding = first_coding or c
             g.setExpanded(True)
+        if trashed:
+            t = QTreeWidgetItem([f"Trash: {trashed} coding{'' if trashed == 1 else 's'}", "", "",
+                                 "restore or empty"])  # fmt: skip
+            t.setData(0, ROLE_KIND, TRASH)
+            t.setData(0, ROLE_ID, 0)
+            self.tree.addTopLevelItem(t)
         self.tree.expandAll()
         chosen = self._item(*wanted) if wanted is not None else None
         current = chosen or first_coding or self.tree.topLevelItem(0)
@@ -383,6 +403,8 @@ class StartScreen(QMainWindow):
             GROUP: "Add a session for this group, then a coding of it.",
             SESSION: "Start a new coding of this session (New coding…).",
             CODING: "Enter or Open coding starts coding. Events are saved as you go.",
+            MEDIA: "A recording of this session: relabel or remove it from the Edit menu.",
+            TRASH: "Enter shows the codings in the trash: restore them, or empty the trash.",
         }
         self.details.setText(tips.get(kind, ""))
 
@@ -434,6 +456,9 @@ class StartScreen(QMainWindow):
     def open_selected(self) -> None:
         coding_id = self.selected(CODING)
         item = self.tree.currentItem()
+        if item is not None and item.data(0, ROLE_KIND) == TRASH:
+            self.records.show_trash()
+            return
         if coding_id is not None and item is not None and item.data(0, ROLE_KIND) == CODING:
             self.open_coding.emit(coding_id)
 
@@ -443,3 +468,10 @@ class StartScreen(QMainWindow):
         )
         if path:
             self.open_database.emit(path)
+
+
+def _duration(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    minutes, seconds = divmod(ms // 1000, 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -86,6 +87,8 @@ class Group(Base):
     modality: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Kept with everything in it, but not listed on the start screen (None: in use).
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="group", order_by="Member.seat", cascade="all, delete-orphan"
@@ -182,6 +185,8 @@ class StoredCodebook(Base):
     # The source parsed, as JSON (observer.storage.codebook_json): opening a coding reads this
     # instead of parsing the YAML again. NULL when the source does not parse.
     compiled: Mapped[str | None] = mapped_column(Text)
+    # The file a person added it from; '' when stored because a coding used it.
+    origin: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
 
 
 coding_codebooks = Table(
@@ -221,6 +226,8 @@ class Coding(Base):
     clock_running_since: Mapped[datetime | None] = mapped_column(default=None)
     # Keys given to codes in this coding where two of its codebooks wanted the same key.
     key_overrides: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
+    # In the trash since then, everything in it kept until the trash is emptied (None: kept).
+    trashed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     session: Mapped[GroupSession] = relationship(back_populates="codings")
     observer: Mapped[Observer] = relationship()

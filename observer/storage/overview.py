@@ -36,6 +36,21 @@ class CodingLine:
 
 
 @dataclass(frozen=True)
+class MediaLine:
+    """A recording of a session, as listed."""
+
+    id: int
+    session_id: int
+    path: str
+    label: str
+    duration_ms: int | None
+
+    @property
+    def title(self) -> str:
+        return self.label or self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
 class SessionLine:
     id: int
     group_id: int
@@ -43,6 +58,7 @@ class SessionLine:
     starts_at: datetime | None
     present: int
     codings: tuple[CodingLine, ...]
+    media: tuple[MediaLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,22 +69,39 @@ class GroupLine:
     name: str
     members: int
     sessions: tuple[SessionLine, ...]
+    archived: bool = False
 
 
-def overview(store: Store) -> list[GroupLine]:
-    """Every group by name, its sessions by number, their codings in the order made."""
+def overview(store: Store, archived: bool = False) -> list[GroupLine]:
+    """Every group by name, its sessions by number, their codings in the order made.
+
+    Archived groups are left out unless asked for; codings in the trash always are.
+    """
     conn = store.connect()
     try:
-        return _read(conn)
+        return _read(conn, archived)
     finally:
         conn.close()
 
 
-def _read(conn: Any) -> list[GroupLine]:
+def trashed_codings(store: Store) -> int:
+    """How many codings are in the trash."""
+    conn = store.connect()
+    try:
+        return int(
+            run(conn, "SELECT count(*) FROM codings WHERE trashed_at IS NOT NULL").fetchone()[0]
+        )
+    finally:
+        conn.close()
+
+
+def _read(conn: Any, archived: bool) -> list[GroupLine]:
     groups = run(
         conn,
         "SELECT g.id, g.name, (SELECT count(*) FROM members m "
-        "WHERE m.group_id = g.id AND m.left IS NULL) FROM groups g ORDER BY g.name, g.id",
+        "WHERE m.group_id = g.id AND m.left IS NULL), g.archived_at IS NOT NULL FROM groups g "
+        + ("" if archived else "WHERE g.archived_at IS NULL ")
+        + "ORDER BY g.name, g.id",
     ).fetchall()
     sessions = run(
         conn,
@@ -81,7 +114,8 @@ def _read(conn: Any) -> list[GroupLine]:
     for cid, sid, name, initials, mode, reference, practice_of in run(
         conn,
         "SELECT c.id, c.session_id, c.name, o.initials, c.clock_mode, c.is_reference, "
-        "c.practice_of_id FROM codings c JOIN observers o ON o.id = c.observer_id ORDER BY c.id",
+        "c.practice_of_id FROM codings c JOIN observers o ON o.id = c.observer_id "
+        "WHERE c.trashed_at IS NULL ORDER BY c.id",
     ).fetchall():
         line = CodingLine(
             id=int(cid),
@@ -94,6 +128,11 @@ def _read(conn: Any) -> list[GroupLine]:
             events=int(counts.get(cid, 0)),
         )
         codings.setdefault(line.session_id, []).append(line)
+    media: dict[int, list[MediaLine]] = {}
+    for mid, sid, path, label, duration in run(
+        conn, "SELECT id, session_id, path, label, duration_ms FROM media_files ORDER BY id"
+    ).fetchall():
+        media.setdefault(int(sid), []).append(MediaLine(int(mid), int(sid), path, label, duration))
     by_group: dict[int, list[SessionLine]] = {}
     for sid, gid, number, starts_at, present in sessions:
         by_group.setdefault(int(gid), []).append(
@@ -104,9 +143,10 @@ def _read(conn: Any) -> list[GroupLine]:
                 starts_at=parse_stamp(starts_at),
                 present=int(present),
                 codings=tuple(codings.get(int(sid), ())),
+                media=tuple(media.get(int(sid), ())),
             )
         )
     return [
-        GroupLine(int(gid), name, int(members), tuple(by_group.get(int(gid), ())))
-        for gid, name, members in groups
+        GroupLine(int(gid), name, int(members), tuple(by_group.get(int(gid), ())), bool(old))
+        for gid, name, members, old in groups
     ]

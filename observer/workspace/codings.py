@@ -36,10 +36,10 @@ __all__ = ["CodingInfo", "coding_info", "coding_palette"]
 def add_observer(store: Store, initials: str, name: str = "") -> int:
     """The observer with these initials, created if new; returns its id."""
     with store.session() as s:
-        return _observer(s, initials, name).id
+        return observer_with_initials(s, initials, name).id
 
 
-def _observer(s: Session, initials: str, name: str = "") -> Observer:
+def observer_with_initials(s: Session, initials: str, name: str = "") -> Observer:
     initials = initials.strip()
     if not initials:
         raise InputError("An observer needs initials.")
@@ -192,7 +192,7 @@ def create_coding(
         raise NotFound(f"No session {session_id}.")
     coding = Coding(
         session_id=session_id,
-        observer=_observer(s, observer),
+        observer=observer_with_initials(s, observer),
         capacity=capacity,
         clock_mode=clock_mode,
         name=name,
@@ -205,7 +205,10 @@ def create_coding(
     return coding
 
 
-def list_codings(store: Store, session_id: int | None = None) -> list[Coding]:
+def list_codings(
+    store: Store, session_id: int | None = None, trashed: bool = False
+) -> list[Coding]:
+    """The codings (of one session), those in the trash left out unless asked for."""
     with store.reader() as s:
         query = select(Coding).options(
             selectinload(Coding.observer),
@@ -214,6 +217,8 @@ def list_codings(store: Store, session_id: int | None = None) -> list[Coding]:
         )
         if session_id is not None:
             query = query.where(Coding.session_id == session_id)
+        if not trashed:
+            query = query.where(Coding.trashed_at.is_(None))
         return list(s.scalars(query.order_by(Coding.id)))
 
 

@@ -280,16 +280,28 @@ def add_group(
         return create_group(s, name, modality, notes, members).id
 
 
-def add_member(store: Store, group_id: int, spec: MemberSpec) -> int:
-    """Add one member to a group, in the next seat; returns the member's id."""
+def add_member(store: Store, group_id: int, spec: MemberSpec, joins_at: int | None = None) -> int:
+    """Add one member to a group, in the next seat; returns the member's id.
+
+    A newcomer ``joins_at`` a session: present there, joined on its date unless told.
+    """
     with store.session() as s:
         group = s.get(Group, group_id)
         if group is None:
             raise NotFound(f"No group {group_id}.")
+        session = None
+        if joins_at is not None:
+            session = s.get(GroupSession, joins_at)
+            if session is None or session.group_id != group_id:
+                raise Refused("session", f"group {group.name!r} has no session {joins_at}")
+            if spec.joined is None and session.starts_at is not None:
+                spec = replace(spec, joined=session.starts_at.astimezone().date())
         [checked] = checked_members([spec], group.members, ["new member"])
         seat = max((m.seat for m in group.members), default=-1) + 1
         member = _member(checked, seat)
         group.members.append(member)
+        if session is not None:
+            session.present.append(member)
         s.flush()
         return member.id
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from observer.storage.store import Store
 from observer.workspace.changes import ChangeSet, Ids, Kind, Listener, Notices, notices_of
+from observer.workspace.corrections import Corrections
 
 if TYPE_CHECKING:
     from observer.domain.codebook import Codebook
@@ -40,8 +41,11 @@ _HIGHEST = "SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in TABLES.va
 _NEWER = " UNION ALL ".join(f"SELECT '{k}', id FROM {t} WHERE id > :{k}" for k, t in TABLES.items())
 
 
-class Workspace:
-    """One open database and its operations. Workspaces of one database share its notices."""
+class Workspace(Corrections):
+    """One open database and its operations. Workspaces of one database share its notices.
+
+    The corrections (edit, move, archive, trash, delete) come from ``Corrections``.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -61,11 +65,12 @@ class Workspace:
 
         return self.run("New group", lambda s: add_group(s, name, modality, notes, members))[1]
 
-    def add_member(self, group_id: int, spec: MemberSpec) -> ChangeSet:
+    def add_member(self, group_id: int, spec: MemberSpec, joins_at: int | None = None) -> ChangeSet:
+        """A newcomer, in the next seat; present at the session ``joins_at`` when given."""
         from observer.workspace.groups import add_member
 
         def write(store: Store) -> int:
-            return add_member(store, group_id, spec)
+            return add_member(store, group_id, spec, joins_at)
 
         return self.run("New member", write, changed={Kind.GROUP: (group_id,)})[1]
 

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     # Setting up: schemes, groups, sessions, recordings, codings.
     "codebooks",
     "groups",
+    "corrections",
     "media",
     "codings",
     "demo",

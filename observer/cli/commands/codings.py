@@ -1,4 +1,4 @@
-"""``coding new | list | export-csv | import-csv``.
+"""``coding new | list | export-csv | import-csv``, and the corrections (``corrections``).
 
 ``export-csv``/``import-csv`` write and read the one events table of ``observer.formats``
 (``export --format csv`` and ``import``), so no column is lost either way.
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
+from observer.cli.commands.corrections import add_coding_commands
 from observer.domain.errors import InputError
 
 
@@ -67,6 +68,7 @@ def register(commands: Any) -> None:
     imp.add_argument("--name", default="")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import_csv)
+    add_coding_commands(sub)
 
 
 def _new(args: argparse.Namespace, ctx: Context) -> None:

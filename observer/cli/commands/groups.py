@@ -1,4 +1,4 @@
-"""``group add | list`` and ``session add | list``."""
+"""``group add | list | edit`` and ``session add | list | edit | delete``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
+from observer.cli.commands.corrections import add_group_commands, add_session_commands
 from observer.domain.errors import InputError, Refused
 
 
@@ -29,6 +30,7 @@ def register(commands: Any) -> None:
     listing = gsub.add_parser("list", help="groups with their members")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list_groups)
+    add_group_commands(gsub)
 
     session = commands.add_parser("session", help="sessions of a group")
     ssub = session.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -45,6 +47,7 @@ def register(commands: Any) -> None:
     slist.add_argument("--group", type=int)
     slist.add_argument("--json", action="store_true")
     slist.set_defaults(handler=_list_sessions)
+    add_session_commands(ssub)
 
 
 def _add_group(args: argparse.Namespace, ctx: Context) -> None:
@@ -72,6 +75,7 @@ def _list_groups(args: argparse.Namespace, ctx: Context) -> None:
                     "id": g.id,
                     "name": g.name,
                     "modality": g.modality,
+                    "archived": g.archived_at is not None,
                     "sessions": len(g.sessions),
                     "members": [
                         {

@@ -1,4 +1,6 @@
-"""``media attach | list | offset | locate``: a session's recordings and how they line up."""
+"""``media attach | list | offset | locate | remove | edit``.
+
+A session's recordings and how they line up."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
+from observer.cli.commands.corrections import add_media_commands
 
 
 def register(commands: Any) -> None:
@@ -46,6 +49,7 @@ def register(commands: Any) -> None:
     locate.add_argument("file", type=Path, metavar="FILE")
     locate.add_argument("--json", action="store_true")
     locate.set_defaults(handler=_locate)
+    add_media_commands(sub)
 
 
 def _time(text: str) -> int:
