@@ -119,6 +119,8 @@ class Roster:
             f"{name!r} is not a member of this session's group "
             f"(known: {', '.join([*known, GROUP, LEADERS])})",
         )
+
+
 def distinct_labels(participants: Iterable[Participant]) -> dict[str, str]:
     """How each participant is shown, by key: the label, told apart where two share one.
 

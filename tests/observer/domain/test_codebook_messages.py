@@ -73,9 +73,7 @@ def test_a_byte_that_is_not_utf8_is_found_on_its_line(tmp_path: Path) -> None:
     lines[9] = lines[9] + " caf\xe9".encode("latin-1")
     path.write_bytes(b"\n".join(lines))
     [problem] = validate_files([path])
-    assert str(problem) == (
-        f"{path}:10: encoding: not UTF-8 text (byte 0xe9); save it as UTF-8"
-    )
+    assert str(problem) == (f"{path}:10: encoding: not UTF-8 text (byte 0xe9); save it as UTF-8")
 
 
 def test_a_yaml_syntax_error_is_one_line_without_the_parser_excerpt(tmp_path: Path) -> None:

@@ -41,9 +41,7 @@ def rows_of(path: Path, *tables: str) -> dict[str, list[dict[str, Any]]]:
     """Each table's rows by column name: a later upgrade may add columns, never change one."""
     with closing(sqlite3.connect(path)) as conn:
         conn.row_factory = sqlite3.Row
-        return {
-            t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY 1")] for t in tables
-        }
+        return {t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY 1")] for t in tables}
 
 
 def kept(before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]) -> bool:
