@@ -179,7 +179,7 @@ def reciprocity(graph: nx.DiGraph) -> float:
     if ties == 0:
         return 0.0
     mutual = sum(1 for a, b in graph.edges if graph.has_edge(b, a))
-    return mutual / ties
+    return float(mutual / ties)
 
 
 def freeman_centralisation(graph: nx.DiGraph, direction: str = "total") -> float:
@@ -204,7 +204,7 @@ def freeman_centralisation(graph: nx.DiGraph, direction: str = "total") -> float
     else:
         raise ValueError(f"direction must be out, in or total, not {direction!r}")
     top = max(degrees)
-    return sum(top - d for d in degrees) / most
+    return float(sum(top - d for d in degrees) / most)
 
 
 # --- building the network from a coding ------------------------------------------------

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,8 @@ from observer.storage.store import Store
 
 Progress = Callable[[int, int], None]
 CHUNK = 5_000
+
+T = TypeVar("T")
 
 
 def no_progress(_done: int, _total: int) -> None:
@@ -98,7 +100,7 @@ class ImportReport:
 # --- checking events before anything is written -------------------------------------------
 
 
-def placed(where: str, check: Callable[..., Any], *args: Any) -> Any:
+def placed(where: str, check: Callable[..., T], *args: Any) -> T:
     """``check(*args)``, a refusal placed at ``where`` (a file, and a row or field in it)."""
     try:
         return check(*args)

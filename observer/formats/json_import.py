@@ -13,9 +13,10 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from observer.domain import limits
 from observer.domain.codebook import Codebook, codebook_from_source, combine
@@ -59,6 +60,8 @@ from observer.workspace.groups import (
 
 # --- reading with located messages ---------------------------------------------------------
 
+T = TypeVar("T")
+
 
 class _Doc:
     """Typed access to the parsed file; every problem names the file and the field.
@@ -72,7 +75,7 @@ class _Doc:
     def fail(self, where: str, message: str) -> InputError:
         return InputError(f"{self.file}: {where}: {message}")
 
-    def placed(self, where: str, check: Callable[..., Any], *args: Any) -> Any:
+    def placed(self, where: str, check: Callable[..., T], *args: Any) -> T:
         """``check(*args)`` with a refusal placed at ``where`` in this file."""
         return placed(f"{self.file}: {where}", check, *args)
 
@@ -218,7 +221,9 @@ def _members(d: _Doc, group: Mapping[str, Any]) -> tuple[list[str], list[MemberS
     return refs, specs
 
 
-def _events(d: _Doc, raw_events: list[Any]) -> tuple[list[Event], list[dict[str, Any]], dict]:
+def _events(
+    d: _Doc, raw_events: list[Any]
+) -> tuple[list[Event], list[dict[str, Any]], dict[Any, int]]:
     events: list[Event] = []
     stamps: list[dict[str, Any]] = []
     refs_seen: dict[Any, int] = {}
@@ -479,7 +484,7 @@ def _group(
 
 
 def _session(
-    s: Any,
+    s: Session,
     d: _Doc,
     group: Group,
     number: int | None,
