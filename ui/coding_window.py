@@ -409,7 +409,7 @@ class CodingWindow(QMainWindow):
         if done.message:
             self.statusBar().showMessage(done.message, 8000 if done.failed else 5000)
         if done.recorded is not None:
-            self.chart.set_last_event(done.recorded.actor, done.recorded.targets)
+            self.chart.show_event(done.recorded)
         if done.timer_ms == 0:
             self._entry_timer.stop()
         elif done.timer_ms is not None:
@@ -554,6 +554,7 @@ class CodingWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         self._show_undo()
+        self.chart.follow(changes, self.recorder.events)
         if self.modes.update(changes):
             self._show_mode()
         if changes.added and not self.table.follow_end:
