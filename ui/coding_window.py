@@ -66,6 +66,7 @@ STEP_HINTS = {
     Step.CODE: "which code? <span style='color:{m}'>a code key · Esc cancels</span>",
     Step.MODIFIERS: "modifiers? <span style='color:{m}'>a value key or a click · Enter leaves "
     "it · Esc discards</span>",
+    Step.ARRIVAL: "came in late? <span style='color:{m}'>y: yes, from now · n: no</span>",
 }
 # Moving through the event list with these goes to each event (where the clock can).
 NAVIGATION_KEYS = {
@@ -555,6 +556,7 @@ class CodingWindow(QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         self._show_undo()
         self.chart.follow(changes, self.recorder.events)
+        self.chart.set_participants(self.recorder.info.participants)  # a late arrival
         if self.modes.update(changes):
             self._show_mode()
         if changes.added and not self.table.follow_end:

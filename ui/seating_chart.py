@@ -45,9 +45,9 @@ class SeatingChart(QWidget):
 
     def __init__(self, participants: Sequence[Participant], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.people = [p for p in participants if p.role not in ("group", "leaders")]
-        self.people.sort(key=lambda p: p.seat)
-        self.group = next((p for p in participants if p.key == GROUP), None)
+        self.people: list[Participant] = []
+        self.group: Participant | None = None
+        self.set_participants(participants)
         self.seat_keys: dict[str, str] = {}
         self.actor: str | None = None
         self.targets: tuple[str, ...] = ()
@@ -69,6 +69,15 @@ class SeatingChart(QWidget):
         return QSize(380, 330)
 
     # --- state from the window -----------------------------------------------------------
+
+    def set_participants(self, participants: Sequence[Participant]) -> None:
+        """Who sits where, and who is present (a member who came in late is drawn present)."""
+        people = sorted((p for p in participants if p.role not in ("group", "leaders")),
+                        key=lambda p: p.seat)  # fmt: skip
+        if people != self.people:
+            self.people = people
+            self.update()
+        self.group = next((p for p in participants if p.key == GROUP), None)
 
     def set_selection(self, actor: str | None, targets: Sequence[str]) -> None:
         if (actor, tuple(targets)) != (self.actor, self.targets):
@@ -194,7 +203,8 @@ class SeatingChart(QWidget):
         person, c, r = node.participant, node.centre, node.radius
         ratio = self.devicePixelRatioF()
         chosen = person.key == self.actor or person.key in self.targets
-        look = (person.key, chosen, self.running.get(person.key, ""), node.seat_key, r, ratio)
+        running = self.running.get(person.key, "")
+        look = (person.key, person.present, chosen, running, node.seat_key, r, ratio)
         half = max(64.0, r + 10)
         box = QRectF(-half, -r - 10, 2 * half, 2 * r + 30)  # the circle, its badges and name
         pixmap = self._drawn.get(look)
