@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -68,6 +69,8 @@ STEP_HINTS = {
     "it · Esc discards</span>",
     Step.ARRIVAL: "came in late? <span style='color:{m}'>y: yes, from now · n: no</span>",
 }
+# Room left above a window for a window manager's title bar and frame.
+TITLE_BAR = 40
 # Moving through the event list with these goes to each event (where the clock can).
 NAVIGATION_KEYS = {
     Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
@@ -196,10 +199,21 @@ class CodingWindow(QMainWindow):
         self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
         style.set_ink(self.statusBar(), style.MUTED)
         self.statusBar().showMessage(self.clock.greeting())
-        self.resize(1280, 800)
+        self._fit_screen()
         for widget in (self.chart, self.table, self.timeline, self.palette_view, self):
             widget.installEventFilter(self)
         self.popup.installEventFilter(self)  # its showing and hiding hold the clock
+
+    def _fit_screen(self) -> None:
+        """1280 x 800 where the screen has room, else the room it has: the status line, where
+        entry messages appear, stays on screen with a window manager's title bar."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1280, 800
+        if room is not None and not room.isEmpty():
+            width = min(width, room.width())
+            height = min(height, room.height() - TITLE_BAR)
+        self.resize(width, height)
 
     # --- what a docked clock may use (ui.coding_clock.CodingViews) ------------------------
 
