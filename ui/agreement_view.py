@@ -181,6 +181,9 @@ class AgreementView(QWidget):
         box = QVBoxLayout(confusion)
         box.setContentsMargins(0, 0, 0, 0)
         self.confusion_title = _title("Confusion of the aligned events")
+        # It names both codings: wrapped, so long names never widen the window past a
+        # 1280-pixel screen (it could not be narrower than 1,608 px).
+        self.confusion_title.setWordWrap(True)
         box.addWidget(self.confusion_title)
         box.addWidget(self.confusion)
         codes = QWidget()

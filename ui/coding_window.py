@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -66,7 +67,10 @@ STEP_HINTS = {
     Step.CODE: "which code? <span style='color:{m}'>a code key · Esc cancels</span>",
     Step.MODIFIERS: "modifiers? <span style='color:{m}'>a value key or a click · Enter leaves "
     "it · Esc discards</span>",
+    Step.ARRIVAL: "came in late? <span style='color:{m}'>y: yes, from now · n: no</span>",
 }
+# Room left above a window for a window manager's title bar and frame.
+TITLE_BAR = 40
 # Moving through the event list with these goes to each event (where the clock can).
 NAVIGATION_KEYS = {
     Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
@@ -195,10 +199,21 @@ class CodingWindow(QMainWindow):
         self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
         style.set_ink(self.statusBar(), style.MUTED)
         self.statusBar().showMessage(self.clock.greeting())
-        self.resize(1280, 800)
+        self._fit_screen()
         for widget in (self.chart, self.table, self.timeline, self.palette_view, self):
             widget.installEventFilter(self)
         self.popup.installEventFilter(self)  # its showing and hiding hold the clock
+
+    def _fit_screen(self) -> None:
+        """1280 x 800 where the screen has room, else the room it has: the status line, where
+        entry messages appear, stays on screen with a window manager's title bar."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1280, 800
+        if room is not None and not room.isEmpty():
+            width = min(width, room.width())
+            height = min(height, room.height() - TITLE_BAR)
+        self.resize(width, height)
 
     # --- what a docked clock may use (ui.coding_clock.CodingViews) ------------------------
 
@@ -409,7 +424,7 @@ class CodingWindow(QMainWindow):
         if done.message:
             self.statusBar().showMessage(done.message, 8000 if done.failed else 5000)
         if done.recorded is not None:
-            self.chart.set_last_event(done.recorded.actor, done.recorded.targets)
+            self.chart.show_event(done.recorded)
         if done.timer_ms == 0:
             self._entry_timer.stop()
         elif done.timer_ms is not None:
@@ -554,6 +569,8 @@ class CodingWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         self._show_undo()
+        self.chart.follow(changes, self.recorder.events)
+        self.chart.set_participants(self.recorder.info.participants)  # a late arrival
         if self.modes.update(changes):
             self._show_mode()
         if changes.added and not self.table.follow_end:

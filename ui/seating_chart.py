@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from observer.domain.events import Changes, Event
 from observer.domain.participants import GROUP, Participant
 from ui import style
 
@@ -44,14 +45,15 @@ class SeatingChart(QWidget):
 
     def __init__(self, participants: Sequence[Participant], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.people = [p for p in participants if p.role not in ("group", "leaders")]
-        self.people.sort(key=lambda p: p.seat)
-        self.group = next((p for p in participants if p.key == GROUP), None)
+        self.people: list[Participant] = []
+        self.group: Participant | None = None
+        self.set_participants(participants)
         self.seat_keys: dict[str, str] = {}
         self.actor: str | None = None
         self.targets: tuple[str, ...] = ()
         self.running: dict[str, str] = {}  # participant key -> running state label
-        self.last_event: tuple[str, tuple[str, ...]] | None = None
+        self.last_event: tuple[str, tuple[str, ...]] | None = None  # its actor and targets
+        self.last_event_id: int | None = None
         self._press: str | None = None
         self._drag_to: QPointF | None = None
         # Each person drawn once per look (chosen, running state, size): the chart is
@@ -68,6 +70,15 @@ class SeatingChart(QWidget):
 
     # --- state from the window -----------------------------------------------------------
 
+    def set_participants(self, participants: Sequence[Participant]) -> None:
+        """Who sits where, and who is present (a member who came in late is drawn present)."""
+        people = sorted((p for p in participants if p.role not in ("group", "leaders")),
+                        key=lambda p: p.seat)  # fmt: skip
+        if people != self.people:
+            self.people = people
+            self.update()
+        self.group = next((p for p in participants if p.key == GROUP), None)
+
     def set_selection(self, actor: str | None, targets: Sequence[str]) -> None:
         if (actor, tuple(targets)) != (self.actor, self.targets):
             self.actor, self.targets = actor, tuple(targets)
@@ -78,9 +89,30 @@ class SeatingChart(QWidget):
             self.running = dict(running)
             self.update()
 
-    def set_last_event(self, actor: str | None, targets: Sequence[str] = ()) -> None:
-        self.last_event = None if actor is None else (actor, tuple(targets))
-        self.update()
+    def show_event(self, event: Event | None) -> None:
+        """Draw the faint arrow of ``event`` (the last one recorded), or none."""
+        self.last_event_id = None if event is None else event.id
+        last = None if event is None else (event.actor, event.targets)
+        if last != self.last_event:
+            self.last_event = last
+            self.update()
+
+    def follow(self, changes: Changes, events: Sequence[Event]) -> None:
+        """Keep the arrow on the last event still recorded, through undo, redo and edits.
+
+        Ids are never reused, so the highest id still in the coding is the event recorded
+        last; an undo that takes away the one drawn falls back to the one before, or none.
+        """
+        shown = self.last_event_id
+        newest = max(changes.added, key=lambda e: e.id, default=None)
+        if newest is not None and (shown is None or newest.id > shown):
+            self.show_event(newest)
+        elif shown is not None and shown in changes.removed:
+            self.show_event(max(events, key=lambda e: e.id, default=None))
+        elif shown is not None:
+            for event in changes.changed:
+                if event.id == shown:
+                    self.show_event(event)
 
     # --- geometry ------------------------------------------------------------------------
 
@@ -171,7 +203,8 @@ class SeatingChart(QWidget):
         person, c, r = node.participant, node.centre, node.radius
         ratio = self.devicePixelRatioF()
         chosen = person.key == self.actor or person.key in self.targets
-        look = (person.key, chosen, self.running.get(person.key, ""), node.seat_key, r, ratio)
+        running = self.running.get(person.key, "")
+        look = (person.key, person.present, chosen, running, node.seat_key, r, ratio)
         half = max(64.0, r + 10)
         box = QRectF(-half, -r - 10, 2 * half, 2 * r + 30)  # the circle, its badges and name
         pixmap = self._drawn.get(look)

@@ -443,7 +443,9 @@ class PatternWatcher:
             if old is None:
                 state.hit_count[given.actor] += 1
             state.hits[given.id] = found
-            self._recent.append((index, given.id, found))
+            # A state's end (or undo and redo) finds the same pair again: listed once.
+            if (index, given.id, found) not in self._recent:
+                self._recent.append((index, given.id, found))
         self.version += 1
 
     # --- chance and prompts --------------------------------------------------------------------
@@ -549,10 +551,12 @@ class PatternWatcher:
     def occurrences(self, limit: int = RECENT) -> list[Occurrence]:
         """The latest occurrences of any rule, newest first (those still standing)."""
         out = []
+        seen = set()
         for index, given_id, then_id in reversed(self._recent):
             state = self._rules[index]
-            if state.hits.get(given_id) != then_id:
+            if state.hits.get(given_id) != then_id or (index, given_id) in seen:
                 continue
+            seen.add((index, given_id))
             given, then = self._events[given_id], self._events[then_id]
             out.append(
                 Occurrence(

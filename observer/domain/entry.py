@@ -12,6 +12,10 @@ closes by itself after :data:`MODIFIER_TIMEOUT_MS`; for :data:`LATE_GRACE_MS` af
 value key of the sets still open is applied to that event (never the start of another
 event). The rules, in the words the app shows, are in ``docs/live-coding.md``.
 
+A member marked absent who is coded is asked about once, before the entry goes on
+(:class:`Step.ARRIVAL`): ``y`` means they came in late, from the moment they were coded
+(``Outcome.arrival``, stored before the event); ``n`` or Escape records nothing.
+
 Two orders are offered: ``actor-first`` (actor → target → code, the default) and
 ``code-first`` (code → actor → target).
 """
@@ -19,7 +23,7 @@ Two orders are offered: ``actor-first`` (actor → target → code, the default)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from observer.domain.codebook import Code, ModifierSet, Palette
@@ -45,6 +49,11 @@ class Step(Enum):
     TARGET = "target"
     CODE = "code"
     MODIFIERS = "modifiers"
+    ARRIVAL = "arrival"  # a member marked absent was coded: did they come in late?
+
+
+YES = ("y", "Y")
+NO = ("n", "N")
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,8 @@ class Outcome:
     ``modifiers``: set these on the event that was waiting for them (the one last
     recorded). ``discard``: remove that event. ``record``: store this new event now.
     ``timer_ms``: start the entry's timer for so many ms (0 stops it; ``None`` leaves it).
+    ``arrival``: a member marked absent came in late at this session time (``arrival_ms``);
+    store that before ``record``.
     """
 
     handled: bool
@@ -72,6 +83,8 @@ class Outcome:
     modifiers: Mapping[str, str] | None = None
     discard: bool = False
     timer_ms: int | None = None
+    arrival: str | None = None
+    arrival_ms: int = 0
 
     @property
     def completed(self) -> Completed | None:
@@ -83,6 +96,14 @@ class _Draft:
     actor: str | None = None
     targets: list[str] = field(default_factory=list)
     code: Code | None = None
+
+
+@dataclass(frozen=True)
+class _Question:
+    """A member marked absent was just coded: the choice waits for the answer."""
+
+    person: Participant
+    time_ms: int  # when their key went down: they are present from then on
 
 
 @dataclass
@@ -114,11 +135,15 @@ class Entry:
         self._typed = ""  # initials typed so far
         self._initials_mode = False
         self._strip: _Strip | None = None
+        self._absent = {p.key: p for p in people if not p.present}
+        self._question: _Question | None = None
 
     # --- state ---------------------------------------------------------------------------
 
     @property
     def step(self) -> Step:
+        if self._question is not None:
+            return Step.ARRIVAL
         if self._strip is not None and not self._strip.late:
             return Step.MODIFIERS
         d = self._draft
@@ -149,7 +174,21 @@ class Entry:
     @property
     def is_empty(self) -> bool:
         d = self._draft
-        return d.actor is None and d.code is None and not d.targets and not self._typed
+        return (
+            d.actor is None
+            and d.code is None
+            and not d.targets
+            and not self._typed
+            and self._question is None
+        )
+
+    @property
+    def question(self) -> str:
+        """What the entry asks now ('' when it asks nothing): did an absent member come?"""
+        if self._question is None:
+            return ""
+        name = self._question.person.label
+        return f"{name} is marked absent. Did {name} come in late? y: yes, from now · n: no"
 
     @property
     def waiting(self) -> Completed | None:
@@ -176,6 +215,8 @@ class Entry:
 
     def cancel(self) -> Outcome:
         """Escape: discard the event waiting for modifiers, else the half-entered event."""
+        if self._question is not None:
+            return self._answer(False)
         if self.waiting is not None:
             self._strip = None
             return Outcome(True, "Discarded.", discard=True, timer_ms=0)
@@ -184,6 +225,12 @@ class Entry:
             self._strip = None
             return Outcome(True, timer_ms=0)
         return Outcome(True)
+
+    def still_absent(self, key: str) -> None:
+        """The arrival could not be stored: ask again the next time they are coded."""
+        person = next((p for p in self.participants if p.key == key), None)
+        if person is not None:
+            self._absent[key] = person
 
     def set_order(self, order: str) -> Outcome:
         if order not in ORDERS:
@@ -201,6 +248,10 @@ class Entry:
             return Outcome(False)
         if text == ESCAPE:
             return self.cancel()
+        if self._question is not None:
+            if text in YES or text in NO:
+                return self._answer(text in YES)
+            return Outcome(True, self.question)  # asked once: nothing else until answered
         if self._strip is not None:
             taken = self._modifier_key(text)
             if taken is not None:
@@ -213,11 +264,15 @@ class Entry:
 
     def choose_participant(self, key: str, now_ms: int) -> Outcome:
         """A person (or the group) picked by key or by a click on the seating chart."""
+        if self._question is not None:
+            return Outcome(True, self.question)
         done = self.finish_modifiers()
         return _then(done, self._choose_participant(key, now_ms))
 
     def choose_code(self, code_id: str, now_ms: int) -> Outcome:
         """A code picked by key or by a click in the palette."""
+        if self._question is not None:
+            return Outcome(True, self.question)
         done = self.finish_modifiers()
         return _then(done, self._choose_code(code_id, now_ms))
 
@@ -259,6 +314,21 @@ class Entry:
         self._draft = _Draft()
         self._typed = ""
         self._initials_mode = False
+        self._question = None
+
+    def _answer(self, came: bool) -> Outcome:
+        """y: present from when they were coded, and the entry goes on; n or Escape: nothing."""
+        asked = self._question
+        assert asked is not None
+        self._question = None
+        name = asked.person.label
+        if not came:
+            self._clear_draft()
+            return Outcome(True, f"Nothing recorded: {name} is marked absent.")
+        del self._absent[asked.person.key]
+        arrived = Outcome(True, f"{name} came in late.")
+        go_on = self._choose_participant(asked.person.key, asked.time_ms)
+        return replace(_then(arrived, go_on), arrival=asked.person.key, arrival_ms=asked.time_ms)
 
     def _modifier_key(self, text: str) -> Outcome | None:
         """A key while the strip is open or late: the outcome, or None if it is not the strip's."""
@@ -359,6 +429,11 @@ class Entry:
     def _choose_participant(self, key: str, now_ms: int) -> Outcome:
         self._typed = ""
         self._initials_mode = False
+        absent = self._absent.get(key)
+        # Asked as they are chosen (in code-first order a person is not taken before the code).
+        if absent is not None and not (self.step is Step.CODE and self.order == "code-first"):
+            self._question = _Question(absent, now_ms)
+            return Outcome(True, self.question)
         d = self._draft
         step = self.step
         if step is Step.CODE:

@@ -19,6 +19,7 @@ from observer.domain.clock import format_time
 from observer.domain.entry import ORDERS, Completed, Entry, Outcome, Step
 from observer.domain.errors import ObserverError, StoreError
 from observer.domain.events import Event
+from observer.domain.participants import Participant
 from observer.workspace.recording import Recorder
 
 __all__ = ["ORDERS", "Done", "LiveEntry", "Step", "Unsaved"]
@@ -45,6 +46,7 @@ class Done:
     timer_ms: int | None = None
     failed: bool = False
     unsaved: tuple[Unsaved, ...] = field(default_factory=tuple)
+    arrived: Participant | None = None  # a member marked absent who came in late
 
 
 class LiveEntry:
@@ -146,6 +148,18 @@ class LiveEntry:
                 messages.append(str(exc))
                 failed = True
             self.waiting = None
+        arrived = None
+        if out.arrival is not None:
+            try:
+                arrived = self.recorder.arrive(out.arrival, out.arrival_ms)
+            except ObserverError as exc:
+                # Not on record as present: the event naming them is not stored either.
+                self.entry.cancel()
+                self.entry.still_absent(out.arrival)
+                return Done(True, f"{exc} Nothing recorded.", settled=settled, failed=True,
+                            unsaved=tuple(self.unsaved))  # fmt: skip
+            at = format_time(out.arrival_ms).split(".")[0]
+            messages = [f"{arrived.label} came in late, at {at}."]
         refused = self.refusal() if out.record is not None else None
         if refused is not None:
             self.entry.finish_modifiers()
@@ -165,7 +179,7 @@ class LiveEntry:
                 failed = True
             else:
                 self.waiting = recorded if self._strip_open else None
-                if not messages:
+                if not messages or arrived is not None:
                     messages.append(f"{self.describe(recorded)}")
         if self.entry.waiting is None and self.entry.late is None and out.record is None:
             self.waiting = None
@@ -178,6 +192,7 @@ class LiveEntry:
             timer_ms=out.timer_ms,
             failed=failed,
             unsaved=tuple(self.unsaved),
+            arrived=arrived,
         )
 
     def _store(

@@ -25,11 +25,11 @@ from observer.domain.codebook import Code, Palette
 from observer.domain.errors import InputError, NotFound
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, Event, ProcessNoteView
-from observer.domain.participants import Roster
+from observer.domain.participants import Participant, Roster, member_id_of
 from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.event_rows import load_events
 from observer.storage.store import Store, parse_stamp, run, stamp
-from observer.workspace.changes import Notices, notices_of, recorded
+from observer.workspace.changes import ChangeSet, Kind, Notices, notices_of, recorded
 
 if TYPE_CHECKING:
     from observer.storage.models import AuditEntry
@@ -337,6 +337,44 @@ class Recorder:
         self._undo.append(step)
         self._announce(changes)
         return changes
+
+    # --- attendance ----------------------------------------------------------------------
+
+    def arrive(self, key: str, time_ms: int) -> Participant:
+        """A member marked absent came in late: present from ``time_ms`` on; durable at once.
+
+        Written to the session's attendance (``arrived_ms``), so the report and the charts
+        count them as present, and announced as a change of the session.
+        """
+        person = self.info.participant(key)
+        member_id = member_id_of(key)
+        if person is None or member_id is None:
+            raise NotFound(f"No member {key!r} in this coding.")
+        if person.present:
+            return person
+        limits.session_time(time_ms, "time")
+        with self._transaction():
+            run(
+                self._conn,
+                "INSERT INTO attendance (session_id, member_id, arrived_ms) VALUES (?, ?, ?)",
+                (self.info.session_id, member_id, time_ms),
+            )
+        arrived = replace(person, present=True)
+        people = tuple(arrived if p.key == key else p for p in self.info.participants)
+        self.info = replace(self.info, participants=people)
+        label = f"{person.label} came in late"
+        changes = Changes(label)
+        for listener in list(self._listeners):
+            listener(changes)
+        self.notices.announce(
+            ChangeSet(
+                label,
+                changed={Kind.SESSION: (self.info.session_id,)},
+                coding_id=self.coding_id,
+                events=changes,
+            )
+        )
+        return arrived
 
     # --- clock ---------------------------------------------------------------------------
 

@@ -239,3 +239,22 @@ def test_one_member_and_the_whole_group_are_separate_prompts() -> None:
     # Dismissing one leaves the other.
     s.watcher.dismiss(RULE)
     assert [p.id for p in s.watcher.prompts()] == [JANE]
+
+
+def test_a_state_that_ends_is_one_occurrence_not_two() -> None:
+    """A withdrawal is announced when it starts and again when it ends: one pattern, once."""
+    s = Script()
+    s.add(30, "question", "m5", ("m3",))
+    silence = s.add(35, "withdrawal", "m3")
+    assert len(s.watcher.occurrences()) == 1
+    ended = Event(silence.id, silence.time_ms, "withdrawal", "m3", end_ms=50_000)
+    s.watcher.apply(Changes("Stop Withdrawal", changed=(ended,)))
+    found = s.watcher.occurrences()
+    assert [(o.rule_id, o.given_name, o.then_name) for o in found] == [
+        ("leader-question-then-silence", "Dr Lee", "Priya")
+    ]
+    # Undone and redone, it is still one occurrence.
+    s.watcher.apply(Changes("Undo", removed=(silence.id,)))
+    assert s.watcher.occurrences() == []
+    s.watcher.apply(Changes("Redo", added=(ended,)))
+    assert len(s.watcher.occurrences()) == 1
