@@ -61,13 +61,9 @@ class Timeline(QWidget):
         super().__init__(parent)
         self.palette_: Palette = recorder.palette
         self._now = now_ms
-        people = sorted(
-            (p for p in recorder.info.participants if p.role not in ("group", "leaders")),
-            key=lambda p: p.seat,
-        )
-        collectives = [p for p in recorder.info.participants if p.key in (LEADERS, GROUP)]
-        self.tracks: list[Participant] = people + collectives
-        self._track_of = {p.key: i for i, p in enumerate(self.tracks)}
+        self._recorder = recorder
+        self.tracks: list[Participant] = []
+        self._read_tracks()
         self._colour: dict[str, QColor] = {c.id: QColor(c.colour) for c in self.palette_.codes}
         self._state_codes = {c.id for c in self.palette_.codes if c.is_state}
         self._ba_codes = mode_codes(self.palette_.codes)
@@ -89,6 +85,24 @@ class Timeline(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAccessibleName("Timeline")
         recorder.subscribe(self._on_changes)
+
+    def _read_tracks(self) -> None:
+        """One track per person in seat order, then the leaders and the group; each named as
+        the coding shows them apart (two members called Sam are "Sam (SK)" and "Sam (SM)")."""
+        info = self._recorder.info
+        people = sorted(
+            (p for p in info.participants if p.role not in ("group", "leaders")),
+            key=lambda p: p.seat,
+        )
+        collectives = [p for p in info.participants if p.key in (LEADERS, GROUP)]
+        self.tracks = people + collectives
+        self._track_of = {p.key: i for i, p in enumerate(self.tracks)}
+        self._labels = info.labels
+        self._backdrop_look = None  # the track labels are drawn again
+
+    def track_names(self) -> list[tuple[str, bool]]:
+        """Each track's name as drawn, and whether the person is shown present."""
+        return [(self._labels.get(p.key, p.label), p.present) for p in self.tracks]
 
     def sizeHint(self) -> QSize:
         return QSize(900, AXIS + BAND + 16 * len(self.tracks) + 10)
@@ -120,6 +134,10 @@ class Timeline(QWidget):
             self._add(e)
         for e in changes.added:
             self._add(e)
+        if not (changes.added or changes.changed or changes.removed):
+            # Not an event: who is present may have changed (a late arrival).
+            self._read_tracks()
+            self.update()
         if changes.added or changes.changed or changes.removed:
             if self.follow_now:
                 self._follow()
@@ -330,7 +348,8 @@ class Timeline(QWidget):
             p.setPen(QColor(style.INK if person.present else style.FAINT))
             p.drawText(QRectF(22, top, GUTTER - 26, th),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                       p.fontMetrics().elidedText(person.label, Qt.TextElideMode.ElideRight,
+                       p.fontMetrics().elidedText(self._labels.get(person.key, person.label),
+                                                  Qt.TextElideMode.ElideRight,
                                                   GUTTER - 28))  # fmt: skip
         p.setPen(QColor(style.MUTED))
         p.drawText(QRectF(8, 2, GUTTER - 10, BAND),

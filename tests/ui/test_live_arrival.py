@@ -57,6 +57,7 @@ def test_yes_marks_chloe_present_from_the_moment_she_was_coded(
     qtbot.keyClick(window.chart, "y")
     assert arrived_ms(window, chloe.key) == [95_000]
     qtbot.waitUntil(lambda: chloe_of(window).present)
+    assert ("Chloe", True) in window.timeline.track_names()  # her track is no longer greyed
     qtbot.keyClick(window.chart, "1")
     qtbot.keyClick(window.chart, "s")
     [event] = stored_events(demo_store, window.coding_id)
