@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
     QGuiApplication,
     QKeyEvent,
@@ -34,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.domain.entry import ORDERS, Entry, Step
+from observer.domain.entry import Entry, Step
 from observer.domain.errors import ObserverError
 from observer.domain.events import Changes, Event
 from observer.workspace.live_entry import Done, LiveEntry
@@ -43,13 +41,13 @@ from ui import style
 from ui.bridge import CodingNotices
 from ui.code_palette import CodePalette
 from ui.coding_clock import CodingClock, clock_for
+from ui.coding_menus import CodingMenus
 from ui.event_table import EventTable, EventTableModel
 from ui.focus import takes_text
 from ui.group_mode import GroupModes
 from ui.header import CodingHeader
-from ui.layout import menu_action, splitter
+from ui.layout import splitter
 from ui.live_state import RunningStates
-from ui.menus import add_file_actions
 from ui.modifier_strip import ModifierStrip
 from ui.notes import NotesPanel
 from ui.seating_chart import SeatingChart
@@ -82,6 +80,14 @@ class CodingWindow(QMainWindow):
     """Seating chart and palette on the left, the event list in the middle, timeline below."""
 
     closed = Signal()
+    # The window's commands, made by its menus (ui.coding_menus).
+    close_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    delete_action: QAction
+    clock_action: QAction
+    order_actions: dict[str, QAction]
+    view_menu: QMenu
 
     def __init__(
         self,
@@ -106,7 +112,7 @@ class CodingWindow(QMainWindow):
         self.side_width = 290  # the side panels' width (less when a panel sits beside the chart)
         self._tick_count = 0
         self._build(info.title)
-        self._build_menus()
+        self.menus = CodingMenus(self)
         self.clock.changed.connect(self._tick)
         self.clock.moved.connect(self._clock_moved)
         self.clock.message.connect(self.statusBar().showMessage)
@@ -233,7 +239,7 @@ class CodingWindow(QMainWindow):
 
     def add_menu(self, title: str) -> QMenu:
         menu = self.menuBar().addMenu(title)
-        QTimer.singleShot(0, self.give_keys_back_after_menus)  # once its items are in
+        QTimer.singleShot(0, self.menus.give_keys_back)  # once its items are in
         return menu
 
     def selected_events(self) -> list[Event]:
@@ -264,82 +270,6 @@ class CodingWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         return dock
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        add_file_actions(self, file, self.recorder.store, lambda: self.recorder.coding_id)
-        self.close_action = self._action(file, "&Close coding", QKeySequence.StandardKey.Close,
-                                         self.close)  # fmt: skip
-        edit = bar.addMenu("&Edit")
-        # Commands that change recorded events have no letter of their own (mnemonic): a
-        # letter meant as a code, typed while a menu was open, must never undo or delete.
-        self.undo_action = self._action(edit, "Undo", QKeySequence.StandardKey.Undo, self.undo)
-        self.redo_action = self._action(edit, "Redo", "Ctrl+Shift+Z", self.redo)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addSeparator()
-        self.delete_action = self._action(edit, "Delete event", QKeySequence.StandardKey.Delete,
-                                          self.delete_selected)  # fmt: skip
-        self._action(edit, "Add process &note…", "Ctrl+N", self.notes_begin)
-        coding = bar.addMenu("&Coding")
-        self.clock_action = self._action(coding, self.clock.toggle_text, "F5", self.toggle_clock)
-        self._action(coding, "&Cancel the event being entered", None, self.cancel_entry)
-        order_menu = coding.addMenu("Entry &order")
-        group = QActionGroup(self)
-        self.order_actions: dict[str, QAction] = {}
-        for order in ORDERS:
-            text = "Actor → target → code" if order == "actor-first" else "Code → actor → target"
-            action = order_menu.addAction(text)
-            action.setCheckable(True)
-            action.setChecked(order == self.entry.order)
-            action.triggered.connect(lambda _=False, o=order: self.set_order(o))
-            group.addAction(action)
-            self.order_actions[order] = action
-        self._action(coding, "Stop all running states", None, self.stop_all_states)
-        view = bar.addMenu("&View")
-        self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn,
-                     lambda: self.timeline.zoom(1.5))  # fmt: skip
-        self._action(view, "Zoom &out", QKeySequence.StandardKey.ZoomOut,
-                     lambda: self.timeline.zoom(1 / 1.5))  # fmt: skip
-        self._action(view, "&Whole session", "Ctrl+0", self.timeline.show_all)
-        self._action(view, "&Follow now", "End", lambda: self.timeline.set_follow_now(True))
-        view.addSeparator()
-        view.addAction(self.notes_dock.toggleViewAction())
-        self.view_menu = view
-        self.give_keys_back_after_menus()
-
-    def give_keys_back_after_menus(self) -> None:
-        """However a menu closes, the keys go back to coding, never to the menu bar.
-
-        Closed with Escape, a menu leaves the bar in its keyboard mode, where Space reopens
-        the menu and a letter fires an item: the keys of "Space d" became commands. Each
-        menu gives the keyboard back as it hides, and keys that reach the bar are coded.
-        """
-        bar = self.menuBar()
-        bar.installEventFilter(self)
-        for menu in bar.findChildren(QMenu):
-            if not menu.property("givesKeysBack"):
-                menu.setProperty("givesKeysBack", True)
-                menu.aboutToHide.connect(self._keys_back)
-
-    def _keys_back(self) -> None:
-        QTimer.singleShot(0, self._focus_coding)
-
-    def _focus_coding(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        if QApplication.activePopupWidget() is None and self.isActiveWindow():
-            self.menuBar().setActiveAction(None)  # type: ignore[arg-type]
-            self.chart.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        shortcut: QKeySequence.StandardKey | str | None,
-        slot: Callable[[], object],
-    ) -> QAction:
-        return menu_action(menu, text, shortcut, slot, parent=self)
 
     # --- the side panels (charts, prompts) -----------------------------------------------
 
