@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.analysis.prompts import Occurrence, PatternWatcher, Prompt, times_phrase
+from observer.analysis.prompt_words import times_phrase
+from observer.analysis.prompts import Occurrence, PatternWatcher, Prompt
 from observer.domain.events import Changes
 from observer.workspace.recording import Recorder
 from ui.focus import leave_keys_to_entry

@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from observer.analysis.prompts import Matcher, Roles, times_phrase
+from observer.analysis.prompt_words import times_phrase
+from observer.analysis.prompts import Matcher, Roles
 from observer.domain.codebook import EventSpec
 from observer.domain.coding_data import CodingData
 from observer.domain.events import Event

@@ -7,13 +7,8 @@ import random
 
 import pytest
 
-from observer.analysis.prompts import (
-    PatternWatcher,
-    applicable_rules,
-    observation_sentence,
-    poisson_tail,
-    times_phrase,
-)
+from observer.analysis.prompt_words import observation_sentence, poisson_tail, times_phrase
+from observer.analysis.prompts import PatternWatcher, applicable_rules
 from observer.domain.codebook import combine, shipped_codebook
 from observer.domain.events import Changes, Event
 from observer.domain.participants import Participant
