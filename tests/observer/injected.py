@@ -36,7 +36,7 @@ def driver_error(fault: tuple[str, int]) -> sqlite3.OperationalError:
 class Faults:
     """What fails, when: ``fail(fault, at=…)`` arms it; ``times`` it fails (None: always).
 
-    ``at``: ``"write"`` (a statement that writes, and SQLAlchemy's commit), ``"read"`` (a
+    ``at``: ``"write"`` (a statement that writes), ``"read"`` (a
     SELECT), ``"any"``
     (every statement), ``"commit"`` (COMMIT, failing before it runs), ``"after-commit"``
     (COMMIT runs, then the error is raised, as an fsync error reported late), or
@@ -65,7 +65,7 @@ class Faults:
         elif self.at == "read":
             hit = when == "before" and text.startswith("SELECT")
         elif self.at == "write":
-            hit = when == "before" and (text.startswith(WRITES) or text == "COMMIT")
+            hit = when == "before" and text.startswith(WRITES)
         elif self.at == "commit":
             hit = when == "before" and text == "COMMIT"
         elif self.at == "after-commit":
@@ -88,8 +88,11 @@ class Faults:
             raise driver_error(self.fault)
 
 
-def inject(monkeypatch: pytest.MonkeyPatch) -> Faults:
-    """Route every SQLite connection opened from now on through a fault plan."""
+def inject(monkeypatch: pytest.MonkeyPatch | None = None) -> Faults:
+    """Route every SQLite connection opened from now on through a fault plan.
+
+    Without ``monkeypatch`` (in a child process) it stays in place until the process ends.
+    """
     plan = Faults()
     real_connect = sqlite3.connect
 
@@ -121,6 +124,7 @@ def inject(monkeypatch: pytest.MonkeyPatch) -> Faults:
             plan.prepare(conn)
         return conn
 
-    monkeypatch.setattr(sqlite3, "connect", connect)
-    monkeypatch.setattr(sqlite3.dbapi2, "connect", connect)  # where SQLAlchemy finds it
+    put = setattr if monkeypatch is None else monkeypatch.setattr
+    put(sqlite3, "connect", connect)
+    put(sqlite3.dbapi2, "connect", connect)  # where SQLAlchemy finds it
     return plan
