@@ -104,9 +104,7 @@ class CodingTakenOver(StorageFault):
 
 
 class ReadOnlyCoding(StorageFault):
-    """The coding was opened read-only, because it is open elsewhere."""
-
-    advice = "Close this window and open the coding where it is being recorded."
+    """The coding was opened read-only, because it is open elsewhere (who: in the reason)."""
 
 
 class CodingInUse(StoreError):
