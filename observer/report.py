@@ -7,6 +7,7 @@ timeline, and last the observer's process notes and the significant sequences.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -221,51 +222,85 @@ def write_report(
     info: ReportInfo | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Write the supervision report of ``data`` as a PDF; returns the number of pages."""
+    """Write the supervision report of ``data`` as a PDF; returns the number of pages.
+
+    The PDF is written under a hidden name beside ``path``, flushed to disk, and only then
+    renamed to ``path``: a report stopped half-way, or a disk that fills up, leaves no
+    truncated PDF under the name asked for (and an earlier report there as it was).
+    """
     info = info or ReportInfo(coding=data.name)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        pages = _write_pdf(data, partial, info, progress)
+        _put_in_place(partial, path)
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot write the report ({exc.strerror or exc}); "
+            "nothing was written under that name"
+        ) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return pages
+
+
+def _put_in_place(partial: Path, path: Path) -> None:
+    """Flush the whole file to disk, rename it to ``path``, and make the rename durable."""
+    with partial.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(partial, path)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return  # a folder that cannot be opened (Windows) renames durably by itself
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _write_pdf(
+    data: CodingData, path: Path, info: ReportInfo, progress: Callable[[str], None] | None
+) -> int:
     pages = 0
     metadata = {
         "Title": f"Supervision report — {info.group or data.name}",
         "Subject": " ".join(x for x in (info.group, info.session, info.observer) if x),
         "Creator": f"Group Process Observer {__version__}",
     }
-    try:
-        with PdfPages(path, metadata=metadata) as pdf:
+    with PdfPages(path, metadata=metadata) as pdf:
+        fig = _page()
+        title_page(fig, data, info)
+        pages += 1
+        _footer(fig, data, pages)
+        pdf.savefig(fig)
+        for title, draw in CHART_PAGES:
+            if progress:
+                progress(title)
             fig = _page()
-            title_page(fig, data, info)
+            draw(fig, data)
             pages += 1
             _footer(fig, data, pages)
             pdf.savefig(fig)
-            for title, draw in CHART_PAGES:
-                if progress:
-                    progress(title)
-                fig = _page()
-                draw(fig, data)
-                pages += 1
-                _footer(fig, data, pages)
-                pdf.savefig(fig)
-            for lines in text_pages(data, info):
-                fig = _page()
-                y = 0.93
-                for line in lines:
-                    heading = line.isupper() and line.strip() != ""
-                    fig.text(
-                        0.06,
-                        y,
-                        line,
-                        fontsize=12 if heading else 9.5,
-                        weight="bold" if heading else "normal",
-                        family="DejaVu Sans",
-                    )
-                    y -= 0.026
-                pages += 1
-                _footer(fig, data, pages)
-                pdf.savefig(fig)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
+        for lines in text_pages(data, info):
+            fig = _page()
+            y = 0.93
+            for line in lines:
+                heading = line.isupper() and line.strip() != ""
+                fig.text(
+                    0.06,
+                    y,
+                    line,
+                    fontsize=12 if heading else 9.5,
+                    weight="bold" if heading else "normal",
+                    family="DejaVu Sans",
+                )
+                y -= 0.026
+            pages += 1
+            _footer(fig, data, pages)
+            pdf.savefig(fig)
     return pages
 
 
