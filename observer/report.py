@@ -7,6 +7,7 @@ timeline, and last the observer's process notes and the significant sequences.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -216,22 +217,41 @@ def write_report(
 
     ``info``: what the title page says, by default all ``data`` tells (see ``report_info``).
     ``progress(pages done, pages)`` follows each page; it may raise to stop the report.
-    The PDF is written beside ``path`` and moved there once whole, so a report that
-    fails or is stopped leaves no half-written file under the name asked for.
+    The PDF is written under a hidden name beside ``path``, flushed to disk, and only then
+    renamed to ``path``: a report stopped half-way, or a disk that fills up, leaves no
+    truncated PDF under the name asked for (and an earlier report there as it was).
     """
     info = info or report_info(data)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
-    partial = path.with_name(path.name + ".part")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         pages = _write_pages(data, partial, info, progress or (lambda _done, _total: None))
-        partial.replace(path)
+        _put_in_place(partial, path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write the report ({exc.strerror})") from exc
+        raise InputError(
+            f"{path}: cannot write the report ({exc.strerror or exc}); "
+            "nothing was written under that name"
+        ) from exc
     finally:
         partial.unlink(missing_ok=True)
     return pages
+
+
+def _put_in_place(partial: Path, path: Path) -> None:
+    """Flush the whole file to disk, rename it to ``path``, and make the rename durable."""
+    with partial.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(partial, path)
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return  # a folder that cannot be opened (Windows) renames durably by itself
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def _write_pages(

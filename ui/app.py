@@ -96,11 +96,17 @@ class App(QObject):
 
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
-        from observer.domain.errors import ObserverError
+        from observer.domain.errors import CodingInUse, ObserverError
         from ui.coding_window import CodingWindow
+        from ui.dialogs import coding_in_use
 
         try:
             recorder = self.workspace.open_coding(coding_id)
+        except CodingInUse as exc:  # open elsewhere: read-only, take over, or leave it
+            found = coding_in_use.open_anyway(self.workspace.store, coding_id, exc, self.start)
+            if found is None:
+                return None
+            recorder = found
         except ObserverError as exc:
             QMessageBox.critical(None, "Cannot open the coding", str(exc))
             return None
@@ -108,6 +114,7 @@ class App(QObject):
         self.coding = CodingWindow(recorder, order if order in ("actor-first", "code-first")
                                    else "actor-first", media_id=media_id)  # fmt: skip
         self.coding.closed.connect(self._coding_closed)
+        coding_in_use.watch(self.coding)  # the lock's heartbeat; a read-only banner
         self.coding.show()
         if self.start is not None:
             self.start.hide()

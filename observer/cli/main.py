@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from importlib import import_module
 from typing import Any
 
 from observer import __version__
 from observer.cli.commands import COMMAND_MODULES, Context
-from observer.domain.errors import ObserverError
+from observer.domain.errors import ObserverError, StorageFault
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,22 +41,44 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit 0 when done, 2 for input that cannot be used, and 1 when the
+    database failed (full disk, I/O error, busy, read-only, lost server): one line each."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _start_gui(args.db, args.coding)
     context = Context(args.db)
     try:
         result: Any = args.handler(args, context)
+    except StorageFault as exc:
+        return _fault(exc)
     except ObserverError as exc:
         print(f"group-observer: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # A driver error no layer turned into words (read while rows were fetched).
+        from observer.storage.faults import as_fault
+
+        fault = as_fault(exc)
+        if fault is None:
+            raise
+        return _fault(fault)
     finally:
-        context.close()
+        _close(context)
     if isinstance(result, int):
         return result
     return 0
+
+
+def _fault(fault: StorageFault) -> int:
+    print(f"group-observer: {fault}", file=sys.stderr)
+    return 1
+
+
+def _close(context: Context) -> None:
+    with suppress(Exception):  # closing after a fault may fail again; it was reported
+        context.close()
 
 
 def _start_gui(db: str | None, coding: int | None = None) -> int:

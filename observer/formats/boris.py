@@ -12,8 +12,6 @@ goes into a modifier set named ``target``. Details: ``docs/formats.md``.
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,8 +39,8 @@ from observer.formats.common import (
     no_progress,
     parse_json,
     placed,
-    read_bytes,
 )
+from observer.formats.file_limits import check_rows, gunzip_limited, read_limited
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding, stored_codebook
 from observer.workspace.groups import (
@@ -63,12 +61,9 @@ _NO_VALUE = ("", "none")
 
 def load_project(path: Path) -> dict[str, Any]:
     """The project's JSON (plain or gzip-compressed), checked to be a BORIS project."""
-    data = read_bytes(path)
+    data = read_limited(path)
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{path}: damaged compressed BORIS project ({exc})") from exc
+        data = gunzip_limited(data, path)
     project = parse_json(data, path, "BORIS project")
     if not isinstance(project, dict) or "behaviors_conf" not in project:
         raise InputError(f"{path}: not a BORIS project (no ethogram, 'behaviors_conf')")
@@ -308,10 +303,13 @@ def import_boris(
     raw_obs = project.get("observations") or {}
     if not isinstance(raw_obs, dict):
         raise InputError(f"{path}: observations: expected a mapping of names to observations")
+    counted = 0
     for obs_name, obs in raw_obs.items():
         if not isinstance(obs, dict):
             raise InputError(f"{path}: observation {obs_name!r}: expected an observation")
         observations.append(Observation(str(obs_name), obs, _raw_events(obs, obs_name, path)))
+        counted += len(observations[-1].events)
+        check_rows(counted, f"{path}: observation {obs_name!r}")
 
     subjects: list[tuple[str, str]] = []  # (name, description)
     for n, raw in enumerate(ordered(project.get("subjects_conf"), f"{path}: subjects_conf")):

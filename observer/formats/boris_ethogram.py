@@ -16,9 +16,12 @@ import yaml
 
 from observer.domain.codebook import Codebook, CodebookError, codebook_from_source
 from observer.domain.errors import InputError
-from observer.formats.common import slugify, unique
+from observer.formats.common import slugify
 
 TARGET_SET = "target"
+# More values than anyone can choose from while coding: such a set's values go into the
+# event notes (documented in docs/formats.md, "Limits of a file").
+MAX_MODIFIER_VALUES = 1_000
 SINGLE, MULTIPLE = 0, 1
 _KEYED_VALUE = re.compile(r"^(?P<label>.*?)\s*\((?P<key>[^()\s])\)\s*$")
 
@@ -63,6 +66,26 @@ class Ethogram:
     added: list[str]
 
 
+class _Ids:
+    """Ids given once each: ``x``, then ``x-2``, ``x-3``… A project may repeat one name
+    thousands of times; each next id is found where the last one stopped, never by
+    counting up from 2 again (which made 20,000 repeats take minutes)."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken = set(taken or ())
+        self._next: dict[str, int] = {}
+
+    def __call__(self, slug: str) -> str:
+        n = self._next.get(slug, 2)
+        candidate = slug
+        while candidate in self.taken:
+            candidate = f"{slug}-{n}"
+            n += 1
+        self._next[slug] = n
+        self.taken.add(candidate)
+        return candidate
+
+
 def split_value(raw: str) -> tuple[str, str]:
     """'happy (h)' -> ('happy', 'h'): BORIS shows a value's shortcut key in parentheses."""
     text = raw.strip()
@@ -86,9 +109,10 @@ def build_ethogram(
     code_of: dict[str, str] = {}
     sets_of: dict[str, list[SetMap]] = {}
     states: set[str] = set()
-    taken_codes: set[str] = set()
+    code_id = _Ids()
     taken_keys: set[str] = set()
-    taken_sets: set[str] = {TARGET_SET}
+    set_id_of = _Ids({TARGET_SET})
+    category_id = _Ids()
     for n, raw in enumerate(ordered(project.get("behaviors_conf"), f"{file}: behaviors_conf")):
         where = f"{file}: behaviors_conf[{n}]"
         if not isinstance(raw, dict):
@@ -100,7 +124,7 @@ def build_ethogram(
         if boris_code in code_of:
             warnings.append(f"behaviour {boris_code!r} appears twice in the ethogram; kept once")
             continue
-        cid = unique(slugify(boris_code, f"code-{n + 1}")[:90], taken_codes)
+        cid = code_id(slugify(boris_code, f"code-{n + 1}")[:90])
         code_of[boris_code] = cid
         kind = "state" if "state" in text_of(raw.get("type")).lower() else "point"
         if kind == "state":
@@ -121,7 +145,7 @@ def build_ethogram(
         category = text_of(raw.get("category")).strip()
         if category:
             if category not in cat_ids:
-                cat_ids[category] = unique(slugify(category, "category"), set(categories))
+                cat_ids[category] = category_id(slugify(category, "category"))
                 categories[cat_ids[category]] = category
             entry["category"] = cat_ids[category]
         mapped: list[SetMap] = []
@@ -130,7 +154,13 @@ def build_ethogram(
             if not isinstance(mraw, dict):
                 raise InputError(f"{where}.modifiers[{m}]: expected a modifier set")
             set_name = text_of(mraw.get("name")).strip() or f"modifier {m + 1}"
-            values = [v for v in (mraw.get("values") or []) if isinstance(v, str) and v.strip()]
+            listed = [v for v in (mraw.get("values") or []) if isinstance(v, str) and v.strip()]
+            values = list(dict.fromkeys(v.strip() for v in listed))  # each value once
+            if len(values) < len(listed):
+                warnings.append(
+                    f"modifier set {set_name!r} of {boris_code!r} lists a value more than "
+                    "once; each is kept once"
+                )
             mtype = mraw.get("type", SINGLE)
             if set_name.casefold() == TARGET_SET:
                 mapped.append(SetMap(set_name, None, "target", True))
@@ -142,18 +172,26 @@ def build_ethogram(
                     "(numeric or free); its values are kept in the event notes"
                 )
                 continue
-            content = (set_name, tuple(v.strip() for v in values))
+            if len(values) > MAX_MODIFIER_VALUES:
+                mapped.append(SetMap(set_name, None, "note"))
+                warnings.append(
+                    f"modifier set {set_name!r} of {boris_code!r} has {len(values):,} values, "
+                    f"more than the {MAX_MODIFIER_VALUES:,} a set of a codebook may offer; its "
+                    "values are kept in the event notes"
+                )
+                continue
+            content = (set_name, tuple(values))
             set_id = set_by_content.get(content)
             smap = SetMap(set_name, None, "values", mtype == MULTIPLE)
             if set_id is None:
-                set_id = unique(slugify(set_name, f"modifier-{m + 1}")[:90], taken_sets)
+                set_id = set_id_of(slugify(set_name, f"modifier-{m + 1}")[:90])
                 set_by_content[content] = set_id
                 value_specs: list[dict[str, str]] = []
-                value_ids: set[str] = set()
+                value_id = _Ids()
                 value_keys: set[str] = set()
                 for v, value in enumerate(values):
                     label, vkey = split_value(value)
-                    vid = unique(slugify(label, f"v{v + 1}")[:90], value_ids)
+                    vid = value_id(slugify(label, f"v{v + 1}")[:90])
                     spec = {"id": vid, "label": label or vid}
                     if vkey and vkey not in value_keys:
                         spec["key"] = vkey
@@ -175,7 +213,7 @@ def build_ethogram(
     for boris_code, count in missing.items():
         if boris_code in code_of:
             continue
-        cid = unique(slugify(boris_code, "code")[:90], taken_codes)
+        cid = code_id(slugify(boris_code, "code")[:90])
         code_of[boris_code] = cid
         sets_of[boris_code] = []
         codes.append({"id": cid, "label": boris_code.strip() or cid, "kind": "point",

@@ -214,15 +214,6 @@ def slugify(text: str, fallback: str) -> str:
     return slug if slug else fallback
 
 
-def unique(slug: str, taken: set[str]) -> str:
-    candidate, n = slug, 2
-    while candidate in taken:
-        candidate = f"{slug}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
-
-
 def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()

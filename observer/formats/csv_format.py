@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,14 +32,20 @@ from observer.domain.events import Event
 from observer.formats.common import (
     ImportReport,
     Progress,
-    decode_text,
     hms,
     insert_rows,
     no_progress,
     placed,
-    read_bytes,
     scaled,
     seconds,
+)
+from observer.formats.file_limits import (
+    MAX_COLUMNS,
+    MAX_FIELD_CHARS,
+    check_field,
+    check_rows,
+    refused,
+    text_lines,
 )
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
@@ -127,23 +134,22 @@ def _event(cell: Callable[[str], str], modifiers: dict[str, str]) -> Event:
 
 
 def parse_rows(
-    text: str, file: str, progress: Callable[[int, int], None] | None = None
+    path: Path, progress: Callable[[int, int], None] | None = None
 ) -> tuple[Header, list[CsvRow]]:
-    """Parse CSV text into rows of events; InputError naming file, line and column.
+    """Read a CSV/TSV file into rows of events; InputError naming file, line and column.
 
-    ``progress(line, lines)`` is called now and then on long files.
+    The file is read twice, a line at a time: first only counted, so one too big (rows,
+    columns, a field, a line: ``observer.formats.file_limits``) is refused before anything
+    is kept; then read into events. ``progress(line, lines)`` is called now and then.
     """
-    if not text.strip():
-        raise InputError(f"{file}: the file is empty (expected a header row: {', '.join(BASE)})")
-    first = text.splitlines()[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    file = str(path)
+    lines = _check_table(path)
+    reader = _reader(path)
     try:
         header = Header(next(reader), f"{file}:1")
     except csv.Error as exc:
         raise InputError(f"{file}:1: cannot read the header ({exc})") from exc
     rows: list[CsvRow] = []
-    lines = text.count("\n") + 1
     try:
         for record in reader:
             line = reader.line_num
@@ -161,11 +167,52 @@ def parse_rows(
     return header, rows
 
 
+def _reader(path: Path) -> Any:
+    """A CSV reader over the file's lines; commas, semicolons or tabs, as the header has."""
+    lines = (text for _number, text in text_lines(path))
+    first = next(lines, "")
+    delimiter = max(",;\t", key=first.count)
+    return csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+
+
+def _check_table(path: Path) -> int:
+    """Count the rows of a table as it streams past, refusing one too big; its lines."""
+    reader = _reader(path)
+    events = 0
+    content = False
+    try:
+        for record in reader:
+            line = reader.line_num
+            if len(record) > MAX_COLUMNS:
+                raise refused(f"{path}:{line}", f"{len(record):,} fields",
+                              f"a row may have at most {MAX_COLUMNS:,}")  # fmt: skip
+            for cell in record:
+                check_field(cell, f"{path}:{line}")
+            if not any(cell.strip() for cell in record):
+                continue
+            if content:  # the rows after the header
+                events += 1
+                check_rows(events, f"{path}:{line}")
+            content = True
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            most = f"{MAX_FIELD_CHARS:,} characters"
+            raise refused(
+                f"{path}:{reader.line_num}",
+                f"a field of more than {most}",
+                f"a field may hold at most {most}",
+            ) from exc
+        raise InputError(f"{path}:{reader.line_num}: {exc}") from exc
+    if not content:
+        raise InputError(f"{path}: the file is empty (expected a header row: {', '.join(BASE)})")
+    return max(int(reader.line_num), 1)
+
+
 def read_events_csv(path: Path) -> CodingData:
     """An events table as a :class:`CodingData` for an analysis (codes and people as written)."""
     from observer.domain.coding_data import CodeInfo, CodingData, participants_from_names
 
-    _header, rows = parse_rows(decode_text(read_bytes(path), path), str(path))
+    _header, rows = parse_rows(path)
     events = sorted((r.event for r in rows), key=lambda e: e.time_ms)
     names = {n for e in events for n in (e.actor, *e.targets)}
     codes: dict[str, CodeInfo] = {}
@@ -408,10 +455,8 @@ def import_table(
     store: Store, path: Path, progress: Progress = no_progress, **opts: Any
 ) -> ImportReport:
     """Import a CSV or TSV file as a new coding of ``session``."""
-    text = decode_text(read_bytes(path), path)
     # Progress: reading the file is a third of the work, checking and writing the rest.
-    lines = max(text.count("\n"), 1)
-    _header, rows = parse_rows(text, str(path), scaled(progress, 0, lines, 3 * lines))
+    _header, rows = parse_rows(path, scaled(progress, 0, 1000, 3000))
     fmt = "tsv" if path.suffix.lower() in (".tsv", ".tab") else "csv"
-    rest = scaled(progress, lines, 2 * lines, 3 * lines)
+    rest = scaled(progress, 1000, 2000, 3000)
     return import_rows(store, str(path), rows, fmt, rest, **opts)

@@ -31,8 +31,8 @@ from observer.formats.common import (
     no_progress,
     parse_json,
     placed,
-    read_bytes,
 )
+from observer.formats.file_limits import check_rows, read_limited
 from observer.formats.json_format import FORMAT_ID, VERSION
 from observer.storage.models import (
     CAPACITIES,
@@ -188,6 +188,9 @@ def parse_document(data: bytes, path: Path) -> dict[str, Any]:
             f"{path}: written by a newer Group Process Observer (format version {version}; "
             f"this one reads up to {VERSION}). Update the application to import it."
         )
+    events = doc.get("events")
+    if isinstance(events, list):
+        check_rows(len(events), f"{path}: events")
     return doc
 
 
@@ -262,7 +265,7 @@ def import_json(
     store: Store, path: Path, progress: Progress = no_progress, **_: Any
 ) -> ImportReport:
     """Recreate the coding in a JSON file, all or nothing."""
-    doc = parse_document(read_bytes(path), path)
+    doc = parse_document(read_limited(path), path)
     d = _Doc(str(path))
     report = ImportReport(str(path), "json")
 

@@ -13,6 +13,13 @@ from typing import Any
 from observer.domain.errors import InputError
 from observer.formats.common import ImportReport, Progress, no_progress
 from observer.formats.csv_format import Header, header, import_rows, modifier_sets, table_rows
+from observer.formats.file_limits import (
+    MAX_COLUMNS,
+    check_field,
+    check_rows,
+    check_workbook,
+    refused,
+)
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
@@ -86,6 +93,7 @@ def import_xlsx(
     from openpyxl import load_workbook
 
     file = str(path)
+    check_workbook(path)  # too big a workbook is refused before it is opened
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
@@ -97,10 +105,22 @@ def import_xlsx(
         try:
             # How many rows there are is often not recorded: a busy bar (total 0) meanwhile.
             progress(0, 0)
-            grid = []
-            for row in sheet.iter_rows(values_only=True):
-                grid.append([_text(v) for v in row])
-                if len(grid) % 2000 == 0:
+            grid: list[list[str]] = []
+            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+                number = len(grid) + 1
+                cells = [_text(v) for v in row]
+                if len(cells) > MAX_COLUMNS and cells[MAX_COLUMNS]:
+                    most = f"{MAX_COLUMNS:,}"
+                    raise refused(
+                        f"{file}: events sheet row {number}",
+                        f"more columns than {most}",
+                        f"a row may have at most {most}",
+                    )
+                for cell in cells:
+                    check_field(cell, f"{file}: events sheet row {number}")
+                grid.append(cells[:MAX_COLUMNS])
+                check_rows(number - 1, f"{file}: events sheet row {number}")
+                if number % 2000 == 0:
                     progress(0, 0)
         except InputError:
             raise

@@ -65,6 +65,16 @@ def load_events(conn: Any, coding_id: int) -> list[Event]:
     return out
 
 
+def stored_event(conn: Any, event_id: int) -> Event | None:
+    """One event as it is in the database now (None when there is no such row)."""
+    row = run(conn, _LOAD.split(" WHERE")[0] + " WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        return None
+    event_id, time_ms, code, actor, targets, modifiers, note, end_ms = row
+    return Event(event_id, time_ms, code, actor, tuple(_decoded(targets) or ()),
+                 dict(_decoded(modifiers) or {}), note or "", end_ms)  # fmt: skip
+
+
 def _decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 

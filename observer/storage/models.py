@@ -296,5 +296,25 @@ class ProcessNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CodingLock(Base):
+    """Who is recording a coding now: one writer per coding (``observer.storage.coding_lock``).
+
+    ``token`` is the opening's own; ``heartbeat`` is refreshed while it is open, so a lock
+    whose holder is gone can be told from one in use.
+    """
+
+    __tablename__ = "coding_locks"
+
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    token: Mapped[str] = mapped_column(String(32))
+    holder: Mapped[str] = mapped_column(String(20))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column()
+    heartbeat: Mapped[datetime] = mapped_column()
+
+
 # The tables as SQLAlchemy Core sees them, for bulk inserts.
 EVENTS = cast(Table, CodedEvent.__table__)

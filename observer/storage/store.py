@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from observer.domain.errors import StoreError
+from observer.domain.errors import StorageFault, StoreError
+from observer.storage.faults import as_fault, watch
 from observer.storage.migrations import HEAD
 from observer.storage.opening import check_not_locked, inspect_file, remove_stale_drafts
 from observer.storage.times import as_utc, from_stored, sqlite_text
@@ -30,7 +31,15 @@ if TYPE_CHECKING:  # SQLAlchemy is imported on first use: opening a coding needs
     from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "group-process-observer"
+# How long a connection waits for another program's write to finish before it reports the
+# database busy. Reading and importing may wait; the coding window must not (see
+# ``RECORDING_BUSY_MS`` and docs/storage.md, "When saving fails").
 BUSY_TIMEOUT_MS = 2000
+# The recording connection waits a quarter of a second at most: a write of this app or a
+# checkpoint takes milliseconds, so a longer wait means another program holds the file, and
+# the coder is better told at once (the entry stays on screen to save again) than left
+# with a window that does not answer.
+RECORDING_BUSY_MS = 250
 
 
 def default_database_path() -> Path:
@@ -67,7 +76,7 @@ class Store:
         self.url = url
         self.path = path
         if engine is not None:
-            self.__dict__["engine"] = engine
+            self.__dict__["engine"] = engine  # made by _server_engine: faults are watched
 
     @functools.cached_property
     def engine(self) -> Engine:
@@ -93,23 +102,32 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.path is not None
 
-    def connect(self) -> Any:
+    def connect(self, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Any:
         """A plain DB-API connection, in autocommit mode: the caller runs BEGIN and COMMIT.
 
         For SQLite it has the same pragmas as the engine's connections (WAL, FULL sync).
+        ``busy_timeout_ms``: how long a write waits for another program's to finish (on a
+        server: for a row another client has locked). A fault is a ``StorageFault``.
         """
-        if self.path is not None:
-            conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,
-            )
-            _sqlite_pragmas(conn, None)
-            return conn
-        raw = self.engine.raw_connection()
-        raw.driver_connection.autocommit = True  # type: ignore[union-attr]
-        return raw
+        try:
+            if self.path is not None:
+                conn = sqlite3.connect(
+                    self.path,
+                    isolation_level=None,
+                    timeout=busy_timeout_ms / 1000,
+                    check_same_thread=False,
+                )
+                _sqlite_pragmas(conn, None, busy_timeout_ms)
+                return conn
+            raw = self.engine.raw_connection()
+            raw.driver_connection.autocommit = True  # type: ignore[union-attr]
+            run(raw, f"SET lock_timeout = {int(busy_timeout_ms)}")
+            return raw
+        except Exception as exc:
+            fault = as_fault(exc, "connect")
+            if fault is None:
+                raise
+            raise fault from exc
 
     def close(self) -> None:
         if "engine" in self.__dict__:
@@ -121,6 +139,7 @@ def _sqlite_engine(path: Path) -> Engine:
 
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _sqlite_pragmas)
+    watch(engine)
     return engine
 
 
@@ -131,7 +150,9 @@ def _server_engine(url: str) -> Engine:
     # SQLAlchemy before 2.1 would look for psycopg2.
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    watch(engine)
+    return engine
 
 
 def open_store(target: str | os.PathLike[str] | None = None) -> Store:
@@ -156,6 +177,8 @@ def _open_server(url: str) -> Store:
             version = _schema_version(conn.exec_driver_sql)
     except OperationalError as exc:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.orig}") from exc
+    except StorageFault as exc:
+        raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.detail}") from exc
     _check_version(version, _redact(url))
     if version != HEAD:
         try:
@@ -191,9 +214,9 @@ def _open_sqlite_file(path: Path) -> Store:
     return store
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
@@ -238,11 +261,21 @@ def _redact(url: str) -> str:
 
 
 def run(conn: Any, sql: str, params: Any = ()) -> Any:
-    """Execute SQL written with ``?`` placeholders on a plain connection from ``connect()``."""
+    """Execute SQL written with ``?`` placeholders on a plain connection from ``connect()``.
+
+    A fault of the storage (a full disk, a lost server…) comes out as a ``StorageFault``;
+    one at ``COMMIT`` is marked uncertain (the change may have been saved all the same).
+    """
     if not isinstance(conn, sqlite3.Connection):
         sql = sql.replace("?", "%s")  # the server drivers' parameter style
-    cursor = conn.cursor()
-    cursor.execute(sql, params)
+    try:
+        cursor = conn.cursor()
+        cursor.execute(sql, params)
+    except Exception as exc:
+        fault = as_fault(exc, sql, committing=sql == "COMMIT")
+        if fault is None:
+            raise
+        raise fault from exc
     return cursor
 
 

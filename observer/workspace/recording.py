@@ -8,26 +8,37 @@ kill or a power cut loses nothing that was on screen.
 
 Undo and redo replay inverse operations on the database (never snapshots of the
 whole list), and every deletion, restoration and edit is written to the audit trail.
+
+When the database does not take a write, the call raises a ``StorageFault`` that says why
+in words ("Not saved: the disk is full. …"), and nothing in memory (the events, the undo
+and redo history, the clock) claims otherwise. When the fault came while committing, so
+the write may have been saved after all, the Recorder opens the database again and looks:
+a write that is there is kept as saved; one that is not is made certain to stay away
+before the coder is told so. One Recorder at a time may write a coding
+(``observer.storage.coding_lock``); another may open it read-only.
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from observer.domain import limits
 from observer.domain.clock import ClockState, LiveClock, utcnow
 from observer.domain.codebook import Code, Palette
-from observer.domain.errors import InputError, NotFound
+from observer.domain.errors import InputError, NotFound, StorageFault
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, Event, ProcessNoteView
 from observer.domain.participants import Participant, Roster, member_id_of
 from observer.storage.coding_info import CodingInfo, coding_info
-from observer.storage.event_rows import load_events
+from observer.storage.coding_lock import Holder
+from observer.storage.coding_writer import CodingWriter
+from observer.storage.event_rows import load_events, stored_event
 from observer.storage.store import Store, parse_stamp, run, stamp
 from observer.workspace.changes import ChangeSet, Kind, Notices, notices_of, recorded
 
@@ -89,9 +100,22 @@ Listener = Callable[[Changes], None]
 
 
 class Recorder:
-    """The recording desk of one open coding: record, edit, delete, undo, clock, notes."""
+    """The recording desk of one open coding: record, edit, delete, undo, clock, notes.
 
-    def __init__(self, store: Store, coding_id: int, who: str | None = None) -> None:
+    Opening takes the coding's lock, or raises ``CodingInUse`` (who has it open, where,
+    since when). ``read_only=True`` opens it without the lock: every change is refused
+    with ``ReadOnlyCoding``. ``take_over=True`` takes the lock from a holder that is gone.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        coding_id: int,
+        who: str | None = None,
+        *,
+        read_only: bool = False,
+        take_over: bool = False,
+    ) -> None:
         self.store = store
         self.coding_id = coding_id
         self.info: CodingInfo = coding_info(store, coding_id)
@@ -99,8 +123,13 @@ class Recorder:
         self.who = who or self.info.observer
         self.rules = EventRules(self.palette, Roster(self.info.participants))
         # One connection kept open: recording an event is then a single insert and commit.
-        self._conn = store.connect()
-        self._events = load_events(self._conn, coding_id)
+        self._writer = CodingWriter(store, coding_id, self.who, read_only, take_over)
+        self.read_only = read_only
+        try:
+            self._events = load_events(self._conn, coding_id)
+        except BaseException:
+            self.close()
+            raise
         self._by_id = {e.id: e for e in self._events}
         # The state events alone: the event rules look only at these, so a state records fast.
         self._state_codes = {c.id for c in self.palette.codes if c.is_state}
@@ -125,6 +154,25 @@ class Recorder:
         ).fetchone()
         self.saved_clock = ClockState(int(elapsed or 0), parse_stamp(since))
         self.clock = LiveClock(int(elapsed or 0))
+
+    # --- the lock ------------------------------------------------------------------------
+
+    def heartbeat(self) -> None:
+        """Show that this coding is still open here (the window calls it every
+        ``coding_lock.HEARTBEAT_S`` seconds); raises ``CodingTakenOver`` if it was taken."""
+        self._writer.heartbeat()
+
+    def holder(self) -> Holder | None:
+        """Who holds this coding's lock now (for a read-only window: who is recording it)."""
+        return self._writer.holder()
+
+    def refuse_if_read_only(self) -> None:
+        """Raise ``ReadOnlyCoding`` (naming who is recording it) when opened read-only."""
+        self._writer.refuse_if_read_only()
+
+    @property
+    def _conn(self) -> Any:
+        return self._writer.conn
 
     # --- reading -------------------------------------------------------------------------
 
@@ -323,8 +371,9 @@ class Recorder:
     def undo(self) -> Changes | None:
         if not self._undo:
             return None
-        step = self._undo.pop()
-        changes = self._apply(step.inverse())
+        step = self._undo[-1]
+        changes = self._apply(step.inverse())  # a failed undo stays to be undone
+        self._undo.pop()
         self._redo.append(step)
         self._announce(changes)
         return changes
@@ -332,8 +381,9 @@ class Recorder:
     def redo(self) -> Changes | None:
         if not self._redo:
             return None
-        step = self._redo.pop()
+        step = self._redo[-1]
         changes = self._apply(step)
+        self._redo.pop()
         self._undo.append(step)
         self._announce(changes)
         return changes
@@ -379,12 +429,10 @@ class Recorder:
     # --- clock ---------------------------------------------------------------------------
 
     def start_clock(self) -> None:
-        self.clock.start()
-        self._save_clock()
+        self._clock_change(self.clock.start)
 
     def pause_clock(self) -> None:
-        self.clock.pause()
-        self._save_clock()
+        self._clock_change(self.clock.pause)
 
     def continue_clock(self) -> int:
         """After a crash, as if the clock had never stopped; returns the session time now.
@@ -398,19 +446,40 @@ class Recorder:
 
     def resume_clock_at(self, elapsed_ms: int, running: bool = True) -> None:
         """After a crash: continue from a chosen time."""
-        self.clock.set_elapsed(elapsed_ms)
-        if running:
-            self.clock.start()
-        self._save_clock()
+
+        def resume() -> None:
+            self.clock.set_elapsed(elapsed_ms)
+            if running:
+                self.clock.start()
+
+        self._clock_change(resume)
+
+    def _clock_change(self, change: Callable[[], None]) -> None:
+        """Change the clock and save it; a clock that could not be saved is put back."""
+        before = copy.copy(self.clock)
+        change()
+        if self.read_only:
+            return  # a read-only window's clock is its viewer's own: nothing to save
+        try:
+            self._save_clock()
+        except StorageFault:
+            self.clock = before
+            raise
 
     def _save_clock(self) -> None:
         state = self.clock.state()
         since = None if state.running_since is None else stamp(self._conn, state.running_since)
-        with self._transaction():
+        values = (state.elapsed_ms, since)
+
+        def saved(conn: Any) -> bool:
+            sql = "SELECT clock_elapsed_ms, clock_running_since FROM codings WHERE id = ?"
+            return tuple(run(conn, sql, (self.coding_id,)).fetchone()) == values
+
+        with self._durably(saved):
             run(
                 self._conn,
                 "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ? WHERE id = ?",
-                (state.elapsed_ms, since, self.coding_id),
+                (*values, self.coding_id),
             )
         self.saved_clock = state
 
@@ -423,15 +492,21 @@ class Recorder:
         limits.note(text, "note")
         if time_ms is not None:
             limits.session_time(time_ms, "time")
-        with self._transaction():
-            note_id = int(
-                run(
-                    self._conn,
-                    "INSERT INTO process_notes (coding_id, time_ms, text, kind, created_at) "
-                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
-                ).fetchone()[0]
-            )
+        written: list[int] = []
+
+        def saved(conn: Any) -> bool:
+            sql = "SELECT 1 FROM process_notes WHERE id = ?"
+            return bool(written) and run(conn, sql, (written[0],)).fetchone() is not None
+
+        with self._durably(saved):
+            row = run(
+                self._conn,
+                "INSERT INTO process_notes (coding_id, time_ms, text, kind, created_at) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
+            ).fetchone()
+            written.append(int(row[0]))
+        note_id = written[0]
         self._announce(Changes("Add note"), notes=(note_id,))
         return note_id
 
@@ -445,19 +520,15 @@ class Recorder:
         return [ProcessNoteView(*row) for row in rows]
 
     def close(self) -> None:
-        self._conn.close()
+        """Give the coding's lock back and close the connection."""
+        self._writer.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One durable transaction: committed (WAL, synchronous=FULL) or rolled back whole."""
-        # IMMEDIATE takes the write lock up front, so a busy database fails before any write.
-        run(self._conn, "BEGIN IMMEDIATE" if self.store.is_sqlite else "BEGIN")
-        try:
-            yield
-        except BaseException:
-            run(self._conn, "ROLLBACK")
-            raise
-        run(self._conn, "COMMIT")
+    def _transaction(self) -> AbstractContextManager[None]:
+        return self._writer.transaction()
+
+    def _durably(self, saved: Callable[[Any], bool]) -> AbstractContextManager[None]:
+        """A transaction; one that failed uncertainly is looked at again and settled."""
+        return self._writer.durably(saved)
 
     # --- internals -----------------------------------------------------------------------
 
@@ -522,7 +593,15 @@ class Recorder:
         changed: list[Event] = []
         removed: list[int] = []
         waiting: list[int] = []
-        with self._transaction():
+
+        def saved(conn: Any) -> bool:
+            # One transaction: all of it is there, or none. The rows it left say which.
+            now_there = [stored_event(conn, e.id) for e in added]
+            now_there += [stored_event(conn, e.id) for e in changed]
+            gone = all(stored_event(conn, i) is None for i in removed)
+            return now_there == [*added, *changed] and gone
+
+        with self._durably(saved):
             for op in step.ops:
                 e = op.event
                 values = (e.time_ms, e.end_ms, e.code, e.actor, *self._json(e), e.note)

@@ -90,8 +90,13 @@ def test_an_event_waiting_for_modifiers_is_saved_and_a_reopened_coding_says_so(
     assert window.popup.isVisible()
     [(_id, code, *_)] = rows(demo_store, fresh)  # on disk already: a crash now keeps it
     assert code == "confrontation"
-    # The app dies here (nothing closes); the coding is opened again.
-    again = open_window(demo_store, fresh, fake_time, qtbot)
+    # The app dies here (nothing closes). The coding, opened again (read-only, as its lock
+    # is still held in this one test process), says which event lacks its modifiers.
+    from ui.coding_window import CodingWindow
+
+    again = CodingWindow(Recorder(demo_store, fresh, read_only=True))
+    qtbot.addWidget(again)
+    again.show()
     notice = again.findChild(QLabel, "lackingModifiers")
     assert notice is not None and notice.isVisible()
     assert "Dr Rivera → Jane confrontation still lacks modifiers" in notice.text()
@@ -163,5 +168,5 @@ def test_continue_after_a_crash_counts_the_time_spent_reading_the_offer(
     assert abs(window.recorder.clock.elapsed_ms() - 642_000) < 500
     assert "ran on while the app was closed" in window.statusBar().currentMessage()
     # A second crash before anything else: the same anchor, no drift added.
-    saved = Recorder(demo_store, fresh).saved_clock
+    saved = Recorder(demo_store, fresh, read_only=True).saved_clock
     assert saved.elapsed_if_continued(now[0]) == 642_000

@@ -187,3 +187,69 @@ def test_an_upgrade_from_0003_runs_on_the_server(server_url: str, monkeypatch) -
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_one_writer_per_coding_on_the_server(server_url: str) -> None:
+    """The lock table works on the server: a second client is refused, may read, may take
+    over a silent holder; the first then writes nothing more."""
+    from observer.domain.errors import CodingInUse, CodingTakenOver
+    from observer.storage import coding_lock
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
+    from observer.workspace.recording import Recorder
+
+    store = open_store(_new_database(server_url, "locks"))
+    create_demo(store)
+    first = Recorder(store, 2)
+    with pytest.raises(CodingInUse, match="by"):
+        Recorder(store, 2)
+    viewer = Recorder(store, 2, read_only=True)
+    assert len(viewer.events) == len(first.events)
+    viewer.close()
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE coding_locks SET heartbeat = heartbeat - make_interval(secs => %s)",
+            (coding_lock.STALE_AFTER_S + 5,),
+        )
+    second = Recorder(store, 2, "MB", take_over=True)
+    member = next(p.key for p in first.info.participants if p.key.startswith("m"))
+    with pytest.raises(CodingTakenOver):
+        first.record(4_700_000, "work", member)
+    second.record(4_700_000, "work", member)
+    first.close()
+    second.close()
+    store.close()
+
+
+def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
+    server_url: str,
+) -> None:
+    from sqlalchemy import create_engine
+
+    from observer.domain.errors import ConnectionLost
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
+    from observer.workspace.recording import Recorder
+
+    url = _new_database(server_url, "lost")
+    store = open_store(url)
+    create_demo(store)
+    recorder = Recorder(store, 1)
+    before = list(recorder.events)
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.connect() as conn:  # the server drops every other connection
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    admin.dispose()
+    with pytest.raises(ConnectionLost) as caught:
+        recorder.record(4_700_000, "work", "group")
+    assert str(caught.value).startswith(
+        "Not saved: the connection to the database server was lost. Check the network"
+    )
+    assert recorder.events == before
+    event = recorder.record(4_700_000, "work", "group")  # a new connection
+    assert recorder.events[-1] == event
+    recorder.close()
+    store.close()

@@ -100,7 +100,7 @@ def test_every_time_read_back_is_aware_and_in_utc(store: Store) -> None:
     event = recorder.record(1000, "question", keys["Jane"], [keys["Sam"]])
     recorder.delete([event.id])
     recorder.start_clock()
-    running_since = Recorder(store, coding_id).saved_clock.running_since
+    running_since = Recorder(store, coding_id, read_only=True).saved_clock.running_since
     recorder.close()
     [coding] = list_codings(store)
     [entry] = audit_trail(store, coding_id)

@@ -53,8 +53,8 @@ def test_the_event_is_on_disk_while_its_modifiers_are_chosen(coding: Any) -> Non
     assert done.recorded is not None and done.timer_ms
     [(time_ms, code, *_rest, awaiting)] = stored(path, coding_id)
     assert (time_ms, code, awaiting) == (357_000, "confrontation", 1)
-    # A crash now: the reopened coding says which event still lacks its modifiers.
-    reopened = Recorder(open_store(path), coding_id)
+    # A crash now: the coding, looked at again, says which event still lacks its modifiers.
+    reopened = Recorder(open_store(path), coding_id, read_only=True)
     [lacking] = reopened.awaiting_modifiers()
     assert lacking.id == done.recorded.id
     typed(desk, "nh")

@@ -177,7 +177,7 @@ def test_a_reopened_coding_shows_every_event(desk, store) -> None:
     recorder, k = desk
     recorder.record(1_000, "question", k["Jane"], [k["Sam"]])
     recorder.record(0, "work", "group")
-    again = Recorder(store, recorder.coding_id)
+    again = Recorder(store, recorder.coding_id, read_only=True)
     assert [(e.time_ms, e.code) for e in again.events] == [(0, "work"), (1_000, "question")]
     again.close()
 
@@ -185,11 +185,11 @@ def test_a_reopened_coding_shows_every_event(desk, store) -> None:
 def test_clock_state_survives_for_resuming(desk, store) -> None:
     recorder, _ = desk
     recorder.resume_clock_at(125_000, running=True)
-    again = Recorder(store, recorder.coding_id)
+    again = Recorder(store, recorder.coding_id, read_only=True)
     assert again.saved_clock.was_running
     assert again.saved_clock.elapsed_if_continued() >= 125_000
     recorder.pause_clock()
-    paused = Recorder(store, recorder.coding_id)
+    paused = Recorder(store, recorder.coding_id, read_only=True)
     assert not paused.saved_clock.was_running
     again.close()
     paused.close()
