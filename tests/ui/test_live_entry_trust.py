@@ -150,7 +150,7 @@ def test_continue_after_a_crash_counts_the_time_spent_reading_the_offer(
     demo_store: Any, fresh: int, fake_time: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import observer.domain.clock as clock_module
-    import observer.workspace.recording as recording_module
+    import observer.workspace.session_records as recording_module
 
     recorder = Recorder(demo_store, fresh)
     recorder.resume_clock_at(600_000, running=True)  # running at 10:00 when the app dies
