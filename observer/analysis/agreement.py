@@ -525,8 +525,8 @@ def agreement(
     restricted_to = _restriction(filters[0], datas[0])
     if filters[0] is not None and restricted_to is not None:
         notes.append(
-            f"Restricted to {filters[0].describe(datas[0])}: other events are left out, "
-            f"while the time units still span the whole session."
+            f"Restricted to {filters[0].describe(datas[0])}; the time units still span "
+            f"the whole session."
         )
     # Running states end, and time units run, where the whole coding ends, not its
     # last kept event: a restricted figure is about the same stretch of time.
@@ -628,8 +628,8 @@ def _different_sessions(datas: Sequence[CodingData]) -> list[str]:
         return []
     seen = list(dict.fromkeys(f"{i.group_name}, session {i.session_number}" for i in infos))
     return [
-        f"These codings are of different sessions ({'; '.join(seen)}): their events are "
-        f"paired by time from each session's start, as if they had observed one session."
+        f"Different sessions ({'; '.join(seen)}): events are paired by their time from "
+        f"each session's start, as if one session had been observed."
     ]
 
 

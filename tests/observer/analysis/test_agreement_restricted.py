@@ -63,8 +63,7 @@ def test_a_restricted_figure_counts_only_the_chosen_codes() -> None:
         "codes": ["question"], "categories": [], "actors": [], "targets": []
     }  # fmt: skip
     assert only["notes"] == [
-        "Restricted to codes question: other events are left out, while the time units "
-        "still span the whole session."
+        "Restricted to codes question; the time units still span the whole session."
     ]
     # Time units still run to the end of the whole coding (A's support at 40 s).
     assert only["time_units"] == whole["time_units"] == 41
@@ -117,7 +116,7 @@ def test_command_restricted_to_a_code(demo_store: Any, capsys: Any) -> None:
 
     assert main(["--db", db, "agreement", "4", "5", "--code", "feedback", "--actor", "Ben"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("Restricted to codes feedback; acts by Ben: other events are left out")
+    assert text.startswith("Restricted to codes feedback; acts by Ben; the time units still")
 
 
 @pytest.mark.parametrize(
@@ -142,9 +141,9 @@ def test_command_says_when_the_sessions_differ(demo_store: Any, capsys: Any) -> 
     assert main(["--db", demo_store.location, "agreement", "3", "6", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["notes"] == [
-        "These codings are of different sessions (Thursday interpersonal group, session 3; "
-        "Thursday interpersonal group, session 4): their events are paired by time from each "
-        "session's start, as if they had observed one session."
+        "Different sessions (Thursday interpersonal group, session 3; Thursday interpersonal "
+        "group, session 4): events are paired by their time from each session's start, as if "
+        "one session had been observed."
     ]
     assert result["event_kappa"] is not None
     assert main(["--db", demo_store.location, "agreement", "4", "5", "--json"]) == 0
@@ -172,6 +171,6 @@ def test_codings_of_two_groups_compare_people_by_name(store: Any) -> None:
     assert only_jane["events"] == [1, 1] and only_jane["agreed"] == 1
     assert only_jane["restricted_to"]["actors"] == ["Jane"]
     assert (
-        "different sessions (Tuesday group, session 1; Friday group, session 1)"
+        "Different sessions (Tuesday group, session 1; Friday group, session 1)"
         in (only_jane["notes"][0])
     )
