@@ -1,9 +1,13 @@
-"""Agreement between observers: pick codings of a session, see every figure and how it came about.
+"""Agreement between observers: pick any codings, see every figure and how it came about.
 
 Each figure is shown with one line saying exactly how it was computed (which events,
 which window, which unit), so a kappa that moves with the time unit is no mystery.
 Below: the confusion table of the aligned events (rows: the first coding, columns: the
 second, "nothing" last) and the agreement per code.
+
+Codings of different sessions (a BORIS project imports each observation as a session of
+its own) are compared too, with a notice above the figures saying so. The figures can be
+restricted to chosen codes, categories and people (per-behaviour agreement).
 
 Long codings are compared on a worker thread, with a progress dialog and Cancel; the
 list of codings and the figures follow the database's notices (a coding imported or
@@ -15,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -23,18 +27,22 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from observer.analysis.agreement import BY_CHOICES
 from observer.analysis.alignment import NOTHING
+from observer.analysis.filters import known_categories, known_codes
 from observer.domain.coding_data import CodingData
 from observer.storage.store import Store
 from observer.workspace.changes import ChangeSet, Kind, notices_of
@@ -60,6 +68,10 @@ AGREE_BG = "#dcefe6"
 NOTHING_BG = "#f7ecec"
 LONG = 5_000  # events in the ticked codings: more are compared on a worker thread
 SETTLE_MS = 500  # codings recorded into meanwhile: recompute once the keys pause
+# What the figures can be restricted to: (the core's name, the tab's title).
+RESTRICTIONS = (("codes", "Codes"), ("categories", "Categories"),
+                ("actors", "By"), ("targets", "To"))  # fmt: skip
+NOTICE_STYLE = "background: #fff4d6; border: 1px solid #e6c66a; padding: 4px;"
 
 
 def figure_text(key: str, value: Any) -> str:
@@ -95,8 +107,21 @@ class AgreementView(QWidget):
         self.job: Job | None = None  # the comparison running on a worker thread
         self.setWindowTitle("Agreement between observers")
 
+        self.search = QLineEdit(placeholderText="Find a coding: group, session, observer…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._show_found)
         self.codings = QListWidget()
         self.codings.setMinimumWidth(250)
+        # Restrict the figures: one ticked list per kind; nothing ticked keeps everything.
+        self.only = QTabWidget()
+        self.only.setToolTip("Tick to restrict every figure to these; none ticked: all events.")
+        self.only_lists: dict[str, QListWidget] = {}
+        for kind, title in RESTRICTIONS:
+            choices = QListWidget()
+            choices.itemChanged.connect(lambda _item: self._restriction_changed())
+            self.only_lists[kind] = choices
+            self.only.addTab(choices, title)
+        self.only.setMaximumHeight(150)
         self._fill_codings(coding_ids or [])
         self.codings.itemChanged.connect(lambda _item: self.compute())
         self._settle = QTimer(self)
@@ -139,6 +164,11 @@ class AgreementView(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("muted")
+        self.notice = QLabel()  # different sessions, a restriction: said above the figures
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.notice.hide()
         self.alignment = QLabel()
         self.alignment.setWordWrap(True)
 
@@ -171,9 +201,12 @@ class AgreementView(QWidget):
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
-        left_box.addWidget(_title("Codings of one session (tick two or more)"))
+        left_box.addWidget(_title("Codings (tick two or more, of any sessions)"))
+        left_box.addWidget(self.search)
         left_box.addWidget(self.codings, 1)
         left_box.addLayout(form)
+        left_box.addWidget(_title("Only these (none ticked: everything)"))
+        left_box.addWidget(self.only)
         left_box.addWidget(self.message)
 
         tables = QSplitter(Qt.Orientation.Horizontal)
@@ -211,12 +244,28 @@ class AgreementView(QWidget):
         right.setSizes([380, 520])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        # The notice sits above the figures, outside their splitter, so it is never squeezed.
+        right_side = self._right_side = QWidget()
+        box = QVBoxLayout(right_side)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.notice)
+        box.addWidget(right, 1)
+        split.addWidget(right_side)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
         split.setSizes([300, 1200])
         layout = QHBoxLayout(self)
         layout.addWidget(split)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_notice()
+
+    def _fit_notice(self) -> None:
+        """Tall enough for every wrapped line (a splitter does not ask a label its height)."""
+        width = self._right_side.width()
+        wanted = self.notice.heightForWidth(width) if self.notice.text() and width > 0 else 0
+        self.notice.setMinimumHeight(max(wanted, 0))
 
     def _fit_rows(self) -> None:
         self.figures.resizeRowsToContents()
@@ -246,9 +295,12 @@ class AgreementView(QWidget):
         self._counts = event_counts(self.store)
         self.codings.blockSignals(True)
         self.codings.clear()
-        for c in list_codings(self.store):
+        found = list_codings(self.store)
+        several_groups = len({c.session.group_id for c in found}) > 1
+        for c in found:
+            group = f"{c.session.group.name} · " if several_groups else ""
             text = (
-                f"{c.id} · session {c.session.number} · {c.observer.initials} · "
+                f"{c.id} · {group}session {c.session.number} · {c.observer.initials} · "
                 f"{c.name or c.clock_mode} ({self._counts.get(c.id, 0)} events)"
             )
             item = QListWidgetItem(text)
@@ -259,6 +311,69 @@ class AgreementView(QWidget):
             item.setCheckState(Qt.CheckState.Checked if c.id in ticked else Qt.CheckState.Unchecked)
             self.codings.addItem(item)
         self.codings.blockSignals(False)
+        self._show_found(self.search.text())
+
+    def _show_found(self, text: str) -> None:
+        """Only the codings whose line or group holds the text typed (ticked ones stay)."""
+        wanted = " ".join(text.casefold().split())
+        for row in range(self.codings.count()):
+            item = self.codings.item(row)
+            ticked = item.checkState() == Qt.CheckState.Checked
+            item.setHidden(not ticked and wanted not in item.toolTip().casefold())
+
+    # --- restricting ------------------------------------------------------------------------
+
+    def restriction(self) -> dict[str, list[str]]:
+        """The ticked codes, categories and people, by kind, as the core takes them."""
+        out: dict[str, list[str]] = {}
+        for kind, choices in self.only_lists.items():
+            ticked = [
+                str(choices.item(r).data(Qt.ItemDataRole.UserRole))
+                for r in range(choices.count())
+                if choices.item(r).checkState() == Qt.CheckState.Checked
+            ]
+            if ticked:
+                out[kind] = ticked
+        return out
+
+    def _restriction_changed(self) -> None:
+        for index, (kind, title) in enumerate(RESTRICTIONS):
+            n = len(self.restriction().get(kind, []))
+            self.only.setTabText(index, f"{title} ({n})" if n else title)
+        self.compute()
+
+    def _fill_choices(self, datas: tuple[CodingData, ...]) -> None:
+        """What the compared codings hold, to restrict to; ticks kept where still offered."""
+        codes: dict[str, str] = {}
+        categories: set[str] = set()
+        people: dict[str, None] = {}
+        for data in datas:
+            for code in sorted(known_codes(data)):
+                codes.setdefault(code, data.code(code).label or code)
+            categories |= known_categories(data)
+            people.update((data.label(p.key), None) for p in data.participants)
+        offered = {
+            "codes": sorted(codes.items(), key=lambda c: c[1].casefold()),
+            "categories": [(c, c) for c in sorted(categories)],
+            "actors": [(p, p) for p in people],
+            "targets": [(p, p) for p in people],
+        }
+        chosen = self.restriction()
+        for kind, items in offered.items():
+            choices = self.only_lists[kind]
+            shown = [choices.item(r).data(Qt.ItemDataRole.UserRole) for r in range(choices.count())]
+            if shown == [value for value, _text in items]:
+                continue
+            choices.blockSignals(True)
+            choices.clear()
+            for value, text in items:
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, value)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                on = value in chosen.get(kind, [])
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                choices.addItem(item)
+            choices.blockSignals(False)
 
     def _on_changes(self, changes: ChangeSet) -> None:
         """A coding added or taken away is listed; one coded into is read again."""
@@ -289,13 +404,14 @@ class AgreementView(QWidget):
             return
         tolerance, unit, by = self.tolerance.value(), self.unit.value(), self.by.currentData()
         known = dict(self._cache)
+        only = self.restriction()
         events = sum(self._counts.get(i, 0) for i in ids)
         if events <= LONG:
-            self._show(compare_codings(self.store, ids, tolerance, unit, by, known))
+            self._show(compare_codings(self.store, ids, tolerance, unit, by, known, only=only))
             return
 
         def work(progress: Progress) -> Comparison:
-            return compare_codings(self.store, ids, tolerance, unit, by, known, progress)
+            return compare_codings(self.store, ids, tolerance, unit, by, known, progress, only)
 
         self._clear(f"Comparing {len(ids)} codings ({events:,} events)…")
         job = self.job = run_in_background(
@@ -319,10 +435,15 @@ class AgreementView(QWidget):
         for data in comparison.codings:
             if data.coding_id is not None:
                 self._cache[data.coding_id] = data
+        self._fill_choices(comparison.codings)
         if comparison.result is None:
             self._clear(comparison.problem)
             return
         self.result = comparison.result
+        notes: list[str] = self.result["notes"]
+        self.notice.setText("\n".join(notes))
+        self.notice.setVisible(bool(notes))
+        self._fit_notice()
         self.message.setText(
             f"{len(comparison.codings)} codings, {comparison.events} events. Every figure "
             f"is recomputed when you change a setting."
@@ -338,6 +459,7 @@ class AgreementView(QWidget):
 
     def _clear(self, why: str) -> None:
         self.message.setText(why)
+        self.notice.hide()
         self.alignment.setText("")
         for table in (self.figures, self.confusion, self.per_code):
             table.setRowCount(0)

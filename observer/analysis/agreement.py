@@ -34,6 +34,7 @@ from observer.analysis.alignment import (
     label_of,
     time_sorted,
 )
+from observer.analysis.filters import ChartFilter
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
 from observer.domain.events import Event
@@ -56,6 +57,8 @@ def cohen_kappa(table: Sequence[Sequence[float]] | np.ndarray) -> float:
     empty table, or both observers using one and the same category throughout).
     """
     m = np.asarray(table, dtype=float)
+    if m.size == 0:
+        return math.nan  # nothing to compare (say, a restriction that kept no event)
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
         raise InputError(f"A confusion table must be square; this one is {m.shape}.")
     total = m.sum()
@@ -491,11 +494,16 @@ def agreement(
     tolerance_s: float = DEFAULT_TOLERANCE_S,
     unit_s: float = DEFAULT_UNIT_S,
     by: On = "code",
+    only: Sequence[ChartFilter | None] | None = None,
 ) -> dict[str, Any]:
-    """Every agreement figure for two or more codings of one session, JSON-ready.
+    """Every agreement figure for two or more codings, JSON-ready.
 
     With two codings the pair's figures are at the top level; with more, ``pairs`` lists
     every pair and ``krippendorff_alpha`` covers all codings (progressive alignment).
+    ``only``: one filter per coding (see ``filters.filters_for``); the filtered events
+    are compared, while time units still span the whole sessions. ``notes`` say, in
+    words, when the codings are of different sessions and what the figures were
+    restricted to (``restricted_to``).
     """
     if len(datas) < 2:
         raise InputError("Agreement needs at least two codings.")
@@ -509,10 +517,24 @@ def agreement(
     unit_ms = round(unit_s * 1000)
     if unit_ms <= 0:
         raise InputError("The time unit must be at least a millisecond.")
+    filters = list(only) if only is not None else [None] * len(datas)
+    if len(filters) != len(datas):
+        raise InputError("Agreement needs one filter per coding.")
     names = _distinct_names(datas)
-    datas = _same_identity(datas) if by != "code" else list(datas)
-    events = [closed_events(d) for d in datas]
+    notes = _different_sessions(datas)
+    restricted_to = _restriction(filters[0], datas[0])
+    if filters[0] is not None and restricted_to is not None:
+        notes.append(
+            f"Restricted to {filters[0].describe(datas[0])}; the time units still span "
+            f"the whole session."
+        )
+    # Running states end, and time units run, where the whole coding ends, not its
+    # last kept event: a restricted figure is about the same stretch of time.
     end_ms = max(d.duration_ms for d in datas)
+    closed = [replace(d, events=tuple(closed_events(d))) for d in datas]
+    kept = [f.apply(d) if f is not None else d for d, f in zip(closed, filters, strict=True)]
+    datas = _same_identity(kept) if by != "code" else kept
+    events = [list(d.events) for d in datas]
     labels: dict[str, str] = {}
     for d in datas:
         for code_id, info in d.codes.items():
@@ -565,6 +587,8 @@ def agreement(
             "tolerance_s": tolerance_ms / 1000,
             "unit_s": unit_ms / 1000,
             "pairs": pairs,
+            "restricted_to": restricted_to,
+            "notes": notes,
         }
     )
     if len(datas) == 2:
@@ -583,14 +607,42 @@ def agreement(
 
 
 def _same_identity(datas: Sequence[CodingData]) -> list[CodingData]:
-    """The codings with people keyed alike: by member, or all by name beside an events CSV.
+    """The codings with people keyed alike: by member, or all by name.
 
-    Stored codings key people by member; an events CSV by the names written in it. When
-    both are compared, the stored ones are named as a file would name them.
+    Stored codings of one group key people by member; an events CSV by the names written
+    in it, and two groups have different members. In those cases the stored codings are
+    named as a file would name them, so people are compared by name.
     """
-    if all(d.info is not None for d in datas) or all(d.info is None for d in datas):
+    groups = {d.info.group_id for d in datas if d.info is not None}
+    if all(d.info is None for d in datas) or (
+        len(groups) == 1 and all(d.info is not None for d in datas)
+    ):
         return list(datas)
     return [d.with_names() if d.info is not None else d for d in datas]
+
+
+def _different_sessions(datas: Sequence[CodingData]) -> list[str]:
+    """A note when the stored codings are not all of one session (an events CSV has none)."""
+    infos = [d.info for d in datas if d.info is not None]
+    if len({i.session_id for i in infos}) < 2:
+        return []
+    seen = list(dict.fromkeys(f"{i.group_name}, session {i.session_number}" for i in infos))
+    return [
+        f"Different sessions ({'; '.join(seen)}): events are paired by their time from "
+        f"each session's start, as if one session had been observed."
+    ]
+
+
+def _restriction(only: ChartFilter | None, data: CodingData) -> dict[str, list[str]] | None:
+    """What the figures were restricted to (people as shown), JSON-ready."""
+    if only is None or only.is_empty:
+        return None
+    return {
+        "codes": sorted(only.codes),
+        "categories": sorted(only.categories),
+        "actors": sorted(data.label(k) for k in only.actors),
+        "targets": sorted(data.label(k) for k in only.targets),
+    }
 
 
 def _distinct_names(datas: Sequence[CodingData]) -> list[str]:

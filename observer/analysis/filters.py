@@ -6,10 +6,11 @@ what was counted. An empty filter keeps everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from observer.domain.coding_data import CodingData
+from observer.domain.errors import InputError
 from observer.domain.events import Event
 
 
@@ -89,6 +90,19 @@ class ChartFilter:
             end = min(end, self.end_ms)
         return replace(event, time_ms=start, end_ms=max(start, end))
 
+    def describe(self, data: CodingData) -> str:
+        """What the filter keeps, in words (people as ``data`` shows them); "" when nothing."""
+        parts = []
+        for title, values in (
+            ("codes", sorted(self.codes)),
+            ("categories", sorted(self.categories)),
+            ("acts by", sorted(data.label(k) for k in self.actors)),
+            ("acts to", sorted(data.label(k) for k in self.targets)),
+        ):
+            if values:
+                parts.append(f"{title} {', '.join(values)}")
+        return "; ".join(parts)
+
     def apply(self, data: CodingData) -> CodingData:
         """The coding with only the kept events (states clipped to the range)."""
         if self.is_empty:
@@ -113,3 +127,56 @@ def span(data: CodingData, event: Event, duration_ms: int | None = None) -> tupl
 def apply_filter(data: CodingData, chart_filter: ChartFilter | None) -> CodingData:
     """``data`` through ``chart_filter`` (None keeps everything)."""
     return data if chart_filter is None else chart_filter.apply(data)
+
+
+def known_codes(data: CodingData) -> set[str]:
+    """The codes a filter may name for this coding: its codebook's and those it used."""
+    return set(data.codes) | {e.code for e in data.events}
+
+
+def known_categories(data: CodingData) -> set[str]:
+    """The categories a filter may name (a code without a category is its own, as in ``keeps``)."""
+    return {data.category(code) for code in known_codes(data)}
+
+
+def filters_for(
+    datas: Sequence[CodingData],
+    codes: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    actors: Iterable[str] = (),
+    targets: Iterable[str] = (),
+) -> list[ChartFilter]:
+    """One filter per coding from names as a person gives them.
+
+    A code or category none of the codings knows is refused (a typo would silently keep
+    nothing); people are looked up in each coding (``key_of``), since each coding keys its
+    own people, and refused with the coding named when one does not have them.
+    """
+    codes, categories = sorted(set(codes)), sorted(set(categories))
+    for kind, wanted, known_of in (
+        ("code", codes, known_codes),
+        ("category", categories, known_categories),
+    ):
+        known = set().union(*(known_of(d) for d in datas)) if datas else set()
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none"
+            where = "this coding" if len(datas) == 1 else "these codings"
+            raise InputError(f"No {kind} {unknown[0]!r} in {where} ({kind} ids: {listed})")
+    actor_names, target_names = list(actors), list(targets)
+    out = []
+    for data in datas:
+
+        def keys(names: list[str], data: CodingData = data) -> list[str]:
+            try:
+                return [data.key_of(name) for name in names]
+            except InputError as exc:
+                if len(datas) == 1:
+                    raise
+                which = data.name if data.coding_id is None else f"coding {data.coding_id}"
+                raise InputError(f"{which}: {exc}") from None
+
+        out.append(
+            ChartFilter.of(None, None, codes, categories, keys(actor_names), keys(target_names))
+        )
+    return out

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from observer.analysis.agreement import agreement
+from observer.analysis.filters import filters_for
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import ObserverError
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 from observer.workspace.progress import Progress, no_progress
 
-TOO_FEW = "Tick two or more codings of the same session."
-MIXED_SESSIONS = "These codings are of different sessions: agreement needs one session."
+TOO_FEW = "Tick two or more codings."
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,14 @@ def compare_codings(
     by: str = "code",
     already_read: Mapping[int, CodingData] | None = None,
     progress: Progress = no_progress,
+    only: Mapping[str, Sequence[str]] | None = None,
 ) -> Comparison:
-    """Agreement between stored codings of one session (``already_read`` is not read again)."""
+    """Agreement between stored codings, of one session or not (the result's ``notes`` say).
+
+    ``already_read`` are not read again; ``only`` restricts the figures to ``codes``,
+    ``categories``, ``actors`` and ``targets`` named as a person names them (see
+    ``filters_for``).
+    """
     if len(coding_ids) < 2:
         return Comparison((), None, TOO_FEW)
     known = already_read or {}
@@ -56,10 +62,9 @@ def compare_codings(
         datas.append(found if found is not None else from_coding(store, coding_id))
     progress(steps - 1, steps)
     codings = tuple(datas)
-    if len({d.session_id for d in codings}) > 1:
-        return Comparison(codings, None, MIXED_SESSIONS)
     try:
-        result = agreement(codings, tolerance_s, unit_s, by)  # type: ignore[arg-type]
+        filters = filters_for(codings, **(only or {}))
+        result = agreement(codings, tolerance_s, unit_s, by, filters)  # type: ignore[arg-type]
     except ObserverError as exc:
         return Comparison(codings, None, str(exc))
     progress(steps, steps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from observer.analysis.agreement import agreement
+from observer.analysis.filters import filters_for
 from observer.storage.read_coding import from_coding
 from ui.agreement_view import AgreementView, figure_text
 
@@ -85,11 +86,60 @@ def test_choices_that_make_no_agreement_are_explained(qtbot, demo_store) -> None
     assert view.checked_ids() == [4]
     assert "two or more" in view.message.text()
     assert view.figures.rowCount() == 0
-    toggle(qtbot, view, 1)  # session 1 against session 3
-    assert "different sessions" in view.message.text()
+    toggle(qtbot, view, 1)  # session 1 against session 3: compared, and said so
+    assert "Different sessions" in view.notice.text() and view.notice.isVisible()
+    assert view.figures.rowCount() > 0
     toggle(qtbot, view, 1)
     toggle(qtbot, view, 5)
     assert view.checked_ids() == [4, 5] and view.figures.rowCount() > 0
+
+
+def tick(qtbot, view: AgreementView, kind: str, value: str) -> None:
+    """Tick a code, category or person to restrict to, with the keyboard."""
+    choices = view.only_lists[kind]
+    view.only.setCurrentWidget(choices)
+    choices.setFocus()
+    row = next(
+        r for r in range(choices.count())
+        if choices.item(r).data(Qt.ItemDataRole.UserRole) == value
+    )  # fmt: skip
+    choices.setCurrentRow(row)
+    qtbot.keyClick(choices, Qt.Key.Key_Space)
+
+
+def test_codings_of_different_sessions_restricted_to_a_code(qtbot, demo_store, out_dir) -> None:
+    view = open_view(qtbot, demo_store, [])
+    view.resize(1280, 800)
+    # Found by typing, then ticked: coding 3 (session 3) and coding 6 (session 4).
+    qtbot.keyClicks(view.search, "session 4")
+    shown = [view.codings.item(r) for r in range(view.codings.count())]
+    assert [int(i.data(Qt.ItemDataRole.UserRole)) for i in shown if not i.isHidden()] == [6]
+    toggle(qtbot, view, 6)
+    view.search.clear()
+    toggle(qtbot, view, 3)
+    assert view.checked_ids() == [3, 6]
+
+    datas = [from_coding(demo_store, 3), from_coding(demo_store, 6)]
+    whole = agreement(datas, 2.0, 1.0, "code")
+    assert view.notice.isVisible() and view.notice.text() == whole["notes"][0]
+    assert "Different sessions (Thursday interpersonal group, session 3; " in whole["notes"][0]
+    figures = shown_figures(view)
+    assert figures["event_kappa"][0] == figure_text("event_kappa", whole["event_kappa"])
+
+    tick(qtbot, view, "codes", "feedback")
+    only = agreement(datas, 2.0, 1.0, "code", filters_for(datas, codes=["feedback"]))
+    assert view.result == only
+    restricted = shown_figures(view)
+    assert restricted["event_kappa"][0] == figure_text("event_kappa", only["event_kappa"])
+    assert restricted["event_kappa"][1] != figures["event_kappa"][1]  # fewer pairs
+    assert view.per_code.rowCount() == 1 and view.per_code.item(0, 0).text() == "Feedback"
+    assert view.notice.text().splitlines() == only["notes"]
+    assert "Restricted to codes feedback" in view.notice.text()
+    assert view.only.tabText(0) == "Codes (1)"
+    view.grab().save(str(out_dir / "agreement_view_restricted.png"))
+
+    tick(qtbot, view, "codes", "feedback")  # unticked: every event again
+    assert view.result == whole and view.per_code.rowCount() > 1
 
 
 def test_three_codings_by_actor(qtbot, demo_store) -> None:
@@ -153,14 +203,14 @@ def test_cancel_a_long_comparison(qtbot, demo_store, monkeypatch) -> None:
     first_read, resume = threading.Event(), threading.Event()
     real = agreement_view.compare_codings
 
-    def paced(store, ids, tolerance, unit, by, known, progress):
+    def paced(store, ids, tolerance, unit, by, known, progress, *restriction):
         def report(done: int, total: int) -> None:
             progress(done, total)
             if done == 1:  # one coding read, the other not yet
                 first_read.set()
                 resume.wait(30)
 
-        return real(store, ids, tolerance, unit, by, known, report)
+        return real(store, ids, tolerance, unit, by, known, report, *restriction)
 
     monkeypatch.setattr(agreement_view, "compare_codings", paced)
     view = AgreementView(demo_store, ids)

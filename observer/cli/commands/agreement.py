@@ -6,16 +6,19 @@ import argparse
 from typing import Any
 
 from observer.cli.commands import Context, print_json, print_table
+from observer.cli.commands.corrections import refusing
+from observer.cli.commands.network import add_filter_arguments, chart_filters
 
 
 def register(commands: Any) -> None:
     agree = commands.add_parser(
         "agreement",
-        help="agreement between two or more codings of one session (coding ids or events CSVs)",
+        help="agreement between two or more codings (coding ids or events CSVs)",
         description=(
             "Event-based agreement (events paired by time within a tolerance), time-unit "
             "kappa and Krippendorff's alpha; every figure says how it was computed. "
-            "See docs/agreement.md."
+            "--code, --category, --actor and --target restrict every figure to those "
+            "events (per-behaviour agreement). See docs/agreement.md."
         ),
     )
     agree.add_argument("sources", nargs="+", metavar="CODING", help="coding id or events CSV")
@@ -35,7 +38,8 @@ def register(commands: Any) -> None:
     )
     agree.add_argument("--by", choices=["code", "actor", "target"], default="code")
     agree.add_argument("--json", action="store_true")
-    agree.set_defaults(handler=_agreement)
+    add_filter_arguments(agree, times=False)
+    agree.set_defaults(handler=refusing(_agreement))
 
     practice = commands.add_parser("practice", help="practice codings against a reference")
     sub = practice.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -76,10 +80,14 @@ def _agreement(args: argparse.Namespace, ctx: Context) -> None:
     if len(args.sources) < 2:
         raise InputError("Agreement needs at least two codings (ids or events CSV files).")
     datas = [load_source(spec, ctx.store) for spec in args.sources]
-    result = agreement(datas, args.tolerance, args.unit, args.by)
+    result = agreement(datas, args.tolerance, args.unit, args.by, chart_filters(args, datas))
     if args.json:
         print_json(result)
         return
+    for note in result["notes"]:
+        print(note)
+    if result["notes"]:
+        print()
     explain = result["explanations"]
     pairs = result["pairs"] if len(result["codings"]) > 2 else [result]
     for pair in pairs:

@@ -8,10 +8,16 @@ from typing import Any
 from observer.cli.commands import Context, print_json, print_table
 
 
-def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    """The chart filter as options (shared by the commands that analyse a coding)."""
-    parser.add_argument("--from", dest="start", metavar="TIME", help="from this time (s or mm:ss)")
-    parser.add_argument("--to", dest="end", metavar="TIME", help="up to this time (s or mm:ss)")
+def add_filter_arguments(parser: argparse.ArgumentParser, times: bool = True) -> None:
+    """The chart filter as options (shared by the commands that analyse codings).
+
+    ``times``: with ``--from``/``--to`` (agreement spans whole sessions, so it has none).
+    """
+    if times:
+        parser.add_argument(
+            "--from", dest="start", metavar="TIME", help="from this time (s or mm:ss)"
+        )
+        parser.add_argument("--to", dest="end", metavar="TIME", help="up to this time (s or mm:ss)")
     parser.add_argument(
         "--code", action="append", default=[], metavar="ID", help="only these codes (repeatable)"
     )
@@ -38,12 +44,13 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def chart_filter(args: argparse.Namespace, data: Any) -> Any:
-    """A ChartFilter from the parsed options (None when nothing filters).
+def chart_filters(args: argparse.Namespace, datas: list[Any]) -> list[Any]:
+    """One ChartFilter per coding (CodingData) from the parsed options, None where nothing
+    filters. Codes and categories must be known to one of the codings; people are named as
+    a person types them and looked up in each coding."""
+    from dataclasses import replace
 
-    People are named as a person types them and looked up in ``data`` (a CodingData).
-    """
-    from observer.analysis.filters import ChartFilter
+    from observer.analysis.filters import filters_for
     from observer.domain.clock import parse_time
     from observer.domain.errors import InputError
 
@@ -55,23 +62,29 @@ def chart_filter(args: argparse.Namespace, data: Any) -> Any:
         except ValueError:
             raise InputError(f"{option} {text!r}: not a time (seconds or [hh:]mm:ss)") from None
 
-    def people(names: list[str], option: str) -> list[str]:
+    start = time_of(getattr(args, "start", None), "--from")
+    end = time_of(getattr(args, "end", None), "--to")
+    if start is not None and end is not None and end <= start:
+        raise InputError("--to must be later than --from")
+    # Each option checked alone first, so a refusal names the option it is about.
+    for option, field in (
+        ("--code", "codes"),
+        ("--category", "categories"),
+        ("--actor", "actors"),
+        ("--target", "targets"),
+    ):
         try:
-            return [data.key_of(name) for name in names]
+            filters_for(datas, **{field: getattr(args, option[2:])})
         except InputError as exc:
             raise InputError(f"{option}: {exc}") from None
+    found = filters_for(datas, args.code, args.category, args.actor, args.target)
+    out = [replace(f, start_ms=start, end_ms=end) for f in found]
+    return [None if f.is_empty else f for f in out]
 
-    found = ChartFilter.of(
-        time_of(args.start, "--from"),
-        time_of(args.end, "--to"),
-        args.code,
-        args.category,
-        people(args.actor, "--actor"),
-        people(args.target, "--target"),
-    )
-    if found.start_ms is not None and found.end_ms is not None and found.end_ms <= found.start_ms:
-        raise InputError("--to must be later than --from")
-    return None if found.is_empty else found
+
+def chart_filter(args: argparse.Namespace, data: Any) -> Any:
+    """The ChartFilter of one coding from the parsed options (None when nothing filters)."""
+    return chart_filters(args, [data])[0]
 
 
 def register(commands: Any) -> None:
