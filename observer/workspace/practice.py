@@ -22,8 +22,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from observer.analysis.agreement import DEFAULT_TOLERANCE_S, closed_events, cohen_kappa, confusion
+from observer.analysis.agreement import DEFAULT_TOLERANCE_S, closed_events
 from observer.analysis.alignment import AlignedPair, align
+from observer.analysis.reliability import cohen_kappa, confusion
 from observer.domain.clock import format_time
 from observer.domain.codebook import codebook_from_source
 from observer.domain.coding_data import CodingData

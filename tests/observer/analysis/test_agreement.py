@@ -10,15 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observer.analysis.agreement import (
-    agreement,
+from observer.analysis.agreement import agreement, reliability_units
+from observer.analysis.alignment import NOTHING, align, align_indices
+from observer.analysis.reliability import (
     cohen_kappa,
     krippendorff_alpha,
-    reliability_units,
     time_unit_kappa,
     unit_categories,
 )
-from observer.analysis.alignment import NOTHING, align, align_indices
 from observer.cli.main import main
 from observer.domain.coding_data import CodeInfo, CodingData
 from observer.domain.errors import InputError
