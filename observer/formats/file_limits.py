@@ -165,6 +165,7 @@ def check_workbook(path: Path) -> None:
             for part in parts:
                 name = part.filename
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    _check_width(book, name, path)
                     rows, longest = _scan(book, name, _ROW, MAX_ROWS + 1)
                     check_rows(rows - 1, f"{path}: {name}")  # the first row is the header
                     what = "a row"
@@ -189,6 +190,23 @@ def check_workbook(path: Path) -> None:
 _ROW = re.compile(rb"<(?:\w{1,10}:)?row[\s/>]")
 _TEXT = re.compile(rb"<(?:\w{1,10}:)?si[\s/>]")
 _LONGEST_MARK = 16
+
+
+_DIMENSION = re.compile(rb'<(?:\w{1,10}:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]{1,3})\d*"')
+
+
+def _check_width(book: zipfile.ZipFile, name: str, path: Path) -> None:
+    """Refuse a sheet that says it is wider than the limit (its rows would come padded)."""
+    with book.open(name) as part:
+        found = _DIMENSION.search(part.read(64 * 1024))
+    if found is None:
+        return
+    width = 0
+    for letter in found.group(1):
+        width = width * 26 + letter - ord("A") + 1
+    if width > MAX_COLUMNS:
+        raise refused(f"{path}: {name}", f"the sheet is {width:,} columns wide",
+                      f"a row may have at most {MAX_COLUMNS:,} columns")  # fmt: skip
 
 
 def _scan(book: zipfile.ZipFile, name: str, mark: re.Pattern[bytes], stop: int) -> tuple[int, int]:

@@ -106,10 +106,12 @@ def import_xlsx(
             # How many rows there are is often not recorded: a busy bar (total 0) meanwhile.
             progress(0, 0)
             grid: list[list[str]] = []
-            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            # A sheet stating more columns than the limit was refused before it was opened
+            # (check_workbook), so rows padded to the stated width stay short.
+            for row in sheet.iter_rows(values_only=True):
                 number = len(grid) + 1
                 cells = [_text(v) for v in row]
-                if len(cells) > MAX_COLUMNS and cells[MAX_COLUMNS]:
+                if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
                     most = f"{MAX_COLUMNS:,}"
                     raise refused(
                         f"{file}: events sheet row {number}",

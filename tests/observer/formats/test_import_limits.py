@@ -132,7 +132,9 @@ SHEET_HEAD = (
 SHEET_TAIL = "</sheetData></worksheet>"
 
 
-def workbook(path: Path, rows: int = 1, shared_text: str = "", row_xml: str = "") -> Path:
+def workbook(
+    path: Path, rows: int = 1, shared_text: str = "", row_xml: str = "", dimension: str = ""
+) -> Path:
     """A workbook written part by part (streamed, so a big one costs no memory here)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         book.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -149,7 +151,10 @@ def workbook(path: Path, rows: int = 1, shared_text: str = "", row_xml: str = ""
                 part.write(shared_text[start : start + MIB].encode())
             part.write(b"</t></si></sst>")
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            part.write(SHEET_HEAD.encode())
+            head = SHEET_HEAD
+            if dimension:
+                head = head.replace("<sheetData>", f'<dimension ref="{dimension}"/><sheetData>')
+            part.write(head.encode())
             batch: list[str] = []
             for n in range(2, rows + 2):
                 batch.append(
@@ -206,6 +211,15 @@ def test_a_cell_longer_than_a_field_may_be_is_refused(database, tmp_path: Path) 
     assert message == (
         f"{book}: events sheet row 2: a field of 100,001 characters; a field may hold at most "
         "100,000 characters. Nothing was imported."
+    )
+
+
+def test_a_sheet_that_says_it_is_16384_columns_wide_is_refused(database, tmp_path: Path) -> None:
+    book = workbook(tmp_path / "wide.xlsx", rows=2, dimension="A1:XFD3")
+    message = refusal(database, book)
+    assert message == (
+        f"{book}: xl/worksheets/sheet1.xml: the sheet is 16,384 columns wide; a row may have "
+        "at most 1,000 columns. Nothing was imported."
     )
 
 
