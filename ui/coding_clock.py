@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from observer.domain.clock import format_time
+from observer.domain.errors import ObserverError
 from observer.domain.events import Event
 from observer.domain.resume import ResumeChoice, ResumeOffer, resume_offer
 from observer.workspace.recording import Recorder
@@ -197,6 +198,12 @@ class LiveCodingClock(CodingClock):
 
     def resume(self, choice: ResumeChoice) -> None:
         """The coder's answer to the offer, taken at the moment of the click."""
+        try:
+            self._resume(choice)
+        except ObserverError as exc:  # not saved: the offer stays, the reason is said
+            self.message.emit(str(exc), 8000)
+
+    def _resume(self, choice: ResumeChoice) -> None:
         if choice.continues:
             at = format_time(self.recorder.continue_clock()).split(".")[0]
             self.message.emit(f"The clock ran on while the app was closed: now {at}.", 8000)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -198,7 +200,7 @@ class CodingWindow(QMainWindow):
         self.notes = NotesPanel(self.recorder, self.now)
         self.notes.error.connect(self.show_error)
         self.notes.done.connect(lambda: self.chart.setFocus())
-        self.notes_dock = self._dock("Process notes", self.notes, "notesDock")
+        self.notes_dock = self.dock_panel("Process notes", self.notes, "notesDock")
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
@@ -256,9 +258,6 @@ class CodingWindow(QMainWindow):
 
     def dock_panel(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         """A side panel, docked at the right beside the process notes."""
-        return self._dock(title, widget, name)
-
-    def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         style.dress(dock)
@@ -421,7 +420,8 @@ class CodingWindow(QMainWindow):
 
     def toggle_clock(self) -> None:
         """F5: start or pause the clock (in a media coding: play or pause the recording)."""
-        self.clock.toggle()
+        if not self._saying_failures(self.clock.toggle):
+            return
         if self.clock.running:
             self.timeline.set_follow_now(True)
         self._tick()
@@ -451,18 +451,21 @@ class CodingWindow(QMainWindow):
 
     def undo(self) -> None:
         self.finish_modifiers()
-        label = self.recorder.undo_label
-        if self.recorder.undo() is None:
-            self.statusBar().showMessage("Nothing to undo.", 3000)
-        else:
-            self.statusBar().showMessage(f"Undone: {label} · Ctrl+Shift+Z redoes it.", 6000)
+        self._step("undo", self.recorder.undo_label, self.recorder.undo, "Ctrl+Shift+Z redoes")
 
     def redo(self) -> None:
-        label = self.recorder.redo_label
-        if self.recorder.redo() is None:
-            self.statusBar().showMessage("Nothing to redo.", 3000)
+        self._step("redo", self.recorder.redo_label, self.recorder.redo, "Ctrl+Z undoes")
+
+    def _step(self, verb: str, label: str, command: Callable[[], object], hint: str) -> None:
+        try:
+            changed = command()
+        except ObserverError as exc:  # not undone: the step stays, the reason is said
+            self.show_error(str(exc))
+            return
+        if changed is None:
+            self.statusBar().showMessage(f"Nothing to {verb}.", 3000)
         else:
-            self.statusBar().showMessage(f"Redone: {label} · Ctrl+Z undoes it.", 6000)
+            self.statusBar().showMessage(f"{verb.capitalize()}ne: {label} · {hint} it.", 6000)
 
     def delete_selected(self) -> None:
         ids = [e.id for e in self.selected_events()]
@@ -485,7 +488,18 @@ class CodingWindow(QMainWindow):
     def stop_all_states(self) -> None:
         now = self.now()
         for event in self.states.events():
-            self.recorder.stop_state(event.id, max(now, event.time_ms))
+            end = max(now, event.time_ms)
+            if not self._saying_failures(partial(self.recorder.stop_state, event.id, end)):
+                return
+
+    def _saying_failures(self, command: Callable[[], object]) -> bool:
+        """Run a command; a failure (a refusal, a save that failed) is said, never raised."""
+        try:
+            command()
+        except ObserverError as exc:
+            self.show_error(str(exc))
+            return False
+        return True
 
     def notes_begin(self) -> None:
         self.notes_dock.show()
@@ -575,7 +589,7 @@ class CodingWindow(QMainWindow):
         self.live.finish()
         self._entry_timer.stop()
         self._timer.stop()
-        self.clock.close()
+        self._saying_failures(self.clock.close)  # if not paused, reopening offers to resume
         self._unsubscribe()
         self.model.close()
         gc.unfreeze()  # what the coding held may be collected again

@@ -170,3 +170,23 @@ def test_continue_after_a_crash_counts_the_time_spent_reading_the_offer(
     # A second crash before anything else: the same anchor, no drift added.
     saved = Recorder(demo_store, fresh, read_only=True).saved_clock
     assert saved.elapsed_if_continued(now[0]) == 642_000
+
+
+def test_an_undo_or_clock_change_that_cannot_be_saved_is_said_not_raised(
+    demo_store: Any, fresh: int, fake_time: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from observer.domain.errors import StoreError
+
+    window = open_window(demo_store, fresh, fake_time, qtbot)
+    keys(qtbot, window.chart, "12q")
+
+    def full(*_args: Any, **_kwargs: Any) -> Any:
+        raise StoreError("Not saved: the disk is full. Free some space, then try again.")
+
+    monkeypatch.setattr(window.recorder, "undo", full)
+    qtbot.keyClick(window.chart, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage().startswith("Not saved: the disk is full")
+    assert len(rows(demo_store, fresh)) == 1  # nothing undone, and nothing claims it was
+    monkeypatch.setattr(window.recorder, "start_clock", full)
+    qtbot.keyClick(window.chart, Qt.Key.Key_F5)
+    assert window.statusBar().currentMessage().startswith("Not saved: the disk is full")
