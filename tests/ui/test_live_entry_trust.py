@@ -190,3 +190,26 @@ def test_an_undo_or_clock_change_that_cannot_be_saved_is_said_not_raised(
     monkeypatch.setattr(window.recorder, "start_clock", full)
     qtbot.keyClick(window.chart, Qt.Key.Key_F5)
     assert window.statusBar().currentMessage().startswith("Not saved: the disk is full")
+
+
+def test_a_save_refused_by_a_lock_is_shown_unsaved_and_saved_again_on_enter(
+    demo_store: Any, fresh: int, fake_time: Any, qtbot: Any
+) -> None:
+    """Another program holds the database: the event is not lost, not shown as saved, and
+    Enter saves it once the database is free again."""
+    window = open_window(demo_store, fresh, fake_time, qtbot)
+    qtbot.keyClick(window.chart, Qt.Key.Key_F5)
+    fake_time.advance(357)
+    other = sqlite3.connect(demo_store.location, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+    try:
+        keys(qtbot, window.chart, "12q")
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Not saved") and "Press Enter to save 05:57" in message
+        assert rows(demo_store, fresh) == [] and window.model.rowCount() == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    qtbot.keyClick(window.chart, Qt.Key.Key_Return)
+    assert [r[1] for r in rows(demo_store, fresh)] == ["question"]
+    assert window.model.rowCount() == 1 and "Saved" in window.statusBar().currentMessage()
