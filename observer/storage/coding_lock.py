@@ -139,16 +139,19 @@ def holder_of(conn: Any, coding_id: int) -> Holder | None:
 
 
 def confirm(conn: Any, lock: Holder) -> None:
-    """Inside a write transaction: the lock is still ``lock``'s (and its heartbeat now).
+    """Inside a write transaction: the lock is still ``lock``'s.
 
-    Raises ``CodingTakenOver`` when someone took the coding over meanwhile.
+    Raises ``CodingTakenOver`` when someone took the coding over meanwhile. A read, not a
+    write: the transaction already holds the database's write lock, so no one can take
+    the coding over before it commits, and recording an event stays one page written
+    (the heartbeat is kept by :func:`heartbeat`, every half minute).
     """
-    changed = run(
+    found = run(
         conn,
-        "UPDATE coding_locks SET heartbeat = ? WHERE coding_id = ? AND token = ?",
-        (stamp(conn, utcnow()), lock.coding_id, lock.token),
-    ).rowcount
-    if changed != 1:
+        "SELECT 1 FROM coding_locks WHERE coding_id = ? AND token = ?",
+        (lock.coding_id, lock.token),
+    ).fetchone()
+    if found is None:
         now = holder_of(conn, lock.coding_id)
         _LIVE.discard(lock.token)
         if now is None:
@@ -156,6 +159,15 @@ def confirm(conn: Any, lock: Holder) -> None:
         where = "this computer" if now.this_host else f"host {now.host}"
         at = now.since.astimezone().strftime("%H:%M")
         raise CodingTakenOver(reason=f"{now.holder} took this coding over on {where} at {at}")
+
+
+def beat(conn: Any, lock: Holder) -> None:
+    """Inside a write transaction that confirmed the lock: its heartbeat is now."""
+    run(
+        conn,
+        "UPDATE coding_locks SET heartbeat = ? WHERE coding_id = ? AND token = ?",
+        (stamp(conn, utcnow()), lock.coding_id, lock.token),
+    )
 
 
 def release(conn: Any, lock: Holder) -> None:

@@ -75,8 +75,8 @@ class CodingWriter:
     def heartbeat(self) -> None:
         """Refresh the lock's heartbeat; ``CodingTakenOver`` if it is no longer ours."""
         if self._lock is not None:
-            with self.transaction():
-                pass  # the transaction confirms the lock, which refreshes its heartbeat
+            with self.transaction():  # confirms the lock is still ours, then refreshes it
+                coding_lock.beat(self.conn, self._lock)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
