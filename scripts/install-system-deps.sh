@@ -2,8 +2,9 @@
 # Install the Debian libraries Qt needs, only those that are missing.
 # Offscreen tests need the first list; Qt Multimedia (tape review) the second; a real
 # desktop window (the xcb platform) the third. With --tests, also what the test suite
-# drives: a virtual screen with a window manager and xdotool (keys typed into a real
-# window), and a PostgreSQL server (the clinic-server tests start a throwaway one).
+# drives: a virtual screen with a window manager, xdotool and a screenshot tool (keys and
+# clicks into a real window), and a PostgreSQL server (the clinic-server tests start a
+# throwaway one).
 set -euo pipefail
 
 offscreen=(libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libegl1 libgl1 libxkbcommon0
@@ -14,7 +15,7 @@ desktop=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-
   libxcb-shm0 libxcb-glx0)
 testing=()
 if [ "${1:-}" = "--tests" ]; then
-  testing=(xvfb xauth xdotool openbox postgresql)
+  testing=(xvfb xauth xdotool openbox imagemagick postgresql)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

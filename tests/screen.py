@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-TOOLS = ("Xvfb", "openbox", "xdotool")
+TOOLS = ("Xvfb", "openbox", "xdotool", "import")
 
 
 def require_tools() -> None:

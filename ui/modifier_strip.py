@@ -35,12 +35,14 @@ class ModifierStrip(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.text)
+        # The values first, always at the strip's left edge: the eye (and the mouse) find
+        # them in the same place for every event; what they qualify follows.
         self.values = QHBoxLayout()
         self.values.setSpacing(4)
         layout.addLayout(self.values)
+        self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.text)
         self.hint = QLabel()
         self.hint.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.hint)
@@ -71,8 +73,9 @@ class ModifierStrip(QFrame):
         if later:
             hint = f"then {', '.join(later)} · {hint}"
         self.text.setText(
+            f"&nbsp;{current.label.lower()} of "
             f"<span style='color:{style.MUTED}'>{format_time(event.time_ms).split('.')[0]}</span>"
-            f"&nbsp; <b>{event.code.label}</b> &nbsp;{who} &nbsp;│&nbsp; {current.label}:"
+            f"&nbsp; <b>{event.code.label}</b> &nbsp;{who} &nbsp;│"
         )
         self._show_values(current)
         self.hint.setText(f"<span style='color:{style.MUTED}'>{hint}</span>")

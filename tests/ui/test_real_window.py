@@ -1,8 +1,8 @@
 """A scripted live session typed into the real app on a real X screen, with kills.
 
 Over 300 events are typed with xdotool as a co-therapist types them: menus opened with
-the mouse and closed with Escape, modifiers chosen by key, left to their defaults and
-given late, undo and redo, and three ``kill -9`` at random moments (one while a strip is
+the mouse and closed with Escape, modifiers chosen by key, by a click on the strip (found
+on a screenshot by its colour), left to their defaults and given late, undo and redo, and three ``kill -9`` at random moments (one while a strip is
 open). The database must then hold exactly the events the script describes.
 """
 
@@ -33,6 +33,8 @@ PALETTE = combine([shipped_codebook("here-and-now"), shipped_codebook("bion")])
 ACTS = "fcdqsarihte"  # point codes only: a state typed twice would end, not add
 SEATS = "12345"
 LATE_WAIT_S = 7.0  # the strip closes by itself after 6 s; its grace lasts 4 s more
+CLICK = ("CLICK",)
+STRIP = (255, 253, 246)  # the modifier strip's background, found on a screenshot
 
 
 @dataclass
@@ -43,14 +45,17 @@ class Script:
     expected: list[dict[str, Any]] = field(default_factory=list)
     undone: list[dict[str, Any]] = field(default_factory=list)
 
-    def event(self, late: bool = False, leave_open: bool = False) -> list[str | float]:
-        """Keys for one event (a float is a pause in seconds, for a late modifier)."""
+    def event(
+        self, late: bool = False, leave_open: bool = False, mouse: bool = False
+    ) -> list[str | float | tuple[str]]:
+        """Keys for one event (a float is a pause in seconds, for a late modifier; CLICK, a
+        click on the strip's first value)."""
         rng = self.rng
         actor = rng.choice(SEATS)
         code_key = rng.choice(ACTS)
         code = PALETTE.by_key(code_key)
         assert code is not None
-        keys: list[str | float] = [actor]
+        keys: list[str | float | tuple[str]] = [actor]
         targets: tuple[str, ...] = ()
         if code.target == "required" or rng.random() < 0.7:
             target = rng.choice([s for s in SEATS if s != actor] + ["space"])
@@ -69,6 +74,10 @@ class Script:
                 break
             if leave_open:
                 break  # the next event's first key closes the strip with its defaults
+            if mouse and i == 0:
+                keys.append(CLICK)  # the strip's first value, with the mouse
+                chosen[modifier_set.id] = modifier_set.values[0].id
+                continue
             how = rng.choice(["key", "key", "enter"])
             if how == "key":
                 value = rng.choice([v for v in modifier_set.values if v.key])
@@ -123,16 +132,41 @@ class App:
         self.window = self.screen.window("Tuesday group")
         self.screen.focus(self.window)
 
-    def type(self, keys: list[str | float]) -> None:
+    def type(self, keys: list[str | float | tuple[str]]) -> None:
         batch: list[str] = []
         for key in keys:
-            if isinstance(key, float):
+            if isinstance(key, tuple):
+                self.screen.keys(batch)
+                batch = []
+                self.click_first_value()
+            elif isinstance(key, float):
                 self.screen.keys(batch)
                 batch = []
                 time.sleep(key)  # the strip must close by itself: real time passes
             else:
                 batch.append(key)
         self.screen.keys(batch)
+
+    def click_first_value(self) -> None:
+        """Click the first value of the modifier strip, found by its colour on the screen."""
+        import matplotlib.image as image
+        import numpy as np
+
+        shot = self.path.with_name("screen.png")
+        deadline = time.monotonic() + 10
+        while True:
+            subprocess.run(["import", "-window", "root", str(shot)], env=self.screen.env,
+                           check=True, timeout=30)  # fmt: skip
+            pixels = (image.imread(str(shot))[:, :, :3] * 255).round().astype(int)
+            rows, cols = np.nonzero((np.abs(pixels - np.array(STRIP)) <= 1).all(axis=2))
+            if len(rows) > 200:
+                break
+            assert time.monotonic() < deadline, "the modifier strip did not show"
+            time.sleep(0.1)  # polling for the strip to be drawn
+        y = int((rows.min() + rows.max()) // 2)
+        x = int(cols.min()) + 30  # inside the first value's button
+        self.screen.xdotool("mousemove", str(x), str(y), "click", "1")
+        self.screen.focus(self.window)
 
     def open_and_escape_a_menu(self) -> None:
         self.screen.click(self.window, 45, 10)  # Edit, in the menu bar
@@ -179,7 +213,8 @@ def test_a_scripted_session_with_menus_undo_and_kills_is_on_disk_exactly(
                 if i % menu_every == 5:
                     app.open_and_escape_a_menu()
                 leave_open = rng.random() < 0.15
-                app.type(script.event(late=(segment, i) in late_at, leave_open=leave_open))
+                mouse = not leave_open and i % 19 == 7
+                app.type(script.event((segment, i) in late_at, leave_open, mouse))
                 if i % 23 == 11:  # undo the last event, and sometimes redo it
                     app.type(["ctrl+z"])
                     script.undone.append(script.expected.pop())
