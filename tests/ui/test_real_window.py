@@ -2,8 +2,9 @@
 
 Over 300 events are typed with xdotool as a co-therapist types them: menus opened with
 the mouse and closed with Escape, modifiers chosen by key, by a click on the strip (found
-on a screenshot by its colour), left to their defaults and given late, undo and redo, and three ``kill -9`` at random moments (one while a strip is
-open). The database must then hold exactly the events the script describes.
+on a screenshot by its colour), left to their defaults and given late, undo and redo, and
+three ``kill -9`` at random moments (one while a strip is open). The database must then
+hold exactly the events the script describes.
 """
 
 from __future__ import annotations
