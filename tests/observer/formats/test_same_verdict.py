@@ -488,7 +488,9 @@ def by_command(world: World, path: Path, *args: str, capsys: Any) -> Verdict:
     if code == 0:
         return Verdict(None)
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
-    where, fld, message = err.removeprefix("group-observer: ").rstrip("\n").split(": ", 2)
+    parts = err.removeprefix("group-observer: ").rstrip("\n").split(": ", 2)
+    assert len(parts) == 3, err  # FILE:LINE: FIELD: MESSAGE
+    where, fld, message = parts
     assert where.startswith(str(path))
     return Verdict((fld, message), where)
 
