@@ -75,8 +75,46 @@ def inspect_file(path: Path) -> Found:
     return _classify(path, header, *_read_schema(path))
 
 
+# Databases this process has open: their write-ahead log is live, and ours.
+OPEN_HERE: dict[str, int] = {}
+# SQLite's "dead man switch" in the -shm file: every connection using the log holds a
+# shared lock on this byte (os_unix.c: UNIX_SHM_BASE + SQLITE_SHM_NLOCK).
+_SHM_DMS_BYTE = 128
+
+
+def _log_in_use(path: Path) -> bool:
+    """Whether a live connection (here, or in another program) is using the file's log.
+
+    A live log belongs to its database by definition, and it changes while it is read, so
+    the check for a foreign log is only for a log nobody is using (left after a crash, or
+    beside a copied file).
+    """
+    if OPEN_HERE.get(str(path.resolve()), 0) > 0:
+        return True
+    shm = Path(f"{path}-shm")
+    if not shm.exists():
+        return False
+    import fcntl
+
+    # Never probe a file this process has open: closing the probe would drop SQLite's own
+    # POSIX locks on it. (Checked above.)
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+    except OSError:
+        return True  # another program holds it: the log is live
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)
+
+
 def _wal_belongs(path: Path, header: Header) -> bool:
-    if wal_belongs(path, header):
+    if _log_in_use(path) or wal_belongs(path, header):
         return True
     # Another program may have checkpointed and restarted its log between our reading the
     # file's header and its log: look again before refusing.

@@ -75,6 +75,7 @@ class Store:
         self.location = location
         self.url = url
         self.path = path
+        self._marked = False
         if engine is not None:
             self.__dict__["engine"] = engine  # made by _server_engine: faults are watched
 
@@ -129,9 +130,24 @@ class Store:
                 raise
             raise fault from exc
 
+    def mark_open(self) -> None:
+        """Count this file as open in this process (its log is then live, and ours)."""
+        from observer.storage.opening import OPEN_HERE
+
+        if self.path is not None and not self._marked:
+            key = str(self.path.resolve())
+            OPEN_HERE[key] = OPEN_HERE.get(key, 0) + 1
+            self._marked = True
+
     def close(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+        if self._marked and self.path is not None:
+            from observer.storage.opening import OPEN_HERE
+
+            key = str(self.path.resolve())
+            OPEN_HERE[key] = max(0, OPEN_HERE.get(key, 0) - 1)
+            self._marked = False
 
 
 def _sqlite_engine(path: Path) -> Engine:
@@ -199,6 +215,7 @@ def _open_sqlite_file(path: Path) -> Store:
         from observer.storage.upgrade import create_sqlite
 
         create_sqlite(path)
+        store.mark_open()
         return store
     if not path.is_file():
         raise StoreError(f"{path} is not a file.")
@@ -207,10 +224,12 @@ def _open_sqlite_file(path: Path) -> Store:
     check_not_locked(path)
     remove_stale_drafts(path)
     if found.version == HEAD:
+        store.mark_open()
         return store  # nothing to migrate: no SQLAlchemy needed to open it
     from observer.storage.upgrade import upgrade_sqlite
 
     upgrade_sqlite(path, found)
+    store.mark_open()
     return store
 
 
