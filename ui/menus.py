@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -27,22 +27,12 @@ from PySide6.QtWidgets import (
 from observer.domain.errors import ObserverError
 from observer.storage.store import Store
 from observer.workspace.recording import Recorder
+from ui.layout import menu_action
 
 if TYPE_CHECKING:
     from observer.workspace.progress import Progress
     from ui.background import Job
     from ui.start_screen import StartScreen
-
-
-def _action(
-    parent: QWidget, menu: QMenu, text: str, keys: str | None, slot: Callable[[], object]
-) -> QAction:
-    action = QAction(text, parent)
-    if keys is not None:
-        action.setShortcut(QKeySequence(keys))
-    action.triggered.connect(lambda _=False: slot())
-    menu.addAction(action)
-    return action
 
 
 def add_file_actions(
@@ -72,9 +62,11 @@ def add_file_actions(
             write_report(parent, store, chosen)
 
     actions = {
-        "import": _action(parent, menu, "&Import…", "Ctrl+I", do_import),
-        "export": _action(parent, menu, "&Export coding…", "Ctrl+E", do_export),
-        "report": _action(parent, menu, "Supervision re&port (PDF)…", "Ctrl+R", do_report),
+        "import": menu_action(menu, "&Import…", "Ctrl+I", do_import, parent=parent),
+        "export": menu_action(menu, "&Export coding…", "Ctrl+E", do_export, parent=parent),
+        "report": menu_action(
+            menu, "Supervision re&port (PDF)…", "Ctrl+R", do_report, parent=parent
+        ),
     }
     menu.addSeparator()
     return actions
@@ -152,14 +144,24 @@ class StartActions:
         for action in file_items.actions():
             file_menu.insertAction(before, action)
         menu = screen.menuBar().addMenu("&Review")
-        self.review = _action(screen, menu, "Review with &recording…", "Ctrl+Shift+R",
-                              self.review_with_recording)  # fmt: skip
-        self.attach = _action(screen, menu, "&Attach recording…", None, self.attach_recording)
-        self.agreement = _action(screen, menu, "A&greement…", "Ctrl+Shift+A", self.open_agreement)
+        self.review = menu_action(menu, "Review with &recording…", "Ctrl+Shift+R",
+                              self.review_with_recording, parent=screen)  # fmt: skip
+        self.attach = menu_action(
+            menu, "&Attach recording…", None, self.attach_recording, parent=screen
+        )
+        self.agreement = menu_action(
+            menu, "A&greement…", "Ctrl+Shift+A", self.open_agreement, parent=screen
+        )
         menu.addSeparator()
-        self.reference = _action(screen, menu, "Mark as &reference", None, self.toggle_reference)
-        self.attempt = _action(screen, menu, "Start &practice attempt…", None, self.start_attempt)
-        self.feedback = _action(screen, menu, "Practice feed&back…", None, self.open_feedback)
+        self.reference = menu_action(
+            menu, "Mark as &reference", None, self.toggle_reference, parent=screen
+        )
+        self.attempt = menu_action(
+            menu, "Start &practice attempt…", None, self.start_attempt, parent=screen
+        )
+        self.feedback = menu_action(
+            menu, "Practice feed&back…", None, self.open_feedback, parent=screen
+        )
         self.buttons: dict[str, QPushButton] = {}
         for name, text, action in (
             ("review", "Review &with recording…", self.review),
