@@ -7,9 +7,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +22,7 @@ from observer.storage.models import CAPACITIES, CLOCK_MODES
 from observer.workspace.changes import Kind
 from observer.workspace.codings import available_codebooks, latest_capacities, list_observers
 from observer.workspace.workspace import Workspace
+from ui.dialogs.codebook_file import add_codebook_file, choose_codebook_file
 from ui.dialogs.common import SetupDialog
 
 DEFAULT_BOOKS = ("here-and-now", "bion")
@@ -55,28 +59,23 @@ class NewCodingDialog(SetupDialog):
         self.clock.addItems(list(CLOCK_MODES))
         self.books = QListWidget()
         self.books.setMinimumHeight(110)
-        # The usual pair first: the first codebook keeps a shortcut key two books share.
-        order = {book_id: i for i, book_id in enumerate(DEFAULT_BOOKS)}
-        # The usual pair, then the others as listed: shipped first, the database's own after.
-        books = sorted(available_codebooks(store), key=lambda b: order.get(b.id, len(order)))
-        for book in books:
-            count = len(book.codes)
-            item = QListWidgetItem(f"{book.name}  ({count} code{'' if count == 1 else 's'})")
-            item.setData(Qt.ItemDataRole.UserRole, book.id)
-            item.setToolTip(book.description)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if book.id in DEFAULT_BOOKS else Qt.CheckState.Unchecked
-            )
-            self.books.addItem(item)
+        self.fill_books(set(DEFAULT_BOOKS))
         self.books.setCurrentRow(0)
+        add_file = QPushButton("Add codebook &file…")
+        add_file.setAutoDefault(False)  # Enter in the form creates the coding, never a file dialog
+        add_file.clicked.connect(self.choose_file)
+        books_column = QVBoxLayout()
+        books_column.addWidget(self.books)
+        books_column.addWidget(add_file, 0, Qt.AlignmentFlag.AlignLeft)
         if title:
             form.addRow("Session:", QLineEdit(title, readOnly=True))
         form.addRow("&Observer:", self.observer)
         form.addRow("&Capacity:", self.capacity)
         form.addRow("Na&me:", self.name)
         form.addRow("C&lock:", self.clock)
-        form.addRow("Code&books:", self.books)
+        books_label = QLabel("Code&books:")
+        books_label.setBuddy(self.books)  # Alt+B still reaches the list inside its column
+        form.addRow(books_label, books_column)
         self.body.addLayout(form)
         # Shown when two chosen codebooks want the same key: a key per later code.
         self.keys_box = QGroupBox("Keys for this coding")
@@ -90,6 +89,38 @@ class NewCodingDialog(SetupDialog):
     def _known_capacity(self, initials: str) -> None:
         if initials in self.capacities:
             self.capacity.setCurrentText(self.capacities[initials])
+
+    def fill_books(self, checked: set[str]) -> None:
+        """List every codebook a coding can use, the ones in ``checked`` ticked."""
+        self.books.clear()
+        # The usual pair first: the first codebook keeps a shortcut key two books share.
+        order = {book_id: i for i, book_id in enumerate(DEFAULT_BOOKS)}
+        # The usual pair, then the others as listed: shipped first, the database's own after.
+        store = self.workspace.store
+        books = sorted(available_codebooks(store), key=lambda b: order.get(b.id, len(order)))
+        for book in books:
+            count = len(book.codes)
+            item = QListWidgetItem(f"{book.name}  ({count} code{'' if count == 1 else 's'})")
+            item.setData(Qt.ItemDataRole.UserRole, book.id)
+            item.setToolTip(book.description)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            tick = Qt.CheckState.Checked if book.id in checked else Qt.CheckState.Unchecked
+            item.setCheckState(tick)
+            self.books.addItem(item)
+
+    def choose_file(self) -> None:
+        path = choose_codebook_file(self)
+        if path:
+            self.add_file(path)
+
+    def add_file(self, path: str) -> None:
+        """Keep a codebook file and tick it for this coding; a bad file's problems are shown."""
+        added = add_codebook_file(self.workspace, path, self)
+        if added is not None:
+            self.fill_books(set(self.codebook_ids()) | {added})
+            ids = [self.books.item(r).data(Qt.ItemDataRole.UserRole)
+                   for r in range(self.books.count())]  # fmt: skip
+            self.books.setCurrentRow(ids.index(added))
 
     def codebook_ids(self) -> list[str]:
         out = []

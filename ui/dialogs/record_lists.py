@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -29,6 +28,7 @@ from observer.workspace.groups import get_group
 from observer.workspace.workspace import Workspace
 from ui import style
 from ui.bridge import bridge_for
+from ui.dialogs.codebook_file import add_codebook_file, choose_codebook_file
 
 
 class _ListDialog(QDialog):
@@ -209,21 +209,10 @@ class CodebooksDialog(_ListDialog):
         )  # fmt: skip
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Add codebook file", "", "Codebooks (*.yaml *.yml);;All files (*)"
-        )
+        path = choose_codebook_file(self)
         if path:
             self.add_file(path)
 
     def add_file(self, path: str | Path) -> None:
         """Keep the file; its problems, as the command line words them, shown in a dialog."""
-        try:
-            self.workspace.add_codebook_file(path)
-        except ObserverError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "This codebook cannot be added",
-                              f"{Path(path).name} has problems; nothing was added.",
-                              QMessageBox.StandardButton.Ok, self)  # fmt: skip
-            box.setDetailedText(str(exc))
-            box.setInformativeText(str(exc))
-            self.confirmation = box
-            box.open()
+        add_codebook_file(self.workspace, path, self)
