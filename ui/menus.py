@@ -239,10 +239,14 @@ class StartActions:
 
     def attach_recording(self) -> None:
         session = self._session()
-        if session is not None and self.flow.attach_recording(
-            self.screen, self.screen.workspace, session
-        ):
-            self.screen.statusBar().showMessage("Recording attached.", 6000)
+        if session is None:
+            return
+        media_id = self.flow.attach_recording(self.screen, self.screen.workspace, session)
+        if media_id is not None:
+            from observer.workspace.media import get_media  # the ORM loads after the first paint
+
+            media = get_media(self.screen.workspace.store, media_id)
+            self.screen.statusBar().showMessage(f"Attached {media.summary()}.", 15000)
 
     def open_agreement(self) -> None:
         session = self._session()

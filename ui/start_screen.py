@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from observer.domain.clock import format_length
 from observer.storage.overview import overview, trashed_codings
 from observer.workspace.changes import ChangeSet, Kind
 from observer.workspace.workspace import Workspace
@@ -314,7 +315,7 @@ class StartScreen(QMainWindow):
                 s.setData(0, ROLE_ID, session.id)
                 g.addChild(s)
                 for media in session.media:
-                    length = _duration(media.duration_ms)
+                    length = "" if media.duration_ms is None else format_length(media.duration_ms)
                     m = QTreeWidgetItem([f"▶ {media.title}", "", length, "recording"])
                     m.setData(0, ROLE_KIND, MEDIA)
                     m.setData(0, ROLE_ID, media.id)
@@ -468,10 +469,3 @@ class StartScreen(QMainWindow):
         )
         if path:
             self.open_database.emit(path)
-
-
-def _duration(ms: int | None) -> str:
-    if ms is None:
-        return ""
-    minutes, seconds = divmod(ms // 1000, 60)
-    return f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"

@@ -160,6 +160,13 @@ def format_time(ms: int | None) -> str:
     return f"{sign}{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
+def format_length(ms: int) -> str:
+    """A length to the second, as people say it: 1:02:03, or 2:05 under an hour."""
+    hours, rest = divmod(round(max(0, ms) / 1000), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
 def parse_time(text: str) -> int:
     """Milliseconds from decimal seconds ('12.5') or [hh:]mm:ss[.mmm]; ValueError otherwise."""
     text = text.strip()

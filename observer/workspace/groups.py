@@ -364,8 +364,15 @@ def list_sessions(store: Store, group_id: int | None = None) -> list[GroupSessio
 def attach_media(
     store: Store, session_id: int, path: str, offset_ms: int = 0, label: str = ""
 ) -> int:
-    """Link a recording to a session; ``offset_ms`` is the session time at media time zero."""
+    """Link a recording to a session; ``offset_ms`` is the session time at media time zero.
+
+    Its length is read from the file now (None when it cannot be read), so that what
+    was attached can be confirmed with its length.
+    """
+    from observer.workspace.media import recording_length_ms
+
+    length = recording_length_ms(path)
     with store.session() as s:
         if s.get(GroupSession, session_id) is None:
             raise NotFound(f"No session {session_id}.")
-        return create_media(s, session_id, path, offset_ms, label=label).id
+        return create_media(s, session_id, path, offset_ms, length, label=label).id

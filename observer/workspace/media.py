@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from observer.domain.clock import media_time, session_time
+from observer.domain.clock import format_length, media_time, session_time
 from observer.domain.errors import InputError, NotFound
 from observer.domain.events import Event
 from observer.storage.models import Coding, GroupSession, MediaFile
@@ -66,6 +66,17 @@ class MediaInfo:
     def name(self) -> str:
         return self.label or Path(self.path).name
 
+    def summary(self) -> str:
+        """What was attached, as attaching confirms it: name, length and where it starts."""
+        length = (
+            f"{format_length(self.duration_ms)} long"
+            if self.duration_ms is not None
+            else "length unknown (the file could not be read as a recording)"
+        )
+        start = format_length(abs(self.offset_ms))
+        sign = "-" if self.offset_ms < 0 else ""
+        return f"{self.name}, {length}, first frame at session time {sign}{start}"
+
     def session_time(self, media_ms: int) -> int:
         """The session-clock time of a moment in this recording."""
         return session_time(media_ms, self.offset_ms)
@@ -104,6 +115,25 @@ def check_media(path: str | os.PathLike[str]) -> MediaCheck:
     if where.stat().st_size == 0:
         return MediaCheck(EMPTY, f"{where} is empty (0 bytes): the recording was not saved.")
     return MediaCheck(OK)
+
+
+def recording_length_ms(path: str | os.PathLike[str]) -> int | None:
+    """How long a recording is, read from its container; None when it cannot be read.
+
+    Read when a recording is attached so that attaching can say what was attached;
+    the player corrects it later if the container's figure was wrong.
+    """
+    import av  # decoding libraries load only when a recording is looked at
+
+    try:
+        with av.open(os.fspath(path)) as container:
+            if container.duration is not None and container.duration > 0:
+                return round(container.duration / 1000)  # microseconds (av.time_base)
+            streams = [s for s in container.streams if s.duration and s.time_base]
+            lengths = [float(s.duration * s.time_base) for s in streams]  # type: ignore[operator]
+            return round(max(lengths) * 1000) if lengths else None
+    except (av.FFmpegError, OSError, ValueError):
+        return None
 
 
 def _info(row: MediaFile) -> MediaInfo:

@@ -219,3 +219,21 @@ def test_a_codebook_file_added_and_a_bad_one_reported(
         dialog.confirmation.informativeText()
     )
     assert dialog.table.rowCount() == before + 1
+
+
+def test_attaching_a_recording_says_what_was_attached_and_how_long_it_is(
+    screen: StartScreen, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.practice_flow as flow
+
+    clip = Path(__file__).resolve().parents[1] / "data" / "clip.mp4"
+    monkeypatch.setattr(flow, "choose_file", lambda _parent: str(clip))
+    monkeypatch.setattr(flow, "ask_text", lambda *_a, **_k: "1:05")
+    screen.select("session", 2)
+    qtbot.mouseClick(screen.start_actions.buttons["attach"], Qt.MouseButton.LeftButton)
+    assert screen.statusBar().currentMessage() == (
+        "Attached clip, 0:02 long, first frame at session time 1:05."
+    )
+    assert rows(screen.store, "SELECT duration_ms, offset_ms FROM media_files") == [(2000, 65_000)]
+    listed = screen.tree.findItems("▶ clip", Qt.MatchFlag.MatchRecursive)
+    assert [(item.text(2), item.text(3)) for item in listed] == [("0:02", "recording")]

@@ -90,11 +90,11 @@ def _attach(args: argparse.Namespace, ctx: Context) -> None:
     store = ctx.store()
     path = str(args.file.expanduser().resolve())
     media_id = attach_media(store, args.session, path, _time(args.offset), args.label)
-    row = _row(get_media(store, media_id))
+    media = get_media(store, media_id)
     if args.json:
-        print_json(row)
+        print_json(_row(media))
     else:
-        print(f"Attached recording {media_id} to session {args.session} (offset {row['offset']})")
+        print(f"Attached recording {media_id} to session {args.session}: {media.summary()}")
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> None:

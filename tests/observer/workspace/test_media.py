@@ -64,9 +64,9 @@ def test_set_offset_and_marks_are_stored(demo_store) -> None:
 
 def test_duration_is_remembered(demo_store) -> None:
     media_id = attach_media(demo_store, 1, str(CLIP))
-    assert get_media(demo_store, media_id).duration_ms is None
-    set_media_duration(demo_store, media_id, 2_000)
-    assert get_media(demo_store, media_id).duration_ms == 2_000
+    assert get_media(demo_store, media_id).duration_ms == 2_000  # read from the file
+    set_media_duration(demo_store, media_id, 1_960)  # the player knows better
+    assert get_media(demo_store, media_id).duration_ms == 1_960
 
 
 def test_check_media_tells_what_is_wrong(tmp_path: Path) -> None:
@@ -151,6 +151,7 @@ def test_media_commands(capsys, demo_store, tmp_path: Path) -> None:
     assert code == 0
     attached = json.loads(out)
     assert attached["offset_ms"] == 135_000 and attached["status"] == OK
+    assert attached["duration_ms"] == 2000  # read from the file when it is attached
     media_id = str(attached["id"])
 
     code, out, _ = run("--db", db, "media", "offset", media_id, "--mark", "3:12", "41", "--json")
@@ -171,3 +172,19 @@ def test_media_commands(capsys, demo_store, tmp_path: Path) -> None:
     assert code == 0 and "moved.mp4" in out
     code, out, _ = run("--db", db, "media", "list", "1")
     assert code == 0 and "camera" in out and "ok" in out
+
+
+def test_attaching_says_what_was_attached_and_how_long_it_is(
+    demo_store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from observer.cli.main import main
+
+    db = demo_store.location
+    assert main(["--db", db, "media", "attach", "1", str(CLIP), "--offset=-0:30"]) == 0
+    assert capsys.readouterr().out.endswith(
+        ": clip.mp4, 0:02 long, first frame at session time -0:30\n"
+    )
+    not_media = tmp_path / "notes.mp4"
+    not_media.write_text("not a recording")
+    assert main(["--db", db, "media", "attach", "1", str(not_media)]) == 0
+    assert "notes.mp4, length unknown (the file could not be read" in capsys.readouterr().out
