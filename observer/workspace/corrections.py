@@ -41,8 +41,11 @@ class History:
     def push(self, step: _Undo) -> None:
         self._steps.append(step)
 
-    def pop(self) -> _Undo | None:
-        return self._steps.pop() if self._steps else None
+    def last(self) -> _Undo | None:
+        return self._steps[-1] if self._steps else None
+
+    def drop(self, step: _Undo) -> None:
+        self._steps.remove(step)
 
     @property
     def label(self) -> str:
@@ -93,6 +96,10 @@ class Corrections:
         )
         return self._announce(label, changed)
 
+    def keep_undo(self, label: str, put_back: Callable[[], None], changed: Ids) -> None:
+        """Keep how to take back an operation done elsewhere (adding a member, say)."""
+        history_of(self.store).push(_Undo(label, put_back, changed))
+
     @property
     def undo_label(self) -> str:
         """The correction Undo would put back, '' when there is none."""
@@ -100,10 +107,16 @@ class Corrections:
 
     def undo(self) -> ChangeSet:
         """Put the last correction back as it was; refused when there is none."""
-        step = history_of(self.store).pop()
+        history = history_of(self.store)
+        step = history.last()
         if step is None:
             raise Refused("undo", "there is no correction to undo")
-        step.put_back()
+        try:
+            step.put_back()
+        finally:
+            # A step refused now (the member was coded since) would be refused for ever and
+            # keep every earlier correction from being undone: it goes either way.
+            history.drop(step)
         return self._announce(f"Undo {step.label}", step.changed)
 
     # --- groups ------------------------------------------------------------------------

@@ -205,6 +205,26 @@ def edit_member(
         return _changed(member, fields)
 
 
+def withdraw_member(store: Store, member_id: int) -> None:
+    """Take back a member added by mistake (the undo of adding one).
+
+    Refused once any coding has them as actor or target: events keep pointing at their
+    member, so such a member can only be marked as having left.
+    """
+    with store.session() as s:
+        member = _member(s, member_id)
+        codings = s.scalars(
+            select(Coding.id).join(GroupSession).where(GroupSession.group_id == member.group_id)
+        ).all()
+        if member.id in coded_members(s, codings):
+            raise Refused(
+                "member",
+                f"{member.pseudonym} is already in the group's codings; "
+                "mark them as having left instead",
+            )
+        s.delete(member)  # their attendance goes with them
+
+
 def member_leaves(store: Store, member_id: int, on: date) -> Before:
     """Mark a member as having left the group on a date (kept in every coding made)."""
     return edit_member(store, member_id, left=on)

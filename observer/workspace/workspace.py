@@ -68,11 +68,15 @@ class Workspace(Corrections):
     def add_member(self, group_id: int, spec: MemberSpec, joins_at: int | None = None) -> ChangeSet:
         """A newcomer, in the next seat; present at the session ``joins_at`` when given."""
         from observer.workspace.groups import add_member
+        from observer.workspace.records import withdraw_member
 
         def write(store: Store) -> int:
             return add_member(store, group_id, spec, joins_at)
 
-        return self.run("New member", write, changed={Kind.GROUP: (group_id,)})[1]
+        member_id, changes = self.run("New member", write, changed={Kind.GROUP: (group_id,)})
+        store = self.store
+        self.keep_undo("New member", lambda: withdraw_member(store, member_id), changes.changed)
+        return changes
 
     def create_session(
         self,

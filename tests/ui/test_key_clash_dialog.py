@@ -43,7 +43,10 @@ def test_clashing_keys_are_asked_for_then_kept_with_the_coding(store: Any, qtbot
     assert len({k for k in keys.values() if k}) == len([k for k in keys.values() if k])
 
 
-TURNS = 'codebook: turns\nname: Turns\nversion: "1"\ncodes:\n  - id: turn\n    label: Turn\n    key: j\n'
+TURNS = (
+    'codebook: turns\nname: Turns\nversion: "1"\ncodes:\n  - id: turn\n    label: Turn\n'
+    "    key: j\n"
+)
 
 
 def test_a_codebook_file_added_from_the_dialog_is_ticked_and_used(

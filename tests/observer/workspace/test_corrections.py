@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from observer.domain.codebook import CodebookError
 from observer.domain.errors import InputError, Refused
+from observer.domain.participants import member_key
 from observer.storage.overview import overview, trashed_codings
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store, open_store
@@ -183,6 +184,34 @@ def test_a_newcomer_joins_at_a_session_and_later_leaves(store: Store) -> None:
         ws.member_leaves(member, date(2026, 1, 1))
     ws.undo()
     assert fresh(store, "SELECT left FROM members WHERE id = ?", member) == [(None,)]
+
+
+def test_a_member_added_by_mistake_is_taken_back_by_undo(store: Store) -> None:
+    ws = Workspace(store)
+    group_id = ws.create_group("Slow-open", members=[MemberSpec("Jane")]).new(Kind.GROUP)
+    session = add_session(store, group_id)
+    member = ws.add_member(group_id, MemberSpec("Omar"), joins_at=session).new(Kind.MEMBER)
+    assert ws.undo_label == "New member"
+    heard = heard_by(ws)
+    ws.undo()
+    assert fresh(store, "SELECT count(*) FROM members WHERE id = ?", member) == [(0,)]
+    assert fresh(store, "SELECT count(*) FROM attendance WHERE member_id = ?", member) == [(0,)]
+    assert [c.label for c in heard] == ["Undo New member"]
+
+
+def test_a_member_already_coded_is_not_taken_back(store: Store) -> None:
+    ws = Workspace(store)
+    group_id = ws.create_group("Slow-open", members=[MemberSpec("Jane")]).new(Kind.GROUP)
+    session = add_session(store, group_id)
+    member = ws.add_member(group_id, MemberSpec("Omar"), joins_at=session).new(Kind.MEMBER)
+    coding = new_coding(store, session, "RK", ["here-and-now"])
+    recorder = Recorder(store, coding, "RK")
+    recorder.record(1_000, "self-disclosure", member_key(member))
+    recorder.close()
+    with pytest.raises(Refused, match="Omar is already in the group's codings; mark them"):
+        ws.undo()
+    assert fresh(store, "SELECT pseudonym FROM members WHERE id = ?", member) == [("Omar",)]
+    assert ws.undo_label == ""  # a step that can never be undone does not block earlier ones
 
 
 def test_a_newcomer_cannot_take_a_name_in_use(store: Store) -> None:
