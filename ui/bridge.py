@@ -12,7 +12,7 @@ import weakref
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from observer.workspace.changes import ChangeSet, Notices
+from observer.workspace.changes import ChangeSet, Kind, Notices
 
 
 class Bridge(QObject):
@@ -55,6 +55,8 @@ class CodingNotices(QObject):
     """
 
     changed = Signal(object)
+    # The coding, its session, group or people were corrected elsewhere: names may differ.
+    records_changed = Signal()
 
     def __init__(self, notices: Notices, coding_id: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +68,10 @@ class CodingNotices(QObject):
     def _heard(self, changes: ChangeSet) -> None:
         if changes.events is not None and changes.coding_id == self.coding_id:
             self.changed.emit(changes.events)
+        elif self.coding_id in changes.changed.get(Kind.CODING, ()) or any(
+            changes.changed.get(kind) for kind in (Kind.GROUP, Kind.MEMBER, Kind.SESSION)
+        ):
+            self.records_changed.emit()
 
     def stop(self) -> None:
         if self._bridge is not None:

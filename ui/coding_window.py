@@ -121,6 +121,7 @@ class CodingWindow(QMainWindow):
         self.clock.dock(self)
         self.notices = CodingNotices(recorder.notices, recorder.coding_id, self)  # via the bridge
         self.notices.changed.connect(self._on_changes)
+        self.notices.records_changed.connect(self.reread_records)
         self._unsubscribe = self.notices.stop
         self.states.on_change(self._show_states)
         self._timer = QTimer(self)
@@ -521,6 +522,17 @@ class CodingWindow(QMainWindow):
             return
         if changes.added:
             self.timeline.set_selected(None)
+
+    def reread_records(self) -> None:
+        """A correction made elsewhere (coding renamed or moved, someone renamed): show it."""
+        info = self.recorder.reread_info()
+        self.setWindowTitle(f"{info.title} — Group Process Observer")
+        self.header.title.setText(info.title)
+        self.labels = dict(info.labels)
+        self.chart.set_participants(info.participants)
+        self.model.set_labels(info.labels)
+        self.timeline.reread_tracks()
+        self._show_entry()
 
     def _show_undo(self) -> None:
         r = self.recorder

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -125,6 +125,15 @@ class EventTableModel(QAbstractTableModel):
 
     def label(self, key: str) -> str:
         return self._labels.get(key, key)
+
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """People renamed elsewhere: every row is drawn again with the names as they are now."""
+        self.info = self.recorder.info
+        self._labels = dict(labels)
+        self._shown.clear()
+        if self._events:
+            last = self.index(len(self._events) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def code_label(self, code_id: str) -> str:
         code = self.palette_.code(code_id)

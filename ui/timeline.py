@@ -63,7 +63,7 @@ class Timeline(QWidget):
         self._now = now_ms
         self._recorder = recorder
         self.tracks: list[Participant] = []
-        self._read_tracks()
+        self.reread_tracks()
         self._colour: dict[str, QColor] = {c.id: QColor(c.colour) for c in self.palette_.codes}
         self._state_codes = {c.id for c in self.palette_.codes if c.is_state}
         self._ba_codes = mode_codes(self.palette_.codes)
@@ -86,7 +86,7 @@ class Timeline(QWidget):
         self.setAccessibleName("Timeline")
         recorder.subscribe(self._on_changes)
 
-    def _read_tracks(self) -> None:
+    def reread_tracks(self) -> None:
         """One track per person in seat order, then the leaders and the group; each named as
         the coding shows them apart (two members called Sam are "Sam (SK)" and "Sam (SM)")."""
         info = self._recorder.info
@@ -99,6 +99,7 @@ class Timeline(QWidget):
         self._track_of = {p.key: i for i, p in enumerate(self.tracks)}
         self._labels = info.labels
         self._backdrop_look = None  # the track labels are drawn again
+        self.update()
 
     def track_names(self) -> list[tuple[str, bool]]:
         """Each track's name as drawn, and whether the person is shown present."""
@@ -136,8 +137,7 @@ class Timeline(QWidget):
             self._add(e)
         if not (changes.added or changes.changed or changes.removed):
             # Not an event: who is present may have changed (a late arrival).
-            self._read_tracks()
-            self.update()
+            self.reread_tracks()
         if changes.added or changes.changed or changes.removed:
             if self.follow_now:
                 self._follow()

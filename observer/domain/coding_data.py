@@ -135,8 +135,9 @@ class CodingInfo(_People):
 
     @property
     def title(self) -> str:
-        """For a window: the group, the session and who coded it."""
-        return f"{self.group_name}, session {self.session_number} — {self.observer}"
+        """For a window: the group, the session, the coding's name if it has one, who coded it."""
+        coded = f"{self.name} ({self.observer})" if self.name else self.observer
+        return f"{self.group_name}, session {self.session_number} — {coded}"
 
     @property
     def file_title(self) -> str:

@@ -16,9 +16,10 @@ from typing import Any
 from observer.domain import limits
 from observer.domain.clock import ClockState, LiveClock, utcnow
 from observer.domain.errors import InputError, NotFound, StorageFault
+from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, ProcessNoteView
-from observer.domain.participants import Participant, member_id_of
-from observer.storage.coding_info import CodingInfo
+from observer.domain.participants import Participant, Roster, member_id_of
+from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.store import Store, run, stamp
 from observer.workspace.changes import ChangeSet, Kind, Notices
 
@@ -29,6 +30,7 @@ class SessionRecords:
     store: Store
     coding_id: int
     info: CodingInfo
+    rules: EventRules
     clock: LiveClock
     saved_clock: ClockState
     notices: Notices
@@ -50,6 +52,16 @@ class SessionRecords:
 
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError
+
+    def reread_info(self) -> CodingInfo:
+        """The coding's title, session and people as stored now.
+
+        Read again after a correction made elsewhere (the coding renamed or moved, a
+        member renamed): events keep pointing at members, so only names change.
+        """
+        self.info = coding_info(self.store, self.coding_id)
+        self.rules = EventRules(self.info.palette, Roster(self.info.participants))
+        return self.info
 
     # --- attendance ----------------------------------------------------------------------
 
