@@ -416,6 +416,7 @@ def _read_patterns(
     rules: list[PatternRule] = []
     if "patterns" not in top:
         return rules
+    seen: set[str] = set()
     for node in r.sequence(top["patterns"][1], "patterns"):
         items = r.mapping(node, "patterns")
         if not items:
@@ -433,8 +434,9 @@ def _read_patterns(
         observation = (
             r.text(items["observation"][1], f"{fld}.observation") if "observation" in items else ""
         )
-        if any(p.id == pid for p in rules):
+        if pid in seen:
             r.problem(id_node, f"{fld}.id", "duplicate pattern id")
+        seen.add(pid)
         if given is not None and then is not None:
             rules.append(PatternRule(pid, label, given, then, within, observation))
     return rules

@@ -22,7 +22,7 @@ from typing import Any
 
 from observer.domain import basic_assumption
 from observer.domain.codebook import Codebook, Palette
-from observer.domain.errors import InputError
+from observer.domain.errors import InputError, Refused
 from observer.domain.events import Event, ProcessNoteView
 from observer.domain.participants import (
     COLLECTIVES,
@@ -30,6 +30,7 @@ from observer.domain.participants import (
     LEADERS,
     MEMBER_COLOURS,
     Participant,
+    Roster,
     distinct_labels,
 )
 
@@ -86,19 +87,12 @@ class _People:
     def key_of(self, name: str) -> str:
         """Who a name typed by a person means: a key, a label as shown, a pseudonym or
         initials (case aside); refused when no one, or more than one person, has it."""
-        wanted = name.strip().casefold()
-        for field_of in (
-            lambda p: p.key,
-            lambda p: self.label(p.key),
-            lambda p: p.label,
-            lambda p: p.initials,
-        ):
-            found = [p.key for p in self.participants if field_of(p).casefold() == wanted]
-            if len(found) == 1:
-                return found[0]
-            if found:
-                shown = " or ".join(repr(self.label(k)) for k in found)
-                raise InputError(f"{name!r} could be {shown}: give the one meant")
+        try:
+            found = Roster(self.participants).find(name)
+        except Refused as ambiguous:
+            raise InputError(ambiguous.message) from None
+        if found is not None:
+            return found
         known = ", ".join(self.name_of(p.key) for p in self.participants)
         raise InputError(f"No one called {name!r} in this coding (people: {known})")
 

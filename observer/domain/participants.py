@@ -61,25 +61,32 @@ class Participant:
 class Roster:
     """Who can act in a session, found by what people write: pseudonym, initials or key.
 
-    The one way a name becomes a participant key, for every import and the command line.
-    Any case; the group as a whole is ``group`` and the leaders together ``leaders``.
-    A pseudonym wins over initials, and both over a key (``m12``), so a name never
-    silently means someone else.
+    The one way a name becomes a participant key, for every import, the command line and
+    the analyses' filters. Any case; the group as a whole is ``group`` and the leaders
+    together ``leaders``. A name as shown ("Sam (SK)", what exports write for two members
+    called Sam) wins over a pseudonym, a pseudonym over initials, and all over a key
+    (``m12``); a name two people share is refused, naming both, never guessed.
     """
 
     def __init__(self, participants: Sequence[Participant]) -> None:
         self.participants = tuple(participants)
         self._by_key = {p.key: p for p in self.participants}
         people = [p for p in self.participants if p.key not in COLLECTIVES]
-        found: dict[str, str] = {GROUP: GROUP, LEADERS: LEADERS}
-        for p in people:
-            found.setdefault(p.label.casefold(), p.key)
-        for p in people:
-            if p.initials:
-                found.setdefault(p.initials.casefold(), p.key)
-        for p in people:
-            found.setdefault(p.key, p.key)
-        self._by_name = found
+        self._shown = distinct_labels(self.participants)
+        tiers: list[dict[str, list[str]]] = [{GROUP: [GROUP], LEADERS: [LEADERS]}]
+        for name_of in (
+            lambda p: self._shown[p.key],
+            lambda p: p.label,
+            lambda p: p.initials,
+            lambda p: p.key,
+        ):
+            tier: dict[str, list[str]] = {}
+            for p in people:
+                name = name_of(p).strip().casefold()
+                if name:
+                    tier.setdefault(name, []).append(p.key)
+            tiers.append(tier)
+        self._tiers = tiers
         self._people = people
 
     def __contains__(self, key: object) -> bool:
@@ -99,13 +106,26 @@ class Roster:
         found = self._by_key.get(key)
         return key in COLLECTIVES or found is None or found.present
 
-    def find(self, name: str) -> str | None:
-        """The key of whoever ``name`` names, or None."""
-        return self._by_name.get(name.strip().casefold())
+    def shown(self, key: str) -> str:
+        """The name as shown: the label, told apart where two share one ("Sam (SK)")."""
+        return self._shown.get(key, key)
+
+    def find(self, name: str, field: str = "name") -> str | None:
+        """The key of whoever ``name`` names, or None; Refused when two people share it."""
+        wanted = name.strip().casefold()
+        for tier in self._tiers:
+            found = tier.get(wanted)
+            if found is None:
+                continue
+            if len(found) > 1:
+                both = " or ".join(repr(self.shown(k)) for k in found)
+                raise Refused(field, f"{name!r} could be {both}: give the one meant")
+            return found[0]
+        return None
 
     def key_of(self, name: str, field: str) -> str:
         """The key of whoever ``name`` names; Refused, listing who is known, otherwise."""
-        key = self.find(name)
+        key = self.find(name, field)
         if key is None:
             raise self.unknown(name, field)
         return key

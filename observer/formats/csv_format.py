@@ -410,7 +410,10 @@ def import_rows(
         # Progress: checking the rows is the first half of the work, writing them the second.
         total = 2 * len(rows)
         for i, row in enumerate(rows, 1):
-            events.append(_resolved(row.event, rules))
+            try:
+                events.append(_resolved(row.event, rules))
+            except Refused as refused:  # a name two people share: which one is meant
+                raise refused.at(place(row.line)) from None
             if i % 5000 == 0:
                 progress(i, total)
         report.warnings += rules.check_all(events, [place(r.line) for r in rows])
@@ -445,8 +448,8 @@ def _resolved(e: Event, rules: EventRules) -> Event:
     find = rules.roster.find
     return replace(
         e,
-        actor=find(e.actor) or e.actor,
-        targets=tuple(find(t) or t for t in e.targets),
+        actor=find(e.actor, "actor") or e.actor,
+        targets=tuple(find(t, "target") or t for t in e.targets),
         modifiers=modifiers,
     )
 

@@ -195,3 +195,25 @@ def test_a_name_is_found_by_pseudonym_then_initials_then_key() -> None:
     ]
     with pytest.raises(Refused, match=r"'x' is not a member .*\(known: Al, Bea, group, leaders\)"):
         roster.key_of("x", "actor")
+
+
+def test_two_members_called_sam_are_found_as_shown_and_never_guessed() -> None:
+    """A database made before pseudonyms had to be unique: exports write "Sam (SK)"."""
+    roster = Roster(
+        [
+            Participant("m1", "Sam", "SK"),
+            Participant("m2", "Sam", "SM"),
+            Participant("m3", "Dr Lee", "DL", role="leader"),
+        ]
+    )
+    assert [roster.find(n) for n in ("Sam (SK)", "sam (sm)", "SM", "dr lee")] == [
+        "m1",
+        "m2",
+        "m2",
+        "m3",
+    ]
+    with pytest.raises(Refused, match=r"^'Sam' could be 'Sam \(SK\)' or 'Sam \(SM\)'"):
+        roster.find("Sam")
+    with pytest.raises(Refused) as refused:
+        roster.key_of("sam", "actor")
+    assert refused.value.field == "actor"

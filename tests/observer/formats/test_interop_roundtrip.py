@@ -293,3 +293,29 @@ def test_cli_export_then_import(demo_store: Any, tmp_path: Path, capsys: Any) ->
     assert report["format"] == "tsv"
     assert report["events"] == len(from_coding(demo_store, 2).events)
     assert main(["--db", db, "export", "2", "--out", str(tmp_path / "x.unknown")]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx"])
+def test_two_members_called_sam_come_back_as_two_people(
+    store: Any, tmp_path: Path, fmt: str
+) -> None:
+    """Exports write "Sam (SK)" and "Sam (SM)"; the import finds each, and refuses plain "Sam"."""
+    from tests.observer.helpers import two_sams
+
+    coding_id, _keys = two_sams(store)
+    session = from_coding(store, coding_id).session_id
+    path = tmp_path / f"sams.{fmt}"
+    export_coding(store, coding_id, fmt, path)
+    report = import_file(store, path, session=session, observer="XY")
+    original = from_coding(store, coding_id)
+    imported = from_coding(store, report.coding_ids[0])
+    assert [(e.time_ms, e.code, e.actor, e.targets) for e in imported.events] == [
+        (e.time_ms, e.code, e.actor, e.targets) for e in original.events
+    ]
+    if fmt == "csv":
+        plain = tmp_path / "plain.csv"
+        plain.write_text(path.read_text().replace("Sam (SK)", "Sam"))
+        before = count_rows(store)
+        with pytest.raises(InputError, match=r"plain\.csv:\d+: actor: 'Sam' could be"):
+            import_file(store, plain, session=session, observer="XY")
+        assert count_rows(store) == before
