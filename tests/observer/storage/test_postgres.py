@@ -253,3 +253,22 @@ def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
     assert recorder.events[-1] == event
     recorder.close()
     store.close()
+
+
+def test_a_dropped_network_is_noticed_within_seconds_not_minutes(server_url: str) -> None:
+    """Keepalives and a write timeout on every server connection; the URL may set its own."""
+    from sqlalchemy.engine import make_url
+
+    from observer.storage.store import open_store
+
+    url = _new_database(server_url, "keepalive")
+    own = make_url(url).update_query_dict({"connect_timeout": "3"})
+    for given, connect_timeout in ((url, "10"), (own.render_as_string(False), "3")):
+        store = open_store(given)
+        with store.engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            told = driver.info.get_parameters()
+        store.close()
+        assert told["connect_timeout"] == connect_timeout
+        assert (told["keepalives_idle"], told["tcp_user_timeout"]) == ("10", "30000")
