@@ -7,7 +7,6 @@ timeline, and last the observer's process notes and the significant sequences.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from observer.charts.timeline import draw_timeline
 from observer.domain.clock import format_time
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
+from observer.storage.private_file import written_whole
 from observer.storage.store import Store
 
 PAGE = (11.69, 8.27)  # A4 landscape, inches
@@ -217,41 +217,23 @@ def write_report(
 
     ``info``: what the title page says, by default all ``data`` tells (see ``report_info``).
     ``progress(pages done, pages)`` follows each page; it may raise to stop the report.
-    The PDF is written under a hidden name beside ``path``, flushed to disk, and only then
-    renamed to ``path``: a report stopped half-way, or a disk that fills up, leaves no
-    truncated PDF under the name asked for (and an earlier report there as it was).
+    The PDF is written whole, readable by its owner only (``storage.private_file``): a
+    report stopped half-way, or a disk that fills up, leaves no truncated PDF under the
+    name asked for (and an earlier report there as it was).
     """
     info = info or report_info(data)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        pages = _write_pages(data, partial, info, progress or (lambda _done, _total: None))
-        _put_in_place(partial, path)
+        with written_whole(path) as partial:
+            pages = _write_pages(data, partial, info, progress or (lambda _done, _total: None))
     except OSError as exc:
         raise InputError(
             f"{path}: cannot write the report ({exc.strerror or exc}); "
             "nothing was written under that name"
         ) from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return pages
-
-
-def _put_in_place(partial: Path, path: Path) -> None:
-    """Flush the whole file to disk, rename it to ``path``, and make the rename durable."""
-    with partial.open("rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(partial, path)
-    try:
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return  # a folder that cannot be opened (Windows) renames durably by itself
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def _write_pages(

@@ -49,6 +49,7 @@ BY_CHOICES: tuple[On, ...] = ("code", "actor", "target")
 DEFAULT_TOLERANCE_S = 2.0
 DEFAULT_UNIT_S = 1.0
 
+
 def closed_events(data: CodingData) -> list[Event]:
     """The events with running states ended at the coding's end (as its duration counts them)."""
     end = data.duration_ms

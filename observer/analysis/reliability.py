@@ -277,5 +277,3 @@ def time_unit_kappa(
     return TimeUnitResult(
         cohen_kappa(matrix), 100.0 * same / units, units, unit_ms, Confusion(labels, matrix)
     )
-
-

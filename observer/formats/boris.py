@@ -41,6 +41,7 @@ from observer.formats.common import (
     placed,
 )
 from observer.formats.file_limits import check_rows, gunzip_limited, read_limited
+from observer.storage.private_file import write_private_text
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding, stored_codebook
 from observer.workspace.groups import (
@@ -339,7 +340,7 @@ def import_boris(
     palette = combine([ethogram.book])
     total = sum(len(o.events) for o in observations)
     if codebook_out:
-        Path(codebook_out).write_text(ethogram.yaml_text, encoding="utf-8")
+        write_private_text(codebook_out, ethogram.yaml_text)
 
     with store.session() as s:
         stored = stored_codebook(s, ethogram.book)

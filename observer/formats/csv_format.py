@@ -47,6 +47,7 @@ from observer.formats.file_limits import (
     refused,
     text_lines,
 )
+from observer.storage.private_file import written_whole
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
@@ -323,7 +324,7 @@ def write_events_csv(
     sets = list(dict.fromkeys(m for e in events for m in e.modifiers))
     rows = table_rows(events, str, codes or {}, sets)
     if isinstance(path, Path):
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        with written_whole(path) as partial, partial.open("w", encoding="utf-8", newline="") as fh:
             return write_table(fh, rows, sets)
     return write_table(path, rows, sets)
 
