@@ -47,6 +47,7 @@ from observer.formats.file_limits import (
     refused,
     text_lines,
 )
+from observer.formats.spreadsheet_cells import neutralised_row, restored
 from observer.storage.private_file import written_whole
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
@@ -97,7 +98,7 @@ class Header:
 
         def cell(name: str) -> str:
             i = self.index.get(name)
-            return record[i].strip() if i is not None and i < len(record) else ""
+            return restored(record[i].strip()) if i is not None and i < len(record) else ""
 
         modifiers = {
             name.removeprefix(MODIFIER_PREFIX).strip(): value
@@ -109,7 +110,7 @@ class Header:
         except Refused as exc:
             raise exc.at(where) from None
         extra = {
-            name: record[i].strip()
+            name: restored(record[i].strip())
             for i, name in enumerate(self.names)
             if name not in PLAIN and i < len(record) and record[i].strip()
         }
@@ -281,12 +282,15 @@ def write_table(
     fh: Any, rows: Iterable[list[str]], sets: Sequence[str], delimiter: str = ",",
     progress: Progress = no_progress, total: int = 0,
 ) -> int:  # fmt: skip
-    """The one writer: the header, then the rows; returns how many rows."""
+    """The one writer: the header, then the rows; returns how many rows.
+
+    No cell can start a formula in a spreadsheet (``spreadsheet_cells``).
+    """
     writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header(sets))
+    writer.writerow(neutralised_row(header(sets)))
     count = 0
     for count, row in enumerate(rows, 1):
-        writer.writerow(row)
+        writer.writerow(neutralised_row(row))
         if count % 5000 == 0:
             progress(count, total)
     progress(total, total)

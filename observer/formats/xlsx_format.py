@@ -20,6 +20,7 @@ from observer.formats.file_limits import (
     check_workbook,
     refused,
 )
+from observer.formats.spreadsheet_cells import neutralised_row
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
@@ -42,10 +43,11 @@ def export_xlsx(
     book = Workbook(write_only=True)
     events = book.create_sheet("events")
     sets = modifier_sets(info.palette)
-    events.append(header(sets))
+    events.append(neutralised_row(header(sets)))
     codes = {c.id: c for c in info.palette.codes}
     for i, row in enumerate(table_rows(data.events, data.name_of, codes, sets), 1):
-        cells: list[Any] = list(row)
+        # Text that a spreadsheet would run is quoted; the times stay numbers.
+        cells: list[Any] = neutralised_row(row)
         cells[0] = float(row[0])
         cells[2] = float(row[2]) if row[2] else None
         events.append(cells)
@@ -55,14 +57,16 @@ def export_xlsx(
     codes.append(CODEBOOK_COLUMNS)
     for b in details.codebooks:
         for c in b.codes:
-            codes.append(
+            codes.append(neutralised_row(
                 [b.id, c.id, c.label, c.kind, c.category, c.target, c.key, ", ".join(c.modifiers),
                  c.exclusive_group or "", c.definition]
-            )  # fmt: skip
+            ))  # fmt: skip
     members = book.create_sheet("members")
     members.append(MEMBER_COLUMNS)
     for m in data.people:
-        members.append([m.label, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+        members.append(
+            neutralised_row([m.label, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+        )
     book.save(path)
     progress(total, total)
     return total
