@@ -41,6 +41,7 @@ from observer.formats.common import (
     placed,
 )
 from observer.formats.file_limits import check_rows, gunzip_limited, read_limited
+from observer.formats.media_paths import refused_media
 from observer.storage.private_file import write_private_text
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding, stored_codebook
@@ -394,6 +395,9 @@ def import_boris(
             warnings += rules.check_all(events, places)
             media_id = None
             for media_path, offset, duration, label in _media(obs.raw, where):
+                if refusal := refused_media(media_path, path.parent, where):
+                    warnings.append(refusal)
+                    continue
                 media = placed(where, create_media, s, session.id, media_path, offset, duration,
                                 label)  # fmt: skip
                 media_id = media_id or media.id

@@ -6,7 +6,8 @@ of the coding's codebooks. Targets, modifiers and notes go into a dependent tier
 (``<name> details``). ELAN tiers cannot hold overlapping annotations, so events that
 overlap on one person's tier (a state running while they act) go onto extra tiers,
 ``<name> 2`` and so on. Point events are shown one second long (or until the next
-event on the tier). The coding's media file is linked.
+event on the tier). The coding's media file is linked when it is a plain local file
+(``observer.formats.media_paths``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.events import Event
 from observer.domain.participants import GROUP, LEADERS
 from observer.formats.common import Progress, no_progress
+from observer.formats.media_paths import media_refusal
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
@@ -77,7 +79,7 @@ def eaf_document(data: CodingData) -> ET.Element:
     media = next((m for m in more.media if m.id == info.media_file_id), None)
     media = media or (more.media[0] if more.media else None)
     shift = 0
-    if media is not None:
+    if media is not None and media_refusal(media.path) is None:  # only a local file is linked
         attrs = {
             "MEDIA_URL": Path(media.path).absolute().as_uri() if media.path else "",
             "MIME_TYPE": mimetypes.guess_type(media.path)[0] or "video/*",
