@@ -27,6 +27,7 @@ from observer.charts.participation import draw_participation
 from observer.charts.timeline import draw_timeline
 from observer.domain.clock import format_time
 from observer.domain.coding_data import CodingData
+from observer.domain.deidentify import deidentified
 from observer.domain.errors import InputError
 from observer.storage.private_file import written_whole
 from observer.storage.store import Store
@@ -127,6 +128,8 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         ("Events", str(len(data.events))),
         ("Codebooks", info.codebooks or "—"),
     ]
+    if data.deidentified:
+        facts.append(("Shared", "de-identified: people as codes; notes, recordings, dates removed"))
     y = 0.85
     for label, value in facts:
         fig.text(0.06, y, label, fontsize=11, color="#444444")
@@ -247,6 +250,8 @@ def _write_pages(
         "Subject": " ".join(x for x in (info.group, info.session, info.observer) if x),
         "Creator": f"Group Process Observer {__version__}",
     }
+    if data.deidentified:
+        metadata["CreationDate"] = None  # type: ignore[assignment]  # matplotlib: leave it out
     with PdfPages(path, metadata=metadata) as pdf:
         progress(0, total)
         fig = _page()
@@ -288,8 +293,11 @@ def report_for_coding(
     coding_id: int,
     path: str | Path,
     progress: Callable[[int, int], None] | None = None,
+    deidentify: bool = False,
 ) -> int:
-    """The report of a stored coding (notes and session details included)."""
+    """The report of a stored coding (notes and session details included), or the
+    report to share, de-identified (``domain.deidentify``)."""
     from observer.storage.read_coding import from_coding
 
-    return write_report(from_coding(store, coding_id, details=True), path, progress=progress)
+    data = from_coding(store, coding_id, details=True)
+    return write_report(deidentified(data) if deidentify else data, path, progress=progress)

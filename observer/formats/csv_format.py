@@ -36,6 +36,7 @@ from observer.formats.common import (
     insert_rows,
     no_progress,
     placed,
+    read_for_export,
     scaled,
     seconds,
 )
@@ -49,7 +50,6 @@ from observer.formats.file_limits import (
 )
 from observer.formats.spreadsheet_cells import neutralised_row, restored
 from observer.storage.private_file import written_whole
-from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 if TYPE_CHECKING:
@@ -303,10 +303,11 @@ def export_table(
     path: Path,
     progress: Progress = no_progress,
     delimiter: str = ",",
+    deidentify: bool = False,
     **_: Any,
 ) -> int:
     """Write a coding as CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
-    data = from_coding(store, coding_id)
+    data = read_for_export(store, coding_id, deidentify=deidentify)
     palette = data.palette or Palette(())
     sets = modifier_sets(palette)
     codes = {c.id: c for c in palette.codes}
@@ -317,7 +318,7 @@ def export_table(
 
 def export_tsv(store: Store, coding_id: int, path: Path, progress: Progress = no_progress,
                **opts: Any) -> int:  # fmt: skip
-    return export_table(store, coding_id, path, progress, delimiter="\t")
+    return export_table(store, coding_id, path, progress, **{**opts, "delimiter": "\t"})
 
 
 def write_events_csv(

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.coding_data import CodingData
+from observer.domain.deidentify import NO_DATE
 from observer.domain.events import Event
 from observer.domain.participants import GROUP, LEADERS
-from observer.formats.common import Progress, no_progress
+from observer.formats.common import Progress, no_progress, read_for_export
 from observer.formats.media_paths import media_refusal
-from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 POINT_MS = 1000
@@ -68,7 +68,10 @@ def eaf_document(data: CodingData) -> ET.Element:
         "ANNOTATION_DOCUMENT",
         {
             "AUTHOR": info.observer,
-            "DATE": datetime.now().astimezone().isoformat(timespec="seconds"),
+            # EAF needs a date: a de-identified file carries the epoch, not a real one.
+            "DATE": (NO_DATE if data.deidentified else datetime.now().astimezone()).isoformat(
+                timespec="seconds"
+            ),
             "FORMAT": "3.0",
             "VERSION": "3.0",
             "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -190,10 +193,15 @@ def eaf_document(data: CodingData) -> ET.Element:
 
 
 def export_eaf(
-    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    coding_id: int,
+    path: Path,
+    progress: Progress = no_progress,
+    deidentify: bool = False,
+    **_: Any,
 ) -> int:
     """Write one coding as an ELAN file; returns the number of events."""
-    data = from_coding(store, coding_id, details=True)
+    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
     progress(0, 1)
     root = eaf_document(data)
     ET.indent(root, space=" ")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.errors import InputError
-from observer.formats.common import ImportReport, Progress, no_progress
+from observer.formats.common import ImportReport, Progress, no_progress, read_for_export
 from observer.formats.csv_format import Header, header, import_rows, modifier_sets, table_rows
 from observer.formats.file_limits import (
     MAX_COLUMNS,
@@ -21,7 +21,6 @@ from observer.formats.file_limits import (
     refused,
 )
 from observer.formats.spreadsheet_cells import neutralised_row
-from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 CODEBOOK_COLUMNS = (
@@ -32,12 +31,17 @@ MEMBER_COLUMNS = ("pseudonym", "initials", "role", "seat", "present")
 
 
 def export_xlsx(
-    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    coding_id: int,
+    path: Path,
+    progress: Progress = no_progress,
+    deidentify: bool = False,
+    **_: Any,
 ) -> int:
     """Write a coding as a workbook; numbers stay numbers so the sheet can compute."""
     from openpyxl import Workbook
 
-    data = from_coding(store, coding_id, details=True)
+    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
     info, details = data.record()
     total = len(data.events)
     book = Workbook(write_only=True)
