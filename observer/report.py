@@ -197,6 +197,8 @@ def text_pages(data: CodingData, info: ReportInfo) -> list[list[str]]:
             when = format_time(note.time_ms) if note.time_ms is not None else "—"
             kind = "" if note.kind == "note" else f"[{note.kind}] "
             lines += _wrapped([f"{when}  {kind}{note.text}"])
+    elif data.deidentified:
+        lines.append("Process notes are left out of a de-identified report.")
     else:
         lines.append("No process notes were written for this coding.")
     lines += ["", "SEQUENCES"]

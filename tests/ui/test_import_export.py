@@ -311,3 +311,20 @@ def test_the_file_name_follows_the_format_chosen(qtbot: Any) -> None:
     dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
     assert dialog.file.text() == "session 3.xlsx"
     assert not dialog.deidentify.isChecked()  # sharing is chosen, never assumed
+
+
+def test_a_de_identified_report_through_the_dialog_names_nobody(
+    demo_store: Any, parent: QWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from pypdf import PdfReader
+
+    from ui.menus import write_report
+
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "shared"), "")
+    )
+    answer_export_dialog(monkeypatch, qtbot, deidentify=True)
+    finished(qtbot, write_report(parent, demo_store, 3))
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "shared.pdf").pages)
+    people = [p.label for p in from_coding(demo_store, 3).people]
+    assert "Member A" in text and [name for name in people if name in text] == []

@@ -147,6 +147,7 @@ def test_the_report_names_nobody(demo_store: Any, secrets: list[str], tmp_path: 
     report_for_coding(demo_store, CODING, out, deidentify=True)
     text = text_of(out)
     assert "Member A" in text and "de-identified" in text
+    assert "Process notes are left out of a de-identified report." in text
     assert found(text, secrets) == []
 
 
