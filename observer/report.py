@@ -7,7 +7,6 @@ timeline, and last the observer's process notes and the significant sequences.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,9 @@ from observer.charts.participation import draw_participation
 from observer.charts.timeline import draw_timeline
 from observer.domain.clock import format_time
 from observer.domain.coding_data import CodingData
+from observer.domain.deidentify import deidentified
 from observer.domain.errors import InputError
+from observer.storage.private_file import written_whole
 from observer.storage.store import Store
 
 PAGE = (11.69, 8.27)  # A4 landscape, inches
@@ -127,6 +128,8 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         ("Events", str(len(data.events))),
         ("Codebooks", info.codebooks or "—"),
     ]
+    if data.deidentified:
+        facts.append(("Shared", "de-identified: people as codes; notes, recordings, dates removed"))
     y = 0.85
     for label, value in facts:
         fig.text(0.06, y, label, fontsize=11, color="#444444")
@@ -194,6 +197,8 @@ def text_pages(data: CodingData, info: ReportInfo) -> list[list[str]]:
             when = format_time(note.time_ms) if note.time_ms is not None else "—"
             kind = "" if note.kind == "note" else f"[{note.kind}] "
             lines += _wrapped([f"{when}  {kind}{note.text}"])
+    elif data.deidentified:
+        lines.append("Process notes are left out of a de-identified report.")
     else:
         lines.append("No process notes were written for this coding.")
     lines += ["", "SEQUENCES"]
@@ -217,41 +222,23 @@ def write_report(
 
     ``info``: what the title page says, by default all ``data`` tells (see ``report_info``).
     ``progress(pages done, pages)`` follows each page; it may raise to stop the report.
-    The PDF is written under a hidden name beside ``path``, flushed to disk, and only then
-    renamed to ``path``: a report stopped half-way, or a disk that fills up, leaves no
-    truncated PDF under the name asked for (and an earlier report there as it was).
+    The PDF is written whole, readable by its owner only (``storage.private_file``): a
+    report stopped half-way, or a disk that fills up, leaves no truncated PDF under the
+    name asked for (and an earlier report there as it was).
     """
     info = info or report_info(data)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        pages = _write_pages(data, partial, info, progress or (lambda _done, _total: None))
-        _put_in_place(partial, path)
+        with written_whole(path) as partial:
+            pages = _write_pages(data, partial, info, progress or (lambda _done, _total: None))
     except OSError as exc:
         raise InputError(
             f"{path}: cannot write the report ({exc.strerror or exc}); "
             "nothing was written under that name"
         ) from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return pages
-
-
-def _put_in_place(partial: Path, path: Path) -> None:
-    """Flush the whole file to disk, rename it to ``path``, and make the rename durable."""
-    with partial.open("rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(partial, path)
-    try:
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return  # a folder that cannot be opened (Windows) renames durably by itself
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def _write_pages(
@@ -265,6 +252,8 @@ def _write_pages(
         "Subject": " ".join(x for x in (info.group, info.session, info.observer) if x),
         "Creator": f"Group Process Observer {__version__}",
     }
+    if data.deidentified:
+        metadata["CreationDate"] = None  # type: ignore[assignment]  # matplotlib: leave it out
     with PdfPages(path, metadata=metadata) as pdf:
         progress(0, total)
         fig = _page()
@@ -306,8 +295,11 @@ def report_for_coding(
     coding_id: int,
     path: str | Path,
     progress: Callable[[int, int], None] | None = None,
+    deidentify: bool = False,
 ) -> int:
-    """The report of a stored coding (notes and session details included)."""
+    """The report of a stored coding (notes and session details included), or the
+    report to share, de-identified (``domain.deidentify``)."""
     from observer.storage.read_coding import from_coding
 
-    return write_report(from_coding(store, coding_id, details=True), path, progress=progress)
+    data = from_coding(store, coding_id, details=True)
+    return write_report(deidentified(data) if deidentify else data, path, progress=progress)

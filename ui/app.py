@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
+from ui.settings import user_settings
+
 if TYPE_CHECKING:
     from observer.storage.store import Store
     from observer.workspace.workspace import Workspace
@@ -53,7 +55,7 @@ class App(QObject):
 
     def __init__(self, db: str | None) -> None:
         super().__init__()
-        self.settings = QSettings()
+        self.settings = user_settings()
         self.db = db
         self.store: Store | None = None
         self.start: StartScreen | None = None

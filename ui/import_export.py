@@ -32,6 +32,7 @@ from observer.workspace.progress import Progress
 from observer.workspace.workspace import Workspace
 from ui import style
 from ui.background import Job, run_in_background
+from ui.dialogs.export_dialog import ExportDialog
 
 AUTO = "(found from the codes)"
 
@@ -197,10 +198,12 @@ def export_with_progress(
     coding_id: int,
     path: str | Path | None = None,
     fmt: str | None = None,
+    deidentify: bool = False,
 ) -> Job | None:
-    """File → Export: pick a format and a file name, write the coding, say where it went.
+    """File → Export: pick a format, a file name and whether to de-identify, write the
+    coding, say where it went.
 
-    Returns the running job (None when no file was chosen); its ``result`` is the path
+    Returns the running job (None when the person cancelled); its ``result`` is the path
     written and the number of events in it.
     """
     from observer.formats import export_coding, format_for_suffix
@@ -209,28 +212,25 @@ def export_with_progress(
     if path is None:
         info = coding_info(store, coding_id)
         stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in info.title).strip()
-        filters = _filters(importable=False)
-        chosen, selected = QFileDialog.getSaveFileName(
-            parent, "Export coding", f"{stem or 'coding'}.csv", ";;".join(f for _, f in filters)
-        )
-        if not chosen:
+        dialog = ExportDialog("Export coding", stem or "coding", parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        path = Path(chosen)
-        fmt = fmt or next((i for i, label in filters if label == selected), None)
-        if fmt is not None and not path.suffix:
-            path = path.with_suffix(BY_ID[fmt].suffixes[0])
+        choice = dialog.choice()
+        path, fmt, deidentify = choice.path, fmt or choice.fmt, choice.deidentify
     target = Path(path)
     chosen_fmt = fmt or format_for_suffix(target) or "csv"
+    shared = ", de-identified" if deidentify else ""
 
     def work(progress: Progress) -> tuple[Path, int]:
-        return target, export_coding(store, coding_id, chosen_fmt, target, progress)
+        count = export_coding(store, coding_id, chosen_fmt, target, progress, deidentify=deidentify)
+        return target, count
 
     job = run_in_background(parent, "Export", f"Writing {target.name}…", work)
     job.done.connect(
         lambda written: show_message(
             parent,
             "Exported",
-            f"Wrote {written[1]} events to {written[0]} ({BY_ID[chosen_fmt].label}).",
+            f"Wrote {written[1]} events to {written[0]} ({BY_ID[chosen_fmt].label}{shared}).",
         )
     )
     job.cancelled.connect(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
+    QDialog,
     QInputDialog,
     QMainWindow,
     QMenu,
@@ -84,28 +84,27 @@ def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Job | 
     The report is drawn on a worker thread; returns its job (None when no file was chosen).
     """
     from observer.storage.coding_info import coding_info
+    from ui.dialogs.export_dialog import ExportDialog
 
     title = coding_info(store, coding_id).title
     stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, "Supervision report", f"{stem or 'coding'} report.pdf", "PDF (*.pdf)"
-    )
-    if not chosen:
+    dialog = ExportDialog("Supervision report", f"{stem or 'coding'} report", parent, report=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    return report_in_background(parent, store, coding_id, path)
+    choice = dialog.choice()
+    return report_in_background(parent, store, coding_id, choice.path, choice.deidentify)
 
 
-def report_in_background(parent: QWidget | None, store: Store, coding_id: int, path: Path) -> Job:
+def report_in_background(
+    parent: QWidget | None, store: Store, coding_id: int, path: Path, deidentify: bool = False
+) -> Job:
     """Write the report to ``path`` on a worker thread; say where it went, or why not."""
     from ui.background import run_in_background
 
     def work(progress: Progress) -> int:
         from observer.report import report_for_coding
 
-        return report_for_coding(store, coding_id, path, progress)
+        return report_for_coding(store, coding_id, path, progress, deidentify)
 
     def written(pages: int) -> None:
         text = f"Wrote the report ({pages} pages) to {path}."

@@ -36,6 +36,7 @@ from observer.workspace.workspace import Workspace
 from ui import style
 from ui.bridge import bridge_for
 from ui.dialogs.common import SetupDialog
+from ui.settings import user_settings
 
 GROUP, SESSION, CODING, MEDIA, TRASH = "group", "session", "coding", "media", "trash"
 ROLE_KIND = Qt.ItemDataRole.UserRole
@@ -91,7 +92,7 @@ class StartScreen(QMainWindow):
         self.store = workspace.store
         self.recent = list(recent or [])
         self.dialog: SetupDialog | None = None
-        self._settings = QSettings()
+        self._settings = user_settings()
         # While the list is redrawn, what it selects is not the person's choice to remember.
         self._filling = False
         self._stale = False

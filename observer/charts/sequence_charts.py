@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib
 import networkx as nx
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -156,8 +157,9 @@ def residual_heatmap(result: SequenceResult, fig: Figure | None = None) -> Figur
     counts = result.matrix("count")
     limit = max(2.0, float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 2.0)
     ax = fig.add_subplot(1, 1, 1)
-    image = ax.imshow(np.ma.masked_invalid(z), cmap="RdBu_r", norm=TwoSlopeNorm(0, -limit, limit))
-    image.cmap.set_bad("#eeeeee")
+    # Cells without a residual (too few expected) in grey.
+    cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#eeeeee")
+    image = ax.imshow(np.ma.masked_invalid(z), cmap=cmap, norm=TwoSlopeNorm(0, -limit, limit))
     labels = [_short(result.label(t)) for t in types]
     ax.set_xticks(range(len(types)), labels, rotation=50, ha="right", fontsize=TEXT_SIZE)
     ax.set_yticks(range(len(types)), labels, fontsize=TEXT_SIZE)

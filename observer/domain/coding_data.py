@@ -207,6 +207,8 @@ class CodingData(_People):
     palette: Palette | None = None
     info: CodingInfo | None = None
     details: CodingDetails | None = None
+    # Read for sharing (``domain.deidentify``): the writers leave out every date and time of day.
+    deidentified: bool = False
 
     @classmethod
     def of(

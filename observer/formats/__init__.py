@@ -16,6 +16,7 @@ from typing import Any
 
 from observer.domain.errors import InputError
 from observer.formats.common import ImportReport, Progress, no_progress
+from observer.storage.private_file import written_whole
 from observer.storage.store import Store
 
 __all__ = [
@@ -170,8 +171,8 @@ def export_coding(
 ) -> int:
     """Write one coding in a format; returns the number of events written.
 
-    The file is written beside its final name and moved into place at the end, so a
-    failed export never leaves half a file under the name asked for.
+    The file is written beside its final name, readable by its owner only, and moved into
+    place at the end, so a failed export never leaves half a file under the name asked for.
     """
     exporter = _exporter(fmt)
     return _written_whole(
@@ -181,17 +182,12 @@ def export_coding(
 
 
 def _written_whole(path: Path, write: Callable[[Path], int]) -> int:
-    """Write beside ``path`` and move the file into place only once it is complete."""
-    partial = path.with_name(path.name + ".part")
+    """Write whole and private beside ``path``; moved into place only once it is complete."""
     try:
-        count = write(partial)
-        partial.replace(path)
+        with written_whole(path) as partial:
+            return write(partial)
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return count
 
 
 def export_codings(

@@ -41,6 +41,8 @@ from observer.formats.common import (
     placed,
 )
 from observer.formats.file_limits import check_rows, gunzip_limited, read_limited
+from observer.formats.media_paths import refused_media
+from observer.storage.private_file import write_private_text
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding, stored_codebook
 from observer.workspace.groups import (
@@ -339,7 +341,7 @@ def import_boris(
     palette = combine([ethogram.book])
     total = sum(len(o.events) for o in observations)
     if codebook_out:
-        Path(codebook_out).write_text(ethogram.yaml_text, encoding="utf-8")
+        write_private_text(codebook_out, ethogram.yaml_text)
 
     with store.session() as s:
         stored = stored_codebook(s, ethogram.book)
@@ -393,6 +395,9 @@ def import_boris(
             warnings += rules.check_all(events, places)
             media_id = None
             for media_path, offset, duration, label in _media(obs.raw, where):
+                if refusal := refused_media(media_path, path.parent, where):
+                    warnings.append(refusal)
+                    continue
                 media = placed(where, create_media, s, session.id, media_path, offset, duration,
                                 label)  # fmt: skip
                 media_id = media_id or media.id

@@ -11,17 +11,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from observer.domain.deidentify import REMOVED
 from observer.domain.participants import GROUP, LEADERS
 from observer.formats.boris import LEADERS_MARK
 from observer.formats.boris_ethogram import MULTIPLE, SINGLE, TARGET_SET
-from observer.formats.common import Progress, no_progress
-from observer.storage.read_coding import from_coding
+from observer.formats.common import Progress, no_progress, read_for_export
 from observer.storage.store import Store
 
 
-def project_document(store: Store, coding_id: int) -> dict[str, Any]:
-    """A BORIS 7.0 project holding one observation: this coding."""
-    data = from_coding(store, coding_id, details=True)
+def project_document(store: Store, coding_id: int, deidentify: bool = False) -> dict[str, Any]:
+    """A BORIS 7.0 project holding one observation: this coding (de-identified if asked)."""
+    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
     info, details = data.record()
     palette = info.palette
     names = data.names
@@ -86,10 +86,7 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
         "file": {"1": [media.path], "2": []} if is_media and media else {},
         "type": "MEDIA" if is_media else "LIVE",
         # BORIS keeps local wall time, without an offset.
-        "date": (details.session_starts_at or details.created_at)
-        .astimezone()
-        .replace(tzinfo=None)
-        .isoformat(timespec="seconds"),
+        "date": _local_date(details.session_starts_at or details.created_at, data.deidentified),
         "description": "\n\n".join(t for t in (details.session_notes, details.notes) if t),
         "time offset": 0.0,
         "events": [r[2] for r in rows],
@@ -112,11 +109,12 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
     title = info.file_title
     return {
         "time_format": "hh:mm:ss",
-        "project_date": datetime.now().isoformat(timespec="seconds"),
+        "project_date": _local_date(datetime.now().astimezone(), data.deidentified),
         "project_name": f"{info.group_name} — {title}",
         "project_description": (
             f"Exported from Group Process Observer: {info.group_name}, session "
             f"{info.session_number}, coded by {info.observer}."
+            + (f" {REMOVED}" if data.deidentified else "")
         ),
         "project_format_version": "7.0",
         "subjects_conf": subjects,
@@ -130,12 +128,24 @@ def project_document(store: Store, coding_id: int) -> dict[str, Any]:
     }
 
 
+def _local_date(when: datetime, deidentified: bool) -> str:
+    """BORIS keeps local wall time, without an offset; nothing when shared de-identified."""
+    if deidentified:
+        return ""
+    return when.astimezone().replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 def export_boris(
-    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    coding_id: int,
+    path: Path,
+    progress: Progress = no_progress,
+    deidentify: bool = False,
+    **_: Any,
 ) -> int:
     """Write one coding as a BORIS project; returns the number of events."""
     progress(0, 1)
-    doc = project_document(store, coding_id)
+    doc = project_document(store, coding_id, deidentify)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     progress(1, 1)
     return sum(len(o["events"]) for o in doc["observations"].values())

@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from observer.domain.clock import utcnow
+from observer.domain.coding_data import CodingData
+from observer.domain.deidentify import SharingCodes, deidentified
 from observer.domain.errors import InputError, Refused
 from observer.domain.events import Event
 from observer.storage.models import (
@@ -31,12 +33,26 @@ from observer.storage.models import (
     Member,
     ProcessNote,
 )
+from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
 
 Progress = Callable[[int, int], None]
 CHUNK = 5_000
 
 T = TypeVar("T")
+
+
+def read_for_export(
+    store: Store,
+    coding_id: int,
+    details: bool = False,
+    deidentify: bool = False,
+    codes: SharingCodes | None = None,
+) -> CodingData:
+    """A coding as an export writes it: whole, or de-identified for sharing
+    (``domain.deidentify``; ``codes`` shared by the codings of one export)."""
+    data = from_coding(store, coding_id, details=details)
+    return deidentified(data, codes) if deidentify else data
 
 
 def no_progress(_done: int, _total: int) -> None:

@@ -36,6 +36,7 @@ from observer.formats.common import (
     insert_rows,
     no_progress,
     placed,
+    read_for_export,
     scaled,
     seconds,
 )
@@ -47,7 +48,8 @@ from observer.formats.file_limits import (
     refused,
     text_lines,
 )
-from observer.storage.read_coding import from_coding
+from observer.formats.spreadsheet_cells import neutralised_row, restored
+from observer.storage.private_file import written_whole
 from observer.storage.store import Store
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ class Header:
 
         def cell(name: str) -> str:
             i = self.index.get(name)
-            return record[i].strip() if i is not None and i < len(record) else ""
+            return restored(record[i].strip()) if i is not None and i < len(record) else ""
 
         modifiers = {
             name.removeprefix(MODIFIER_PREFIX).strip(): value
@@ -108,7 +110,7 @@ class Header:
         except Refused as exc:
             raise exc.at(where) from None
         extra = {
-            name: record[i].strip()
+            name: restored(record[i].strip())
             for i, name in enumerate(self.names)
             if name not in PLAIN and i < len(record) and record[i].strip()
         }
@@ -280,12 +282,15 @@ def write_table(
     fh: Any, rows: Iterable[list[str]], sets: Sequence[str], delimiter: str = ",",
     progress: Progress = no_progress, total: int = 0,
 ) -> int:  # fmt: skip
-    """The one writer: the header, then the rows; returns how many rows."""
+    """The one writer: the header, then the rows; returns how many rows.
+
+    No cell can start a formula in a spreadsheet (``spreadsheet_cells``).
+    """
     writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header(sets))
+    writer.writerow(neutralised_row(header(sets)))
     count = 0
     for count, row in enumerate(rows, 1):
-        writer.writerow(row)
+        writer.writerow(neutralised_row(row))
         if count % 5000 == 0:
             progress(count, total)
     progress(total, total)
@@ -298,10 +303,11 @@ def export_table(
     path: Path,
     progress: Progress = no_progress,
     delimiter: str = ",",
+    deidentify: bool = False,
     **_: Any,
 ) -> int:
     """Write a coding as CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
-    data = from_coding(store, coding_id)
+    data = read_for_export(store, coding_id, deidentify=deidentify)
     palette = data.palette or Palette(())
     sets = modifier_sets(palette)
     codes = {c.id: c for c in palette.codes}
@@ -312,7 +318,7 @@ def export_table(
 
 def export_tsv(store: Store, coding_id: int, path: Path, progress: Progress = no_progress,
                **opts: Any) -> int:  # fmt: skip
-    return export_table(store, coding_id, path, progress, delimiter="\t")
+    return export_table(store, coding_id, path, progress, **{**opts, "delimiter": "\t"})
 
 
 def write_events_csv(
@@ -323,7 +329,7 @@ def write_events_csv(
     sets = list(dict.fromkeys(m for e in events for m in e.modifiers))
     rows = table_rows(events, str, codes or {}, sets)
     if isinstance(path, Path):
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        with written_whole(path) as partial, partial.open("w", encoding="utf-8", newline="") as fh:
             return write_table(fh, rows, sets)
     return write_table(path, rows, sets)
 

@@ -6,7 +6,8 @@ of the coding's codebooks. Targets, modifiers and notes go into a dependent tier
 (``<name> details``). ELAN tiers cannot hold overlapping annotations, so events that
 overlap on one person's tier (a state running while they act) go onto extra tiers,
 ``<name> 2`` and so on. Point events are shown one second long (or until the next
-event on the tier). The coding's media file is linked.
+event on the tier). The coding's media file is linked when it is a plain local file
+(``observer.formats.media_paths``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.coding_data import CodingData
+from observer.domain.deidentify import NO_DATE
 from observer.domain.events import Event
 from observer.domain.participants import GROUP, LEADERS
-from observer.formats.common import Progress, no_progress
-from observer.storage.read_coding import from_coding
+from observer.formats.common import Progress, no_progress, read_for_export
+from observer.formats.media_paths import media_refusal
 from observer.storage.store import Store
 
 POINT_MS = 1000
@@ -66,7 +68,10 @@ def eaf_document(data: CodingData) -> ET.Element:
         "ANNOTATION_DOCUMENT",
         {
             "AUTHOR": info.observer,
-            "DATE": datetime.now().astimezone().isoformat(timespec="seconds"),
+            # EAF needs a date: a de-identified file carries the epoch, not a real one.
+            "DATE": (NO_DATE if data.deidentified else datetime.now().astimezone()).isoformat(
+                timespec="seconds"
+            ),
             "FORMAT": "3.0",
             "VERSION": "3.0",
             "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -77,7 +82,7 @@ def eaf_document(data: CodingData) -> ET.Element:
     media = next((m for m in more.media if m.id == info.media_file_id), None)
     media = media or (more.media[0] if more.media else None)
     shift = 0
-    if media is not None:
+    if media is not None and media_refusal(media.path) is None:  # only a local file is linked
         attrs = {
             "MEDIA_URL": Path(media.path).absolute().as_uri() if media.path else "",
             "MIME_TYPE": mimetypes.guess_type(media.path)[0] or "video/*",
@@ -188,10 +193,15 @@ def eaf_document(data: CodingData) -> ET.Element:
 
 
 def export_eaf(
-    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    coding_id: int,
+    path: Path,
+    progress: Progress = no_progress,
+    deidentify: bool = False,
+    **_: Any,
 ) -> int:
     """Write one coding as an ELAN file; returns the number of events."""
-    data = from_coding(store, coding_id, details=True)
+    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
     progress(0, 1)
     root = eaf_document(data)
     ET.indent(root, space=" ")

@@ -18,9 +18,9 @@ from typing import Any
 
 from observer import __version__
 from observer.domain.coding_data import CodingData
+from observer.domain.deidentify import REMOVED
 from observer.domain.participants import COLLECTIVES
-from observer.formats.common import Progress, no_progress
-from observer.storage.read_coding import from_coding
+from observer.formats.common import Progress, no_progress, read_for_export
 from observer.storage.store import Store
 
 FORMAT_ID = "group-process-observer-coding"
@@ -37,6 +37,8 @@ def _iso(value: date | None) -> str | None:
 def coding_document(data: CodingData) -> dict[str, Any]:
     """The JSON document of a coding read with its details (a plain dict, ready for JSON)."""
     info, more = data.record()
+    # Shared de-identified: no moment at all (when it was coded, edited, exported).
+    stamp = (lambda _when: None) if data.deidentified else _iso
     refs = {p.key: f"p{i + 1}" for i, p in enumerate(data.people)}
 
     def ref(key: str) -> str:
@@ -62,7 +64,8 @@ def coding_document(data: CodingData) -> dict[str, Any]:
         "format": FORMAT_ID,
         "version": VERSION,
         "app_version": __version__,
-        "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        **({"deidentified": REMOVED} if data.deidentified else {}),
+        "exported_at": stamp(datetime.now().astimezone().replace(microsecond=0)),
         "group": {
             "name": info.group_name,
             "modality": more.group_modality,
@@ -118,7 +121,7 @@ def coding_document(data: CodingData) -> dict[str, Any]:
                 else None
             ),
             "notes": more.notes,
-            "created_at": _iso(more.created_at),
+            "created_at": stamp(more.created_at),
             "clock_elapsed_ms": more.clock_elapsed_ms,
         },
         "events": [
@@ -131,8 +134,8 @@ def coding_document(data: CodingData) -> dict[str, Any]:
                 "targets": [ref(t) for t in e.targets],
                 "modifiers": dict(e.modifiers),
                 "note": e.note,
-                "created_at": _iso(created),
-                "edited_at": _iso(edited),
+                "created_at": stamp(created),
+                "edited_at": stamp(edited),
             }
             for e, created, edited in zip(data.events, more.created, more.edited, strict=True)
         ],
@@ -155,10 +158,15 @@ def coding_document(data: CodingData) -> dict[str, Any]:
 
 
 def export_json(
-    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    coding_id: int,
+    path: Path,
+    progress: Progress = no_progress,
+    deidentify: bool = False,
+    **_: Any,
 ) -> int:
     """Write one coding as our JSON; returns the number of events."""
-    data = from_coding(store, coding_id, details=True)
+    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
     doc = coding_document(data)
     progress(0, 1)
     text = json.dumps(doc, ensure_ascii=False, indent=1)

@@ -34,6 +34,7 @@ from observer.formats.common import (
 )
 from observer.formats.file_limits import check_rows, read_limited
 from observer.formats.json_format import FORMAT_ID, VERSION
+from observer.formats.media_paths import refused_media
 from observer.storage.models import (
     CAPACITIES,
     CLOCK_MODES,
@@ -320,6 +321,10 @@ def import_json(
     media_ref = d.text(cod, "media", "coding") or None
     if media_ref is not None and media_ref not in {m["ref"] for m in media}:
         raise d.fail("coding.media", f"{media_ref!r} is not one of the session's media")
+    refusals = {m["ref"]: refused_media(str(m["path"]), path.parent, f"{path}: {m['where']}")
+                for m in media}  # fmt: skip
+    report.warnings += [why for why in refusals.values() if why]
+    media = [m for m in media if not refusals[m["ref"]]]
     practice = cod.get("practice_of")
     practice_of = None
     if practice is not None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.coding_data import CodingData
-from observer.formats.common import Progress, no_progress
-from observer.storage.read_coding import from_coding
+from observer.domain.deidentify import REMOVED, SharingCodes
+from observer.formats.common import Progress, no_progress, read_for_export
 from observer.storage.store import Store
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
@@ -62,12 +62,17 @@ def export_sdis_many(
     path: Path,
     progress: Progress = no_progress,
     by_actor: bool = False,
+    deidentify: bool = False,
     **_: Any,
 ) -> int:
-    """Write codings as one SDIS file (pooled: one SDIS session per coding)."""
+    """Write codings as one SDIS file (pooled: one SDIS session per coding).
+
+    De-identified, a person keeps one code across all the codings pooled.
+    """
+    people = SharingCodes()
     datas = []
     for i, coding_id in enumerate(coding_ids):
-        datas.append(from_coding(store, coding_id))
+        datas.append(read_for_export(store, coding_id, deidentify=deidentify, codes=people))
         progress(i, len(coding_ids) + 1)
     codes: list[str] = []
     for data in datas:
@@ -76,6 +81,8 @@ def export_sdis_many(
             if code not in codes:
                 codes.append(code)
     out = ["% Timed-event sequential data for GSEQ, written by Group Process Observer."]
+    if deidentify:
+        out.append(f"% {REMOVED}")
     for data in datas:
         info = data.stored
         out.append(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.errors import InputError
-from observer.formats.common import ImportReport, Progress, no_progress
+from observer.formats.common import ImportReport, Progress, no_progress, read_for_export
 from observer.formats.csv_format import Header, header, import_rows, modifier_sets, table_rows
 from observer.formats.file_limits import (
     MAX_COLUMNS,
@@ -20,7 +20,7 @@ from observer.formats.file_limits import (
     check_workbook,
     refused,
 )
-from observer.storage.read_coding import from_coding
+from observer.formats.spreadsheet_cells import neutralised_row
 from observer.storage.store import Store
 
 CODEBOOK_COLUMNS = (
@@ -31,21 +31,27 @@ MEMBER_COLUMNS = ("pseudonym", "initials", "role", "seat", "present")
 
 
 def export_xlsx(
-    store: Store, coding_id: int, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    coding_id: int,
+    path: Path,
+    progress: Progress = no_progress,
+    deidentify: bool = False,
+    **_: Any,
 ) -> int:
     """Write a coding as a workbook; numbers stay numbers so the sheet can compute."""
     from openpyxl import Workbook
 
-    data = from_coding(store, coding_id, details=True)
+    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
     info, details = data.record()
     total = len(data.events)
     book = Workbook(write_only=True)
     events = book.create_sheet("events")
     sets = modifier_sets(info.palette)
-    events.append(header(sets))
+    events.append(neutralised_row(header(sets)))
     codes = {c.id: c for c in info.palette.codes}
     for i, row in enumerate(table_rows(data.events, data.name_of, codes, sets), 1):
-        cells: list[Any] = list(row)
+        # Text that a spreadsheet would run is quoted; the times stay numbers.
+        cells: list[Any] = neutralised_row(row)
         cells[0] = float(row[0])
         cells[2] = float(row[2]) if row[2] else None
         events.append(cells)
@@ -55,14 +61,16 @@ def export_xlsx(
     codes.append(CODEBOOK_COLUMNS)
     for b in details.codebooks:
         for c in b.codes:
-            codes.append(
+            codes.append(neutralised_row(
                 [b.id, c.id, c.label, c.kind, c.category, c.target, c.key, ", ".join(c.modifiers),
                  c.exclusive_group or "", c.definition]
-            )  # fmt: skip
+            ))  # fmt: skip
     members = book.create_sheet("members")
     members.append(MEMBER_COLUMNS)
     for m in data.people:
-        members.append([m.label, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+        members.append(
+            neutralised_row([m.label, m.initials, m.role, m.seat, "yes" if m.present else "no"])
+        )
     book.save(path)
     progress(total, total)
     return total

@@ -12,6 +12,7 @@ import pytest
 import observer.report as report
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
+from observer.storage import private_file
 from observer.storage.read_coding import from_coding
 
 
@@ -36,7 +37,8 @@ def test_a_full_disk_leaves_no_pdf_under_its_name(
     data: CodingData, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = folder / "report.pdf"
-    monkeypatch.setattr(report.os, "fsync", no_space)  # the last write does not reach the disk
+    # The last write does not reach the disk.
+    monkeypatch.setattr(private_file.os, "fsync", no_space)
     with pytest.raises(InputError) as caught:
         report.write_report(data, out)
     assert str(caught.value) == (

@@ -111,3 +111,37 @@ def out_dir() -> Path:
     folder = Path(__file__).resolve().parents[2] / "out" / "ui"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def answer_export_dialog(
+    monkeypatch: pytest.MonkeyPatch, qtbot: Any, deidentify: bool = False
+) -> list[Any]:
+    """The export and report dialogs answered as a person does: Choose… (the system's save
+    dialog, patched by the test), the De-identify tick if asked, then Export.
+
+    Returns the dialogs answered, in order.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.dialogs.export_dialog import ExportDialog
+
+    answered: list[Any] = []
+
+    def person(dialog: ExportDialog) -> int:
+        answered.append(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
+        if deidentify:
+            qtbot.mouseClick(dialog.deidentify, Qt.MouseButton.LeftButton)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        owner = dialog.parentWidget()
+        if owner is not None:  # as a modal dialog closing does, the window is active again
+            owner.window().activateWindow()
+            qtbot.waitActive(owner.window())
+        return dialog.result()
+
+    monkeypatch.setattr(ExportDialog, "exec", person)
+    return answered

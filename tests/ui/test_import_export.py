@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import answer_export_dialog
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 import observer.formats
@@ -191,6 +193,7 @@ def test_export_through_the_save_dialog(
         return str(target), next(f for f in offered if "*.xlsx" in f)
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as_excel))
+    answer_export_dialog(monkeypatch, qtbot)
     job = ie.export_with_progress(parent, demo_store, 3)
     values = progress_of(job)
     written, _count = finished(qtbot, job).result
@@ -257,3 +260,71 @@ def test_render_progress_dialog_over_the_start_screen(
         gate.set()
     assert finished(qtbot, job).state == DONE
     assert job.dialog is None  # closed when the work ended
+
+
+def test_a_de_identified_export_through_the_dialog_names_nobody(
+    demo_store: Any, parent: QWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    messages: list[Any], qtbot: Any,
+) -> None:  # fmt: skip
+    target = tmp_path / "shared.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    answered = answer_export_dialog(monkeypatch, qtbot, deidentify=True)
+    job = ie.export_with_progress(parent, demo_store, 3)
+    written, count = finished(qtbot, job).result
+    assert written == target and answered[0].deidentify.isChecked()
+    text = target.read_text(encoding="utf-8")
+    people = [p for p in from_coding(demo_store, 3).people]
+    assert "Member A" in text and not [p.label for p in people if p.label in text]
+    assert count == len(from_coding(demo_store, 3).events)
+    assert messages[-1][0] == "Exported" and "de-identified" in messages[-1][1]
+
+
+def test_render_the_export_dialog_with_its_de_identify_tick(
+    demo_store: Any, qtbot: Any, out_dir: Path
+) -> None:
+    from ui.dialogs.export_dialog import ExportDialog
+
+    holder = QWidget()
+    holder.resize(1280, 800)
+    qtbot.addWidget(holder)
+    dialog = ExportDialog("Export coding", "Thursday interpersonal group, session 3 — RK", holder)
+    dialog.deidentify.setChecked(True)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    frame = holder.grab()
+    frame.fill(Qt.GlobalColor.lightGray)
+    painter = QPainter(frame)
+    shot = dialog.grab()
+    painter.drawPixmap((1280 - shot.width()) // 2, (800 - shot.height()) // 3, shot)
+    painter.end()
+    assert frame.width() == 1280 and frame.height() == 800
+    assert frame.toImage().save(str(out_dir / "export_dialog.png"))
+    dialog.close()
+
+
+def test_the_file_name_follows_the_format_chosen(qtbot: Any) -> None:
+    from ui.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("Export coding", "session 3")
+    qtbot.addWidget(dialog)
+    assert (dialog.fmt, dialog.file.text()) == ("csv", "session 3.csv")
+    dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
+    assert dialog.file.text() == "session 3.xlsx"
+    assert not dialog.deidentify.isChecked()  # sharing is chosen, never assumed
+
+
+def test_a_de_identified_report_through_the_dialog_names_nobody(
+    demo_store: Any, parent: QWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from pypdf import PdfReader
+
+    from ui.menus import write_report
+
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "shared"), "")
+    )
+    answer_export_dialog(monkeypatch, qtbot, deidentify=True)
+    finished(qtbot, write_report(parent, demo_store, 3))
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "shared.pdf").pages)
+    people = [p.label for p in from_coding(demo_store, 3).people]
+    assert "Member A" in text and [name for name in people if name in text] == []

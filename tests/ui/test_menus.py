@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeTime, open_window
+from conftest import FakeTime, answer_export_dialog, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QTreeWidgetItemIterator
 
@@ -57,6 +57,7 @@ def test_export_then_import_from_the_start_screen_menu(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "JSON (*.json)")
     )
+    answer_export_dialog(monkeypatch, qtbot)
     screen.select("coding", 2)
     qtbot.keyClick(screen.tree, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(messages) == 1, timeout=WORK)  # on a worker thread
@@ -91,6 +92,7 @@ def test_export_and_report_from_the_coding_window(
         ]  # fmt: skip
         target = tmp_path / "session 3.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        answer_export_dialog(monkeypatch, qtbot)
         qtbot.keyClick(window.chart, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: len(messages) == 1, timeout=WORK)  # on a worker thread
         rows = target.read_text(encoding="utf-8").splitlines()

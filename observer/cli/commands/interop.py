@@ -12,6 +12,10 @@ from observer.cli.commands import Context, print_json
 # Spelled out so that building the command line does not import the formats (a test checks
 # it matches observer.formats.EXPORT_FORMATS).
 FORMATS = ("csv", "tsv", "xlsx", "json", "boris", "sdis", "eaf")
+DEIDENTIFY_HELP = (
+    "for sharing: members as Member A, B…, leaders and observers numbered, the group "
+    "unnamed; notes, recordings, dates and times of day left out"
+)
 
 
 def register(commands: Any) -> None:
@@ -63,6 +67,7 @@ def register(commands: Any) -> None:
     exp.add_argument("--out", type=Path, required=True, metavar="FILE")
     exp.add_argument("--by-actor", action="store_true",
                      help="SDIS: one code per code and actor (feedback_Jane)")  # fmt: skip
+    exp.add_argument("--deidentify", action="store_true", help=DEIDENTIFY_HELP)
     exp.add_argument("--json", action="store_true")
     exp.set_defaults(handler=_export)
 
@@ -97,7 +102,9 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     fmt = args.format or format_for_suffix(args.out)
     if fmt is None:
         raise InputError(f"Which format? Give --format ({', '.join(FORMATS)}).")
-    count = export_codings(ctx.store(), args.coding, fmt, args.out, by_actor=args.by_actor)
+    count = export_codings(
+        ctx.store(), args.coding, fmt, args.out, by_actor=args.by_actor, deidentify=args.deidentify
+    )
     if args.json:
         print_json({"codings": args.coding, "format": fmt, "file": str(args.out), "events": count})
     else:

@@ -64,8 +64,9 @@ def _sequences(args: argparse.Namespace, ctx: Context) -> None:
     for path, draw in ((args.diagram, "transition_diagram"), (args.heatmap, "residual_heatmap")):
         if path is not None:
             from observer.charts import sequence_charts
+            from observer.charts.export import save_figure
 
-            getattr(sequence_charts, draw)(result).savefig(path, dpi=150, bbox_inches="tight")
+            save_figure(getattr(sequence_charts, draw)(result), path, bbox_inches="tight")
     if args.json:
         out = result.to_json()
         if len(datas) == 1:
