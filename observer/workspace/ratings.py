@@ -187,29 +187,40 @@ def save_session_forms(
     session_id: int,
     instrument: Instrument,
     forms: Mapping[int, Sequence[int | None]],
+    observer: tuple[str, Sequence[int | None]] | None = None,
 ) -> None:
     """The rating grid's save: each member's form as typed, in one transaction.
 
-    A member whose row is now blank loses their form (the person cleared it); a row
-    unchanged is left as it was; every row is checked before anything is written.
+    ``observer``: the observer's own form, by their initials. A row now blank loses its
+    form (the person cleared it); a row unchanged is left as it was; every row is
+    checked before anything is written.
     """
-    checked = {m: instrument.checked(a) for m, a in forms.items()}
+    rows: list[tuple[int | None, str, Answers]] = [
+        (m, "", instrument.checked(a)) for m, a in forms.items()
+    ]
+    if observer is not None:
+        initials = observer[0].strip()
+        answers = instrument.checked(observer[1])
+        if not initials and any(a is not None for a in answers):
+            raise Refused("observer", "an observer's own rating needs their initials")
+        rows.append((None, initials, answers))
     now: datetime = utcnow()
     with store.session() as s:
         session = _session(s, session_id)
-        for member_id, answers in checked.items():
+        for member_id, initials, answers in rows:
             blank = all(a is None for a in answers)
-            old = _existing(s, session_id, member_id, "", instrument.id)
+            old = _existing(s, session_id, member_id, initials, instrument.id)
             if blank:
                 if old is not None:
                     s.delete(old)
                 continue
-            member = _checked_member(session, member_id, s)
+            member = _checked_member(session, member_id, s) if member_id is not None else None
             if old is None:
                 s.add(
                     Rating(
                         session_id=session_id,
                         member_id=member_id,
+                        observer=initials,
                         rater=_rater(instrument, member),
                         instrument_pk=_stored(s, instrument).id,
                         answers=list(answers),
@@ -255,6 +266,49 @@ def session_forms(store: Store, session_ids: Iterable[int]) -> list[RatingForm]:
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One member as the rating grid shows them: who, whether they can be rated, their form."""
+
+    member_id: int
+    label: str
+    present: bool
+    answers: Answers
+
+
+@dataclass(frozen=True)
+class RatingSheet:
+    """A session's forms on one instrument, one row per member of the group, in seat order."""
+
+    session_id: int
+    title: str
+    rows: tuple[SheetRow, ...]
+    observer_forms: dict[str, Answers]
+
+
+def rating_sheet(store: Store, session_id: int, instrument: Instrument) -> RatingSheet:
+    """What the rating grid opens with: every member (absent ones marked) and their forms."""
+    forms = [f for f in session_forms(store, [session_id]) if f.instrument.id == instrument.id]
+    by_member = {f.member_id: f.answers for f in forms if f.member_id is not None}
+    blank: Answers = (None,) * len(instrument.items)
+    with store.reader() as s:
+        session = _session(s, session_id)
+        present = {m.id for m in session.present}
+        members = [m for m in session.group.members if m.left is None or m.id in present]
+        rows = tuple(
+            SheetRow(
+                m.id,
+                f"{m.pseudonym} ({m.initials})",
+                m.id in present,
+                by_member.get(m.id, blank),
+            )
+            for m in members
+        )
+        title = f"{session.group.name}, session {session.number}"
+    observers = {f.observer: f.answers for f in forms if f.member_id is None}
+    return RatingSheet(session_id, title, rows, observers)
 
 
 # --- a CSV of paper forms ------------------------------------------------------------------
