@@ -16,7 +16,7 @@ whose actor is a person, once, whatever its targets. Nodes are participant keys 
 two nodes; each node carries the label that shows them apart.
 
 *Consensual validation* (Yalom): feedback heard from several peers weighs more than from
-one. Per person, ``feedback_received`` counts the feedback and confrontation acts fellow
+one. Per person, ``feedback_received`` counts the feedback acts (``is_feedback_code``) fellow
 members addressed to them, ``feedback_sources`` how many distinct fellow members gave it,
 and ``feedback_spread`` the share of it that did not come from the one who gave the most.
 """
@@ -35,8 +35,18 @@ from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP
 
 VALENCE = "valence"
-# Codes (or categories) whose acts are feedback in the sense of consensual validation.
-FEEDBACK = frozenset({"feedback", "confrontation"})
+# Feedback for consensual validation: the feedback code and its category (in the
+# here-and-now codebook that holds confrontation too). The one rule, for every chart.
+FEEDBACK = frozenset({"feedback"})
+
+
+def is_feedback_code(data: CodingData, code: str) -> bool:
+    return code in FEEDBACK or data.category(code) in FEEDBACK
+
+
+def is_peer_role(role: str) -> bool:
+    """A fellow member gives peer feedback; a leader's feedback is not a peer's."""
+    return role == "member"
 
 
 @dataclass(frozen=True)
@@ -278,7 +288,7 @@ def _build(data: CodingData) -> Network:
                 by_valence[pair][valence] += n
             if target == GROUP:
                 to_group[actor] += n
-        if (code in FEEDBACK or categories[code] in FEEDBACK) and _is_peer(actor, known):
+        if _is_peer(actor, known) and (code in FEEDBACK or categories[code] in FEEDBACK):
             for target in targets:
                 if target != actor and target not in COLLECTIVES:
                     feedback[target][actor] += n
@@ -346,7 +356,7 @@ def _is_peer(key: str, known: dict[str, Any]) -> bool:
     if key in COLLECTIVES:
         return False
     p = known.get(key)
-    return p is None or not p.is_leader
+    return is_peer_role(p.role if p is not None else "member")
 
 
 def _consensual(given: Counter[str] | None) -> dict[str, Any]:

@@ -211,12 +211,16 @@ class CourseFlag:
         }
 
 
-def course_flags(sessions: Sequence[SessionTrend], watch: Mapping[str, str]) -> list[CourseFlag]:
+def course_flags(
+    sessions: Sequence[SessionTrend], watch: Mapping[str, str], min_change: float = 0.0
+) -> list[CourseFlag]:
     """Flags for members whose watched scales moved the feared way ``RUN`` sessions running.
 
     ``watch``: scale id → ``falls`` or ``rises``. A member's series skips the sessions they
-    gave no valid form for; each run is strictly monotonic (a tie breaks it) and is flagged
-    once, at the session that completes it; a longer run flags again at each later session.
+    gave no valid form for; a run moves strictly one way (a tie breaks it) and by at least
+    ``min_change`` from its first session to its last, so that the jitter of a stable
+    member is not flagged. It is flagged at the session that completes it; a longer run
+    flags again at each later session.
     """
     series: dict[tuple[str, str], list[tuple[str, float, str]]] = defaultdict(list)
     for trend in sessions:
@@ -232,9 +236,13 @@ def course_flags(sessions: Sequence[SessionTrend], watch: Mapping[str, str]) -> 
             run = points[end - RUN : end]
             values = [v for _, v, _ in run]
             steps = [b - a for a, b in pairwise(values)]
-            if all(d < 0 for d in steps) if direction == "falls" else all(d > 0 for d in steps):
+            sign = -1 if direction == "falls" else 1
+            moved = all(d * sign > 0 for d in steps) and sign * sum(steps) >= min_change
+            if moved:
                 flags.append(
                     CourseFlag(key, run[-1][2], scale, direction,
                                tuple(s for s, _, _ in run), tuple(values))
                 )  # fmt: skip
-    return flags
+    # In the order the runs were completed: the latest flags are the ones to act on.
+    order = {t.label: i for i, t in enumerate(sessions)}
+    return sorted(flags, key=lambda f: order[f.sessions[-1]])

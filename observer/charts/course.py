@@ -15,8 +15,11 @@ from matplotlib.figure import Figure
 
 from observer.analysis.trends import CourseFlag, SessionTrend
 from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, styles
+from observer.charts.trends import MANY, session_axis
 
 FLAG_COLOUR = "#c0392b"
+# Beyond this many sessions, points without markers: a year of lines stays readable.
+MARKED = MANY
 
 
 def _members(sessions: Sequence[SessionTrend]) -> dict[str, str]:
@@ -29,16 +32,7 @@ def _members(sessions: Sequence[SessionTrend]) -> dict[str, str]:
 
 
 def _x_axis(ax: Axes, sessions: Sequence[SessionTrend]) -> None:
-    x = list(range(len(sessions)))
-    step = max(1, len(sessions) // 13)  # a year of weekly sessions: every fourth label
-    ax.set_xticks(x[::step])
-    ax.set_xticklabels(
-        [s.label.replace("Session ", "") for s in sessions][::step], fontsize=TEXT_SIZE - 1
-    )
-    ax.set_xlabel("session", fontsize=TEXT_SIZE - 1)
-    ax.tick_params(labelsize=TEXT_SIZE - 1)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+    session_axis(ax, [s.label for s in sessions])
 
 
 def draw_climate(
@@ -72,8 +66,8 @@ def draw_climate(
                     [p[1] for p in points],
                     color=look[key].colour,
                     lw=0.9,
-                    alpha=0.75,
-                    marker=look[key].marker,
+                    alpha=0.75 if len(sessions) <= MARKED else 0.35,
+                    marker=look[key].marker if len(sessions) <= MARKED else None,
                     markersize=3.5,
                     label=label,
                 )
@@ -88,6 +82,13 @@ def draw_climate(
         )
         for flag in flags:
             if flag.scale == scale and flag.sessions[-1] in index:
+                ax.plot(
+                    [index[t] for t in flag.sessions],
+                    flag.scores,
+                    color=FLAG_COLOUR,
+                    lw=2.2,
+                    zorder=4,
+                )
                 ax.scatter(
                     [index[t] for t in flag.sessions],
                     flag.scores,
@@ -138,7 +139,7 @@ def draw_member_course(fig: Figure, sessions: Sequence[SessionTrend]) -> None:
             [p[0] for p in points],
             [p[1] for p in points],
             color=look[key].colour,
-            marker=look[key].marker,
+            marker=look[key].marker if len(sessions) <= MARKED else None,
             linestyle=look[key].linestyle,
             lw=1.2,
             markersize=4,

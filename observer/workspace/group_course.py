@@ -12,10 +12,16 @@ from observer.analysis.trends import Climate, CourseFlag, SessionTrend, course_f
 from observer.domain.instrument import Instrument
 from observer.domain.participants import member_key
 from observer.storage.read_coding import from_coding
-from observer.storage.store import Store
-from observer.workspace.codings import list_codings
-from observer.workspace.groups import get_group, list_sessions
+from observer.storage.store import Store, run
+from observer.workspace.groups import get_group
 from observer.workspace.ratings import RatingForm, session_forms
+
+_CODINGS = (
+    "SELECT s.id, c.id, o.initials, c.is_reference FROM codings c "
+    "JOIN sessions s ON s.id = c.session_id JOIN observers o ON o.id = c.observer_id "
+    "WHERE s.group_id = ? AND c.practice_of_id IS NULL AND c.trashed_at IS NULL "
+    "ORDER BY s.number, s.id, c.id"
+)
 
 
 def group_codings(store: Store, group_id: int, observer: str | None = None) -> list[int]:
@@ -24,19 +30,23 @@ def group_codings(store: Store, group_id: int, observer: str | None = None) -> l
     With ``observer``, that observer's codings; otherwise the observer who coded the most
     sessions, falling back to the reference coding, then the first coding of a session.
     """
-    per_session = []
-    for session in list_sessions(store, group_id):
-        codings = [c for c in list_codings(store, session.id) if c.practice_of_id is None]
-        if codings:
-            per_session.append(codings)
+    # One query, not one per session: a year of weekly sessions is opened at a glance.
+    conn = store.connect()
+    try:
+        rows = run(conn, _CODINGS, (group_id,)).fetchall()
+    finally:
+        conn.close()
+    per_session: dict[int, list[tuple[int, str, bool]]] = {}
+    for session_id, coding_id, initials, is_reference in rows:
+        per_session.setdefault(session_id, []).append((coding_id, initials, bool(is_reference)))
     if observer is None:
-        tally = Counter(i for cs in per_session for i in {c.observer.initials for c in cs})
+        tally = Counter(i for cs in per_session.values() for i in {c[1] for c in cs})
         observer = tally.most_common(1)[0][0] if tally else None
     chosen = []
-    for codings in per_session:
-        own = [c for c in codings if c.observer.initials == observer]
-        reference = [c for c in codings if c.is_reference]
-        chosen.append((own or reference or codings)[0].id)
+    for codings in per_session.values():
+        own = [c for c in codings if c[1] == observer]
+        reference = [c for c in codings if c[2]]
+        chosen.append((own or reference or codings)[0][0])
     return chosen
 
 
@@ -92,7 +102,9 @@ def group_course(
     climates = [_climate(forms, sid, instrument) for sid in sessions]
     rows = trends(datas, numbers, chart_filter, climates)
     watch = {s.id: s.flag_when for s in instrument.scales if s.flag_when} if instrument else {}
-    return GroupCourse(name, rows, instrument, course_flags(rows, watch))
+    # A sixth of the response scale (one point of the GCQ-S's 0–6) over the three sessions.
+    least = (instrument.high - instrument.low) / 6 if instrument else 0.0
+    return GroupCourse(name, rows, instrument, course_flags(rows, watch, least))
 
 
 def _most_used(forms: list[RatingForm]) -> Instrument | None:

@@ -102,6 +102,7 @@ class RatingGrid(SetupDialog):
             self.scores[key] = score
             self._rescore(key)
         self.body.addLayout(grid)
+        self.body.addStretch(1)
         # Along a row, then the next member's row (once the cells are in this window).
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)

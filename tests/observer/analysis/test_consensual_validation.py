@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from observer.analysis.network import build_network
+from observer.analysis.participation import participation
 from observer.cli.main import main
 from observer.domain.coding_data import CodeInfo, CodingData
 from observer.domain.events import Event
@@ -73,6 +74,13 @@ def test_hand_computed_feedback_sources() -> None:
     nodes = {n["id"]: n for n in network.as_dict()["nodes"]}
     assert (nodes["m2"]["feedback_sources"], nodes["m2"]["feedback_received"]) == (3, 4)
     assert nodes["group"]["feedback_received"] == 0
+
+
+def test_the_participation_chart_counts_the_same_peers() -> None:
+    data = sams()
+    network = build_network(data)
+    by_key = {p.key: p.feedback_from for p in participation(data).people}
+    assert by_key == {n.key: n.feedback_sources for n in network.people}
 
 
 def test_network_json_tells_two_members_called_sam_apart(capsys, tmp_path: Path) -> None:

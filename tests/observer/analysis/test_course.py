@@ -42,16 +42,20 @@ def test_a_fall_over_three_rated_sessions_is_flagged_once_per_run() -> None:
     ]
     flags = course_flags(sessions, {"engaged": "falls"})
     assert [(f.key, f.sessions, f.scores) for f in flags] == [
+        # In the order the runs were completed.
         ("ann", ("Session 1", "Session 2", "Session 4"), (5.0, 4.0, 3.5)),
-        ("ann", ("Session 2", "Session 4", "Session 5"), (4.0, 3.5, 2.0)),
         # Ben: 4, 4 is a tie (no fall); 4, 3, 2 falls; then 3 rises.
         ("ben", ("Session 2", "Session 3", "Session 4"), (4.0, 3.0, 2.0)),
+        ("ann", ("Session 2", "Session 4", "Session 5"), (4.0, 3.5, 2.0)),
     ]
     assert (
         flags[0].sentence()
         == "Ann: engaged fell over Session 1, Session 2, Session 4 (5.0 → 4.0 → 3.5)"
     )
     assert course_flags(sessions, {"engaged": "rises"}) == []
+    # With at least 1.6 points to move, only Ben's 4 → 2 and Ann's 4 → 2 are left.
+    wide = course_flags(sessions, {"engaged": "falls"}, min_change=1.6)
+    assert [(f.key, f.scores) for f in wide] == [("ben", (4.0, 3.0, 2.0)), ("ann", (4.0, 3.5, 2.0))]
 
 
 def form(engaged: int, conflict: int) -> list[int | None]:
@@ -94,8 +98,8 @@ def test_the_demo_groups_course_with_ratings(demo_store: Any) -> None:
         assert member.feedback_sources == node.feedback_sources
     assert [(f.label, f.scale, f.sessions[-1]) for f in course.flags] == [
         ("Jane", "engaged", "Session 3"),
-        ("Jane", "engaged", "Session 4"),
         ("Sam", "conflict", "Session 3"),
+        ("Jane", "engaged", "Session 4"),
         ("Sam", "conflict", "Session 4"),
     ]
 
@@ -112,7 +116,7 @@ def test_trends_json_and_the_course_report(demo_store: Any, capsys, tmp_path: Pa
     jane = next(m for m in first["members"] if m["id"] == "m1")
     assert set(jane) >= {"participation_share", "sent_by_category", "received_by_category",
                          "feedback_sources", "feedback_received", "climate"}  # fmt: skip
-    assert [f["label"] for f in found["flags"]] == ["Jane", "Jane", "Sam", "Sam"]
+    assert [f["label"] for f in found["flags"]] == ["Jane", "Sam", "Jane", "Sam"]
     pdf = tmp_path / "course.pdf"
     assert main(["--db", db, "trends", "1", "--pdf", str(pdf)]) == 0
     text = pdf_text(pdf.read_bytes())
