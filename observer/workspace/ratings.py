@@ -233,7 +233,7 @@ def save_session_forms(
 
 
 def session_forms(store: Store, session_ids: Iterable[int]) -> list[RatingForm]:
-    """Every form of these sessions, scored, in session then seat order."""
+    """Every form of these sessions, scored: by session, members in seat order, observers last."""
     ids = list(session_ids)
     parsed: dict[int, Instrument] = {}
     out = []
@@ -243,7 +243,8 @@ def session_forms(store: Store, session_ids: Iterable[int]) -> list[RatingForm]:
             .join(GroupSession, Rating.session_id == GroupSession.id)
             .outerjoin(Member, Rating.member_id == Member.id)
             .where(Rating.session_id.in_(ids))
-            .order_by(GroupSession.number, Member.seat, Rating.id)
+            # Members in seat order, then observers' own forms.
+            .order_by(GroupSession.number, Member.id.is_(None), Member.seat, Rating.id)
         ).all()
         for rating, number, member in rows:
             stored = rating.instrument
