@@ -103,18 +103,15 @@ def draw_trends(
     for mode in modes:
         values = [minutes(t.mode_ms.get(mode, 0)) for t in sessions]
         s = mode_look[mode]
-        modes_ax.bar(
-            x,
-            values,
-            bottom=bottom,
-            color=s.colour,
-            edgecolor="#222222",
-            hatch=s.hatch,
-            lw=0.6 if len(x) <= MANY else 0.2,
-            label=mode,
-            width=0.6 if len(x) <= MANY else 0.85,
-        )
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        top = [b + v for b, v in zip(bottom, values, strict=True)]
+        if len(x) <= MANY:
+            modes_ax.bar(x, values, bottom=bottom, color=s.colour, edgecolor="#222222",
+                         hatch=s.hatch, lw=0.6, label=mode, width=0.6)  # fmt: skip
+        else:
+            # A year of sessions as stacked bands: one hatched shape per mode, not 52 bars.
+            modes_ax.fill_between(x, bottom, top, step="mid", facecolor=s.colour, lw=0.4,
+                                  edgecolor="#222222", hatch=s.hatch, label=mode)  # fmt: skip
+        bottom = top
     modes_ax.set_title("Minutes per basic-assumption mode", fontsize=TITLE_SIZE - 1, loc="left")
 
     for ax in axes:
