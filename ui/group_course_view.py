@@ -12,7 +12,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -36,6 +36,8 @@ from observer.workspace.group_course import GroupCourse, group_course
 from observer.workspace.groups import list_sessions
 from observer.workspace.workspace import Workspace
 from ui import style
+
+REFRESH_MS = 2000
 
 
 class GroupCourseView(QWidget):
@@ -83,6 +85,12 @@ class GroupCourseView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.flags)
         layout.addWidget(self.tabs, 1)
+        # A year of sessions takes a moment to read: while a coding is recorded, changes
+        # are gathered and the view reads the course once they pause.
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(REFRESH_MS)
+        self._later.timeout.connect(self.refresh)
         self._unsubscribe = workspace.subscribe(self._changed)
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self.refresh()
@@ -141,8 +149,11 @@ class GroupCourseView(QWidget):
         self.table.resizeColumnsToContents()
 
     def _changed(self, changes: ChangeSet) -> None:
-        if changes.touches(Kind.SESSION, Kind.CODING, Kind.EVENT, Kind.MEMBER, Kind.GROUP):
-            self.refresh()
+        if changes.touches(Kind.EVENT):
+            self._later.start()  # recording: once the keys pause
+        elif changes.touches(Kind.SESSION, Kind.CODING, Kind.MEMBER, Kind.GROUP):
+            self._later.stop()
+            self.refresh()  # a form saved, a record corrected: at once
 
     def open_grid(self, session_id: int | None = None) -> QWidget:
         """The rating grid of the chosen session (GCQ-S unless the group uses another)."""

@@ -54,3 +54,17 @@ def test_a_rating_typed_from_the_group_view_shows_in_it(qtbot: Any, demo_store: 
     assert (form.member, form.answers) == ("Jane", (2,) * 12)
     assert column(shown.table, "Engaged")[3] == "2.00"  # redrawn on the change notice
     assert "Session 2, Session 3, Session 4" in shown.flags.text()
+
+
+def test_recording_updates_the_view_once_the_keys_pause(qtbot: Any, demo_store: Any) -> None:
+    from observer.workspace.recording import Recorder
+
+    shown = view(qtbot, demo_store)
+    before = int(column(shown.table, "Events")[0])
+    recorder = Recorder(demo_store, 1)
+    try:
+        recorder.record(5_000, "feedback", "m1", ("m2",))
+        assert int(column(shown.table, "Events")[0]) == before  # not on every key
+        qtbot.waitUntil(lambda: int(column(shown.table, "Events")[0]) == before + 1, timeout=10_000)
+    finally:
+        recorder.close()
