@@ -145,6 +145,7 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         ),
         ("Participation Gini", f"{m.participation_gini:.2f}"),
         ("Acts addressed to the group", f"{m.to_group_share:.0%}"),
+        ("Feedback heard from two or more peers", f"{m.consensual_validation:.0%}"),
         ("People present / ties / acts sent", f"{m.people} / {m.ties} / {m.acts}"),
         (
             f"Quiet members (share under {people.quiet_share:.0%})",

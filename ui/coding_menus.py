@@ -21,6 +21,7 @@ from ui.menus import add_file_actions
 
 if TYPE_CHECKING:
     from ui.coding_window import CodingWindow
+    from ui.group_course_view import GroupCourseView
 
 
 class CodingMenus(QObject):
@@ -29,6 +30,7 @@ class CodingMenus(QObject):
     def __init__(self, window: CodingWindow) -> None:
         super().__init__(window)
         self.window = window
+        self.course_view: GroupCourseView | None = None
         w = window
         bar = w.menuBar()
         file = bar.addMenu("&File")
@@ -60,6 +62,10 @@ class CodingMenus(QObject):
             group.addAction(action)
             w.order_actions[order] = action
         self._action(coding, "Stop all running states", None, w.stop_all_states)
+        group_menu = bar.addMenu("&Group")
+        self._action(group_menu, "Course of the &group…", None, self.show_course)
+        self._action(group_menu, "Enter session &ratings…", None,
+                     lambda: self.show_course().open_grid(w.recorder.info.session_id))  # fmt: skip
         view = bar.addMenu("&View")
         self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn,
                      lambda: w.timeline.zoom(1.5))  # fmt: skip
@@ -71,6 +77,23 @@ class CodingMenus(QObject):
         view.addAction(w.notes_dock.toggleViewAction())
         w.view_menu = view
         self.give_keys_back()
+
+    def show_course(self) -> GroupCourseView:
+        """The group view of this coding's group, in its own window (one per coding window)."""
+        from observer.workspace.workspace import Workspace
+        from ui.group_course_view import GroupCourseView
+
+        w = self.window
+        if self.course_view is None:
+            self.course_view = GroupCourseView(
+                Workspace(w.recorder.store), w.recorder.info.group_id
+            )
+            self.course_view.setWindowFlag(Qt.WindowType.Window)
+            self.course_view.setParent(w, self.course_view.windowFlags())
+            self.course_view.resize(1280, 800)
+        self.course_view.show()
+        self.course_view.raise_()
+        return self.course_view
 
     def give_keys_back(self) -> None:
         """However a menu closes, the keys go back to coding, never to the menu bar."""

@@ -14,6 +14,11 @@ An act with several targets adds one edge act per target; acts *sent* count ever
 whose actor is a person, once, whatever its targets. Nodes are participant keys (``m12``,
 ``group``; in an events CSV the names written), so two members who share a pseudonym are
 two nodes; each node carries the label that shows them apart.
+
+*Consensual validation* (Yalom): feedback heard from several peers weighs more than from
+one. Per person, ``feedback_received`` counts the feedback acts (``is_feedback_code``) fellow
+members addressed to them, ``feedback_sources`` how many distinct fellow members gave it,
+and ``feedback_spread`` the share of it that did not come from the one who gave the most.
 """
 
 from __future__ import annotations
@@ -30,6 +35,18 @@ from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP
 
 VALENCE = "valence"
+# Feedback for consensual validation: the feedback code and its category (in the
+# here-and-now codebook that holds confrontation too). The one rule, for every chart.
+FEEDBACK = frozenset({"feedback"})
+
+
+def is_feedback_code(data: CodingData, code: str) -> bool:
+    return code in FEEDBACK or data.category(code) in FEEDBACK
+
+
+def is_peer_role(role: str) -> bool:
+    """A fellow member gives peer feedback; a leader's feedback is not a peer's."""
+    return role == "member"
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,9 @@ class NodeFigures:
     acts_to_targets: int = 0
     pseudonym: str = ""
     initials: str = ""
+    feedback_received: int = 0
+    feedback_sources: int = 0
+    feedback_spread: float = 0.0
 
     @property
     def is_person(self) -> bool:
@@ -92,6 +112,9 @@ class NodeFigures:
             "weighted_out_degree": self.acts_to_targets,
             "weighted_in_degree": self.received,
             "betweenness": round(self.betweenness, 6),
+            "feedback_received": self.feedback_received,
+            "feedback_sources": self.feedback_sources,
+            "feedback_spread": round(self.feedback_spread, 6),
         }
 
 
@@ -109,6 +132,9 @@ class GroupMeasures:
     in_degree_centralisation: float
     participation_gini: float
     to_group_share: float
+    # Of the members who heard feedback from fellow members, the share who heard it from two
+    # or more of them (0 when nobody did).
+    consensual_validation: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {k: round(v, 6) if isinstance(v, float) else v for k, v in vars(self).items()}
@@ -246,6 +272,8 @@ def _build(data: CodingData) -> Network:
     by_category: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     by_valence: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     seen: set[str] = set()
+    known = {p.key: p for p in data.participants}
+    feedback: dict[str, Counter[str]] = defaultdict(Counter)
     for (actor, code, targets, valence), n in kinds.items():
         seen.add(actor)
         if actor not in COLLECTIVES:
@@ -260,6 +288,10 @@ def _build(data: CodingData) -> Network:
                 by_valence[pair][valence] += n
             if target == GROUP:
                 to_group[actor] += n
+        if _is_peer(actor, known) and (code in FEEDBACK or categories[code] in FEEDBACK):
+            for target in targets:
+                if target != actor and target not in COLLECTIVES:
+                    feedback[target][actor] += n
 
     people = _people_keys(data, seen)
     edges = tuple(
@@ -275,7 +307,6 @@ def _build(data: CodingData) -> Network:
     for (a, b), w in weights.items():
         received[b] += w
         on_edges[a] += w
-    known = {p.key: p for p in data.participants}
     node_keys = [*people, GROUP]
     node_keys += [k for k in COLLECTIVES if k != GROUP and k in seen]
     nodes = []
@@ -296,6 +327,7 @@ def _build(data: CodingData) -> Network:
                 acts_to_targets=on_edges[key],
                 pseudonym=p.label if p is not None and key not in COLLECTIVES else key,
                 initials=p.initials if p is not None and key not in COLLECTIVES else "",
+                **_consensual(feedback.get(key)),
             )
         )
     total_sent = sum(sent[n] for n in people)
@@ -312,8 +344,35 @@ def _build(data: CodingData) -> Network:
         # Everyone present (and anyone recorded acting although marked absent), zeros kept.
         participation_gini=gini([sent[n] for n in people]),
         to_group_share=sum(to_group[n] for n in people) / addressed if addressed else 0.0,
+        consensual_validation=_share_validated(
+            [feedback[k] for k in people if k in feedback and _is_peer(k, known)]
+        ),
     )
     return Network(tuple(nodes), edges, measures)
+
+
+def _is_peer(key: str, known: dict[str, Any]) -> bool:
+    """A fellow member: not a leader, not the group (an events CSV's names are members)."""
+    if key in COLLECTIVES:
+        return False
+    p = known.get(key)
+    return is_peer_role(p.role if p is not None else "member")
+
+
+def _consensual(given: Counter[str] | None) -> dict[str, Any]:
+    """A person's feedback from fellow members: acts, distinct givers, and spread."""
+    if not given:
+        return {}
+    total = sum(given.values())
+    return {
+        "feedback_received": total,
+        "feedback_sources": len(given),
+        "feedback_spread": 1 - max(given.values()) / total,
+    }
+
+
+def _share_validated(heard: Sequence[Counter[str]]) -> float:
+    return sum(len(g) > 1 for g in heard) / len(heard) if heard else 0.0
 
 
 def people_graph(network: Network) -> nx.DiGraph:

@@ -12,14 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from observer.analysis.filters import ChartFilter, apply_filter, span
-from observer.analysis.network import gini
+from observer.analysis.network import gini, is_feedback_code, is_peer_role
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP
 
 # A state code marks a speaking turn when its id or category is one of these.
 SPEAKING = frozenset({"speaking", "speaking-turn", "turn", "speech"})
-# Feedback for consensual validation: the feedback code and its category (confrontation).
-FEEDBACK = frozenset({"feedback"})
 
 
 @dataclass(frozen=True)
@@ -81,10 +79,6 @@ def is_speaking_code(data: CodingData, code: str) -> bool:
     return info.is_state and (code in SPEAKING or info.category in SPEAKING)
 
 
-def is_feedback_code(data: CodingData, code: str) -> bool:
-    return code in FEEDBACK or data.category(code) in FEEDBACK
-
-
 def participation(
     data: CodingData, chart_filter: ChartFilter | None = None, quiet_share: float | None = None
 ) -> Participation:
@@ -118,7 +112,7 @@ def participation(
                 to_people[e.actor] += 1
                 if target not in keys:
                     keys.append(target)
-        if is_feedback_code(data, e.code) and roles.get(e.actor, "member") == "member":
+        if is_feedback_code(data, e.code) and is_peer_role(roles.get(e.actor, "member")):
             for target in e.targets:
                 if target not in COLLECTIVES and target != e.actor:
                     feedback[target].add(e.actor)

@@ -61,7 +61,8 @@ def node_summary(node: NodeFigures) -> str:
     return (
         f"{node.label} ({node.role}): {node.sent} acts sent, {node.received} received, "
         f"{node.to_group} to the group; ties out {node.out_degree}, in {node.in_degree}; "
-        f"betweenness {node.betweenness:.2f}"
+        f"betweenness {node.betweenness:.2f}; feedback from {node.feedback_sources} "
+        f"fellow member{'' if node.feedback_sources == 1 else 's'}"
     )
 
 
@@ -348,6 +349,7 @@ def draw_metrics_table(ax: Axes, network: Network) -> None:
         ("Participation Gini", f"{m.participation_gini:.2f}"),
         ("Acts to the group", f"{m.to_group_share:.0%}"),
         ("People / ties / acts", f"{m.people} / {m.ties} / {m.acts}"),
+        ("Feedback from 2+ peers", f"{m.consensual_validation:.0%}"),
     ]
     y = 0.99
     ax.text(
@@ -364,7 +366,7 @@ def draw_metrics_table(ax: Axes, network: Network) -> None:
         ax.text(0.02, y, label, fontsize=TEXT_SIZE, va="top", transform=ax.transAxes)
         ax.text(0.98, y, value, fontsize=TEXT_SIZE, va="top", ha="right", transform=ax.transAxes)
     people = network.people
-    header = ["", "out", "in", "w-out", "w-in", "betw"]
+    header = ["", "out", "in", "w-out", "w-in", "betw", "peers"]
     rows = [
         [
             n.label[:14],
@@ -373,6 +375,7 @@ def draw_metrics_table(ax: Axes, network: Network) -> None:
             n.acts_to_targets,
             n.received,
             f"{n.betweenness:.2f}",
+            n.feedback_sources,
         ]
         for n in people
     ]
@@ -384,7 +387,7 @@ def draw_metrics_table(ax: Axes, network: Network) -> None:
         bbox=Bbox.from_bounds(0.0, top - height, 1.0, height),
         cellLoc="right",
         colLoc="right",
-        colWidths=[0.34, 0.12, 0.12, 0.14, 0.14, 0.14],
+        colWidths=[0.28, 0.1, 0.1, 0.13, 0.13, 0.13, 0.13],
         edges="horizontal",
     )
     table.auto_set_font_size(False)
@@ -401,7 +404,8 @@ def draw_metrics_table(ax: Axes, network: Network) -> None:
         top - height - 0.02,
         "out/in: people addressed / addressed by\n"
         "w-out/w-in: acts to / from others (one per target)\n"
-        "betw: betweenness. Definitions: docs/measures.md",
+        "betw: betweenness; peers: fellow members who gave\n"
+        "them feedback. Definitions: docs/measures.md",
         fontsize=TEXT_SIZE - 1.5,
         va="top",
         color="#333333",

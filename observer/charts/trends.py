@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from observer.analysis.trends import WATCHED, SessionTrend
@@ -15,6 +16,26 @@ from observer.charts.style import (
     mode_styles,
     styles,
 )
+
+# Beyond this many sessions: small markers and every few sessions labelled by number.
+MANY = 16
+
+
+def session_axis(ax: Axes, labels: Sequence[str]) -> None:
+    """Sessions along x: all named when few, a year of them numbered every fourth."""
+    x = list(range(len(labels)))
+    many = len(labels) > MANY
+    step = max(1, -(-len(labels) // 13)) if many else 1
+    shown = [label.replace("Session ", "") for label in labels] if many else list(labels)
+    ax.set_xticks(x[::step])
+    ax.set_xticklabels(shown[::step], fontsize=TEXT_SIZE - 1,
+                       rotation=30 if 6 < len(labels) <= MANY else 0)  # fmt: skip
+    if many:
+        ax.set_xlabel("session", fontsize=TEXT_SIZE - 1)
+    ax.tick_params(labelsize=TEXT_SIZE - 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+
 
 STRUCTURE = (
     ("density", "density"),
@@ -48,8 +69,8 @@ def draw_trends(
             marker=s.marker,
             color=s.colour,
             linestyle=s.linestyle,
-            lw=1.8,
-            markersize=7,
+            lw=1.8 if len(x) <= MANY else 1.2,
+            markersize=7 if len(x) <= MANY else 3,
             label=label,
         )
     structure.set_ylim(0, 1.05)
@@ -65,8 +86,8 @@ def draw_trends(
             marker=s.marker,
             color=s.colour,
             linestyle=s.linestyle,
-            lw=1.8,
-            markersize=7,
+            lw=1.8 if len(x) <= MANY else 1.2,
+            markersize=7 if len(x) <= MANY else 3,
             label=code,
         )
     counts.set_ylim(bottom=0)
@@ -82,26 +103,19 @@ def draw_trends(
     for mode in modes:
         values = [minutes(t.mode_ms.get(mode, 0)) for t in sessions]
         s = mode_look[mode]
-        modes_ax.bar(
-            x,
-            values,
-            bottom=bottom,
-            color=s.colour,
-            edgecolor="#222222",
-            hatch=s.hatch,
-            lw=0.6,
-            label=mode,
-            width=0.6,
-        )
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        top = [b + v for b, v in zip(bottom, values, strict=True)]
+        if len(x) <= MANY:
+            modes_ax.bar(x, values, bottom=bottom, color=s.colour, edgecolor="#222222",
+                         hatch=s.hatch, lw=0.6, label=mode, width=0.6)  # fmt: skip
+        else:
+            # A year of sessions as stacked bands: one hatched shape per mode, not 52 bars.
+            modes_ax.fill_between(x, bottom, top, step="mid", facecolor=s.colour, lw=0.4,
+                                  edgecolor="#222222", hatch=s.hatch, label=mode)  # fmt: skip
+        bottom = top
     modes_ax.set_title("Minutes per basic-assumption mode", fontsize=TITLE_SIZE - 1, loc="left")
 
     for ax in axes:
-        ax.set_xticks(x)
-        ax.set_xticklabels(labels, fontsize=TEXT_SIZE - 1, rotation=30 if len(x) > 6 else 0)
-        ax.tick_params(labelsize=TEXT_SIZE - 1)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+        session_axis(ax, labels)
         ax.legend(
             fontsize=TEXT_SIZE - 1,
             loc="upper center",

@@ -316,5 +316,47 @@ class CodingLock(Base):
     heartbeat: Mapped[datetime] = mapped_column()
 
 
+class StoredInstrument(Base):
+    """The exact instrument text a rating was made on, so its scores never change later."""
+
+    __tablename__ = "instruments"
+    __table_args__ = (UniqueConstraint("instrument_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Rating(Base):
+    """One filled-in form: a member's (or a leader's) rating of a session, or an observer's.
+
+    It belongs to the member by id, so renaming them never moves it. ``answers`` holds one
+    entry per item, ``None`` where the item was left blank. ``member_id`` is None for an
+    observer's own rating of the session; ``observer`` holds their initials then.
+    """
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), default=None
+    )
+    observer: Mapped[str] = mapped_column(String(20), default="")
+    rater: Mapped[str] = mapped_column(String(20))
+    instrument_pk: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    answers: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    instrument: Mapped[StoredInstrument] = relationship()
+
+
 # The tables as SQLAlchemy Core sees them, for bulk inserts.
 EVENTS = cast(Table, CodedEvent.__table__)

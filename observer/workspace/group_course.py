@@ -1,15 +1,27 @@
-"""A group's course over its sessions: which coding speaks for each session, and its trends."""
+"""A group's course over its sessions: which coding speaks for each session, its trends,
+the members' climate ratings beside them, and the flags a supervisor should look at."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 from observer.analysis.filters import ChartFilter
-from observer.analysis.trends import SessionTrend, trends
+from observer.analysis.trends import Climate, CourseFlag, SessionTrend, course_flags, trends
+from observer.domain.instrument import Instrument
+from observer.domain.participants import member_key
 from observer.storage.read_coding import from_coding
-from observer.storage.store import Store
-from observer.workspace.codings import list_codings
-from observer.workspace.groups import list_sessions
+from observer.storage.store import Store, run
+from observer.workspace.groups import get_group
+from observer.workspace.ratings import RatingForm, session_forms
+
+_CODINGS = (
+    "SELECT s.id, c.id, o.initials, c.is_reference FROM codings c "
+    "JOIN sessions s ON s.id = c.session_id JOIN observers o ON o.id = c.observer_id "
+    "WHERE s.group_id = ? AND c.practice_of_id IS NULL AND c.trashed_at IS NULL "
+    "ORDER BY s.number, s.id, c.id"
+)
 
 
 def group_codings(store: Store, group_id: int, observer: str | None = None) -> list[int]:
@@ -18,19 +30,23 @@ def group_codings(store: Store, group_id: int, observer: str | None = None) -> l
     With ``observer``, that observer's codings; otherwise the observer who coded the most
     sessions, falling back to the reference coding, then the first coding of a session.
     """
-    per_session = []
-    for session in list_sessions(store, group_id):
-        codings = [c for c in list_codings(store, session.id) if c.practice_of_id is None]
-        if codings:
-            per_session.append(codings)
+    # One query, not one per session: a year of weekly sessions is opened at a glance.
+    conn = store.connect()
+    try:
+        rows = run(conn, _CODINGS, (group_id,)).fetchall()
+    finally:
+        conn.close()
+    per_session: dict[int, list[tuple[int, str, bool]]] = {}
+    for session_id, coding_id, initials, is_reference in rows:
+        per_session.setdefault(session_id, []).append((coding_id, initials, bool(is_reference)))
     if observer is None:
-        tally = Counter(i for cs in per_session for i in {c.observer.initials for c in cs})
+        tally = Counter(i for cs in per_session.values() for i in {c[1] for c in cs})
         observer = tally.most_common(1)[0][0] if tally else None
     chosen = []
-    for codings in per_session:
-        own = [c for c in codings if c.observer.initials == observer]
-        reference = [c for c in codings if c.is_reference]
-        chosen.append((own or reference or codings)[0].id)
+    for codings in per_session.values():
+        own = [c for c in codings if c[1] == observer]
+        reference = [c for c in codings if c[2]]
+        chosen.append((own or reference or codings)[0][0])
     return chosen
 
 
@@ -40,8 +56,82 @@ def group_trends(
     observer: str | None = None,
     chart_filter: ChartFilter | None = None,
 ) -> list[SessionTrend]:
-    """Trends over a group's sessions from the database."""
+    """Trends over a group's sessions from the database, members' climate ratings included."""
+    return group_course(store, group_id, observer, chart_filter).sessions
+
+
+@dataclass(frozen=True)
+class GroupCourse:
+    """What the group view and the course report show: sessions, climate scales, flags."""
+
+    group: str
+    sessions: list[SessionTrend]
+    instrument: Instrument | None
+    flags: list[CourseFlag]
+
+    @property
+    def scales(self) -> dict[str, str]:
+        """Climate scale id → label (none without ratings)."""
+        return {s.id: s.label for s in self.instrument.scales} if self.instrument else {}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of ``group-observer trends GROUP --json``."""
+        return {
+            "group": self.group,
+            "instrument": self.instrument.id if self.instrument else None,
+            "scales": self.scales,
+            "sessions": [s.as_dict() for s in self.sessions],
+            "flags": [f.as_dict() for f in self.flags],
+        }
+
+
+def group_course(
+    store: Store,
+    group_id: int,
+    observer: str | None = None,
+    chart_filter: ChartFilter | None = None,
+) -> GroupCourse:
+    """A group's course: coded figures and members' ratings, session by session."""
+    name = get_group(store, group_id).name
     ids = group_codings(store, group_id, observer)
     datas = [from_coding(store, i) for i in ids]
     numbers: list[int | None] = [d.stored.session_number for d in datas]
-    return trends(datas, numbers, chart_filter)
+    sessions = [d.stored.session_id for d in datas]
+    forms = session_forms(store, sessions)
+    instrument = _most_used(forms)
+    climates = [_climate(forms, sid, instrument) for sid in sessions]
+    rows = trends(datas, numbers, chart_filter, climates)
+    watch = {s.id: s.flag_when for s in instrument.scales if s.flag_when} if instrument else {}
+    # A sixth of the response scale (one point of the GCQ-S's 0–6) over the three sessions.
+    least = (instrument.high - instrument.low) / 6 if instrument else 0.0
+    return GroupCourse(name, rows, instrument, course_flags(rows, watch, least))
+
+
+def _most_used(forms: list[RatingForm]) -> Instrument | None:
+    """The instrument most forms of the group were filled in on (its newest text)."""
+    tally = Counter(f.instrument.id for f in forms if f.rater == "member")
+    if not tally:
+        return None
+    wanted = tally.most_common(1)[0][0]
+    return [f.instrument for f in forms if f.instrument.id == wanted][-1]
+
+
+def _climate(
+    forms: list[RatingForm], session_id: int, instrument: Instrument | None
+) -> dict[str, Climate]:
+    """Each member's scale scores from their valid form of the session.
+
+    Members' own forms only: the group's climate as its members saw it (leaders' and
+    observers' forms are listed by ``rating list``, not averaged in).
+    """
+    if instrument is None:
+        return {}
+    return {
+        member_key(f.member_id): f.score.scales
+        for f in forms
+        if f.session_id == session_id
+        and f.member_id is not None
+        and f.rater == "member"
+        and f.instrument.id == instrument.id
+        and f.score.valid
+    }

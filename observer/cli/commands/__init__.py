@@ -28,6 +28,9 @@ COMMAND_MODULES = [
     "report",
     "sequences",
     "agreement",
+    "trends",
+    # Members' own ratings of a session.
+    "ratings",
 ]
 
 

@@ -70,6 +70,23 @@ COMMANDS: dict[str, tuple[list[str], bool]] = {
     "coding trash": (["coding", "trash"], False),
     "media remove": (["media", "remove", "{media}"], True),
     "media edit": (["media", "edit", "{media}", "--label", "camera 2"], True),
+    "rating add": (
+        [
+            "rating",
+            "add",
+            "1",
+            "--instrument",
+            "gcq-s",
+            "--member",
+            "Jane",
+            "--answers",
+            "3,,2" + ",2" * 9,
+        ],
+        True,
+    ),
+    "rating import": (["rating", "import", "{dir}/ratings.csv"], True),
+    "rating list": (["rating", "list", "1"], False),
+    "trends": (["trends", "1"], False),
 }
 # Reads no database: checks codebook files only.
 NO_DATABASE = {"codebook validate"}
@@ -99,6 +116,10 @@ def demo_copy(demo_template: Path, tmp_path: Path) -> tuple[Path, dict[str, str]
     trash_coding(store, 6)  # in the trash, for `coding restore`
     store.close()
     (tmp_path / "events.csv").write_text(EVENTS_CSV)
+    (tmp_path / "ratings.csv").write_text(
+        "session,member,instrument," + ",".join(str(i) for i in range(1, 13)) + "\n"
+        "1,Jane,gcq-s," + ",".join("3" * 12) + "\n"
+    )
     return db, {"dir": str(tmp_path), "tone": str(TONE), "clip": str(CLIP), "media": str(media_id)}
 
 

@@ -1,0 +1,70 @@
+"""The group view: a group's sessions, climate and flags; ratings entered from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from observer.domain.instrument_file import find_instrument
+from observer.workspace.groups import list_sessions
+from observer.workspace.ratings import add_rating, session_forms
+from observer.workspace.workspace import Workspace
+from ui.group_course_view import GroupCourseView
+
+GCQ = find_instrument("gcq-s")
+
+
+def view(qtbot: Any, store: Any) -> GroupCourseView:
+    shown = GroupCourseView(Workspace(store), 1)
+    qtbot.addWidget(shown)
+    shown.resize(1280, 800)
+    shown.show()
+    return shown
+
+
+def column(table: Any, title: str) -> list[str]:
+    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    col = titles.index(title)
+    return [table.item(r, col).text() for r in range(table.rowCount())]
+
+
+def test_a_rating_typed_from_the_group_view_shows_in_it(qtbot: Any, demo_store: Any) -> None:
+    sessions = [s.id for s in list_sessions(demo_store, 1)]
+    for i, sid in enumerate(sessions[:3]):
+        add_rating(demo_store, sid, GCQ, [5 - i] * 12, 1)  # Jane: Engaged 5, 4, 3
+    shown = view(qtbot, demo_store)
+    assert column(shown.table, "Session") == ["Session 1", "Session 2", "Session 3", "Session 4"]
+    assert column(shown.table, "Engaged") == ["5.00", "4.00", "3.00", "—"]
+    assert "Jane: engaged fell over Session 1, Session 2, Session 3" in shown.flags.text()
+
+    shown.session_choice.setCurrentIndex(3)
+    qtbot.mouseClick(shown.rate_button, Qt.MouseButton.LeftButton)
+    grid = shown.grid
+    assert grid is not None and grid.isVisible()
+    for _ in range(12):  # Jane's form: all 2s
+        here = grid.focusWidget()
+        qtbot.keyClicks(here, "2")
+        qtbot.keyClick(here, Qt.Key.Key_Tab)
+    qtbot.mouseClick(
+        grid.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    [form] = session_forms(demo_store, [sessions[3]])
+    assert (form.member, form.answers) == ("Jane", (2,) * 12)
+    assert column(shown.table, "Engaged")[3] == "2.00"  # redrawn on the change notice
+    assert "Session 2, Session 3, Session 4" in shown.flags.text()
+
+
+def test_recording_updates_the_view_once_the_keys_pause(qtbot: Any, demo_store: Any) -> None:
+    from observer.workspace.recording import Recorder
+
+    shown = view(qtbot, demo_store)
+    before = int(column(shown.table, "Events")[0])
+    recorder = Recorder(demo_store, 1)
+    try:
+        recorder.record(5_000, "feedback", "m1", ("m2",))
+        assert int(column(shown.table, "Events")[0]) == before  # not on every key
+        qtbot.waitUntil(lambda: int(column(shown.table, "Events")[0]) == before + 1, timeout=10_000)
+    finally:
+        recorder.close()
