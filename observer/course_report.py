@@ -7,7 +7,6 @@ members across sessions. Written whole or not at all, as the session report is.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from observer import __version__
 from observer.charts.course import draw_climate, draw_member_course
 from observer.charts.trends import draw_trends
 from observer.domain.errors import InputError
-from observer.report import PAGE, _put_in_place
+from observer.report import PAGE
+from observer.storage.private_file import written_whole
 from observer.workspace.group_course import GroupCourse
 
 ROWS_PER_PAGE = 20
@@ -136,24 +136,20 @@ def write_course_report(course: GroupCourse, path: str | Path) -> int:
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         raise InputError(f"{path.name}: the report is a PDF; give a file name ending in .pdf")
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     metadata = {
         "Title": f"The course of the group — {course.group}",
         "Creator": f"Group Process Observer {__version__}",
     }
     try:
-        with PdfPages(partial, metadata=metadata) as pdf:
+        with written_whole(path) as partial, PdfPages(partial, metadata=metadata) as pdf:
             for number, fig in enumerate(course_pages(course), start=1):
                 _footer(fig, course, number)
                 pdf.savefig(fig)
-        _put_in_place(partial, path)
     except OSError as exc:
         raise InputError(
             f"{path}: cannot write the report ({exc.strerror or exc}); "
             "nothing was written under that name"
         ) from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return page_count(course)
 
 

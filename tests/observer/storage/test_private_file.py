@@ -70,6 +70,16 @@ def test_the_report_is_private(demo_store: Any, tmp_path: Path) -> None:
     assert mode(out) == 0o600
 
 
+def test_the_course_report_is_private(demo_store: Any, tmp_path: Path) -> None:
+    from observer.course_report import write_course_report
+    from observer.workspace.group_course import group_course
+
+    out = tmp_path / "course.pdf"
+    write_course_report(group_course(demo_store, 1), out)
+    assert mode(out) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["course.pdf"]  # nothing left beside it
+
+
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
 def test_a_saved_chart_is_private(tmp_path: Path, suffix: str) -> None:
     figure = Figure()
