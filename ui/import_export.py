@@ -39,7 +39,7 @@ AUTO = "(found from the codes)"
 def _filters(importable: bool) -> list[tuple[str, str]]:
     out = []
     for f in FORMATS:
-        if importable and not f.can_import:
+        if (importable and not f.can_import) or (not importable and not f.exporter):
             continue
         patterns = " ".join(f"*{s}" for s in f.suffixes)
         out.append((f.id, f"{f.label} ({patterns})"))
