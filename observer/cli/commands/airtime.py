@@ -25,6 +25,25 @@ def register(commands: Any) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=_airtime)
 
+    vad = commands.add_parser(
+        "voice-activity",
+        help="speaking turns from audio: one file per member, or one of the room",
+        description=(
+            "Find speaking turns in audio by voice activity detection, on this computer "
+            "(the model ships with the app; nothing is sent anywhere), and keep them as a "
+            "new coding of the session. Give WHO=FILE for each member's own recording, or "
+            "group=FILE for one recording of the room (turns of someone, to attribute)."
+        ),
+    )
+    vad.add_argument("recordings", nargs="+", metavar="WHO=FILE")
+    vad.add_argument("--session", type=int, required=True, metavar="ID")
+    vad.add_argument("--observer", required=True, metavar="INITIALS")
+    vad.add_argument("--offset", type=float, default=0.0, metavar="S",
+                     help="session time at the start of the audio, in seconds")  # fmt: skip
+    vad.add_argument("--name", default="", help="the coding's name")
+    vad.add_argument("--json", action="store_true")
+    vad.set_defaults(handler=_voice_activity)
+
 
 def _airtime(args: argparse.Namespace, ctx: Context) -> None:
     from observer.analysis.airtime import airtime, airtime_course
@@ -77,3 +96,26 @@ def _airtime(args: argparse.Namespace, ctx: Context) -> None:
 
 def _gini(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
+
+
+def _voice_activity(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.domain.errors import InputError
+    from observer.formats.voice_activity import import_voice_activity
+
+    recordings = {}
+    for pair in args.recordings:
+        who, sep, file = pair.partition("=")
+        if not sep or not who.strip() or not file.strip():
+            raise InputError(f"{pair!r}: write it as WHO=FILE (Jane=jane.m4a, group=room.mp4)")
+        path = Path(file.strip())
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        recordings[who.strip()] = path
+    report = import_voice_activity(
+        ctx.store(), recordings, session=args.session, observer=args.observer,
+        offset_ms=round(args.offset * 1000), name=args.name,
+    )  # fmt: skip
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        print(report.summary())
