@@ -77,7 +77,7 @@ def _airtime(args: argparse.Namespace, ctx: Context) -> None:
     if args.chart is not None:
         from observer.charts.airtime import airtime_chart
 
-        airtime_chart(data, result).savefig(args.chart, dpi=150, bbox_inches="tight")
+        airtime_chart(data).savefig(args.chart, dpi=150, bbox_inches="tight")
     if args.json:
         print_json(result.as_dict(data.label))
         return

@@ -214,3 +214,24 @@ def test_a_database_from_before_gains_the_call_names_and_keeps_its_group(tmp_pat
     assert "call_names" in tables
     assert [g.name for g in list_groups(store)] == ["Tuesday group"]
     store.close()
+
+
+def test_the_report_gains_an_airtime_page_and_the_chart_names_everyone(
+    store, tmp_path: Path
+) -> None:
+    from observer.charts.airtime import airtime_chart
+    from observer.report import report_for_coding
+    from tests.observer.helpers import pdf_text
+
+    session = session_of(store)
+    report = import_file(store, write(tmp_path, "call.vtt", ZOOM), session=session,
+                         observer="RK", names={"Jane Doe": "Jane"})  # fmt: skip
+    coding = report.coding_ids[0]
+    pages = report_for_coding(store, coding, tmp_path / "report.pdf")
+    plain = report_for_coding(store, 1, tmp_path / "plain.pdf")
+    assert pages == plain + 1
+    text = pdf_text((tmp_path / "report.pdf").read_bytes())
+    assert "Speaking time (Gini" in text and "Who speaks after whom" in text
+    fig = airtime_chart(from_coding(store, coding))
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert {"Jane", "Sam", "Priya", "Tom", "Dr Lee"} <= set(labels)
