@@ -124,6 +124,12 @@ def import_transcript(
     report = ImportReport(file, "transcript")
     report.warnings += left_out(preview, file)
     events, where = utterances(preview, keep_text, file)
+    if not events:
+        named = ", ".join(repr(sp.call_name) for sp in preview.speakers) or "none"
+        raise InputError(
+            f"{file}: no cue is of a member of this group (names in the call: {named}); "
+            'say who they are with --map "Call Name=Pseudonym"'
+        )
     book = shipped_codebook(AIRTIME_CODEBOOK)
     with store.session() as s:
         rules = EventRules(combine([book]), preview.roster)
@@ -138,7 +144,7 @@ def import_transcript(
         report.coding_names.append(coding.name)
         report.session_ids.append(session)
         report.events = len(events)
-    progress(3, 3)
+        progress(3, 3)  # inside: a Cancel heard here still rolls the import back
     return report
 
 

@@ -235,3 +235,12 @@ def test_the_report_gains_an_airtime_page_and_the_chart_names_everyone(
     fig = airtime_chart(from_coding(store, coding))
     labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
     assert {"Jane", "Sam", "Priya", "Tom", "Dr Lee"} <= set(labels)
+
+
+def test_a_transcript_of_nobody_known_is_refused(store, tmp_path: Path) -> None:
+    session = session_of(store)
+    before = count_rows(store)
+    path = write(tmp_path, "strangers.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nX Y: hi\n")
+    with pytest.raises(InputError, match=r"no cue is of a member.*'X Y'"):
+        import_file(store, path, session=session, observer="RK")
+    assert count_rows(store) == before
