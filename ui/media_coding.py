@@ -197,14 +197,18 @@ class MediaCoding(CodingClock):
         self.player.media_error.connect(lambda _m: self.changed.emit())
         # After the table's model (subscribed when the window was built).
         self._unsubscribe = self.recorder.subscribe(lambda _c: self._follow(self.now_ms()))
-        self._dock_transcript()
+        self._dock_transcript(views)
         found = coding_media(self.recorder.store, self.recorder.coding_id)
         chosen = next((m for m in found if m.id == self.media_id), found[0] if found else None)
         self.controller.open_media(chosen)
         self.changed.emit()
 
-    def _dock_transcript(self) -> None:
-        """Under the player, the speaking turns as a transcript, when the coding has any."""
+    def _dock_transcript(self, views: CodingViews) -> None:
+        """Under the player, the speaking turns as a transcript, when the coding has any.
+
+        Clicking an utterance seeks to it and makes its speaker the next event's actor:
+        a code key then codes that utterance (the target chosen as usual).
+        """
         from observer.domain.coding_data import CodingData
         from ui.transcript_pane import TranscriptPane
 
@@ -220,6 +224,7 @@ class MediaCoding(CodingClock):
         assert isinstance(layout, QVBoxLayout)
         layout.addWidget(pane, 1)
         pane.seek_requested.connect(self.go_to)
+        pane.speaker_chosen.connect(views.choose_participant)
         self.controller.time_changed.connect(pane.follow)
         unsubscribe = self.recorder.subscribe(lambda _c: pane.refresh(data()))
         previous = self._unsubscribe

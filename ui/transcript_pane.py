@@ -3,7 +3,8 @@
 One row per utterance (a ``speaking`` state, ``observer.analysis.airtime.utterances``):
 when, who, and the words where the import kept them. The row being spoken at the
 playhead is selected and kept in view; clicking a row asks to seek to its start
-(``seek_requested``). ``TranscriptModel`` is the small Qt adapter over the plain list.
+(``seek_requested``) and offers its speaker as the next event's actor
+(``speaker_chosen``). ``TranscriptModel`` is the small Qt adapter over the plain list.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class TranscriptPane(QWidget):
     """The turns as a transcript that follows the playhead; a click seeks."""
 
     seek_requested = Signal(int)  # session ms
+    speaker_chosen = Signal(str)  # participant key of a clicked utterance's speaker
 
     def __init__(self, data: CodingData, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,4 +112,7 @@ class TranscriptPane(QWidget):
             self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _clicked(self, index: QModelIndex) -> None:
-        self.seek_requested.emit(self.model.rows[index.row()].time_ms)
+        said = self.model.rows[index.row()]
+        self.seek_requested.emit(said.time_ms)
+        if said.actor != "group":  # someone not attributed yet is nobody's to code
+            self.speaker_chosen.emit(said.actor)

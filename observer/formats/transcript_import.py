@@ -107,9 +107,14 @@ def import_transcript(
     keep_text: bool = False,
     name: str = "",
     capacity: str = "co-therapist",
+    codebooks: Sequence[str] | None = None,
     **_: Any,
 ) -> ImportReport:
-    """Import a ``.vtt`` or ``.srt`` transcript as a new coding of ``session``, all or nothing."""
+    """Import a ``.vtt`` or ``.srt`` transcript as a new coding of ``session``, all or nothing.
+
+    ``codebooks`` (ids or YAML files) are added beside the airtime codebook, to code on top
+    of the turns in the same coding.
+    """
     from observer.workspace.call_names import group_of, remember
     from observer.workspace.codings import create_coding
 
@@ -130,11 +135,15 @@ def import_transcript(
             f"{file}: no cue is of a member of this group (names in the call: {named}); "
             'say who they are with --map "Call Name=Pseudonym"'
         )
-    book = shipped_codebook(AIRTIME_CODEBOOK)
+    books = [shipped_codebook(AIRTIME_CODEBOOK)]
+    if codebooks:
+        from observer.formats.csv_format import resolve_codebooks
+
+        books += [b for b in resolve_codebooks(store, codebooks, [], file) if b.id != books[0].id]
     with store.session() as s:
-        rules = EventRules(combine([book]), preview.roster)
+        rules = EventRules(combine(books), preview.roster)
         report.warnings += rules.check_all(events, where)
-        coding = create_coding(s, session, observer, [book], name=name or path.stem,
+        coding = create_coding(s, session, observer, books, name=name or path.stem,
                                capacity=capacity)  # fmt: skip
         progress(2, 3)
         insert_rows(s, coding.id, events, no_progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import stored_events
 from PySide6.QtCore import Qt
 
 from observer.domain.coding_data import CodeInfo, CodingData, participants_from_names
@@ -53,10 +54,11 @@ def test_the_pane_lists_turns_follows_the_playhead_and_seeks(qtbot: Any, qtmodel
 def test_tape_review_of_turns_shows_the_transcript_under_the_player(
     qtbot: Any, demo_store: Any
 ) -> None:
-    from tests.ui.test_media_coding import CLIP, open_coding, player_of
+    from tests.ui.test_media_coding import CLIP, keys, open_coding, player_of
 
     media = attach_media(demo_store, 1, str(CLIP), offset_ms=0, label="call")
-    coding = new_coding(demo_store, 1, "SV", ["airtime"], clock_mode="media", media_file_id=media)
+    coding = new_coding(demo_store, 1, "SV", ["airtime", "here-and-now"], clock_mode="media",
+                        media_file_id=media)  # fmt: skip
     recorder = Recorder(demo_store, coding)
     ben = recorder.info.participants[0].key
     recorder.record(300, "speaking", ben, end_ms=900)
@@ -70,5 +72,11 @@ def test_tape_review_of_turns_shows_the_transcript_under_the_player(
         qtbot.mouseClick(pane.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window.now() == 1200, timeout=5000)
     assert pane.table.currentIndex().row() == 1
+    # The utterance's speaker is the actor: the group as target, then a code key.
+    keys(qtbot, window, " q")
+    coded = [e for e in stored_events(demo_store, coding) if e.code != "speaking"]
+    assert [(e.time_ms, e.actor, e.targets, e.code) for e in coded] == [
+        (1200, ben, ("group",), "question")
+    ]
     window.close()
     window.recorder.close()

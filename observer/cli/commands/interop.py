@@ -43,7 +43,8 @@ def register(commands: Any) -> None:
         "--codebook",
         action="append",
         metavar="ID|FILE",
-        help="CSV/TSV/XLSX: codebook id or YAML file (default: found from the codes)",
+        help="CSV/TSV/XLSX: codebook id or YAML file (default: found from the codes); "
+        "transcript: a codebook to code with on top of the turns",
     )
     imp.add_argument("--name", default="", help="CSV/TSV/XLSX: the coding's name")
     imp.add_argument(

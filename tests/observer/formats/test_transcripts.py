@@ -244,3 +244,12 @@ def test_a_transcript_of_nobody_known_is_refused(store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"no cue is of a member.*'X Y'"):
         import_file(store, path, session=session, observer="RK")
     assert count_rows(store) == before
+
+
+def test_a_codebook_to_code_with_comes_beside_the_turns(store, tmp_path: Path) -> None:
+    session = session_of(store)
+    report = import_file(store, write(tmp_path, "teams.vtt", TEAMS), session=session,
+                         observer="RK", codebooks=["here-and-now"])  # fmt: skip
+    data = from_coding(store, report.coding_ids[0])
+    assert data.palette is not None
+    assert {b.id for b in data.palette.codebooks} == {"airtime", "here-and-now"}
