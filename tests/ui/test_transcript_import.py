@@ -46,7 +46,9 @@ def test_names_are_mapped_by_hand_and_unknown_ones_left_out(
         assert "1 cue(s) name no speaker" in dialog.unnamed.text()
         jane = dialog.member_of(rows["Jane Doe"])
         jane.setFocus()
-        qtbot.keyClicks(jane, "Jane")
+        # One key: a combo box's search by typing forgets letters typed slowly (a busy machine).
+        qtbot.keyClick(jane, "J")
+        assert jane.currentText() == "Jane"
         qtbot.keyClicks(dialog.observer, "RK")
         dialog.resize(1280, 800)
         dialog.grab().save(str(out_dir / "transcript_import_dialog.png"))
