@@ -2,7 +2,8 @@
 
 Pages: a title and summary page with the measures, then the network (with its metrics
 table), the who-to-whom matrix, participation, the basic-assumption profile and the
-timeline, and last the observer's process notes and the significant sequences.
+timeline, airtime where the coding has speaking turns, and last the observer's process
+notes and the significant sequences.
 """
 
 from __future__ import annotations
@@ -97,6 +98,15 @@ def sequence_lines(data: CodingData) -> list[str] | None:
     except ImportError:
         return None
     return list(describe_significant(data))
+
+
+def chart_pages(data: CodingData) -> tuple[tuple[str, Callable[..., object]], ...]:
+    """The chart pages of a coding; the airtime page where it has speaking turns."""
+    from observer.charts.airtime import draw_airtime_page, has_speaking_turns
+
+    if has_speaking_turns(data):
+        return (*CHART_PAGES, ("Airtime", draw_airtime_page))
+    return CHART_PAGES
 
 
 def _page() -> Figure:
@@ -246,7 +256,8 @@ def _write_pages(
     data: CodingData, path: Path, info: ReportInfo, progress: Callable[[int, int], None]
 ) -> int:
     texts = text_pages(data, info)
-    total = 1 + len(CHART_PAGES) + len(texts)
+    charts = chart_pages(data)
+    total = 1 + len(charts) + len(texts)
     pages = 0
     metadata = {
         "Title": f"Supervision report — {info.group or data.name}",
@@ -263,7 +274,7 @@ def _write_pages(
         _footer(fig, data, pages)
         pdf.savefig(fig)
         progress(pages, total)
-        for _title, draw in CHART_PAGES:
+        for _title, draw in charts:
             fig = _page()
             draw(fig, data)
             pages += 1

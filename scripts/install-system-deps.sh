@@ -4,7 +4,7 @@
 # desktop window (the xcb platform) the third. With --tests, also what the test suite
 # drives: a virtual screen with a window manager, xdotool and a screenshot tool (keys and
 # clicks into a real window), and a PostgreSQL server (the clinic-server tests start a
-# throwaway one).
+# throwaway one), and espeak-ng (speech made for the voice activity tests).
 set -euo pipefail
 
 offscreen=(libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libegl1 libgl1 libxkbcommon0
@@ -15,7 +15,7 @@ desktop=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-
   libxcb-shm0 libxcb-glx0)
 testing=()
 if [ "${1:-}" = "--tests" ]; then
-  testing=(xvfb xauth xdotool openbox imagemagick postgresql)
+  testing=(xvfb xauth xdotool openbox imagemagick postgresql espeak-ng)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

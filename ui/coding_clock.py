@@ -59,6 +59,10 @@ class CodingViews(Protocol):
         """A menu of the clock's own in the window's menu bar."""
         ...
 
+    def choose_participant(self, key: str) -> None:
+        """As if the person were clicked on the seating chart (the next event's actor)."""
+        ...
+
 
 class CodingClock(QObject):
     """Session time for a coding window; subclasses say where it comes from."""

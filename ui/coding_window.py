@@ -245,6 +245,11 @@ class CodingWindow(QMainWindow):
         QTimer.singleShot(0, self.menus.give_keys_back)  # once its items are in
         return menu
 
+    def choose_participant(self, key: str) -> None:
+        """As if the person were clicked on the seating chart; code keys go on from there."""
+        self._clicked_participant(key)
+        self.chart.setFocus()
+
     def selected_events(self) -> list[Event]:
         """The events selected in the list, or the one selected on the timeline."""
         ids = self.table.selected_ids()

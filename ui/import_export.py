@@ -40,7 +40,7 @@ AUTO = "(found from the codes)"
 def _filters(importable: bool) -> list[tuple[str, str]]:
     out = []
     for f in FORMATS:
-        if importable and not f.can_import:
+        if (importable and not f.can_import) or (not importable and not f.exporter):
             continue
         patterns = " ".join(f"*{s}" for s in f.suffixes)
         out.append((f.id, f"{f.label} ({patterns})"))
@@ -115,6 +115,15 @@ class TableImportDialog(QDialog):
         return opts
 
 
+def _questions(fmt: str) -> Any:
+    """The dialog that asks what a file of this format does not say."""
+    if fmt == "transcript":
+        from ui.transcript_import import TranscriptImportDialog
+
+        return TranscriptImportDialog
+    return TableImportDialog
+
+
 def show_message(parent: QWidget | None, title: str, text: str, details: str = "",
                  warning: bool = False) -> None:  # fmt: skip
     box = QMessageBox(parent)
@@ -156,7 +165,7 @@ def import_with_progress(
         show_message(parent, "Cannot import", str(exc), warning=True)
         return None
     if BY_ID[fmt].needs_session and "session" not in opts:
-        dialog = TableImportDialog(workspace.store, source, parent)
+        dialog = _questions(fmt)(workspace.store, source, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         opts.update(dialog.options())

@@ -124,6 +124,7 @@ class MediaCoding(CodingClock):
         self._table: EventTable | None = None
         self._table_playhead: TablePlayhead | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self.transcript: QWidget | None = None  # the turns as a transcript, when there are any
 
     # --- the clock -----------------------------------------------------------------------
 
@@ -196,10 +197,44 @@ class MediaCoding(CodingClock):
         self.player.media_error.connect(lambda _m: self.changed.emit())
         # After the table's model (subscribed when the window was built).
         self._unsubscribe = self.recorder.subscribe(lambda _c: self._follow(self.now_ms()))
+        self._dock_transcript(views)
         found = coding_media(self.recorder.store, self.recorder.coding_id)
         chosen = next((m for m in found if m.id == self.media_id), found[0] if found else None)
         self.controller.open_media(chosen)
         self.changed.emit()
+
+    def _dock_transcript(self, views: CodingViews) -> None:
+        """Under the player, the speaking turns as a transcript, when the coding has any.
+
+        Clicking an utterance seeks to it and makes its speaker the next event's actor:
+        a code key then codes that utterance (the target chosen as usual).
+        """
+        from observer.domain.coding_data import CodingData
+        from ui.transcript_pane import TranscriptPane
+
+        def data() -> CodingData:
+            return CodingData.of(self.recorder.info, self.recorder.events)
+
+        pane = TranscriptPane(data())
+        if not pane.model.rows:
+            pane.deleteLater()
+            return
+        self.transcript = pane
+        layout = self.panel.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(pane, 1)
+        pane.seek_requested.connect(self.go_to)
+        pane.speaker_chosen.connect(views.choose_participant)
+        self.controller.time_changed.connect(pane.follow)
+        unsubscribe = self.recorder.subscribe(lambda _c: pane.refresh(data()))
+        previous = self._unsubscribe
+
+        def both() -> None:
+            unsubscribe()
+            if previous is not None:
+                previous()
+
+        self._unsubscribe = both
 
     def _build_menu(self, menu: QMenu) -> None:
         for name in ("play", "shuttle_forward", "shuttle_stop", "shuttle_back"):

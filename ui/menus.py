@@ -49,6 +49,12 @@ def add_file_actions(
 
         import_with_progress(parent, Workspace(store))
 
+    def do_turns_from_audio() -> None:
+        from observer.workspace.workspace import Workspace
+        from ui.voice_activity import turns_from_audio
+
+        turns_from_audio(parent, Workspace(store))
+
     def do_export() -> None:
         chosen = _need_coding(parent, coding_id(), "export")
         if chosen is not None:
@@ -63,6 +69,9 @@ def add_file_actions(
 
     actions = {
         "import": menu_action(menu, "&Import…", "Ctrl+I", do_import, parent=parent),
+        "turns_from_audio": menu_action(
+            menu, "Speaking turns from a&udio…", None, do_turns_from_audio, parent=parent
+        ),
         "export": menu_action(menu, "&Export coding…", "Ctrl+E", do_export, parent=parent),
         "report": menu_action(
             menu, "Supervision re&port (PDF)…", "Ctrl+R", do_report, parent=parent

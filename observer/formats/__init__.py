@@ -67,10 +67,12 @@ FORMATS = (
            "boris:import_boris"),
     Format("sdis", "SDIS for GSEQ", (".sds", ".sdis"), "sdis:export_sdis"),
     Format("eaf", "ELAN annotation file", (".eaf",), "elan:export_eaf"),
+    Format("transcript", "Call transcript (WebVTT, SRT)", (".vtt", ".srt"), "",
+           "transcript_import:import_transcript", needs_session=True),
 )  # fmt: skip
 BY_ID = {f.id: f for f in FORMATS}
 IMPORT_FORMATS = tuple(f.id for f in FORMATS if f.can_import)
-EXPORT_FORMATS = tuple(f.id for f in FORMATS)
+EXPORT_FORMATS = tuple(f.id for f in FORMATS if f.exporter)
 
 
 def detect_format(path: Path) -> str:
@@ -136,7 +138,8 @@ def import_file(
     CSV, TSV and XLSX need ``session`` (id) and ``observer`` (initials) and take
     ``codebooks`` (ids or YAML paths; default: the shipped codebooks holding every code).
     BORIS takes ``observer`` (default ``BORIS``) and ``codebook_out`` (write the
-    ethogram's codebook there as YAML).
+    ethogram's codebook there as YAML). A transcript (``.vtt``, ``.srt``) needs ``session``
+    and ``observer`` and takes ``names`` (call name → pseudonym) and ``keep_text``.
     """
     path = Path(path)
     if not path.is_file():
@@ -156,7 +159,7 @@ def import_file(
 
 def _exporter(fmt: str) -> Callable[..., int]:
     found = BY_ID.get(fmt)
-    if found is None:
+    if found is None or not found.exporter:
         raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
     return found.function(found.exporter)
 
@@ -216,4 +219,4 @@ def export_codings(
 def format_for_suffix(path: Path) -> str | None:
     """The export format a file name asks for, if its suffix names one."""
     suffix = path.suffix.lower()
-    return next((f.id for f in FORMATS if suffix in f.suffixes), None)
+    return next((f.id for f in FORMATS if f.exporter and suffix in f.suffixes), None)

@@ -296,6 +296,18 @@ class ProcessNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CallName(Base):
+    """A name a member goes by in a group's video calls, as its transcripts write it."""
+
+    __tablename__ = "call_names"
+    __table_args__ = (UniqueConstraint("group_id", "call_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    call_name: Mapped[str] = mapped_column(String(200))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+
+
 class CodingLock(Base):
     """Who is recording a coding now: one writer per coding (``observer.storage.coding_lock``).
 

@@ -51,7 +51,8 @@ def test_export_then_import_from_the_start_screen_menu(
     monkeypatch: pytest.MonkeyPatch, messages: list[str],
 ) -> None:  # fmt: skip
     assert menu_texts(screen, "&File")[2:] == [
-        "&Import…", "&Export coding…", "Supervision re&port (PDF)…", "&Quit",
+        "&Import…", "Speaking turns from a&udio…", "&Export coding…",
+        "Supervision re&port (PDF)…", "&Quit",
     ]  # fmt: skip
     target = tmp_path / "coding 2.json"
     monkeypatch.setattr(
@@ -88,7 +89,8 @@ def test_export_and_report_from_the_coding_window(
     window = open_window(demo_store, 3, fake_time, qtbot)
     try:
         assert menu_texts(window, "&File") == [
-            "&Import…", "&Export coding…", "Supervision re&port (PDF)…", "&Close coding",
+            "&Import…", "Speaking turns from a&udio…", "&Export coding…",
+            "Supervision re&port (PDF)…", "&Close coding",
         ]  # fmt: skip
         target = tmp_path / "session 3.csv"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))

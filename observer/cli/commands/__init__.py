@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "trends",
     # Members' own ratings of a session.
     "ratings",
+    "airtime",
 ]
 
 

@@ -21,17 +21,19 @@ DEIDENTIFY_HELP = (
 def register(commands: Any) -> None:
     imp = commands.add_parser(
         "import",
-        help="import a coding or a BORIS project (json, csv, tsv, xlsx, boris)",
+        help="import a coding, a BORIS project or a call transcript (vtt, srt)",
         description=(
             "Import a file; its format is known from the file. A BORIS project becomes a "
             "group, one session and one coding per observation. CSV, TSV and XLSX need "
-            "--session and --observer. Nothing is written if anything in the file is wrong."
+            "--session and --observer, and so does a call's transcript (.vtt, .srt), whose "
+            "utterances become speaking turns. Nothing is written if anything in the file "
+            "is wrong."
         ),
     )
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument(
         "--format",
-        choices=("json", "csv", "tsv", "xlsx", "boris"),
+        choices=("json", "csv", "tsv", "xlsx", "boris", "transcript"),
         help="read the file as this format (default: from the file)",
     )
     imp.add_argument("--session", type=int, metavar="ID", help="CSV/TSV/XLSX: the session coded")
@@ -45,7 +47,8 @@ def register(commands: Any) -> None:
         "--codebook",
         action="append",
         metavar="ID|FILE",
-        help="CSV/TSV/XLSX: codebook id or YAML file (default: found from the codes)",
+        help="CSV/TSV/XLSX: codebook id or YAML file (default: found from the codes); "
+        "transcript: a codebook to code with on top of the turns",
     )
     imp.add_argument("--name", default="", help="CSV/TSV/XLSX: the coding's name")
     imp.add_argument(
@@ -53,6 +56,17 @@ def register(commands: Any) -> None:
         type=Path,
         metavar="YAML",
         help="BORIS: also write the ethogram's codebook to this YAML file",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar='"CALL NAME=PSEUDONYM"',
+        help="transcript: who a name in the call is (remembered for the group); repeatable",
+    )
+    imp.add_argument(
+        "--keep-text",
+        action="store_true",
+        help="transcript: keep the words said (default: only who spoke when)",
     )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import)
@@ -88,6 +102,12 @@ def _import(args: argparse.Namespace, ctx: Context) -> None:
         opts["name"] = args.name
     if args.save_codebook:
         opts["codebook_out"] = args.save_codebook
+    if args.map:
+        from observer.formats.transcript_import import parse_names
+
+        opts["names"] = parse_names(args.map)
+    if args.keep_text:
+        opts["keep_text"] = True
     report = import_file(ctx.store(), args.file, fmt=args.format, **opts)
     if args.json:
         print_json(report.as_dict())

@@ -44,7 +44,14 @@ def test_codebook_list_show_and_validate(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "codebook", "list", "--json")
     assert code == 0
     ids = {b["id"] for b in json.loads(out)}
-    assert ids == {"here-and-now", "bion", "yalom-factors", "bales-ipa", "hill-interaction-matrix"}
+    assert ids == {
+        "here-and-now",
+        "bion",
+        "yalom-factors",
+        "bales-ipa",
+        "hill-interaction-matrix",
+        "airtime",
+    }
 
     code, out, _ = run(capsys, "codebook", "show", "bion", "--json")
     shown = json.loads(out)

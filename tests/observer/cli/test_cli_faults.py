@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[list[str], bool]] = {
     "report": (["report", "1", "--out", "{dir}/report.pdf"], False),
     "sequences": (["sequences", "1"], False),
     "agreement": (["agreement", "4", "5"], False),
+    "airtime": (["airtime", "1"], False),
+    "voice-activity": (
+        ["voice-activity", "group={tone}", "--session", "1", "--observer", "ZZ"],
+        True,
+    ),
     "practice mark-reference": (["practice", "mark-reference", "1"], True),
     "practice start": (["practice", "start", "4", "--trainee", "ZZ"], True),
     "practice feedback": (["practice", "feedback", "5"], False),

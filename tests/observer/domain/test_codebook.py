@@ -21,7 +21,14 @@ from observer.domain.errors import InputError
 
 # --- the shipped codebooks -----------------------------------------------------------------
 
-SHIPPED = {"bales-ipa", "bion", "here-and-now", "hill-interaction-matrix", "yalom-factors"}
+SHIPPED = {
+    "airtime",
+    "bales-ipa",
+    "bion",
+    "here-and-now",
+    "hill-interaction-matrix",
+    "yalom-factors",
+}
 
 
 @pytest.fixture(scope="module")
