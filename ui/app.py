@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
 
 if TYPE_CHECKING:
+    from observer.storage.cipher import Passphrase
     from observer.storage.store import Store
     from observer.workspace.workspace import Workspace
     from ui.coding_window import CodingWindow
@@ -51,10 +53,12 @@ class App(QObject):
     The windows refresh from the database's notices (``ui.bridge``), never from here.
     """
 
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None, passphrase: Passphrase | None = None) -> None:
         super().__init__()
         self.settings = QSettings()
         self.db = db
+        # Of an encrypted database, from the command line or typed; in memory only.
+        self.passphrase = passphrase
         self.store: Store | None = None
         self.start: StartScreen | None = None
         self.coding: CodingWindow | None = None
@@ -68,14 +72,26 @@ class App(QObject):
         return Workspace(self.store)
 
     def open_store(self, db: str | None) -> bool:
-        from observer.domain.errors import ObserverError
+        """Open ``db``, asking for its passphrase while it is encrypted and none opens it."""
+        from observer.domain.errors import ObserverError, PassphraseNeeded, WrongPassphrase
         from observer.storage.store import open_store
+        from ui.dialogs.passphrase_dialog import ask_passphrase
 
-        try:
-            store = open_store(db)
-        except ObserverError as exc:
-            QMessageBox.critical(None, "Cannot open the database", str(exc))
-            return False
+        passphrase = self.passphrase
+        while True:
+            try:
+                store = open_store(db, passphrase)
+                break
+            except (PassphraseNeeded, WrongPassphrase) as exc:
+                wrong = isinstance(exc, WrongPassphrase)
+                problem = "That passphrase does not open it. Try again." if wrong else ""
+                passphrase = ask_passphrase(db or "The database", problem)
+                if passphrase is None:
+                    return False
+            except ObserverError as exc:
+                QMessageBox.critical(None, "Cannot open the database", str(exc))
+                return False
+        self.passphrase = store.passphrase or self.passphrase
         if self.store is not None:
             self.store.close()
         self.store = store
@@ -171,8 +187,21 @@ def _slow_to_open(db: str | None) -> bool:
     return on_server or not database_exists(db)
 
 
-def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -> int:
-    """The ``group-observer`` entry point: the start screen, or a coding (``--coding``)."""
+def run(
+    db: str | None,
+    coding: int | None = None,
+    ready_signal: bool = False,
+    passphrase: Passphrase | None = None,
+) -> int:
+    """The ``group-observer`` entry point: the start screen, or a coding (``--coding``).
+
+    ``passphrase`` (else ``GROUP_OBSERVER_PASSPHRASE``) opens an encrypted database; without
+    one that opens it, it is asked for.
+    """
+    if passphrase is None and os.environ.get("GROUP_OBSERVER_PASSPHRASE"):
+        from observer.storage.cipher import Passphrase
+
+        passphrase = Passphrase(os.environ["GROUP_OBSERVER_PASSPHRASE"])
     app = make_application()
     # A window at once only when the wait is long (creating a database loads the whole
     # database toolkit); otherwise the start screen or the coding is the first window.
@@ -180,7 +209,7 @@ def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -
     app.processEvents()
     if ready_signal and placeholder is not None:
         print("SHOWN", flush=True)
-    controller = App(db)
+    controller = App(db, passphrase)
     if not controller.open_store(db):
         return 2
     if coding is None:
@@ -208,10 +237,23 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m ui") -> int:
     parser = argparse.ArgumentParser(prog=prog, description="Group Process Observer")
     parser.add_argument("--db", metavar="PATH", help="database file or SQLAlchemy URL")
     parser.add_argument("--coding", type=int, metavar="ID", help="open this coding directly")
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", type=Path, help="passphrase of an encrypted database"
+    )
     parser.add_argument("--ready-signal", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     db = str(Path(args.db).expanduser()) if args.db and "://" not in args.db else args.db
-    return run(db, args.coding, args.ready_signal)
+    passphrase = None
+    if args.passphrase_file is not None:
+        from observer.cli.commands import passphrase_from
+        from observer.domain.errors import ObserverError
+
+        try:
+            passphrase = passphrase_from(args.passphrase_file, None)
+        except ObserverError as exc:
+            print(f"{prog}: {exc}", file=sys.stderr)
+            return 2
+    return run(db, args.coding, args.ready_signal, passphrase)
 
 
 if __name__ == "__main__":  # pragma: no cover
