@@ -21,7 +21,6 @@ from observer import __version__
 from observer.cli.commands import COMMAND_MODULES, PASSPHRASE_VARIABLE, Context, passphrase_from
 from observer.domain.errors import (
     ObserverError,
-    PassphraseNeeded,
     StorageFault,
     StoreError,
     WrongPassphrase,
@@ -57,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Exit 0 when done, 2 for input that cannot be used, and 1 when the
-    database failed (full disk, I/O error, busy, read-only, lost server) or its passphrase
-    is missing or wrong: one line each."""
+    database failed (full disk, I/O error, busy, read-only, lost server) or the passphrase
+    given does not open it: one line each. No passphrase for an encrypted file is input
+    that cannot be used (2)."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _start_gui(args.db, args.coding)
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     context = Context(args.db, passphrase)
     try:
         result: Any = args.handler(args, context)
-    except (StorageFault, PassphraseNeeded, WrongPassphrase) as exc:
+    except (StorageFault, WrongPassphrase) as exc:
         return _fault(exc)
     except ObserverError as exc:
         print(f"group-observer: {exc}", file=sys.stderr)

@@ -47,7 +47,7 @@ def test_encrypt_then_open_with_the_file_or_the_variable(
     assert groups(capsys, db)[0] == 0
 
 
-def test_a_missing_or_wrong_passphrase_is_one_line_and_exit_1(
+def test_a_missing_or_wrong_passphrase_is_one_line(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     secret: Path,
@@ -58,7 +58,7 @@ def test_a_missing_or_wrong_passphrase_is_one_line_and_exit_1(
     before = db.read_bytes()
 
     code, out, err = groups(capsys, db)
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")  # input that cannot be used, as for any file not ours
     assert err.count("\n") == 1 and "passphrase is needed" in err
 
     monkeypatch.setenv("GROUP_OBSERVER_PASSPHRASE", "not the passphrase")
