@@ -186,3 +186,38 @@ def test_an_encrypted_database_is_upgraded_with_an_encrypted_copy_kept(tmp_path:
         store.close()
     assert stamp == HEAD
     assert not path.read_bytes().startswith(b"SQLite format 3")
+
+
+STEPS = ("checkpoint", "export", "written", "verified", "replace", "replaced")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", ["encrypt", "decrypt", "rekey"])
+def test_a_kill_at_any_step_leaves_a_usable_database(
+    change: str, tmp_path: Path, demo_template: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from tests.observer.storage.rewrite_killed import NEW, OLD
+
+    root = Path(__file__).resolve().parents[3]
+    plain = tmp_path / "plain.sqlite3"
+    shutil.copy(demo_template, plain)
+    rows = every_row(plain, None)
+    before = None if change == "encrypt" else OLD
+    if before is not None:
+        encryption.encrypt(plain, OLD)
+    after = {"encrypt": OLD, "decrypt": None, "rekey": NEW}[change]
+    for step in STEPS:
+        path = tmp_path / step / "demo.sqlite3"
+        path.parent.mkdir()
+        shutil.copy(plain, path)
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.observer.storage.rewrite_killed", step, change,
+             str(path)],
+            cwd=root, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == -9, result.stderr
+        swapped = step == "replaced"
+        assert every_row(path, after if swapped else before) == rows, step
