@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox
 
 if TYPE_CHECKING:
     from observer.storage.cipher import Passphrase
     from observer.storage.store import Store
     from observer.workspace.workspace import Workspace
     from ui.coding_window import CodingWindow
+    from ui.lock import IdleLock
     from ui.start_screen import StartScreen
 
 ORGANISATION = "GroupProcessObserver"
@@ -62,6 +63,7 @@ class App(QObject):
         self.store: Store | None = None
         self.start: StartScreen | None = None
         self.coding: CodingWindow | None = None
+        self.idle_lock: IdleLock | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -92,6 +94,10 @@ class App(QObject):
                 QMessageBox.critical(None, "Cannot open the database", str(exc))
                 return False
         self.passphrase = store.passphrase or self.passphrase
+        if self.idle_lock is None:
+            from ui.lock import IdleLock
+
+            self.idle_lock = IdleLock(self.settings, self._location, self._open_passphrase)
         if self.store is not None:
             self.store.close()
         self.store = store
@@ -108,7 +114,36 @@ class App(QObject):
             self.start.open_coding.connect(self.open_coding)
             self.start.review_coding.connect(self.open_coding)
             self.start.open_database.connect(self.switch_database)
+            self._add_lock_actions(self.start)
         self.start.show()  # it redraws what changed while it was hidden
+
+    def _location(self) -> str:
+        return self.store.location if self.store is not None else ""
+
+    def _open_passphrase(self) -> Passphrase | None:
+        """The passphrase of the open database; None for a plain one (never locked)."""
+        return self.store.passphrase if self.store is not None else None
+
+    def _lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def _choose_idle_time(self) -> None:
+        from ui.lock import choose_idle_minutes
+
+        if choose_idle_minutes(self.settings, self.start) is not None and self.idle_lock:
+            self.idle_lock.restart()
+
+    def _add_lock_actions(self, start: StartScreen) -> None:
+        from ui.layout import menu_action
+
+        menu = start.file_menu
+        before = menu.actions()[-1]  # above Quit
+        entries = QMenu(start)
+        menu_action(entries, "Lock &now", None, self._lock_now, parent=start)
+        menu_action(entries, "Lock when &idle…", None, self._choose_idle_time, parent=start)
+        for action in entries.actions():
+            menu.insertAction(before, action)
 
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
