@@ -76,23 +76,32 @@ class App(QObject):
     def open_store(self, db: str | None) -> bool:
         """Open ``db``, asking for its passphrase while it is encrypted and none opens it."""
         from observer.domain.errors import ObserverError, PassphraseNeeded, WrongPassphrase
-        from observer.storage.store import open_store
+        from observer.storage.store import default_database_path, open_store
+        from ui import keyring_memory
         from ui.dialogs.passphrase_dialog import ask_passphrase
 
-        passphrase = self.passphrase
+        location = db or str(default_database_path())
+        passphrase, keep, looked = self.passphrase, False, False
         while True:
             try:
                 store = open_store(db, passphrase)
                 break
             except (PassphraseNeeded, WrongPassphrase) as exc:
+                if not looked:  # the keyring holds one only if the user asked for it
+                    looked = True
+                    passphrase = keyring_memory.remembered(location)
+                    if passphrase is not None:
+                        continue
                 wrong = isinstance(exc, WrongPassphrase)
                 problem = "That passphrase does not open it. Try again." if wrong else ""
-                passphrase = ask_passphrase(db or "The database", problem)
+                passphrase, keep = ask_passphrase(location, problem)
                 if passphrase is None:
                     return False
             except ObserverError as exc:
                 QMessageBox.critical(None, "Cannot open the database", str(exc))
                 return False
+        if keep and store.passphrase is not None:
+            keyring_memory.remember(location, store.passphrase)
         self.passphrase = store.passphrase or self.passphrase
         if self.idle_lock is None:
             from ui.lock import IdleLock
@@ -222,6 +231,25 @@ def _slow_to_open(db: str | None) -> bool:
     return on_server or not database_exists(db)
 
 
+def _default_database_exists() -> bool:
+    from observer.storage.store import database_exists
+
+    return database_exists(None)
+
+
+def _first_start_passphrase() -> Passphrase | None:
+    """At the very first start, offer to encrypt the new database (it may stay plain)."""
+    from observer.storage.store import default_database_path
+    from ui import keyring_memory
+    from ui.dialogs.passphrase_dialog import choose_passphrase
+
+    location = str(default_database_path())
+    passphrase, keep = choose_passphrase(location, optional=True)
+    if passphrase is not None and keep:
+        keyring_memory.remember(location, passphrase)
+    return passphrase
+
+
 def run(
     db: str | None,
     coding: int | None = None,
@@ -244,6 +272,8 @@ def run(
     app.processEvents()
     if ready_signal and placeholder is not None:
         print("SHOWN", flush=True)
+    if passphrase is None and db is None and not _default_database_exists():
+        passphrase = _first_start_passphrase()
     controller = App(db, passphrase)
     if not controller.open_store(db):
         return 2

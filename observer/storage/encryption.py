@@ -188,8 +188,7 @@ def _row_counts(conn: Any, schema: str) -> dict[str, int]:
     names = [
         str(r[0])
         for r in conn.execute(
-            f"SELECT name FROM {schema}.sqlite_master "
-            "WHERE type = 'table' ORDER BY name"
+            f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' ORDER BY name"
         )
     ]
     return {
