@@ -143,12 +143,33 @@ class App(QObject):
         if choose_idle_minutes(self.settings, self.start) is not None and self.idle_lock:
             self.idle_lock.restart()
 
+    def passphrase_of_open(self) -> Passphrase | None:
+        return self._open_passphrase()
+
+    def close_store(self) -> None:
+        """Close the open database (to rewrite its file); ``reopen`` follows."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def reopen(self, db: str, passphrase: Passphrase | None) -> None:
+        """Open ``db`` again with ``passphrase`` and show it on a new start screen."""
+        self.passphrase = passphrase
+        self.switch_database(db)
+
     def _add_lock_actions(self, start: StartScreen) -> None:
+        from ui import encryption_actions
         from ui.layout import menu_action
 
         menu = start.file_menu
         before = menu.actions()[-1]  # above Quit
         entries = QMenu(start)
+        menu_action(entries, "&Encrypt database…", None,
+                    lambda: encryption_actions.encrypt(self), parent=start)  # fmt: skip
+        menu_action(entries, "Change &passphrase…", None,
+                    lambda: encryption_actions.change_passphrase(self), parent=start)  # fmt: skip
+        menu_action(entries, "&Decrypt database…", None,
+                    lambda: encryption_actions.decrypt(self), parent=start)  # fmt: skip
         menu_action(entries, "Lock &now", None, self._lock_now, parent=start)
         menu_action(entries, "Lock when &idle…", None, self._choose_idle_time, parent=start)
         for action in entries.actions():
