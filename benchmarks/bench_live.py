@@ -241,7 +241,10 @@ def start_screen() -> dict[str, Any]:
 
 
 def _startup(coding_id: int | None, what: str) -> dict[str, Any]:
-    db = _demo_database()
+    return _startup_on(_demo_database(), coding_id, what)
+
+
+def _startup_on(db: Path, coding_id: int | None, what: str) -> dict[str, Any]:
     samples, shown, cpu = [], [], []
     first_run_ms = None
     for run in range(STARTUP_RUNS + 1):

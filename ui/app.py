@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox
 
 from ui.settings import user_settings
 
 if TYPE_CHECKING:
+    from observer.storage.cipher import Passphrase
     from observer.storage.store import Store
     from observer.workspace.workspace import Workspace
     from ui.coding_window import CodingWindow
+    from ui.lock import IdleLock
     from ui.start_screen import StartScreen
 
 ORGANISATION = "GroupProcessObserver"
@@ -53,13 +56,16 @@ class App(QObject):
     The windows refresh from the database's notices (``ui.bridge``), never from here.
     """
 
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None, passphrase: Passphrase | None = None) -> None:
         super().__init__()
         self.settings = user_settings()
         self.db = db
+        # Of an encrypted database, from the command line or typed; in memory only.
+        self.passphrase = passphrase
         self.store: Store | None = None
         self.start: StartScreen | None = None
         self.coding: CodingWindow | None = None
+        self.idle_lock: IdleLock | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -70,14 +76,39 @@ class App(QObject):
         return Workspace(self.store)
 
     def open_store(self, db: str | None) -> bool:
-        from observer.domain.errors import ObserverError
-        from observer.storage.store import open_store
+        """Open ``db``, asking for its passphrase while it is encrypted and none opens it."""
+        from observer.domain.errors import ObserverError, PassphraseNeeded, WrongPassphrase
+        from observer.storage.store import default_database_path, open_store
+        from ui import keyring_memory
+        from ui.dialogs.passphrase_dialog import ask_passphrase
 
-        try:
-            store = open_store(db)
-        except ObserverError as exc:
-            QMessageBox.critical(None, "Cannot open the database", str(exc))
-            return False
+        location = db or str(default_database_path())
+        passphrase, keep, looked = self.passphrase, False, False
+        while True:
+            try:
+                store = open_store(db, passphrase)
+                break
+            except (PassphraseNeeded, WrongPassphrase) as exc:
+                if not looked:  # the keyring holds one only if the user asked for it
+                    looked = True
+                    passphrase = keyring_memory.remembered(location)
+                    if passphrase is not None:
+                        continue
+                wrong = isinstance(exc, WrongPassphrase)
+                problem = "That passphrase does not open it. Try again." if wrong else ""
+                passphrase, keep = ask_passphrase(location, problem)
+                if passphrase is None:
+                    return False
+            except ObserverError as exc:
+                QMessageBox.critical(None, "Cannot open the database", str(exc))
+                return False
+        if keep and store.passphrase is not None:
+            keyring_memory.remember(location, store.passphrase)
+        self.passphrase = store.passphrase or self.passphrase
+        if self.idle_lock is None:
+            from ui.lock import IdleLock
+
+            self.idle_lock = IdleLock(self.settings, self._location, self._open_passphrase)
         if self.store is not None:
             self.store.close()
         self.store = store
@@ -94,7 +125,57 @@ class App(QObject):
             self.start.open_coding.connect(self.open_coding)
             self.start.review_coding.connect(self.open_coding)
             self.start.open_database.connect(self.switch_database)
+            self._add_lock_actions(self.start)
         self.start.show()  # it redraws what changed while it was hidden
+
+    def _location(self) -> str:
+        return self.store.location if self.store is not None else ""
+
+    def _open_passphrase(self) -> Passphrase | None:
+        """The passphrase of the open database; None for a plain one (never locked)."""
+        return self.store.passphrase if self.store is not None else None
+
+    def _lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def _choose_idle_time(self) -> None:
+        from ui.lock import choose_idle_minutes
+
+        if choose_idle_minutes(self.settings, self.start) is not None and self.idle_lock:
+            self.idle_lock.restart()
+
+    def passphrase_of_open(self) -> Passphrase | None:
+        return self._open_passphrase()
+
+    def close_store(self) -> None:
+        """Close the open database (to rewrite its file); ``reopen`` follows."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def reopen(self, db: str, passphrase: Passphrase | None) -> None:
+        """Open ``db`` again with ``passphrase`` and show it on a new start screen."""
+        self.passphrase = passphrase
+        self.switch_database(db)
+
+    def _add_lock_actions(self, start: StartScreen) -> None:
+        from ui import encryption_actions
+        from ui.layout import menu_action
+
+        menu = start.file_menu
+        before = menu.actions()[-1]  # above Quit
+        entries = QMenu(start)
+        menu_action(entries, "&Encrypt database…", None,
+                    lambda: encryption_actions.encrypt(self), parent=start)  # fmt: skip
+        menu_action(entries, "Change &passphrase…", None,
+                    lambda: encryption_actions.change_passphrase(self), parent=start)  # fmt: skip
+        menu_action(entries, "&Decrypt database…", None,
+                    lambda: encryption_actions.decrypt(self), parent=start)  # fmt: skip
+        menu_action(entries, "Lock &now", None, self._lock_now, parent=start)
+        menu_action(entries, "Lock when &idle…", None, self._choose_idle_time, parent=start)
+        for action in entries.actions():
+            menu.insertAction(before, action)
 
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
@@ -173,8 +254,40 @@ def _slow_to_open(db: str | None) -> bool:
     return on_server or not database_exists(db)
 
 
-def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -> int:
-    """The ``group-observer`` entry point: the start screen, or a coding (``--coding``)."""
+def _default_database_exists() -> bool:
+    from observer.storage.store import database_exists
+
+    return database_exists(None)
+
+
+def _first_start_passphrase() -> Passphrase | None:
+    """At the very first start, offer to encrypt the new database (it may stay plain)."""
+    from observer.storage.store import default_database_path
+    from ui import keyring_memory
+    from ui.dialogs.passphrase_dialog import choose_passphrase
+
+    location = str(default_database_path())
+    passphrase, keep = choose_passphrase(location, optional=True)
+    if passphrase is not None and keep:
+        keyring_memory.remember(location, passphrase)
+    return passphrase
+
+
+def run(
+    db: str | None,
+    coding: int | None = None,
+    ready_signal: bool = False,
+    passphrase: Passphrase | None = None,
+) -> int:
+    """The ``group-observer`` entry point: the start screen, or a coding (``--coding``).
+
+    ``passphrase`` (else ``GROUP_OBSERVER_PASSPHRASE``) opens an encrypted database; without
+    one that opens it, it is asked for.
+    """
+    if passphrase is None and os.environ.get("GROUP_OBSERVER_PASSPHRASE"):
+        from observer.storage.cipher import Passphrase
+
+        passphrase = Passphrase(os.environ["GROUP_OBSERVER_PASSPHRASE"])
     app = make_application()
     # A window at once only when the wait is long (creating a database loads the whole
     # database toolkit); otherwise the start screen or the coding is the first window.
@@ -182,7 +295,9 @@ def run(db: str | None, coding: int | None = None, ready_signal: bool = False) -
     app.processEvents()
     if ready_signal and placeholder is not None:
         print("SHOWN", flush=True)
-    controller = App(db)
+    if passphrase is None and db is None and not _default_database_exists():
+        passphrase = _first_start_passphrase()
+    controller = App(db, passphrase)
     if not controller.open_store(db):
         return 2
     if coding is None:
@@ -210,10 +325,23 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m ui") -> int:
     parser = argparse.ArgumentParser(prog=prog, description="Group Process Observer")
     parser.add_argument("--db", metavar="PATH", help="database file or SQLAlchemy URL")
     parser.add_argument("--coding", type=int, metavar="ID", help="open this coding directly")
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", type=Path, help="passphrase of an encrypted database"
+    )
     parser.add_argument("--ready-signal", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     db = str(Path(args.db).expanduser()) if args.db and "://" not in args.db else args.db
-    return run(db, args.coding, args.ready_signal)
+    passphrase = None
+    if args.passphrase_file is not None:
+        from observer.cli.commands import passphrase_from
+        from observer.domain.errors import ObserverError
+
+        try:
+            passphrase = passphrase_from(args.passphrase_file, None)
+        except ObserverError as exc:
+            print(f"{prog}: {exc}", file=sys.stderr)
+            return 2
+    return run(db, args.coding, args.ready_signal, passphrase)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ import gc
 import sys
 from collections.abc import Sequence
 
-APP_OPTIONS = ("--db", "--coding")
+APP_OPTIONS = ("--db", "--coding", "--passphrase-file")
 APP_FLAGS = ("--ready-signal",)
 
 

@@ -251,6 +251,7 @@ class StartScreen(QMainWindow):
 
     def _build_menus(self) -> None:
         file = self.menuBar().addMenu("&File")
+        self.file_menu = file
         self._add(file, "&Open database…", QKeySequence.StandardKey.Open, self.choose_database)
         self.recent_menu = file.addMenu("Open &recent")
         self._fill_recent()

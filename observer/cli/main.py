@@ -9,15 +9,22 @@ GUI start stay fast. With no subcommand the GUI starts: it is found through the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from observer import __version__
-from observer.cli.commands import COMMAND_MODULES, Context
-from observer.domain.errors import ObserverError, StorageFault
+from observer.cli.commands import COMMAND_MODULES, PASSPHRASE_VARIABLE, Context, passphrase_from
+from observer.domain.errors import (
+    ObserverError,
+    StorageFault,
+    StoreError,
+    WrongPassphrase,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--coding", type=int, metavar="ID", help="start the app with this coding open"
     )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        type=Path,
+        help="file whose first line is the passphrase of an encrypted database "
+        f"(or set {PASSPHRASE_VARIABLE}); a new database is then created encrypted",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         import_module(f"observer.cli.commands.{name}").register(commands)
@@ -42,14 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Exit 0 when done, 2 for input that cannot be used, and 1 when the
-    database failed (full disk, I/O error, busy, read-only, lost server): one line each."""
+    database failed (full disk, I/O error, busy, read-only, lost server) or the passphrase
+    given does not open it: one line each. No passphrase for an encrypted file is input
+    that cannot be used (2)."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _start_gui(args.db, args.coding)
-    context = Context(args.db)
+    try:
+        passphrase = passphrase_from(args.passphrase_file, os.environ.get(PASSPHRASE_VARIABLE))
+    except ObserverError as exc:
+        print(f"group-observer: {exc}", file=sys.stderr)
+        return 2
+    context = Context(args.db, passphrase)
     try:
         result: Any = args.handler(args, context)
-    except StorageFault as exc:
+    except (StorageFault, WrongPassphrase) as exc:
         return _fault(exc)
     except ObserverError as exc:
         print(f"group-observer: {exc}", file=sys.stderr)
@@ -71,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _fault(fault: StorageFault) -> int:
+def _fault(fault: StoreError) -> int:
     print(f"group-observer: {fault}", file=sys.stderr)
     return 1
 

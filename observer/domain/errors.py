@@ -168,3 +168,11 @@ class Refused(InputError):
     def at(self, where: str) -> Refused:
         """The same refusal, placed (a file and line, ``events[3]``, an observation's event)."""
         return Refused(self.field, self.message, where)
+
+
+class PassphraseNeeded(StoreError):
+    """The file is encrypted (or not a database at all) and no passphrase was given."""
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase given does not open the encrypted file; nothing was changed."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 
 from observer.domain.clock import utcnow
 from observer.domain.errors import CodingInUse, CodingTakenOver
+from observer.storage.cipher import is_file_connection
 from observer.storage.store import parse_stamp, run, stamp
 
 # The coding window refreshes its lock this often (``Recorder.heartbeat``)…
@@ -102,7 +102,7 @@ def take(conn: Any, coding_id: int, holder: str, take_over: bool = False) -> Hol
     now = stamp(conn, utcnow())
     token = uuid.uuid4().hex
     mine = (coding_id, token, holder, host_name(), os.getpid(), now, now)
-    run(conn, "BEGIN IMMEDIATE" if isinstance(conn, sqlite3.Connection) else "BEGIN")
+    run(conn, "BEGIN IMMEDIATE" if is_file_connection(conn) else "BEGIN")
     try:
         inserted = run(
             conn,
@@ -111,7 +111,7 @@ def take(conn: Any, coding_id: int, holder: str, take_over: bool = False) -> Hol
             mine,
         ).rowcount
         if inserted != 1:
-            lock = "" if isinstance(conn, sqlite3.Connection) else " FOR UPDATE"
+            lock = "" if is_file_connection(conn) else " FOR UPDATE"
             found = _holder(run(conn, f"SELECT {_COLUMNS} FROM coding_locks "
                                 f"WHERE coding_id = ?{lock}", (coding_id,)).fetchone())  # fmt: skip
             if not (found.ended() or (take_over and found.gone())):

@@ -24,6 +24,7 @@ from observer.domain.errors import (
     ReadOnlyDatabase,
     StorageFault,
 )
+from observer.storage.cipher import is_file_error
 
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html).
 _SQLITE: dict[int, type[StorageFault]] = {
@@ -78,7 +79,7 @@ def as_fault(
         return error
     error = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
     saving = committing or not (statement or "").lstrip().upper().startswith(_READING)
-    if isinstance(error, sqlite3.Error):
+    if is_file_error(error):
         kind, reason = _sqlite_kind(error)
         if kind is None:
             return None
@@ -95,7 +96,7 @@ def as_fault(
     return kind(str(error).strip(), saving=saving, uncertain=uncertain, reason=reason)
 
 
-def _sqlite_kind(error: sqlite3.Error) -> tuple[type[StorageFault] | None, str]:
+def _sqlite_kind(error: BaseException) -> tuple[type[StorageFault] | None, str]:
     code = getattr(error, "sqlite_errorcode", None)
     kind = _SQLITE.get(code & 0xFF) if isinstance(code, int) else None
     text = str(error).lower()

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from observer.domain.errors import StoreError
+from observer.domain.errors import PassphraseNeeded, StoreError, WrongPassphrase
+from observer.storage.cipher import Passphrase, connect, is_file_error
 from observer.storage.sqlite_file import (
     APPLICATION_ID,
     Header,
@@ -37,10 +38,15 @@ class Found:
 
     state: State
     version: str | None = None
+    encrypted: bool = False
 
 
-def inspect_file(path: Path) -> Found:
-    """Refuse, before anything writes to it, a file that is not a healthy database of ours."""
+def inspect_file(path: Path, passphrase: Passphrase | None = None) -> Found:
+    """Refuse, before anything writes to it, a file that is not a healthy database of ours.
+
+    A file without the SQLite header is taken as encrypted when a passphrase is given
+    (and refused as not a database, or not opened by that passphrase, when it is not).
+    """
     if path.stat().st_size == 0:
         raise StoreError(
             f"{path} is an empty file that Group Process Observer did not make, so it was "
@@ -52,10 +58,7 @@ def inspect_file(path: Path) -> Found:
     except OSError as exc:
         raise StoreError(f"Cannot read {path}: {exc.strerror}. It was left untouched.") from exc
     if header is None:
-        raise StoreError(
-            f"{path} is not a Group Process Observer database (it is not an SQLite file). "
-            "It was left untouched."
-        )
+        return _inspect_encrypted(path, passphrase)
     _check_writable(path)
     if header.application_id not in (0, APPLICATION_ID):
         raise StoreError(
@@ -71,8 +74,34 @@ def inspect_file(path: Path) -> Found:
             "is, or put back the database it belongs to."
         )
     if hot_journal(path):
-        _recover_journal(path, header)
-    return _classify(path, header, *_read_schema(path))
+        _recover_journal(path, header.application_id)
+    objects, stamp, _marks = _read_schema(path)
+    return _classify(path, header.application_id, header.user_version, objects, stamp)
+
+
+def _inspect_encrypted(path: Path, passphrase: Passphrase | None) -> Found:
+    """The checks of :func:`inspect_file` for a file whose pages only the key can read.
+
+    Its log cannot be read without the key either, so it is applied as SQLite applies it
+    (see docs/encryption.md, "What it does not do").
+    """
+    if passphrase is None:
+        raise PassphraseNeeded(
+            f"{path} is not a Group Process Observer database (it is not an SQLite file), "
+            "or it is an encrypted one: its passphrase is needed to open it. "
+            "It was left untouched."
+        )
+    _check_writable(path)
+    if hot_journal(path):
+        _recover_journal(path, APPLICATION_ID, passphrase)
+    objects, stamp, (application_id, user_version) = _read_schema(path, passphrase)
+    if application_id not in (0, APPLICATION_ID):
+        raise StoreError(
+            f"{path} is an encrypted SQLite database of another program (it is marked "
+            f"with application id {application_id:#x}). It was left untouched."
+        )
+    found = _classify(path, application_id, user_version, objects, stamp)
+    return Found(found.state, found.version, encrypted=True)
 
 
 # Databases this process has open: their write-ahead log is live, and ours.
@@ -82,7 +111,7 @@ OPEN_HERE: dict[str, int] = {}
 _SHM_DMS_BYTE = 128
 
 
-def _log_in_use(path: Path) -> bool:
+def log_in_use(path: Path) -> bool:
     """Whether a live connection (here, or in another program) is using the file's log.
 
     A live log belongs to its database by definition, and it changes while it is read, so
@@ -114,7 +143,7 @@ def _log_in_use(path: Path) -> bool:
 
 
 def _wal_belongs(path: Path, header: Header) -> bool:
-    if _log_in_use(path) or wal_belongs(path, header):
+    if log_in_use(path) or wal_belongs(path, header):
         return True
     # Another program may have checkpointed and restarted its log between our reading the
     # file's header and its log: look again before refusing.
@@ -138,12 +167,12 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def _recover_journal(path: Path, header: Header) -> None:
+def _recover_journal(path: Path, application_id: int, passphrase: Passphrase | None = None) -> None:
     """Let SQLite roll back the write a crash interrupted (it reads as damage until then)."""
-    if header.application_id != APPLICATION_ID:
+    if application_id != APPLICATION_ID:
         # Unmarked: roll back only what is plainly a database of ours.
         try:
-            objects, _stamp = _schema(path, immutable=True)
+            objects, _stamp, _marks = _schema(path, immutable=True)
         except sqlite3.Error:
             objects = {}
         if "alembic_version" not in objects:
@@ -151,37 +180,40 @@ def _recover_journal(path: Path, header: Header) -> None:
                 f"{path} has an unfinished write of another program (a hot rollback "
                 "journal beside it) and it is not marked as ours. It was left untouched."
             )
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    conn = connect(path, passphrase, isolation_level=None, timeout=BUSY_TIMEOUT_S)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise locked_error(path) from exc
-        raise StoreError(f"Cannot open {path}: {exc}. Nothing was changed.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(path, exc) from exc
+    except Exception as exc:
+        if not is_file_error(exc):
+            raise
+        raise _refusal(path, exc, passphrase) from exc
     finally:
         conn.close()
 
 
-def _read_schema(path: Path) -> tuple[dict[str, str], str | None]:
+def _read_schema(
+    path: Path, passphrase: Passphrase | None = None
+) -> tuple[dict[str, str], str | None, tuple[int, int]]:
     # Without a write-ahead log beside it there is nothing to recover, so read the file as
     # immutable: no lock taken and no -wal/-shm file created next to a damaged database.
     immutable = not Path(f"{path}-wal").exists()
     try:
-        return _schema(path, immutable, check=True)
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise locked_error(path) from exc
-        raise StoreError(f"{path} is damaged ({exc}). It was left untouched.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(path, exc) from exc
+        return _schema(path, immutable, check=True, passphrase=passphrase)
+    except StoreError:
+        raise
+    except Exception as exc:
+        if not is_file_error(exc):
+            raise
+        raise _refusal(path, exc, passphrase) from exc
 
 
-def _schema(path: Path, immutable: bool, check: bool = False) -> tuple[dict[str, str], str | None]:
-    """The file's own objects (name → type) and its schema stamp; quick_check if asked."""
+def _schema(
+    path: Path, immutable: bool, check: bool = False, passphrase: Passphrase | None = None
+) -> tuple[dict[str, str], str | None, tuple[int, int]]:
+    """The file's own objects (name → type), its schema stamp and its marks (application
+    id, user version); quick_check if asked."""
     flag = "&immutable=1" if immutable else ""
-    conn = sqlite3.connect(f"file:{path}?mode=ro{flag}", uri=True, timeout=BUSY_TIMEOUT_S)
+    conn = connect(f"file:{path}?mode=ro{flag}", passphrase, uri=True, timeout=BUSY_TIMEOUT_S)
     try:
         if check:
             rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -198,18 +230,58 @@ def _schema(path: Path, immutable: bool, check: bool = False) -> tuple[dict[str,
         if objects.get("alembic_version") == "table":
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             stamp = None if row is None else str(row[0])
-        return objects, stamp
+        marks = (
+            int(conn.execute("PRAGMA application_id").fetchone()[0]),
+            int(conn.execute("PRAGMA user_version").fetchone()[0]),
+        )
+        return objects, stamp, marks
     finally:
         conn.close()
 
 
-def _classify(path: Path, header: Header, objects: dict[str, str], stamp: str | None) -> Found:
-    ours = header.application_id == APPLICATION_ID
+def _refusal(path: Path, exc: BaseException, passphrase: Passphrase | None) -> StoreError:
+    """A driver's error on opening, as the refusal to show: locked, wrong key, or damaged."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return locked_error(path)
+    if passphrase is not None and "not a database" in text and _no_page_opens(path, passphrase):
+        return WrongPassphrase(
+            f"The passphrase does not open {path} (or it is not a Group Process Observer "
+            "database). It was left untouched; try again."
+        )
+    if type(exc).__name__ == "OperationalError":
+        return StoreError(f"Cannot open {path}: {exc}. Nothing was changed.")
+    return _damaged(path, exc)
+
+
+def _no_page_opens(path: Path, passphrase: Passphrase) -> bool:
+    """Whether not one page of the file is authentic under the passphrase's key.
+
+    A wrong key fails every page; damage fails only the pages it touched, so a file
+    whose first page is damaged is not mistaken for one opened with the wrong passphrase.
+    """
+    conn = connect(f"file:{path}?mode=ro&immutable=1", passphrase, uri=True)
+    try:
+        failed = len(conn.execute("PRAGMA cipher_integrity_check").fetchall())
+        page_size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+    except Exception as exc:
+        if not is_file_error(exc):
+            raise
+        return True
+    finally:
+        conn.close()
+    return failed >= max(1, path.stat().st_size // page_size)
+
+
+def _classify(
+    path: Path, application_id: int, user_version: int, objects: dict[str, str], stamp: str | None
+) -> Found:
+    ours = application_id == APPLICATION_ID
     if not objects:
-        if header.user_version and not ours:
+        if user_version and not ours:
             raise StoreError(
                 f"{path} is an SQLite database of another program (it has no tables yet, "
-                f"but is marked with user version {header.user_version}). "
+                f"but is marked with user version {user_version}). "
                 "It was left untouched."
             )
         return Found("empty")
@@ -229,7 +301,7 @@ def _classify(path: Path, header: Header, objects: dict[str, str], stamp: str | 
     )
 
 
-def _damaged(path: Path, exc: Exception) -> StoreError:
+def _damaged(path: Path, exc: BaseException) -> StoreError:
     return StoreError(
         f"{path} is damaged ({exc}). It was left untouched; "
         "restore it from a backup or ask for help recovering it."
@@ -243,13 +315,15 @@ def locked_error(path: Path) -> StoreError:
     )
 
 
-def check_not_locked(path: Path) -> None:
+def check_not_locked(path: Path, passphrase: Passphrase | None = None) -> None:
     """Refuse a database another program is writing to, before anything is changed."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    conn = connect(path, passphrase, isolation_level=None, timeout=BUSY_TIMEOUT_S)
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except Exception as exc:
+        if type(exc).__name__ != "OperationalError" or not is_file_error(exc):
+            raise
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(path) from exc
         raise StoreError(f"Cannot open {path}: {exc}. Nothing was changed.") from exc

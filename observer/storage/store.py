@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from observer.domain.errors import StorageFault, StoreError
+from observer.storage.cipher import Passphrase, connect, driver, is_file_connection
 from observer.storage.faults import as_fault, watch
 from observer.storage.migrations import HEAD
 from observer.storage.opening import check_not_locked, inspect_file, remove_stale_drafts
@@ -70,18 +70,27 @@ class Store:
     """
 
     def __init__(
-        self, location: str, url: str, engine: Engine | None = None, path: Path | None = None
+        self,
+        location: str,
+        url: str,
+        engine: Engine | None = None,
+        path: Path | None = None,
+        passphrase: Passphrase | None = None,
     ) -> None:
         self.location = location
         self.url = url
         self.path = path
+        # Set for an encrypted file: every connection is keyed with it (held in memory only).
+        self.passphrase = passphrase
         self._marked = False
         if engine is not None:
             self.__dict__["engine"] = engine  # made by _server_engine: faults are watched
 
     @functools.cached_property
     def engine(self) -> Engine:
-        return _sqlite_engine(self.path) if self.path is not None else _server_engine(self.url)
+        if self.path is None:
+            return _server_engine(self.url)
+        return _sqlite_engine(self.path, self.passphrase)
 
     @functools.cached_property
     def _sessions(self) -> sessionmaker[Session]:
@@ -103,6 +112,10 @@ class Store:
     def is_sqlite(self) -> bool:
         return self.path is not None
 
+    @property
+    def encrypted(self) -> bool:
+        return self.passphrase is not None
+
     def connect(self, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Any:
         """A plain DB-API connection, in autocommit mode: the caller runs BEGIN and COMMIT.
 
@@ -112,8 +125,9 @@ class Store:
         """
         try:
             if self.path is not None:
-                conn = sqlite3.connect(
+                conn = connect(
                     self.path,
+                    self.passphrase,
                     isolation_level=None,
                     timeout=busy_timeout_ms / 1000,
                     check_same_thread=False,
@@ -150,10 +164,19 @@ class Store:
             self._marked = False
 
 
-def _sqlite_engine(path: Path) -> Engine:
+def _sqlite_engine(path: Path, passphrase: Passphrase | None = None) -> Engine:
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}")
+    if passphrase is None:
+        engine = create_engine(f"sqlite:///{path}")
+    else:
+        # SQLAlchemy's SQLite dialect over the SQLCipher driver (its errors are that
+        # module's); each connection is keyed as it is made.
+        engine = create_engine(
+            f"sqlite:///{path}",
+            module=driver(passphrase),
+            creator=lambda: connect(path, passphrase, check_same_thread=False),
+        )
     event.listen(engine, "connect", _sqlite_pragmas)
     watch(engine)
     return engine
@@ -191,15 +214,22 @@ def _network_limits(url: str) -> dict[str, int]:
     return {k: v for k, v in NETWORK_LIMITS.items() if k not in given}
 
 
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating if needed) the database at a path or SQLAlchemy URL, migrated to HEAD."""
+def open_store(
+    target: str | os.PathLike[str] | None = None, passphrase: Passphrase | None = None
+) -> Store:
+    """Open (creating if needed) the database at a path or SQLAlchemy URL, migrated to HEAD.
+
+    ``passphrase`` opens an encrypted file, and encrypts a file created now; a plain file
+    opens without it. Without one, an encrypted file raises ``PassphraseNeeded``; with a
+    wrong one, ``WrongPassphrase``: in both cases nothing was changed.
+    """
     if target is None:
         target = default_database_path()
     text = os.fspath(target)
     if "://" in text and not text.startswith("sqlite"):
         return _open_server(text)
     path = Path(text.removeprefix("sqlite:///")) if text.startswith("sqlite") else Path(text)
-    return _open_sqlite_file(path)
+    return _open_sqlite_file(path, passphrase)
 
 
 def _open_server(url: str) -> Store:
@@ -228,27 +258,29 @@ def _open_server(url: str) -> Store:
     return Store(_redact(url), url, engine)
 
 
-def _open_sqlite_file(path: Path) -> Store:
+def _open_sqlite_file(path: Path, passphrase: Passphrase | None) -> Store:
     path = path.expanduser()
-    store = Store(str(path), f"sqlite:///{path}", path=path)
     if not path.exists():
         from observer.storage.upgrade import create_sqlite
 
-        create_sqlite(path)
+        create_sqlite(path, passphrase)
+        store = Store(str(path), f"sqlite:///{path}", path=path, passphrase=passphrase)
         store.mark_open()
         return store
     if not path.is_file():
         raise StoreError(f"{path} is not a file.")
-    found = inspect_file(path)
+    found = inspect_file(path, passphrase)
+    key = passphrase if found.encrypted else None
+    store = Store(str(path), f"sqlite:///{path}", path=path, passphrase=key)
     _check_version(found.version, str(path))
-    check_not_locked(path)
+    check_not_locked(path, key)
     remove_stale_drafts(path)
     if found.version == HEAD:
         store.mark_open()
         return store  # nothing to migrate: no SQLAlchemy needed to open it
     from observer.storage.upgrade import upgrade_sqlite
 
-    upgrade_sqlite(path, found)
+    upgrade_sqlite(path, found, key)
     store.mark_open()
     return store
 
@@ -305,7 +337,7 @@ def run(conn: Any, sql: str, params: Any = ()) -> Any:
     A fault of the storage (a full disk, a lost server…) comes out as a ``StorageFault``;
     one at ``COMMIT`` is marked uncertain (the change may have been saved all the same).
     """
-    if not isinstance(conn, sqlite3.Connection):
+    if not is_file_connection(conn):
         sql = sql.replace("?", "%s")  # the server drivers' parameter style
     try:
         cursor = conn.cursor()
@@ -320,7 +352,7 @@ def run(conn: Any, sql: str, params: Any = ()) -> Any:
 
 def stamp(conn: Any, moment: datetime) -> Any:
     """A datetime as the connection stores it: in UTC (SQLite keeps SQLAlchemy's text form)."""
-    if isinstance(conn, sqlite3.Connection):
+    if is_file_connection(conn):
         return sqlite_text(moment)
     return as_utc(moment)
 

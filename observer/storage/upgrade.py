@@ -15,7 +15,6 @@ renamed: it is whole or absent, never truncated.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from observer.domain.errors import StoreError
+from observer.storage.cipher import Passphrase, connect, driver, is_file_error, salt_of
 from observer.storage.migrations import HEAD
 from observer.storage.opening import (
     BUSY_TIMEOUT_S,
@@ -52,8 +52,11 @@ class _Refused(Exception):
     """The upgrade found a state it must not change (said in words, rolled back)."""
 
 
-def create_sqlite(path: Path) -> None:
-    """A new database at ``path`` (which must not exist), readable by its owner only."""
+def create_sqlite(path: Path, passphrase: Passphrase | None = None) -> None:
+    """A new database at ``path`` (which must not exist), readable by its owner only.
+
+    With ``passphrase`` it is encrypted from its first byte.
+    """
     draft = draft_name(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -63,7 +66,7 @@ def create_sqlite(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"Cannot create {path}: {exc.strerror}. Nothing was changed.") from exc
     try:
-        _explained(path, lambda: migrate_sqlite(draft))
+        _explained(path, lambda: migrate_sqlite(draft, passphrase=passphrase))
         _fsync(draft)
         _put_in_place(draft, path)
     finally:
@@ -72,21 +75,24 @@ def create_sqlite(path: Path) -> None:
         _fsync_directory(path.parent)
 
 
-def upgrade_sqlite(path: Path, found: Found) -> None:
-    """Bring an existing file to the newest schema, keeping a copy of a populated one first."""
+def upgrade_sqlite(path: Path, found: Found, passphrase: Passphrase | None = None) -> None:
+    """Bring an existing file to the newest schema, keeping a copy of a populated one first.
+
+    The copy of an encrypted file is encrypted with the same key.
+    """
     backup = None
     if found.state == "ours" and found.version is not None:
-        backup = backup_before_upgrade(path, found.version)
-    _explained(path, lambda: migrate_sqlite(path), backup)
+        backup = backup_before_upgrade(path, found.version, passphrase)
+    _explained(path, lambda: migrate_sqlite(path, passphrase=passphrase), backup)
 
 
-def migrate_sqlite(path: Path, target: str = "head") -> None:
+def migrate_sqlite(path: Path, target: str = "head", passphrase: Passphrase | None = None) -> None:
     """Run the migrations up to ``target`` on a file, in one transaction with the stamp.
 
     Only a database brought to the newest schema is marked as ours (application_id), as a
     database this version creates is.
     """
-    engine = _one_transaction_engine(path)
+    engine = _one_transaction_engine(path, passphrase)
     try:
         with engine.begin() as conn:
             problems = _foreign_key_problems(conn)
@@ -110,14 +116,14 @@ def migrate_server(engine: Engine, target: str = "head") -> None:
         _upgrade(conn, target)
 
 
-def backup_before_upgrade(path: Path, version: str) -> Path:
+def backup_before_upgrade(path: Path, version: str, passphrase: Passphrase | None = None) -> Path:
     """A whole copy of the database as it is, kept beside it before an upgrade changes it.
 
     Made once per schema version: a whole copy already there is kept (it may be the one
     from before an earlier, interrupted upgrade); a damaged one is made again.
     """
     target = path.with_name(f"{path.name}.before-upgrade-from-{version}")
-    if _whole_copy(target, version):
+    if _whole_copy(target, version, passphrase):
         return target
     draft = target.with_name(f"{target.name}.partial")
     for leftover in _with_journals(draft):
@@ -125,8 +131,9 @@ def backup_before_upgrade(path: Path, version: str) -> Path:
     try:
         os.close(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         # SQLite's backup copies what is committed, including what is still in the -wal.
-        source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
-        copy = sqlite3.connect(draft)
+        source = connect(path, passphrase, timeout=BUSY_TIMEOUT_S)
+        # Keyed as its original is (same key, same salt): the same passphrase opens it.
+        copy = connect(draft, passphrase, salt=salt_of(path))
         try:
             source.backup(copy)
             # One self-contained file, not a write-ahead-log database like its original.
@@ -136,7 +143,9 @@ def backup_before_upgrade(path: Path, version: str) -> Path:
             source.close()
         _fsync(draft)
         os.replace(draft, target)
-    except (sqlite3.Error, OSError) as exc:
+    except Exception as exc:
+        if not (isinstance(exc, OSError) or is_file_error(exc)):
+            raise
         raise StoreError(
             f"Cannot keep a copy of {path} before upgrading it ({exc}). Nothing was changed."
         ) from exc
@@ -150,12 +159,14 @@ def backup_before_upgrade(path: Path, version: str) -> Path:
 # --- inside the one transaction -----------------------------------------------------------
 
 
-def _one_transaction_engine(path: Path) -> Engine:
-    def connect() -> sqlite3.Connection:
+def _one_transaction_engine(path: Path, passphrase: Passphrase | None = None) -> Engine:
+    def connection() -> Any:
         # isolation_level=None: the driver must not decide where transactions begin.
-        return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        return connect(path, passphrase, isolation_level=None, timeout=BUSY_TIMEOUT_S)
 
-    engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
+    engine = create_engine(
+        "sqlite://", creator=connection, poolclass=NullPool, module=driver(passphrase)
+    )
 
     def pragmas(dbapi_conn: Any, _record: Any) -> None:
         cursor = dbapi_conn.cursor()
@@ -235,7 +246,9 @@ def _explained(path: Path, work: Any, backup: Path | None = None) -> None:
         work()
     except _Refused as exc:
         raise StoreError(f"Cannot upgrade {path}: {exc}. Nothing was changed.{kept}") from exc
-    except (SQLAlchemyError, CommandError, sqlite3.Error) as exc:
+    except Exception as exc:
+        if not isinstance(exc, SQLAlchemyError | CommandError) and not is_file_error(exc):
+            raise
         text = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         if "locked" in text or "busy" in text:
             raise locked_error(path) from exc
@@ -250,20 +263,22 @@ def _with_journals(draft: Path) -> list[Path]:
     return [draft, *(Path(f"{draft}{side}") for side in ("-journal", "-wal", "-shm"))]
 
 
-def _whole_copy(copy: Path, version: str) -> bool:
-    """Whether ``copy`` is a healthy database stamped ``version``."""
+def _whole_copy(copy: Path, version: str, passphrase: Passphrase | None = None) -> bool:
+    """Whether ``copy`` is a healthy database stamped ``version`` (encrypted if keyed)."""
     try:
-        if read_header(copy) is None:
+        if (read_header(copy) is None) != (passphrase is not None):
             return False
-        conn = sqlite3.connect(f"file:{copy}?mode=ro&immutable=1", uri=True)
+        conn = connect(f"file:{copy}?mode=ro&immutable=1", passphrase, uri=True)
         try:
             whole = conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
             stamp = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
-    except (OSError, sqlite3.Error):
+    except Exception as exc:
+        if not (isinstance(exc, OSError) or is_file_error(exc)):
+            raise
         return False
-    return whole and stamp == (version,)
+    return bool(whole and stamp == (version,))
 
 
 def _put_in_place(draft: Path, path: Path) -> None:

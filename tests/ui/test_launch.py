@@ -37,7 +37,11 @@ def test_the_app_gets_its_options_and_commands_go_to_the_command_line(
     import ui.app
 
     started: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(ui.app, "run", lambda db, coding, ready: started.append((db, coding)) or 0)
+    monkeypatch.setattr(
+        ui.app,
+        "run",
+        lambda db, coding, ready, passphrase=None: started.append((db, coding)) or 0,
+    )
     commands: list[list[str]] = []
     monkeypatch.setattr(observer.cli.main, "main", lambda args: commands.append(list(args)) or 0)
     assert launch.main(["--db", "x.sqlite3", "--coding", "7"]) == 0

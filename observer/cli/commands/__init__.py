@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from observer.domain.errors import InputError
+
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy: not before the app's window is up
+    from observer.storage.cipher import Passphrase
     from observer.storage.store import Store
+
+PASSPHRASE_VARIABLE = "GROUP_OBSERVER_PASSPHRASE"
 
 COMMAND_MODULES = [
     # Setting up: schemes, groups, sessions, recordings, codings.
@@ -21,6 +27,7 @@ COMMAND_MODULES = [
     "media",
     "codings",
     "demo",
+    "db",
     # Moving codings in and out.
     "interop",
     # Looking at codings.
@@ -38,20 +45,36 @@ COMMAND_MODULES = [
 class Context:
     """What a command needs from outside: the database, opened only when first asked for."""
 
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None, passphrase: Passphrase | None = None) -> None:
         self.db = db
+        self.passphrase = passphrase
         self._store: Store | None = None
 
     def store(self) -> Store:
         if self._store is None:
             from observer.storage.store import open_store
 
-            self._store = open_store(self.db)
+            self._store = open_store(self.db, self.passphrase)
         return self._store
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+def passphrase_from(file: Path | None, variable: str | None) -> Passphrase | None:
+    """A passphrase from a file (its first line) or else from a variable's value; or None."""
+    from observer.storage.cipher import Passphrase
+
+    if file is not None:
+        try:
+            text = file.expanduser().read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"Cannot read the passphrase file {file}: {exc}") from exc
+        if not text or not text[0]:
+            raise InputError(f"{file}: the passphrase file is empty.")
+        return Passphrase(text[0])
+    return Passphrase(variable) if variable else None
 
 
 def print_json(value: Any) -> None:

@@ -9,19 +9,23 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from observer.storage.cipher import Passphrase
 from observer.storage.models import CodedEvent
 from observer.storage.store import open_store
 from tests.observer.helpers import small_coding
 
 RECORDING_SCRIPT = textwrap.dedent(
     """
-    import sys, time
+    import os, sys, time
+    from observer.storage.cipher import Passphrase
     from observer.storage.store import open_store
     from observer.workspace.recording import Recorder
 
-    store = open_store(sys.argv[1])
+    secret = os.environ.get("GROUP_OBSERVER_PASSPHRASE")
+    store = open_store(sys.argv[1], Passphrase(secret) if secret else None)
     recorder = Recorder(store, int(sys.argv[2]))
     actors = sys.argv[3].split(",")
     i = 0
@@ -34,9 +38,11 @@ RECORDING_SCRIPT = textwrap.dedent(
 )
 
 
-def test_events_survive_kill_minus_nine(tmp_path: Path) -> None:
+@pytest.mark.parametrize("secret", [None, "an encrypted database"], ids=["plain", "encrypted"])
+def test_events_survive_kill_minus_nine(tmp_path: Path, secret: str | None) -> None:
     path = tmp_path / "live.sqlite3"
-    store = open_store(path)
+    passphrase = Passphrase(secret) if secret else None
+    store = open_store(path, passphrase)
     coding_id, keys = small_coding(store)
     store.close()
     child = subprocess.Popen(
@@ -51,6 +57,7 @@ def test_events_survive_kill_minus_nine(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "GROUP_OBSERVER_PASSPHRASE": secret or ""},
     )
     assert child.stdout is not None
     acknowledged = []
@@ -62,7 +69,8 @@ def test_events_survive_kill_minus_nine(tmp_path: Path) -> None:
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
 
-    reopened = open_store(path)
+    reopened = open_store(path, passphrase)
+    assert reopened.encrypted == (secret is not None)
     with reopened.reader() as s:
         ids = set(s.scalars(select(CodedEvent.id).where(CodedEvent.coding_id == coding_id)))
     reopened.close()
