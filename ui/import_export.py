@@ -125,6 +125,19 @@ def show_message(parent: QWidget | None, title: str, text: str, details: str = "
     box.exec()
 
 
+def ask_to_export(parent: QWidget | None, text: str) -> bool:
+    """Say what the file will not carry over; True when the person exports anyway."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Export")
+    box.setIcon(QMessageBox.Icon.Warning)
+    first, _, rest = text.partition("\n")
+    box.setText(first)
+    box.setInformativeText(rest)
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Save).setText("Export anyway")
+    return box.exec() == QMessageBox.StandardButton.Save
+
+
 def import_with_progress(
     parent: QWidget | None, workspace: Workspace, path: str | Path | None = None, **opts: Any
 ) -> Job | None:
@@ -203,7 +216,13 @@ def export_with_progress(
     Returns the running job (None when no file was chosen); its ``result`` is the path
     written and the number of events in it.
     """
-    from observer.formats import export_coding, format_for_suffix
+    from observer.domain.errors import InputError
+    from observer.formats import (
+        carried_over_message,
+        export_coding,
+        export_notices,
+        format_for_suffix,
+    )
     from observer.storage.coding_info import coding_info
 
     if path is None:
@@ -221,6 +240,13 @@ def export_with_progress(
             path = path.with_suffix(BY_ID[fmt].suffixes[0])
     target = Path(path)
     chosen_fmt = fmt or format_for_suffix(target) or "csv"
+    try:  # said before writing, never discovered later
+        said = carried_over_message(export_notices(store, [coding_id], chosen_fmt))
+    except InputError as exc:
+        show_message(parent, "Cannot export", str(exc), warning=True)
+        return None
+    if said and not ask_to_export(parent, said):
+        return None
 
     def work(progress: Progress) -> tuple[Path, int]:
         return target, export_coding(store, coding_id, chosen_fmt, target, progress)

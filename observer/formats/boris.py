@@ -32,6 +32,7 @@ from observer.formats.boris_ethogram import (
     split_value,
     text_of,
 )
+from observer.formats.boris_rows import unescaped
 from observer.formats.common import (
     ImportReport,
     Progress,
@@ -141,7 +142,7 @@ def _modifiers(
         if value.casefold() in _NO_VALUE:
             continue
         if smap.kind == "target":
-            for name in (v.strip() for v in value.split(",")):
+            for name in (unescaped(v.strip()) for v in value.split(",")):
                 key = who(name)
                 if key is None:
                     kept.append(f"{smap.name}: {name}")
@@ -258,12 +259,19 @@ def _media(obs: Mapping[str, Any], where: str) -> list[tuple[str, int, int | Non
     info = _mapping(obs.get("media_info"))
     lengths = _mapping(info.get("length"))
     offsets = _mapping(info.get("offset"))
+    # BORIS times events as the media's time plus the observation's time offset.
+    time_offset = obs.get("time offset") or 0
+    if not isinstance(time_offset, int | float) or isinstance(time_offset, bool):
+        time_offset = 0
     out = []
     for player, paths in files.items():
         if not isinstance(paths, list):
             continue
         try:
-            at = limits.milliseconds(offsets.get(str(player), 0), "offset", per_unit=1000)
+            offset = offsets.get(str(player), 0)
+            if isinstance(offset, int | float) and not isinstance(offset, bool):
+                offset += time_offset
+            at = limits.milliseconds(offset, "offset", per_unit=1000)
             limits.offset_time(at, "offset")
         except Refused as exc:
             raise exc.at(f"{where}, media_info.offset of player {player}") from None

@@ -86,6 +86,23 @@ class _Ids:
         return candidate
 
 
+def carried(project: Mapping[str, Any]) -> dict[str, Any]:
+    """The project as BORIS wrote it, each observation without its events.
+
+    Kept in the codebook (``boris:``) so that an export gives BORIS back its own ethogram,
+    subjects, variables and observation settings; the events are the coding's own.
+    """
+    out = {k: v for k, v in project.items() if k != "observations"}
+    observations = project.get("observations")
+    if isinstance(observations, dict):
+        out["observations"] = {
+            str(name): {k: v for k, v in obs.items() if k != "events"}
+            for name, obs in observations.items()
+            if isinstance(obs, dict)
+        }
+    return out
+
+
 def split_value(raw: str) -> tuple[str, str]:
     """'happy (h)' -> ('happy', 'h'): BORIS shows a value's shortcut key in parentheses."""
     text = raw.strip()
@@ -239,6 +256,7 @@ def build_ethogram(
     if set_specs:
         doc["modifier_sets"] = set_specs
     doc["codes"] = codes
+    doc["boris"] = carried(project)
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     try:
         book = codebook_from_source(text, f"{file} (ethogram)")
