@@ -196,8 +196,8 @@ def _read_codebook(r: _Reader, root: yaml.Node, source: str) -> Codebook | None:
     version_node = r.require(top, "version", root, "")
     version = r.text(version_node, "version", allow_empty=False) if version_node else ""
     description = r.text(top["description"][1], "description") if "description" in top else ""
-    if "boris" in top:  # kept as is for the BORIS export (docs/codebooks.md)
-        r.mapping(top["boris"][1], "boris")
+    if "boris" in top:  # a BORIS project as JSON, kept for the BORIS export (docs/codebooks.md)
+        r.text(top["boris"][1], "boris")
 
     categories: dict[str, str] = {}
     if "categories" in top:

@@ -31,8 +31,8 @@ from observer.formats.boris_ethogram import (
     ordered,
     split_value,
     text_of,
+    unescaped,
 )
-from observer.formats.boris_rows import unescaped
 from observer.formats.common import (
     ImportReport,
     Progress,

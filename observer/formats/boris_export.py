@@ -31,11 +31,12 @@ from observer.formats.boris_ethogram import (
     SINGLE,
     TARGET_SET,
     build_ethogram,
+    escaped,
     ordered,
     split_value,
     text_of,
 )
-from observer.formats.boris_rows import BehaviourOut, SetOut, escaped, event_rows
+from observer.formats.boris_rows import BehaviourOut, SetOut, event_rows
 from observer.formats.common import Progress, no_progress
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
@@ -59,7 +60,8 @@ def _carried(books: Sequence[Codebook]) -> tuple[dict[str, Any], Codebook] | Non
     """The BORIS project a codebook was imported from, if one of these was."""
     for book in books:
         if "\nboris:" in book.source:
-            kept = yaml.safe_load(book.source).get("boris")
+            text = yaml.safe_load(book.source).get("boris")
+            kept = json.loads(text) if isinstance(text, str) else None
             if isinstance(kept, dict):
                 return kept, book
     return None

@@ -15,29 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from observer.analysis.agreement import closed_events
 from observer.domain.clock import format_time as clock
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
 from observer.domain.events import Event
 from observer.domain.participants import GROUP
+from observer.formats.boris_ethogram import escaped
 
 NO_VALUE = "None"
-# BORIS's separators in a modifier string, and what a name holding one is written with.
-ESCAPES = {"|": "\u00a6", ",": "\u201a"}
 _NOTE_BRACKET = re.compile(r"\s*\[(?P<kept>[^\[\]]*)\]\s*$")
-
-
-def escaped(name: str) -> str:
-    for separator, look_alike in ESCAPES.items():
-        name = name.replace(separator, look_alike)
-    return name
-
-
-def unescaped(name: str) -> str:
-    for separator, look_alike in ESCAPES.items():
-        name = name.replace(look_alike, separator)
-    return name
 
 
 @dataclass
@@ -108,6 +94,8 @@ def event_rows(
     data: CodingData, behaviours: Mapping[str, BehaviourOut], subject_of: Mapping[str, str]
 ) -> Rows:
     """The rows of one coding, times in seconds; refuses what BORIS would pair wrongly."""
+    from observer.analysis.agreement import closed_events  # its statistics load slowly
+
     names = data.names
     escapes: set[str] = set()
     closed: list[str] = []

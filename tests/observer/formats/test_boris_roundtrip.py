@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from observer.analysis.agreement import closed_events
-from observer.formats import export_codings, import_file
 from observer.domain.codebook import codebook_from_source
+from observer.formats import export_codings, import_file
 from observer.storage.models import StoredCodebook
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store, open_store
@@ -67,9 +67,10 @@ def test_test_boris_comes_back_whole(store: Store, shared_fixtures: Path, tmp_pa
     allowed = {f"{unpaired}/description", f"{unpaired}/events"}
     assert {d.split(":")[0] for d in differences(original, exported)} == allowed
     # The unpaired state: its rows as they were, and a stop at the coding's end, said.
-    before, after = original["observations"]["live not paired"], exported["observations"][
-        "live not paired"
-    ]
+    before, after = (
+        original["observations"]["live not paired"],
+        exported["observations"]["live not paired"],
+    )
     assert after["events"] == [*before["events"], [26.862, "", "s", "", ""]]
     assert "stopped at the coding's end" in after["description"]
     # Read back through our import: the same events (the state now stopped).
@@ -120,7 +121,9 @@ def test_ethogram_only_project_comes_back_from_a_coding_with_its_codebook(
     assert read_back(out, tmp_path) == {n: () for n in exported["observations"]}
 
 
-@pytest.mark.parametrize("name", ["test.boris", "test_with_leading_trailing_spaces_in_modifiers.boris"])
+@pytest.mark.parametrize(
+    "name", ["test.boris", "test_with_leading_trailing_spaces_in_modifiers.boris"]
+)
 def test_a_second_round_changes_nothing_more(
     store: Store, shared_fixtures: Path, tmp_path: Path, name: str
 ) -> None:
