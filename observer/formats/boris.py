@@ -6,8 +6,8 @@ state event twice (start, then stop) without saying which is which: the first
 occurrence of a subject + behaviour + modifiers starts it, the next stops it. A start
 that is never stopped is kept as a state still running and reported. Events without
 a subject are the group as a whole (``group``). Everything is written in one
-transaction. Export writes one coding as a project BORIS opens; the event's target
-goes into a modifier set named ``target``. Details: ``docs/formats.md``.
+transaction. What the app does not use (subject keys, variables, media information) is
+kept with the codebook for the export (``boris_export``). Details: ``docs/formats.md``.
 """
 
 from __future__ import annotations
