@@ -7,12 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from observer.cli.main import main
 from observer.domain.errors import InputError
 from observer.domain.events import Event
 from observer.domain.participants import GROUP, member_key
 from observer.formats import export_codings, export_notices, import_file
+from observer.formats.boris_ethogram import unescaped
+from observer.formats.boris_rows import SetOut, modifier_text
 from observer.storage.event_rows import insert_events
 from observer.storage.models import MediaFile
 from observer.storage.read_coding import from_coding
@@ -266,3 +270,15 @@ def test_command_line_lists_what_is_not_carried_before_writing(
     assert "1 thing(s) will not be carried over:" in said.err
     assert "'work' of the group from 03:10.000" in said.err
     assert out.is_file()
+
+
+@given(st.lists(st.text(min_size=1).filter(lambda n: not set(n) & {"\u00a6", "\u201a"}),
+                min_size=1, max_size=4, unique=True))  # fmt: skip
+def test_any_target_names_keep_borises_separators_free(names: list[str]) -> None:
+    keys = {f"m{n}": name for n, name in enumerate(names)}
+    event = Event(0, 0, "feedback", GROUP, tuple(keys), {"valence": "positive"})
+    sets = [SetOut("valence", "values", "valence"), SetOut("target", "target")]
+    written, comment = modifier_text(event, sets, keys, set())
+    values, targets = written.split("|")
+    assert (values, comment) == ("positive", "")
+    assert [unescaped(t) for t in targets.split(",")] == names
