@@ -127,6 +127,11 @@ def show_message(parent: QWidget | None, title: str, text: str, details: str = "
 
 def ask_to_export(parent: QWidget | None, text: str) -> bool:
     """Say what the file will not carry over; True when the person exports anyway."""
+    return export_question(parent, text).exec() == QMessageBox.StandardButton.Save
+
+
+def export_question(parent: QWidget | None, text: str) -> QMessageBox:
+    """'N thing(s) will not be carried over:' with the list, Export anyway or Cancel."""
     box = QMessageBox(parent)
     box.setWindowTitle("Export")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -135,7 +140,7 @@ def ask_to_export(parent: QWidget | None, text: str) -> bool:
     box.setInformativeText(rest)
     box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
     box.button(QMessageBox.StandardButton.Save).setText("Export anyway")
-    return box.exec() == QMessageBox.StandardButton.Save
+    return box
 
 
 def import_with_progress(
