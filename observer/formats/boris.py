@@ -142,7 +142,9 @@ def _modifiers(
         if value.casefold() in _NO_VALUE:
             continue
         if smap.kind == "target":
-            for name in (unescaped(v.strip()) for v in value.split(",")):
+            for name in (v.strip() for v in value.split(",")):
+                if not name.isascii():  # our look-alikes of BORIS's separators
+                    name = unescaped(name)
                 key = who(name)
                 if key is None:
                     kept.append(f"{smap.name}: {name}")

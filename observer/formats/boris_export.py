@@ -259,11 +259,11 @@ def project_document(store: Store, coding_ids: Sequence[int]) -> Export:
         if any(e.actor == LEADERS for e in data.events) and LEADERS not in known:
             known.add(LEADERS)
             subjects.append({"key": "", "name": LEADERS, "description": LEADERS_MARK})
-        for e in data.events:
-            out = outs.get(e.code)
-            if e.targets and out is not None and not any(s.kind == "target" for s in out.sets):
+        for code in {e.code for e in data.events if e.targets}:
+            out = outs.get(code)
+            if out is not None and not any(s.kind == "target" for s in out.sets):
                 out.sets.append(SetOut(TARGET_SET, "target"))
-                entry = behaviours[e.code][0]
+                entry = behaviours[code][0]
                 mods = ordered(entry.get("modifiers"), "boris")
                 entry["modifiers"] = _numbered([*mods, _target_set(who)])
                 notices.append(f"behaviour {out.code!r} gains a modifier set {TARGET_SET!r}: "

@@ -52,7 +52,7 @@ class Rows:
 
 def _from_note(note: str, sets: Sequence[SetOut]) -> tuple[str, dict[str, str]]:
     """The comment, and values the import kept in the note's ``[set: value; …]``."""
-    found = _NOTE_BRACKET.search(note)
+    found = _NOTE_BRACKET.search(note) if note.endswith("]") else None
     if found is None:
         return note, {}
     names = {s.name for s in sets}
@@ -65,26 +65,34 @@ def _from_note(note: str, sets: Sequence[SetOut]) -> tuple[str, dict[str, str]]:
     return note[: found.start()], kept
 
 
+def _written(name: str, escapes: set[str]) -> str:
+    if escaped(name) != name:
+        escapes.add(name)
+    return escaped(name)
+
+
+def written_names(names: Mapping[str, str], escapes: set[str]) -> dict[str, str]:
+    """Each participant's name as a ``target`` value, noting those that had to change."""
+    return {key: _written(name, escapes) for key, name in names.items()}
+
+
 def modifier_text(
     e: Event, sets: Sequence[SetOut], names: Mapping[str, str], escapes: set[str]
 ) -> tuple[str, str]:
-    """(modifiers, comment) of an event as BORIS writes them."""
+    """(modifiers, comment) of an event as BORIS writes them; ``names``: as written."""
+    if not sets:
+        return "", e.note
     comment, kept = _from_note(e.note, sets)
     parts = []
+    modifiers = e.modifiers
     for s in sets:
-        if s.name in kept:
+        if kept and s.name in kept:
             parts.append(kept[s.name])
         elif s.kind == "target":
-            written = []
-            for t in e.targets:
-                name = names.get(t, t)
-                if escaped(name) != name:
-                    escapes.add(name)
-                written.append(escaped(name))
-            parts.append(",".join(written) or NO_VALUE)
-        elif s.set_id is not None and s.set_id in e.modifiers:
-            value = str(e.modifiers[s.set_id])
-            parts.append(s.text_of.get(value, value))
+            parts.append(",".join([names.get(t) or _written(t, escapes) for t in e.targets])
+                         or NO_VALUE)  # fmt: skip
+        elif (value := modifiers.get(s.set_id or "")) is not None:
+            parts.append(s.text_of.get(str(value), str(value)))
         else:
             parts.append(NO_VALUE)
     return "|".join(parts), comment
@@ -96,8 +104,8 @@ def event_rows(
     """The rows of one coding, times in seconds; refuses what BORIS would pair wrongly."""
     from observer.analysis.agreement import closed_events  # its statistics load slowly
 
-    names = data.names
     escapes: set[str] = set()
+    names = written_names(data.names, escapes)
     closed: list[str] = []
     open_until: dict[tuple[str, str, str], Event] = {}
     rows: list[tuple[int, int, list[Any]]] = []

@@ -16,7 +16,7 @@ from observer.domain.events import Event
 from observer.domain.participants import GROUP, member_key
 from observer.formats import export_codings, export_notices, import_file
 from observer.formats.boris_ethogram import unescaped
-from observer.formats.boris_rows import SetOut, modifier_text
+from observer.formats.boris_rows import SetOut, modifier_text, written_names
 from observer.storage.event_rows import insert_events
 from observer.storage.models import MediaFile
 from observer.storage.read_coding import from_coding
@@ -278,7 +278,9 @@ def test_any_target_names_keep_borises_separators_free(names: list[str]) -> None
     keys = {f"m{n}": name for n, name in enumerate(names)}
     event = Event(0, 0, "feedback", GROUP, tuple(keys), {"valence": "positive"})
     sets = [SetOut("valence", "values", "valence"), SetOut("target", "target")]
-    written, comment = modifier_text(event, sets, keys, set())
+    escapes: set[str] = set()
+    written, comment = modifier_text(event, sets, written_names(keys, escapes), escapes)
     values, targets = written.split("|")
     assert (values, comment) == ("positive", "")
     assert [unescaped(t) for t in targets.split(",")] == names
+    assert escapes == {n for n in names if set(n) & {"|", ","}}
