@@ -135,6 +135,24 @@ def show_message(parent: QWidget | None, title: str, text: str, details: str = "
     box.exec()
 
 
+def ask_to_export(parent: QWidget | None, text: str) -> bool:
+    """Say what the file will not carry over; True when the person exports anyway."""
+    return export_question(parent, text).exec() == QMessageBox.StandardButton.Save
+
+
+def export_question(parent: QWidget | None, text: str) -> QMessageBox:
+    """'N thing(s) will not be carried over:' with the list, Export anyway or Cancel."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Export")
+    box.setIcon(QMessageBox.Icon.Warning)
+    first, _, rest = text.partition("\n")
+    box.setText(first)
+    box.setInformativeText(rest)
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Save).setText("Export anyway")
+    return box
+
+
 def import_with_progress(
     parent: QWidget | None, workspace: Workspace, path: str | Path | None = None, **opts: Any
 ) -> Job | None:
@@ -215,7 +233,13 @@ def export_with_progress(
     Returns the running job (None when the person cancelled); its ``result`` is the path
     written and the number of events in it.
     """
-    from observer.formats import export_coding, format_for_suffix
+    from observer.domain.errors import InputError
+    from observer.formats import (
+        carried_over_message,
+        export_coding,
+        export_notices,
+        format_for_suffix,
+    )
     from observer.storage.coding_info import coding_info
 
     if path is None:
@@ -229,6 +253,13 @@ def export_with_progress(
     target = Path(path)
     chosen_fmt = fmt or format_for_suffix(target) or "csv"
     shared = ", de-identified" if deidentify else ""
+    try:  # said before writing, never discovered later
+        said = carried_over_message(export_notices(store, [coding_id], chosen_fmt, deidentify))
+    except InputError as exc:
+        show_message(parent, "Cannot export", str(exc), warning=True)
+        return None
+    if said and not ask_to_export(parent, said):
+        return None
 
     def work(progress: Progress) -> tuple[Path, int]:
         count = export_coding(store, coding_id, chosen_fmt, target, progress, deidentify=deidentify)

@@ -40,7 +40,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TOP_KEYS = {
     "codebook", "name", "version", "description", "categories", "modifier_sets",
-    "exclusive_groups", "codes", "patterns",
+    "exclusive_groups", "codes", "patterns", "boris",
 }  # fmt: skip
 _CODE_KEYS = {
     "id", "label", "category", "kind", "target", "key", "colour", "definition", "example",
@@ -196,6 +196,8 @@ def _read_codebook(r: _Reader, root: yaml.Node, source: str) -> Codebook | None:
     version_node = r.require(top, "version", root, "")
     version = r.text(version_node, "version", allow_empty=False) if version_node else ""
     description = r.text(top["description"][1], "description") if "description" in top else ""
+    if "boris" in top:  # a BORIS project as JSON, kept for the BORIS export (docs/codebooks.md)
+        r.text(top["boris"][1], "boris")
 
     categories: dict[str, str] = {}
     if "categories" in top:

@@ -201,11 +201,23 @@ def export_codings(
     progress: Progress | None = None,
     **opts: Any,
 ) -> int:
-    """Several codings in one file: SDIS pools them; other formats take one coding."""
+    """Several codings in one file: SDIS pools them, BORIS makes each an observation;
+    other formats take one coding."""
     if len(coding_ids) == 1:
         return export_coding(store, coding_ids[0], fmt, path, progress, **opts)
+    if fmt == "boris":
+        from observer.formats.boris_export import export_boris_many
+
+        return _written_whole(
+            Path(path),
+            lambda partial: export_boris_many(
+                store, coding_ids, partial, progress or no_progress, **opts
+            ),
+        )
     if fmt != "sdis":
-        raise InputError(f"Only SDIS pools several codings in one file; {fmt} takes one coding.")
+        raise InputError(
+            f"Only SDIS and BORIS hold several codings in one file; {fmt} takes one coding."
+        )
     from observer.formats.sdis import export_sdis_many
 
     return _written_whole(
@@ -213,6 +225,30 @@ def export_codings(
         lambda partial: export_sdis_many(
             store, coding_ids, partial, progress or no_progress, **opts
         ),
+    )
+
+
+def export_notices(
+    store: Store, coding_ids: Sequence[int], fmt: str, deidentify: bool = False
+) -> list[str]:
+    """What an export in ``fmt`` would not carry over as it is, to say before writing."""
+    if fmt == "boris":
+        from observer.formats.boris_export import boris_notices
+
+        return boris_notices(store, coding_ids, deidentify)
+    if fmt == "eaf":
+        from observer.formats.elan import eaf_notices
+
+        return [n for i in coding_ids for n in eaf_notices(store, i)]
+    return []
+
+
+def carried_over_message(notices: Sequence[str]) -> str:
+    """'3 things will not be carried over: …', one per line; '' when there are none."""
+    if not notices:
+        return ""
+    return f"{len(notices)} thing(s) will not be carried over:\n" + "\n".join(
+        f"- {n}" for n in notices
     )
 
 

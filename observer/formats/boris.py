@@ -6,8 +6,8 @@ state event twice (start, then stop) without saying which is which: the first
 occurrence of a subject + behaviour + modifiers starts it, the next stops it. A start
 that is never stopped is kept as a state still running and reported. Events without
 a subject are the group as a whole (``group``). Everything is written in one
-transaction. Export writes one coding as a project BORIS opens; the event's target
-goes into a modifier set named ``target``. Details: ``docs/formats.md``.
+transaction. What the app does not use (subject keys, variables, media information) is
+kept with the codebook for the export (``boris_export``). Details: ``docs/formats.md``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from observer.formats.boris_ethogram import (
     ordered,
     split_value,
     text_of,
+    unescaped,
 )
 from observer.formats.common import (
     ImportReport,
@@ -144,6 +145,8 @@ def _modifiers(
             continue
         if smap.kind == "target":
             for name in (v.strip() for v in value.split(",")):
+                if not name.isascii():  # our look-alikes of BORIS's separators
+                    name = unescaped(name)
                 key = who(name)
                 if key is None:
                     kept.append(f"{smap.name}: {name}")
@@ -260,12 +263,19 @@ def _media(obs: Mapping[str, Any], where: str) -> list[tuple[str, int, int | Non
     info = _mapping(obs.get("media_info"))
     lengths = _mapping(info.get("length"))
     offsets = _mapping(info.get("offset"))
+    # BORIS times events as the media's time plus the observation's time offset.
+    time_offset = obs.get("time offset") or 0
+    if not isinstance(time_offset, int | float) or isinstance(time_offset, bool):
+        time_offset = 0
     out = []
     for player, paths in files.items():
         if not isinstance(paths, list):
             continue
         try:
-            at = limits.milliseconds(offsets.get(str(player), 0), "offset", per_unit=1000)
+            offset = offsets.get(str(player), 0)
+            if isinstance(offset, int | float) and not isinstance(offset, bool):
+                offset += time_offset
+            at = limits.milliseconds(offset, "offset", per_unit=1000)
             limits.offset_time(at, "offset")
         except Refused as exc:
             raise exc.at(f"{where}, media_info.offset of player {player}") from None

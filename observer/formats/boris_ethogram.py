@@ -6,6 +6,7 @@ Read by the BORIS import (``observer.formats.boris``); the mapping is in
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ TARGET_SET = "target"
 # event notes (documented in docs/formats.md, "Limits of a file").
 MAX_MODIFIER_VALUES = 1_000
 SINGLE, MULTIPLE = 0, 1
+# BORIS's separators in a modifier string, and what a name holding one is written with.
+ESCAPES = {"|": "\u00a6", ",": "\u201a"}
 _KEYED_VALUE = re.compile(r"^(?P<label>.*?)\s*\((?P<key>[^()\s])\)\s*$")
 
 
@@ -84,6 +87,35 @@ class _Ids:
         self._next[slug] = n
         self.taken.add(candidate)
         return candidate
+
+
+def carried(project: Mapping[str, Any]) -> dict[str, Any]:
+    """The project as BORIS wrote it, each observation without its events.
+
+    Kept in the codebook (``boris:``) so that an export gives BORIS back its own ethogram,
+    subjects, variables and observation settings; the events are the coding's own.
+    """
+    out = {k: v for k, v in project.items() if k != "observations"}
+    observations = project.get("observations")
+    if isinstance(observations, dict):
+        out["observations"] = {
+            str(name): {k: v for k, v in obs.items() if k != "events"}
+            for name, obs in observations.items()
+            if isinstance(obs, dict)
+        }
+    return out
+
+
+def escaped(name: str) -> str:
+    for separator, look_alike in ESCAPES.items():
+        name = name.replace(separator, look_alike)
+    return name
+
+
+def unescaped(name: str) -> str:
+    for separator, look_alike in ESCAPES.items():
+        name = name.replace(look_alike, separator)
+    return name
 
 
 def split_value(raw: str) -> tuple[str, str]:
@@ -239,7 +271,10 @@ def build_ethogram(
     if set_specs:
         doc["modifier_sets"] = set_specs
     doc["codes"] = codes
-    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    # As one JSON text: a large ethogram stays quick to store and to read.
+    doc["boris"] = json.dumps(carried(project), ensure_ascii=False)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: a large ethogram in ms
+    text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     try:
         book = codebook_from_source(text, f"{file} (ethogram)")
     except CodebookError as exc:  # pragma: no cover - the generator keeps to the format

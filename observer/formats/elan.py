@@ -6,7 +6,8 @@ of the coding's codebooks. Targets, modifiers and notes go into a dependent tier
 (``<name> details``). ELAN tiers cannot hold overlapping annotations, so events that
 overlap on one person's tier (a state running while they act) go onto extra tiers,
 ``<name> 2`` and so on. Point events are shown one second long (or until the next
-event on the tier). The coding's media file is linked when it is a plain local file
+event on the tier); a state still running ends at the coding's end, as the report counts
+it. The coding's media file is linked when it is a plain local file
 (``observer.formats.media_paths``).
 """
 
@@ -18,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from observer.analysis.agreement import closed_events
+from observer.domain.clock import format_time
 from observer.domain.coding_data import CodingData
 from observer.domain.deidentify import NO_DATE
 from observer.domain.events import Event
@@ -107,7 +110,7 @@ def eaf_document(data: CodingData) -> ET.Element:
         return f"ts{slots}"
 
     by_actor: dict[str, list[Event]] = {}
-    for e in data.events:
+    for e in closed_events(data):
         by_actor.setdefault(e.actor, []).append(e)
     order = [p.key for p in data.people] + [GROUP, LEADERS]
     for actor in sorted(by_actor, key=lambda k: order.index(k) if k in order else len(order)):
@@ -190,6 +193,27 @@ def eaf_document(data: CodingData) -> ET.Element:
             entry, "CVE_VALUE", {"DESCRIPTION": description, "LANG_REF": "eng"}
         ).text = code.id
     return root
+
+
+def eaf_notices(store: Store, coding_id: int) -> list[str]:
+    """What an ELAN file of this coding would not carry as it is."""
+    data = read_for_export(store, coding_id, details=True)
+    info, more = data.record()
+    notices = []
+    running = [e for e, was in zip(closed_events(data), data.events, strict=True)
+               if was.end_ms is None and e.end_ms is not None]  # fmt: skip
+    if running:
+        notices.append(
+            f"{data.name}: {len(running)} state(s) still running end at the coding's end "
+            f"({format_time(data.duration_ms)})"
+        )
+    linked = info.media_file_id or (more.media[0].id if more.media else None)
+    others = [m.path for m in more.media if m.id != linked]
+    if others:
+        notices.append(f"{data.name}: ELAN links one recording; not linked: {', '.join(others)}")
+    if more.process_notes:
+        notices.append(f"{data.name}: its {len(more.process_notes)} process note(s)")
+    return notices
 
 
 def export_eaf(

@@ -328,3 +328,48 @@ def test_a_de_identified_report_through_the_dialog_names_nobody(
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "shared.pdf").pages)
     people = [p.label for p in from_coding(demo_store, 3).people]
     assert "Member A" in text and [name for name in people if name in text] == []
+def test_export_says_what_will_not_be_carried_over_before_writing(
+    demo_store: Any, parent: QWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    messages: list[Any], qtbot: Any,
+) -> None:  # fmt: skip
+    from observer.workspace.recording import Recorder
+
+    recorder = Recorder(demo_store, 3)
+    recorder.record(4_702_000, "pairing", "group")  # still running at the end
+    recorder.close()
+    asked: list[str] = []
+    answers = iter([False, True])
+
+    def ask(_parent: Any, text: str) -> bool:
+        asked.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(ie, "ask_to_export", ask)
+    target = tmp_path / "c.boris"
+    assert ie.export_with_progress(parent, demo_store, 3, target) is None  # "Cancel"
+    assert not target.exists()
+    assert asked[0].startswith("1 thing(s) will not be carried over:")
+    assert "'pairing' of the group from 1:18:22.000" in asked[0]
+    written, _count = finished(qtbot, ie.export_with_progress(parent, demo_store, 3, target)).result
+    assert written == target and target.is_file() and asked[1] == asked[0]
+
+
+def test_export_refused_before_writing_says_why(
+    demo_store: Any, parent: QWidget, tmp_path: Path, messages: list[Any]
+) -> None:
+    from observer.domain.events import Event
+    from observer.storage.event_rows import insert_events
+
+    jane = next(p.key for p in from_coding(demo_store, 3).people if p.label == "Jane")
+    insert_events(
+        demo_store,
+        3,
+        [
+            Event(0, 10_000, "withdrawal", jane, (), {}, "", 50_000),
+            Event(0, 30_000, "withdrawal", jane, (), {}, "", 70_000),
+        ],
+    )
+    target = tmp_path / "c.boris"
+    assert ie.export_with_progress(parent, demo_store, 3, target) is None
+    assert not target.exists()
+    assert messages[-1][0] == "Cannot export" and "BORIS pairs" in messages[-1][1]

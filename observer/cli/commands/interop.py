@@ -74,7 +74,8 @@ def register(commands: Any) -> None:
     exp = commands.add_parser(
         "export",
         help="write a coding as csv, tsv, xlsx, json, boris, sdis or eaf",
-        description="Write a coding to a file. SDIS pools several codings: give several ids.",
+        description="Write a coding to a file. SDIS pools several codings, BORIS makes each an "
+        "observation of one project: give several ids.",
     )
     exp.add_argument("coding", type=int, nargs="+", metavar="CODING")
     exp.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
@@ -117,13 +118,22 @@ def _import(args: argparse.Namespace, ctx: Context) -> None:
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
     from observer.domain.errors import InputError
-    from observer.formats import export_codings, format_for_suffix
+    from observer.formats import (
+        carried_over_message,
+        export_codings,
+        export_notices,
+        format_for_suffix,
+    )
 
     fmt = args.format or format_for_suffix(args.out)
     if fmt is None:
         raise InputError(f"Which format? Give --format ({', '.join(FORMATS)}).")
+    store = ctx.store()
+    said = carried_over_message(export_notices(store, args.coding, fmt, args.deidentify))
+    if said:  # before writing, so nothing is discovered later
+        print(said, file=sys.stderr)
     count = export_codings(
-        ctx.store(), args.coding, fmt, args.out, by_actor=args.by_actor, deidentify=args.deidentify
+        store, args.coding, fmt, args.out, by_actor=args.by_actor, deidentify=args.deidentify
     )
     if args.json:
         print_json({"codings": args.coding, "format": fmt, "file": str(args.out), "events": count})

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from observer.analysis.agreement import closed_events
 from observer.domain.codebook import codebook_from_source
 from observer.formats import export_coding, import_file
 from observer.formats.common import count_rows
@@ -212,7 +213,8 @@ def test_boris_import_export_import_keeps_the_events(
                 return [(e.time_ms, e.end_ms, e.code, e.actor, e.targets, dict(e.modifiers), e.note)
                         for e in events]  # fmt: skip
 
-            assert view(data.events) == view(first[name].events), name
+            # A state still running comes back stopped at the coding's end (said in the file).
+            assert view(data.events) == view(closed_events(first[name])), name
     finally:
         second_store.close()
 

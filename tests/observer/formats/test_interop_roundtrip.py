@@ -6,11 +6,13 @@ import csv
 import itertools
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from observer.analysis.agreement import closed_events
 from observer.domain.errors import InputError
 from observer.formats import detect_format, export_coding, export_codings, import_file
 from observer.formats.common import count_rows
@@ -155,14 +157,18 @@ def test_boris_export_of_a_coding_comes_back(rich: tuple[Any, int], tmp_path: Pa
     assert [m["name"] for m in behaviours["confrontation"]["modifiers"].values()] == [
         "valence", "intensity", "target",
     ]  # fmt: skip
-    # A state is two rows, start and stop; the running one has only its start.
+    # A state is two rows, start and stop; one still running stops at the coding's end.
     original = from_coding(store, coding_id)
-    states = [e for e in original.events if e.end_ms is not None]
+    closed = replace(original, events=tuple(closed_events(original)))
+    assert any(e.end_ms is None for e in original.events if original.code(e.code).is_state)
+    states = [e for e in closed.events if e.end_ms is not None]
     assert len(observation["events"]) == len(original.events) + len(states)
+    assert "stopped at the coding's end" in observation["description"]
     report = import_file(store, path)
     back = from_coding(store, report.coding_ids[0])  # a new group: new members, same names
-    assert view(back.with_names().events) == view(original.with_names().events)
+    assert view(back.with_names().events) == view(closed.with_names().events)
     assert not [w for w in report.warnings if "unpaired" not in w]
+    assert report.warnings == []
 
 
 def test_sdis_one_coding_and_pooled(demo_store: Any, tmp_path: Path) -> None:
