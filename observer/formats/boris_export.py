@@ -210,9 +210,7 @@ def _own_observation(data: CodingData, notices: list[str]) -> dict[str, Any]:
 # --- the project ---------------------------------------------------------------------------
 
 
-def project_document(
-    store: Store, coding_ids: Sequence[int], deidentify: bool = False
-) -> Export:
+def project_document(store: Store, coding_ids: Sequence[int], deidentify: bool = False) -> Export:
     """A BORIS 7.0 project holding these codings, one observation each.
 
     De-identified (for sharing), a person keeps one name across the codings, and the
@@ -336,9 +334,7 @@ def project_document(
     return Export(document, list(dict.fromkeys(notices)), total)
 
 
-def boris_notices(
-    store: Store, coding_ids: Sequence[int], deidentify: bool = False
-) -> list[str]:
+def boris_notices(store: Store, coding_ids: Sequence[int], deidentify: bool = False) -> list[str]:
     """What a BORIS project of these codings would not carry as they are."""
     return project_document(store, coding_ids, deidentify).notices
 

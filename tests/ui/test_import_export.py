@@ -328,6 +328,8 @@ def test_a_de_identified_report_through_the_dialog_names_nobody(
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "shared.pdf").pages)
     people = [p.label for p in from_coding(demo_store, 3).people]
     assert "Member A" in text and [name for name in people if name in text] == []
+
+
 def test_export_says_what_will_not_be_carried_over_before_writing(
     demo_store: Any, parent: QWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     messages: list[Any], qtbot: Any,
