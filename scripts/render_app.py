@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CLIP = ROOT / "tests" / "data" / "clip.mp4"
-OUT = ROOT / "out" / "ui"
+OUT = Path(os.environ.get("GPO_RENDER_OUT", ROOT / "out")) / "ui"
 
 
 def wait(ms: int) -> None:

@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         written = render_all(from_coding(store, 3), "demo", charts)
         fig = new_figure("participation")
         data = from_coding(store, 3)
-        modes = {m: data.code(m).colour for m in ("work", "dependency", "fight-flight", "pairing")}
-        draw_trends(fig, group_trends(store, 1), mode_colours=modes)
+        colours = {c.id: c.colour for c in data.codes.values()}
+        draw_trends(fig, group_trends(store, 1), colours=colours)
         written.append(save_figure(fig, charts / "demo-trends.png"))
         written += render_all(from_coding(store, ten_member_coding(store)), "ten", charts)
         sams = two_sams_coding(store)

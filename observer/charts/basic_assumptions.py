@@ -6,7 +6,14 @@ from matplotlib.figure import Figure
 
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter
-from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, minutes, mode_styles
+from observer.charts.style import (
+    TEXT_SIZE,
+    TITLE_SIZE,
+    empty_note,
+    hatch_colour,
+    minutes,
+    mode_styles,
+)
 from observer.domain.basic_assumption import BION_MODES
 from observer.domain.coding_data import CodingData
 
@@ -36,6 +43,7 @@ def draw_basic_assumptions(
     bars = left.barh(y, values, color=[look[m].colour for m in modes], edgecolor="#222222", lw=0.6)
     for bar, m in zip(bars, modes, strict=True):
         bar.set_hatch(look[m].hatch)
+        bar.set_hatchcolor(hatch_colour(look[m].colour))
     most = max(values, default=1) or 1
     for i, (value, m) in enumerate(zip(values, modes, strict=True)):
         left.text(
@@ -61,6 +69,7 @@ def draw_basic_assumptions(
             facecolors=s.colour,
             edgecolor="#222222",
             hatch=s.hatch,
+            hatchcolor=hatch_colour(s.colour),
             lw=0.6,
         )
     # A thin line joins the segments so the course reads as one path from mode to mode.

@@ -19,9 +19,9 @@ from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     VALENCES,
+    category_look,
     empty_note,
     reuse_axes,
-    styles,
 )
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import GROUP, LEADERS
@@ -178,7 +178,7 @@ def draw_network(
     key_of = "category" if colour_by == "category" else "valence"
     kinds = sorted({e.main(key_of) for e in network.edges})
     if key_of == "category":
-        look = {k: (s.colour, s.linestyle) for k, s in styles(kinds).items()}
+        look = {k: (s.colour, s.linestyle) for k, s in category_look(data, kinds).items()}
     else:
         look = {k: VALENCES.get(k, VALENCES[""]) for k in kinds}
     heaviest = max((e.weight for e in network.edges), default=1)

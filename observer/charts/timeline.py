@@ -12,11 +12,12 @@ from observer.analysis.filters import ChartFilter, apply_filter, span
 from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
+    category_look,
     empty_note,
+    hatch_colour,
     minutes,
     mode_styles,
     person_label,
-    styles,
 )
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
@@ -43,7 +44,7 @@ def draw_timeline(
     rows += [c for c in (LEADERS, GROUP) if any(e.actor == c for e in events)]
     row_of = {key: i for i, key in enumerate(rows)}
     categories = sorted({data.category(e.code) for e in events})
-    look = styles(categories)
+    look = category_look(data, categories)
 
     ax = fig.add_subplot(1, 1, 1)
     mode_names = [m for m, ms in profile.time_ms.items() if ms > 0]
@@ -67,7 +68,7 @@ def draw_timeline(
             facecolor=s.colour,
             edgecolor="#222222",
             hatch=s.hatch,
-            alpha=0.8,
+            hatchcolor=hatch_colour(s.colour),
             lw=0.5,
             zorder=1,
         )
@@ -136,7 +137,7 @@ def draw_timeline(
             facecolor=mode_look[m].colour,
             edgecolor="#222222",
             hatch=mode_look[m].hatch,
-            alpha=0.8,
+            hatchcolor=hatch_colour(mode_look[m].colour),
             label=data.code(m).label or m,
         )
         for m in mode_names

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
 
@@ -11,6 +11,7 @@ from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     empty_note,
+    hatch_colour,
     minutes,
     mode_styles,
     styles,
@@ -27,9 +28,13 @@ def draw_trends(
     fig: Figure,
     sessions: Sequence[SessionTrend],
     codes: Sequence[str] = WATCHED,
-    mode_colours: dict[str, str] | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> None:
-    """Per session: density, reciprocity and Gini; counts of watched codes; time per mode."""
+    """Per session: density, reciprocity and Gini; counts of watched codes; time per mode.
+
+    ``colours``: each code's colour from its codebook, so a code looks as in the palette.
+    """
+    colours = colours or {}
     fig.clear()
     if not sessions:
         empty_note(fig, "No sessions to compare.")
@@ -63,7 +68,7 @@ def draw_trends(
             x,
             [t.counts.get(code, 0) for t in sessions],
             marker=s.marker,
-            color=s.colour,
+            color=colours.get(code, s.colour),
             linestyle=s.linestyle,
             lw=1.8,
             markersize=7,
@@ -77,7 +82,7 @@ def draw_trends(
         for m in dict.fromkeys(k for t in sessions for k in t.mode_ms)
         if any(t.mode_ms.get(m) for t in sessions)
     ]
-    mode_look = mode_styles(modes, mode_colours)
+    mode_look = mode_styles(modes, dict(colours))
     bottom = [0.0] * len(sessions)
     for mode in modes:
         values = [minutes(t.mode_ms.get(mode, 0)) for t in sessions]
@@ -89,6 +94,7 @@ def draw_trends(
             color=s.colour,
             edgecolor="#222222",
             hatch=s.hatch,
+            hatchcolor=hatch_colour(s.colour),
             lw=0.6,
             label=mode,
             width=0.6,
