@@ -57,6 +57,8 @@ VALENCES: dict[str, tuple[str, LineStyle]] = {
 }
 TEXT_SIZE = 9
 TITLE_SIZE = 11
+NARROW_IN = 4.5  # narrower than this (the coding window's side panel), panels stack
+FOOTER_IN = 0.22  # kept free at the bottom of a figure, for a report page's footer
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,23 @@ def person_label(data: CodingData, key: str) -> str:
     """A participant on a chart's axis: as ``CodingData.label`` shows them; the group and
     the leaders in lower case, as a row of the chart rather than a person."""
     return key if key in COLLECTIVES else data.label(key)
+
+
+def is_narrow(fig: Figure) -> bool:
+    """Drawn in the side panel rather than a window or on a page: panels go one under another."""
+    return fig.get_figwidth() < NARROW_IN
+
+
+def fit_layout(fig: Figure) -> None:
+    """Let matplotlib place titles, tick labels and legends for the size the figure is
+    drawn at, so that nothing is cut off or overlaps; a strip stays free for a footer."""
+    footer = FOOTER_IN / fig.get_figheight()
+    fig.set_layout_engine("constrained", rect=(0, footer, 1, 1 - footer))  # left, bottom, w, h
+
+
+def titled(title: str, data: CodingData, fig: Figure) -> str:
+    """A chart's title, with the coding's name where there is room for it."""
+    return title if is_narrow(fig) else f"{title} — {data.name}"
 
 
 def empty_note(fig: Figure, message: str) -> None:

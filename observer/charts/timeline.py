@@ -14,10 +14,13 @@ from observer.charts.style import (
     TITLE_SIZE,
     category_look,
     empty_note,
+    fit_layout,
     hatch_colour,
+    is_narrow,
     minutes,
     mode_styles,
     person_label,
+    titled,
 )
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
@@ -46,6 +49,7 @@ def draw_timeline(
     categories = sorted({data.category(e.code) for e in events})
     look = category_look(data, categories)
 
+    fit_layout(fig)
     ax = fig.add_subplot(1, 1, 1)
     mode_names = [m for m, ms in profile.time_ms.items() if ms > 0]
     colours = {m: data.code(m).colour for m in mode_names}
@@ -142,13 +146,11 @@ def draw_timeline(
         )
         for m in mode_names
     ]
-    ax.legend(
+    fig.legend(
         handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.1),
-        ncol=5,
-        fontsize=TEXT_SIZE - 1,
+        loc="outside lower center",
+        ncol=2 if is_narrow(fig) else 5,
+        fontsize=TEXT_SIZE - (2 if is_narrow(fig) else 1),
         frameon=False,
     )
-    ax.set_title(f"Timeline — {data.name}", fontsize=TITLE_SIZE)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.24)
+    ax.set_title(titled("Timeline", data, fig), fontsize=TITLE_SIZE)

@@ -11,7 +11,9 @@ from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     empty_note,
+    fit_layout,
     hatch_colour,
+    is_narrow,
     minutes,
     mode_styles,
     styles,
@@ -41,7 +43,9 @@ def draw_trends(
         return
     x = list(range(len(sessions)))
     labels = [s.label for s in sessions]
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": (1, 1, 1.1)})
+    fit_layout(fig)
+    narrow = is_narrow(fig)
+    axes = fig.subplots(3, 1) if narrow else fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
     structure, counts, modes_ax = axes
 
     look = styles([name for name, _ in STRUCTURE])
@@ -116,4 +120,3 @@ def draw_trends(
             frameon=False,
         )
     fig.suptitle("Trends across sessions", fontsize=TITLE_SIZE)
-    fig.subplots_adjust(left=0.05, right=0.98, top=0.87, bottom=0.3, wspace=0.22)
