@@ -160,6 +160,21 @@ def format_time(ms: int | None) -> str:
     return f"{sign}{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
+def format_clock(ms: int | None, tenths: bool = False) -> str:
+    """Session time as a person reads it: mm:ss (h:mm:ss past an hour), with tenths of a
+    second where they matter (``tenths``); '' for None."""
+    if ms is None:
+        return ""
+    sign = "-" if ms < 0 else ""
+    unit = 100 if tenths else 1000
+    steps = round(abs(ms) / unit)
+    seconds, tenth = divmod(steps, 10) if tenths else (steps, 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    return f"{sign}{text}.{tenth}" if tenths else f"{sign}{text}"
+
+
 def parse_time(text: str) -> int:
     """Milliseconds from decimal seconds ('12.5') or [hh:]mm:ss[.mmm]; ValueError otherwise."""
     text = text.strip()
