@@ -305,15 +305,17 @@ def draw_network(
         ),
     ]
     wide = fig.get_figwidth() >= 6.5  # a narrow dock gets shorter titles
-    ncol = max(1, min(4, int(fig.get_figwidth() / 1.6)))  # fewer columns when narrow
+    ncol = max(2, min(4, int(fig.get_figwidth() / 1.6)))  # fewer columns when narrow
     # Room under the network for the legend: its title and rows, in inches.
-    legend_in = 0.3 + (0.17 if wide else 0.34) + 0.19 * math.ceil(len(handles) / ncol)
+    legend_in = (
+        0.3 + (0.17 if wide else 0.34) + (0.15 if narrow else 0.19) * math.ceil(len(handles) / ncol)
+    )
     ax.legend(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
         ncol=ncol,
-        fontsize=TEXT_SIZE - 1,
+        fontsize=TEXT_SIZE - (2.5 if narrow else 1),
         frameon=False,
         title=f"edges coloured by {key_of}; width = acts; node size and number = acts sent"
         if wide
