@@ -194,11 +194,12 @@ def test_a_recording_listed_relabelled_and_removed(screen: StartScreen, qtbot: A
     dialog = screen.records.dialog
     dialog.setTextValue("Camera A")
     dialog.accept()
-    assert rows(store, "SELECT label FROM media_files") == [("Camera A",)]
+    # Session 2's recordings (the demo's own recording belongs to session 3).
+    assert rows(store, "SELECT label FROM media_files WHERE session_id = 2") == [("Camera A",)]
     screen.select("media", media)
     trigger(screen, "Remove recording…")
     yes(qtbot, screen.records.confirmation)
-    assert rows(store, "SELECT count(*) FROM media_files") == [(0,)]
+    assert rows(store, "SELECT count(*) FROM media_files WHERE session_id = 2") == [(0,)]
 
 
 def test_a_codebook_file_added_and_a_bad_one_reported(
