@@ -76,8 +76,8 @@ def title_page(fig: Figure, course: GroupCourse) -> None:
         0.06,
         0.05,
         "A flag marks a run worth a conversation, not a judgement: it needs three sessions "
-        "in a row in which the member filled in a valid form.\nRule and definitions in "
-        "docs/measures.md (trends, flags) and docs/ratings.md (scoring).",
+        "in a row in which the member filled in a valid form.\nRule and definitions: see "
+        "Measures (trends, flags) and Ratings (scoring) in the user guide.",
         fontsize=8,
         color="#444444",
     )

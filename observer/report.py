@@ -9,6 +9,7 @@ notes and the significant sequences.
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from observer.charts.matrix import draw_matrix
 from observer.charts.network import draw_network
 from observer.charts.participation import draw_participation
 from observer.charts.timeline import draw_timeline
-from observer.domain.clock import format_time
+from observer.domain.clock import format_clock
 from observer.domain.coding_data import CodingData
 from observer.domain.deidentify import deidentified
 from observer.domain.errors import InputError
@@ -83,12 +84,19 @@ def report_info(data: CodingData) -> ReportInfo:
         group=info.group_name,
         session=f"Session {info.session_number}" + (f" — {when}" if when else ""),
         observer=f"{info.observer} ({info.capacity})",
-        coding=f"{info.name or 'coding'} (#{info.id}, {info.clock_mode} clock"
-        + (", reference" if info.is_reference else "")
-        + ")",
+        coding=_coding_line(info.name, info.clock_mode, info.capacity, info.is_reference),
         codebooks=", ".join(f"{b.name} {b.version}" for b in more.codebooks),
         notes=tuple(notes),
     )
+
+
+def _coding_line(name: str, clock_mode: str, capacity: str, is_reference: bool) -> str:
+    """'live, co-therapist — coded live' or 'supervisor's coding — coded from the recording,
+    the reference': what a supervisor needs to know of a coding, without database ids."""
+    how = "coded from the recording" if clock_mode == "media" else "coded live"
+    title = name or f"{capacity or 'observer'}'s coding"
+    reference = is_reference and "reference" not in title.lower()
+    return f"{title} — {how}" + (", the reference" if reference else "")
 
 
 def sequence_lines(data: CodingData) -> list[str] | None:
@@ -122,6 +130,46 @@ def _footer(fig: Figure, data: CodingData, number: int) -> None:
     fig.text(0.99, 0.008, f"page {number}", fontsize=7, color="#555555", ha="right")
 
 
+def session_summary(data: CodingData) -> list[str]:
+    """What happened in the session, in a few plain sentences for the first page."""
+    people = participation(data)
+    profile = basic_assumptions.profile(data)
+    acts = [e for e in data.events if not data.is_mode(e.code)]
+    talking = sorted((p for p in people.people if p.acts), key=lambda p: -p.acts)
+    lines = [f"{format_clock(data.duration_ms)} coded: {len(acts)} acts by {len(talking)} people."]
+    members = [p for p in talking if not p.is_leader]
+    if len(members) >= 2:
+        most, least = members[0], members[-1]
+        lines.append(
+            f"Of the members, {most.label} took part most ({most.share:.0%} of the acts), "
+            f"{least.label} least ({least.share:.0%})."
+        )
+    quiet = [data.label(key) for key in people.quiet]
+    if quiet:
+        lines.append(f"Quiet (under {people.quiet_share:.0%} of the acts): {', '.join(quiet)}.")
+    if people.total_acts:
+        lines.append(f"{build_network(data).measures.to_group_share:.0%} of the acts were "
+                     "addressed to the group as a whole.")  # fmt: skip
+    codes = Counter(e.code for e in acts).most_common(3)
+    if codes:
+        named = [f"{data.code(c).label.split(' (')[0].lower()} ({n})" for c, n in codes]
+        listed = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+        lines.append(f"The most frequent acts: {listed}.")
+    if profile.segments:
+        main = max(profile.time_ms, key=lambda m: profile.time_ms[m])
+        lines.append(
+            f"The group spent {profile.share(main):.0%} of the time in "
+            f"{data.code(main).label or main}."
+        )
+        others = [seg for seg in profile.segments if seg.mode != main][:3]
+        for seg in others:
+            lines.append(
+                f"{data.code(seg.mode).label or seg.mode} from {format_clock(seg.start_ms)} "
+                f"to {format_clock(seg.end_ms)}."
+            )
+    return lines
+
+
 def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
     """The first page: who, when, how long, and the measures in one table."""
     network = build_network(data)
@@ -134,17 +182,24 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         ("Session", info.session or "—"),
         ("Observer", info.observer or "—"),
         ("Coding", info.coding or data.name),
-        ("Duration", format_time(data.duration_ms)),
+        ("Duration", format_clock(data.duration_ms)),
         ("Events", str(len(data.events))),
-        ("Codebooks", info.codebooks or "—"),
+        ("Codebooks", "\n".join(textwrap.wrap(info.codebooks, 44)) or "—"),
     ]
     if data.deidentified:
         facts.append(("Shared", "de-identified: people as codes; notes, recordings, dates removed"))
+    summary = ["In this session"]
+    for sentence in session_summary(data):
+        summary += textwrap.wrap(sentence, 52)
+    for i, line in enumerate(summary):
+        fig.text(0.6, 0.86 - i * 0.03, line, fontsize=12 if i == 0 else 10,
+                 weight="bold" if i == 0 else "normal", va="top")  # fmt: skip
+    summary_end = 0.86 - len(summary) * 0.03
     y = 0.85
     for label, value in facts:
-        fig.text(0.06, y, label, fontsize=11, color="#444444")
-        fig.text(0.2, y, value, fontsize=11)
-        y -= 0.04
+        fig.text(0.06, y, label, fontsize=11, color="#444444", va="top")
+        fig.text(0.2, y, value, fontsize=11, va="top")
+        y -= 0.04 + 0.022 * value.count("\n")
     measures = [
         ("Density (people graph)", f"{m.density:.2f}"),
         ("Reciprocity", f"{m.reciprocity:.2f}"),
@@ -165,7 +220,8 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
     for mode, ms in profile.time_ms.items():
         if ms:
             label = data.code(mode).label or mode
-            measures.append((f"Time in {label}", f"{format_time(ms)} ({profile.share(mode):.0%})"))
+            measures.append((f"Time in {label}", f"{format_clock(ms)} ({profile.share(mode):.0%})"))
+    y = min(y - 0.03, summary_end)  # the table under the facts and the summary
     ax = fig.add_axes((0.06, 0.08, 0.88, y - 0.1))
     ax.axis("off")
     table = ax.table(
@@ -187,7 +243,8 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         0.06,
         0.04,
         "Measures on the graph of members and leaders (the group-as-a-whole left out); "
-        "definitions in docs/measures.md. Hypotheses about the group, not judgements of people.",
+        "definitions in the user guide, under Measures.\nHypotheses about the group, not "
+        "judgements of people.",
         fontsize=8,
         color="#444444",
     )
@@ -205,7 +262,7 @@ def text_pages(data: CodingData, info: ReportInfo) -> list[list[str]]:
     lines = ["PROCESS NOTES"]
     if info.notes:
         for note in info.notes:
-            when = format_time(note.time_ms) if note.time_ms is not None else "—"
+            when = format_clock(note.time_ms) if note.time_ms is not None else "—"
             kind = "" if note.kind == "note" else f"[{note.kind}] "
             lines += _wrapped([f"{when}  {kind}{note.text}"])
     elif data.deidentified:

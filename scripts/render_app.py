@@ -4,7 +4,8 @@
   transport, seating chart, palette, events, the playhead on the timeline), 1280×800;
 - ``review-live.png``: the demo's live coding of session 1 reviewed with the clip;
 - ``start-screen.png``: the start screen with its review and practice actions;
-- ``practice-feedback.png``: the feedback on a practice attempt beside the recording.
+- ``practice-feedback.png``: the feedback on a practice attempt beside the recording;
+- ``practice-demo.png``: the demo trainee's attempt, with the demo's own recording.
 
 Offscreen, ``QVideoWidget`` paints nothing a screenshot can see, so the frame that
 reached the video sink is painted into the picture where the video sits.
@@ -24,7 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CLIP = ROOT / "tests" / "data" / "clip.mp4"
-OUT = ROOT / "out" / "ui"
+OUT = Path(os.environ.get("GPO_RENDER_OUT", ROOT / "out")) / "ui"
 
 
 def wait(ms: int) -> None:
@@ -148,16 +149,24 @@ def main() -> int:
     render(screen, None, OUT / "start-screen.png")
     screen.close()
 
-    feedback = FeedbackWindow(store, attempt)
-    feedback.show()
-    wait_until(lambda: feedback.player.ready)
-    item = feedback.view.row_of("miss")
-    if item is not None:
-        feedback.view.items_list.setCurrentItem(item)
-        feedback.view._item_chosen(item)
-    wait(300)
-    render(feedback, feedback.player, OUT / "practice-feedback.png")
-    feedback.close()
+    # The feedback on a short attempt, and on the demo trainee's attempt at session 3 with
+    # the demo's own recording (a clock and tones), a missed confrontation chosen.
+    for attempt_id, kind, name in ((attempt, "miss", "practice-feedback.png"),
+                                   (5, "miss", "practice-demo.png")):  # fmt: skip
+        feedback = FeedbackWindow(store, attempt_id)
+        feedback.resize(1280, 800)
+        feedback.show()
+        wait_until(lambda f=feedback: f.player.ready)
+        rows = [feedback.view.row_of(kind, n) for n in range(40)]
+        chosen = [r for r in rows if r is not None and "Confrontation" in r.text(2)] or [
+            r for r in rows if r is not None
+        ]
+        if chosen:
+            feedback.view.items_list.setCurrentItem(chosen[0])
+            feedback.view._item_chosen(chosen[0])
+        wait(300)
+        render(feedback, feedback.player, OUT / name)
+        feedback.close()
     store.close()
     return 0
 

@@ -2,6 +2,8 @@
 
     python scripts/render_charts.py [--out out]
 
+Each chart is drawn at full size, on a report page (``*-page.png``) and in the coding
+window's side panel (``*-panel.png``); any text cut off or covered is printed.
 Writes ``out/charts/demo-*.png`` (demo coding 3 and the demo group's trends),
 ``out/charts/ten-*.png`` (a group of ten members and two leaders),
 ``out/charts/sams-*.png`` (two members who share the pseudonym Sam), greyscale copies of
@@ -24,13 +26,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
 from observer.charts import CHARTS, new_figure  # noqa: E402
 from observer.charts.export import save_figure  # noqa: E402
+from observer.charts.fit import text_problems  # noqa: E402
 from observer.charts.trends import draw_trends  # noqa: E402
 from observer.domain.coding_data import CodingData  # noqa: E402
 from observer.domain.events import Event  # noqa: E402
 from observer.domain.participants import GROUP, member_key  # noqa: E402
-from observer.report import report_for_coding  # noqa: E402
+from observer.report import PAGE, report_for_coding  # noqa: E402
 from observer.storage.event_rows import insert_events  # noqa: E402
 from observer.storage.read_coding import from_coding  # noqa: E402
 from observer.storage.store import Store, open_store  # noqa: E402
@@ -99,12 +105,26 @@ def two_sams_coding(store: Store) -> int:
     return coding_id
 
 
+# The side panel of the coding window at 1280x800 (its network canvas is shorter).
+PANEL = {"network": ((2.78, 4.0), {"metrics": False}), "matrix": ((2.78, 5.8), {"fast": True})}
+
+
 def render_all(data: CodingData, prefix: str, folder: Path) -> list[Path]:
+    """Each chart at full size, on a report page and in the side panel; says what does not fit."""
     written = []
-    for name, (_title, draw, _size) in CHARTS.items():
-        fig = new_figure(name)
-        draw(fig, data)
-        written.append(save_figure(fig, folder / f"{prefix}-{name}.png"))
+    for name, (_title, draw, size) in CHARTS.items():
+        panel_size, panel_options = PANEL.get(name, ((2.78, 5.8), {}))
+        for where, figsize, options in (
+            ("", size, {}),
+            ("-page", PAGE, {}),
+            ("-panel", panel_size, panel_options),
+        ):
+            fig = Figure(figsize=figsize)
+            FigureCanvasAgg(fig)
+            draw(fig, data, **options)
+            for problem in text_problems(fig):
+                print(f"{prefix}-{name}{where}: {problem}")
+            written.append(save_figure(fig, folder / f"{prefix}-{name}{where}.png"))
     return written
 
 
@@ -128,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         written = render_all(from_coding(store, 3), "demo", charts)
         fig = new_figure("participation")
         data = from_coding(store, 3)
-        modes = {m: data.code(m).colour for m in ("work", "dependency", "fight-flight", "pairing")}
-        draw_trends(fig, group_trends(store, 1), mode_colours=modes)
+        colours = {c.id: c.colour for c in data.codes.values()}
+        draw_trends(fig, group_trends(store, 1), colours=colours)
         written.append(save_figure(fig, charts / "demo-trends.png"))
         written += render_all(from_coding(store, ten_member_coding(store)), "ten", charts)
         sams = two_sams_coding(store)

@@ -340,7 +340,9 @@ class ChartsPanel(QWidget):
 
     def _draw_trends(self, figure: Figure, *_args: Any) -> None:
         sessions = self.trends_source() if self.trends_source is not None else []
-        draw_trends(figure, sessions)
+        data = self._current_data()
+        colours = {c.id: c.colour for c in data.codes.values()} if data is not None else {}
+        draw_trends(figure, sessions, colours=colours)
 
     # --- filter --------------------------------------------------------------------------
 

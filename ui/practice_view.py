@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.domain.clock import format_time
+from observer.domain.clock import format_clock
 from observer.domain.coding_data import CodingData
 from observer.domain.events import Event
 from observer.storage.store import Store
@@ -120,7 +119,7 @@ class PracticeFeedbackView(QWidget):
 
         self.timeline_figure = Figure(figsize=(12, 2.2), layout="constrained")
         self.timeline = FigureCanvasQTAgg(self.timeline_figure)
-        self.timeline.setMinimumHeight(190)
+        self.timeline.setMinimumHeight(150)
         self.timeline.mpl_connect("button_press_event", self._timeline_clicked)
         self.zoom = QCheckBox(f"Zoom to the selected item (±{ZOOM_MS // 1000} s)")
         self.zoom.toggled.connect(lambda _on: self._draw_timeline())
@@ -178,6 +177,8 @@ class PracticeFeedbackView(QWidget):
         top = QVBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.summary)
+        # The plain-language feedback first and whole: it is what a trainee reads.
+        top.addWidget(self.advice)
         top.addWidget(self.timeline)
         top.addWidget(self.zoom)
 
@@ -196,12 +197,7 @@ class PracticeFeedbackView(QWidget):
         codes_box = QVBoxLayout(codes)
         codes_box.setContentsMargins(0, 0, 0, 0)
         codes_box.addWidget(self._section("Per code, against the reference"))
-        codes_box.addWidget(self.code_table, 3)
-        advice = QScrollArea()
-        advice.setWidget(self.advice)
-        advice.setWidgetResizable(True)
-        advice.setFrameShape(QScrollArea.Shape.NoFrame)
-        codes_box.addWidget(advice, 2)
+        codes_box.addWidget(self.code_table, 1)
 
         history = QWidget()
         history_box = QVBoxLayout(history)
@@ -276,7 +272,7 @@ class PracticeFeedbackView(QWidget):
             lag = item.lag_ms
             row = QTreeWidgetItem(
                 [
-                    format_time(item.time_ms),
+                    format_clock(item.time_ms, tenths=True),
                     MARKS[item.kind].title.split(" (")[0],
                     self._describe(item.reference),
                     self._describe(item.attempt),
@@ -338,12 +334,12 @@ class PracticeFeedbackView(QWidget):
             ("Mixed up", fb.mixups[:3]),
         ):
             if lines:
-                body = "<br>".join(_escape(line) for line in lines[:4])
-                more = f"<br><i>… and {len(lines) - 4} more</i>" if len(lines) > 4 else ""
-                parts.append(f"<b>{title}</b><br>{body}{more}")
+                body = "; ".join(_escape(line.rstrip(".")) for line in lines[:3])
+                more = f" (and {len(lines) - 3} more)" if len(lines) > 3 else ""
+                parts.append(f"<b>{title}:</b> {body}{more}.")
         if not parts:
             parts.append("<b>No pattern to point out</b>: as often, as early as the reference.")
-        self.advice.setText("<br><br>".join(parts))
+        self.advice.setText("<br>".join(parts))
 
     # --- charts ---------------------------------------------------------------------------
 
@@ -435,22 +431,23 @@ class PracticeFeedbackView(QWidget):
             ax.plot(xs, ys, color=style.ACCENT, marker="o", linewidth=1.5)
             for x, a in zip(xs, scored, strict=True):
                 if a.coding_id == self.attempt_id:
-                    ax.scatter(
-                        [x],
-                        [a.kappa or 0.0],
-                        s=120,
-                        facecolors="none",
-                        edgecolors=style.SELECT,
-                        linewidths=2.5,
-                        zorder=4,
-                        label="this attempt",
+                    kappa = a.kappa or 0.0
+                    ax.scatter([x], [kappa], s=90, color=style.SELECT, zorder=4)
+                    # Named beside the point itself: a legend's ring read as one more attempt.
+                    ax.annotate(
+                        f"this attempt ({kappa:.2f})",
+                        (x, kappa),
+                        xytext=(0, -14 if kappa > 0.5 else 10),
+                        textcoords="offset points",
+                        ha="center",
+                        fontsize=8,
+                        color="#333333",
                     )
             ax.set_xticks(
                 xs,
                 [f"#{n}\n{a.created_at:%d %b}" for n, a in enumerate(scored, 1)],
                 fontsize=7.5,
             )
-            ax.legend(loc="lower right", frameon=False, fontsize=8)
         ax.set_ylim(-0.05, 1.05)
         ax.set_xlim(0.5, max(len(scored), 1) + 0.5)
         ax.axhline(0.6, color="#bbbbbb", linewidth=0.8, linestyle=":")

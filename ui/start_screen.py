@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from observer.domain.clock import format_length
+from observer.domain.clock import format_clock
 from observer.storage.overview import overview, trashed_codings
 from observer.workspace.changes import ChangeSet, Kind
 from observer.workspace.workspace import Workspace
@@ -317,7 +317,7 @@ class StartScreen(QMainWindow):
                 s.setData(0, ROLE_ID, session.id)
                 g.addChild(s)
                 for media in session.media:
-                    length = "" if media.duration_ms is None else format_length(media.duration_ms)
+                    length = format_clock(media.duration_ms)
                     m = QTreeWidgetItem([f"▶ {media.title}", "", length, "recording"])
                     m.setData(0, ROLE_KIND, MEDIA)
                     m.setData(0, ROLE_ID, media.id)

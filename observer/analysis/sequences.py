@@ -345,22 +345,26 @@ def _short(label: str) -> str:
 
 
 def transition_sentence(result: SequenceResult, t: Transition) -> str:
-    """'Self-disclosure was followed directly by subject change 24 times (expected about 6…).'"""
+    """'Self-disclosure was followed directly by subject change 24 times (expected about 6…).'
+
+    Reads as English for every pair: a code followed by itself ('by another question'),
+    a pair that never occurred ('was never followed'), once, fewer times than chance.
+    """
     given, target = _short(result.label(t.given)), _short(result.label(t.target))
     given = given[:1].upper() + given[1:]
+    if t.given == t.target:
+        target = f"another {target}"
     how = (
         f"within {result.within_s:g} seconds"
         if result.within_s is not None
         else ("directly" if result.lag == 1 else f"{result.lag} events later")
     )
-    times = "once" if t.count == 1 else f"{t.count} times"
+    chance = f"expected {times_phrase(t.expected)} by chance"
     if t.count == 0:
-        times = "never"
-    only = "only " if (t.z or 0) < 0 and t.count else ""
-    return (
-        f"{given} was followed {how} by {target} {only}{times} "
-        f"(expected {times_phrase(t.expected)} by chance)."
-    )
+        return f"{given} was never followed {how} by {target} ({chance})."
+    times = "once" if t.count == 1 else f"{t.count} times"
+    only = "only " if (t.z or 0) < 0 else ""
+    return f"{given} was followed {how} by {target} {only}{times} ({chance})."
 
 
 def describe_significant(data: CodingData, most: int = 6) -> list[str]:

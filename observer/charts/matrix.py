@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,6 +10,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextPath
 
 from observer.analysis.filters import ChartFilter
 from observer.analysis.network import build_network
@@ -16,10 +18,12 @@ from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     empty_note,
+    fit_layout,
     glyph_labels,
     person_label,
     reuse_axes,
     text_colour_on,
+    titled,
 )
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import GROUP, LEADERS
@@ -91,6 +95,9 @@ def draw_matrix(
     )
     cmap = image.get_cmap()  # no colour bar: every cell prints its count
     small = TEXT_SIZE if max(n_rows, n_cols) <= 12 else TEXT_SIZE - 2
+    # A cell must hold its number: in the narrow side panel the numbers shrink with the cells.
+    cell_pt = fig.get_figwidth() * 0.6 * 72 / (n_cols + 1)  # as _column_slant reckons
+    small = min(small, max(5.0, cell_pt * 0.45))
     cells: list[tuple[float, float, str, str, bool]] = []  # x, y, text, colour, bold
     diagonal = []
     for i in range(n_rows):
@@ -135,30 +142,17 @@ def draw_matrix(
         glyph_labels(
             ax, [(-0.62, i, r, black, False) for i, r in enumerate(rows)], TEXT_SIZE, align="right"
         )
+        slant = _column_slant(fig, n_cols)
+        shift = 0.12 if slant < 90 else 0.0
         glyph_labels(
             ax,
-            [(j + 0.12, n_rows + 0.56, c, black, False) for j, c in enumerate(columns)],
+            [(j + shift, n_rows + 0.56, c, black, False) for j, c in enumerate(columns)],
             TEXT_SIZE,
             align="right",
-            rotation=40,
+            rotation=slant,
         )
-        ax.text(
-            0.5,
-            -0.16,
-            "target (addressed)",
-            transform=ax.transAxes,
-            ha="center",
-            fontsize=TEXT_SIZE,
-        )
-        ax.text(
-            -0.15,
-            0.5,
-            "actor (speaking)",
-            transform=ax.transAxes,
-            va="center",
-            rotation=90,
-            fontsize=TEXT_SIZE,
-        )
+        fig.text(0.5, 0.01, "target (addressed)", ha="center", va="bottom", fontsize=TEXT_SIZE)
+        fig.text(0.01, 0.5, "actor (speaking)", va="center", rotation=90, fontsize=TEXT_SIZE)
     else:
         ax.set_xticks(range(n_cols + 1))
         ax.set_xticklabels(columns, rotation=40, ha="right", fontsize=TEXT_SIZE)
@@ -169,5 +163,37 @@ def draw_matrix(
             spine.set_visible(False)
         ax.set_xlabel("target (addressed)", fontsize=TEXT_SIZE)
         ax.set_ylabel("actor (speaking)", fontsize=TEXT_SIZE)
-    ax.set_title(f"Who to whom — {data.name}", fontsize=TITLE_SIZE)
-    fig.subplots_adjust(left=0.14, right=0.97, top=0.93, bottom=0.16)
+    ax.set_title(titled("Who to whom", data, fig), fontsize=TITLE_SIZE)
+    if fast:
+        _room_for_names(fig, rows, columns)
+    else:
+        fit_layout(fig)
+
+
+def _room_for_names(fig: Figure, rows: list[str], columns: list[str]) -> None:
+    """Margins that fit the longest row name and the slanted column names (drawn as
+    outlines, which matplotlib's layout does not see), whatever the figure's size."""
+    longest_row = max(_width_pt(r) for r in rows)
+    longest_column = max(_width_pt(c) for c in columns)
+    slant = math.radians(_column_slant(fig, len(columns) - 1))
+    axis_label = TEXT_SIZE * 1.6
+    left = (longest_row + axis_label + 8) / 72
+    bottom = (longest_column * math.sin(slant) + TEXT_SIZE + axis_label + 10) / 72
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    fig.subplots_adjust(
+        left=min(0.45, left / width),
+        right=0.97,
+        top=1 - (TITLE_SIZE * 2.2 / 72) / height,
+        bottom=min(0.45, bottom / height),
+    )
+
+
+def _column_slant(fig: Figure, n_cols: int) -> float:
+    """Column names slanted where the cells are wide enough, upright in a narrow panel."""
+    cell_pt = fig.get_figwidth() * 0.6 * 72 / (n_cols + 1)
+    return 40.0 if cell_pt > 18 else 90.0
+
+
+def _width_pt(text: str) -> float:
+    box = TextPath((0, 0), text, size=TEXT_SIZE).get_extents()
+    return float(box.width)

@@ -19,9 +19,10 @@ from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     VALENCES,
+    category_look,
     empty_note,
+    is_narrow,
     reuse_axes,
-    styles,
 )
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import GROUP, LEADERS
@@ -160,6 +161,8 @@ def draw_network(
     if not network.people:
         empty_note(fig, "No one to draw: no members in this coding.")
         return None
+    metrics = metrics and fig.get_figwidth() >= 6.5  # a narrow figure shows the network only
+    narrow = is_narrow(fig)
     keys = [n.key for n in network.nodes]
     positions = seat_layout(data, keys) if layout == "seats" else force_layout(network)
 
@@ -171,15 +174,17 @@ def draw_network(
     ax.set_ylim(-1.32, 1.28)
 
     most_sent = max((n.sent for n in network.nodes), default=0)
-    areas = {n.key: _node_area(n.sent, most_sent) for n in network.nodes}
+    # Marker areas are in points: a narrow figure gets smaller nodes, so seats do not collide.
+    scale = min(1.0, fig.get_figwidth() / 6.0)
+    areas = {n.key: _node_area(n.sent, most_sent) * scale for n in network.nodes}
     # The group node is addressed, not acting: a fixed size keeps arrowheads off its label.
-    areas.update({n: 900.0 for n in (GROUP, LEADERS) if n in areas})
+    areas.update({n: 900.0 * scale for n in (GROUP, LEADERS) if n in areas})
     radius = {key: math.sqrt(a) / 2 for key, a in areas.items()}
 
     key_of = "category" if colour_by == "category" else "valence"
     kinds = sorted({e.main(key_of) for e in network.edges})
     if key_of == "category":
-        look = {k: (s.colour, s.linestyle) for k, s in styles(kinds).items()}
+        look = {k: (s.colour, s.linestyle) for k, s in category_look(data, kinds).items()}
     else:
         look = {k: VALENCES.get(k, VALENCES[""]) for k in kinds}
     heaviest = max((e.weight for e in network.edges), default=1)
@@ -240,12 +245,14 @@ def draw_network(
         sizes.append(areas[node.key])
         faces.append(face)
         label = node.label if node.is_person else node.label.lower()
+        if narrow:  # seats sit close together: a name over two lines is narrower
+            label = label.replace(" ", "\n", 1)
         ax.text(
             *positions[node.key],
             f"{label}\n{node.sent}" if node.is_person else label,
             ha="center",
             va="center",
-            fontsize=TEXT_SIZE,
+            fontsize=TEXT_SIZE - (1.5 if narrow else 0),
             zorder=4,
             bbox={"boxstyle": "round,pad=0.18", "fc": "white", "ec": "none", "alpha": 0.85},
         )
@@ -299,15 +306,17 @@ def draw_network(
         ),
     ]
     wide = fig.get_figwidth() >= 6.5  # a narrow dock gets shorter titles
-    ncol = max(2, min(4, int(fig.get_figwidth() / 2.4)))  # fewer columns when narrow
+    ncol = max(2, min(4, int(fig.get_figwidth() / 1.6)))  # fewer columns when narrow
     # Room under the network for the legend: its title and rows, in inches.
-    legend_in = 0.3 + (0.17 if wide else 0.34) + 0.2 * math.ceil(len(handles) / ncol)
+    legend_in = (
+        0.3 + (0.17 if wide else 0.34) + (0.15 if narrow else 0.19) * math.ceil(len(handles) / ncol)
+    )
     ax.legend(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
         ncol=ncol,
-        fontsize=TEXT_SIZE - 1,
+        fontsize=TEXT_SIZE - (2.5 if narrow else 1),
         frameon=False,
         title=f"edges coloured by {key_of}; width = acts; node size and number = acts sent"
         if wide
@@ -325,7 +334,10 @@ def draw_network(
     if metrics:
         draw_metrics_table(axes[1], network)
     fig.subplots_adjust(
-        left=0.02, right=0.98, top=0.93, bottom=min(0.45, legend_in / fig.get_figheight())
+        left=0.02,
+        right=0.98,
+        top=0.93,
+        bottom=min(0.6 if narrow else 0.45, legend_in / fig.get_figheight()),
     )
     return NetworkDrawing(ax, positions, network, radius)
 
@@ -405,7 +417,7 @@ def draw_metrics_table(ax: Axes, network: Network) -> None:
         "out/in: people addressed / addressed by\n"
         "w-out/w-in: acts to / from others (one per target)\n"
         "betw: betweenness; peers: fellow members who gave\n"
-        "them feedback. Definitions: docs/measures.md",
+        "them feedback (see Measures in the user guide)",
         fontsize=TEXT_SIZE - 1.5,
         va="top",
         color="#333333",

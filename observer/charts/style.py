@@ -14,7 +14,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
-from matplotlib.colors import to_hex, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.path import Path
@@ -57,6 +57,8 @@ VALENCES: dict[str, tuple[str, LineStyle]] = {
 }
 TEXT_SIZE = 9
 TITLE_SIZE = 11
+NARROW_IN = 4.5  # narrower than this (the coding window's side panel), panels stack
+FOOTER_IN = 0.22  # kept free at the bottom of a figure, for a report page's footer
 
 
 @dataclass(frozen=True)
@@ -93,55 +95,63 @@ MODE_HATCHES = {
 }
 
 
-# Lightness (0 black .. 1 white) of each mode's fill, so modes differ in a greyscale print
-# and the black hatch lines stay visible on top.
-MODE_LIGHTNESS = {
-    "work": 0.85,
-    "dependency": 0.5,
-    "fight-flight": 0.68,
-    "pairing": 0.58,
-    "oneness": 0.76,
-    "me-ness": 0.45,
-}
+def category_styles(data: CodingData) -> dict[str, Style]:
+    """Every category of the coding's codebooks, in codebook order, drawn in its first
+    code's colour, with marker, dash and hatch by its place in the codebook.
+
+    Taken from the codebook rather than from the categories a session happens to use, so a
+    category looks the same in every chart, every session and next to the palette. A code
+    without a category stands for itself, in its own colour.
+    """
+    first: dict[str, str] = {}
+    for code in data.codes.values():
+        first.setdefault(code.category or code.id, code.colour)
+    return {
+        name: Style(
+            colour,
+            LINESTYLES[i % len(LINESTYLES)],
+            MARKERS[i % len(MARKERS)],
+            HATCHES[i % len(HATCHES)],
+        )
+        for i, (name, colour) in enumerate(first.items())
+    }
 
 
-def luminance(colour: str) -> float:
-    r, g, b = to_rgb(colour)
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
-def with_lightness(colour: str, target: float) -> str:
-    """The colour mixed with white (or black) until its greyscale value is ``target``."""
-    r, g, b = to_rgb(colour)
-    now = luminance(colour)
-    if abs(now - target) < 0.01:
-        return colour
-    if now < target:
-        t = (target - now) / (1 - now)
-        mixed = (r + (1 - r) * t, g + (1 - g) * t, b + (1 - b) * t)
-    else:
-        t = target / now
-        mixed = (r * t, g * t, b * t)
-    return to_hex(mixed)
+def category_look(data: CodingData, categories: Sequence[str]) -> dict[str, Style]:
+    """The style of each category shown (codes outside the codebook in neutral grey)."""
+    known = category_styles(data)
+    spare = len(known)
+    return {
+        c: known.get(c) or Style("#777777", LINESTYLES[0], MARKERS[(spare + i) % len(MARKERS)], "")
+        for i, c in enumerate(categories)
+    }
 
 
 def mode_styles(modes: Sequence[str], colours: dict[str, str] | None = None) -> dict[str, Style]:
-    """Basic-assumption modes: the codebook's colour where given, always a distinct hatch."""
+    """Basic-assumption modes: the codebook's colour (as in the palette and the coding
+    window's timeline), always a distinct hatch, so a greyscale print still tells them apart."""
     base = styles(modes)
     colours = colours or {}
     spare = [h for h in HATCHES if h not in MODE_HATCHES.values()] or list(HATCHES)
-    ladder = (0.8, 0.5, 0.65, 0.58, 0.72, 0.45)
     return {
         m: Style(
-            with_lightness(
-                colours.get(m) or s.colour, MODE_LIGHTNESS.get(m, ladder[i % len(ladder)])
-            ),
+            colours.get(m) or s.colour,
             s.linestyle,
             s.marker,
             MODE_HATCHES.get(m, spare[i % len(spare)]),
         )
         for i, (m, s) in enumerate(base.items())
     }
+
+
+def hatch_colour(fill: str) -> str:
+    """Hatch lines that show on a fill: light on a dark colour, dark on a light one."""
+    return "#ffffff" if luminance(fill) < 0.45 else "#222222"
+
+
+def luminance(colour: str) -> float:
+    r, g, b = to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
 
 
 def text_colour_on(rgba: Sequence[float]) -> str:
@@ -223,6 +233,23 @@ def person_label(data: CodingData, key: str) -> str:
     """A participant on a chart's axis: as ``CodingData.label`` shows them; the group and
     the leaders in lower case, as a row of the chart rather than a person."""
     return key if key in COLLECTIVES else data.label(key)
+
+
+def is_narrow(fig: Figure) -> bool:
+    """Drawn in the side panel rather than a window or on a page: panels go one under another."""
+    return fig.get_figwidth() < NARROW_IN
+
+
+def fit_layout(fig: Figure) -> None:
+    """Let matplotlib place titles, tick labels and legends for the size the figure is
+    drawn at, so that nothing is cut off or overlaps; a strip stays free for a footer."""
+    footer = FOOTER_IN / fig.get_figheight()
+    fig.set_layout_engine("constrained", rect=(0, footer, 1, 1 - footer))  # left, bottom, w, h
+
+
+def titled(title: str, data: CodingData, fig: Figure) -> str:
+    """A chart's title, with the coding's name where there is room for it."""
+    return title if is_narrow(fig) else f"{title} — {data.name}"
 
 
 def empty_note(fig: Figure, message: str) -> None:

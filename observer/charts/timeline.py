@@ -12,11 +12,15 @@ from observer.analysis.filters import ChartFilter, apply_filter, span
 from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
+    category_look,
     empty_note,
+    fit_layout,
+    hatch_colour,
+    is_narrow,
     minutes,
     mode_styles,
     person_label,
-    styles,
+    titled,
 )
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
@@ -43,8 +47,9 @@ def draw_timeline(
     rows += [c for c in (LEADERS, GROUP) if any(e.actor == c for e in events)]
     row_of = {key: i for i, key in enumerate(rows)}
     categories = sorted({data.category(e.code) for e in events})
-    look = styles(categories)
+    look = category_look(data, categories)
 
+    fit_layout(fig)
     ax = fig.add_subplot(1, 1, 1)
     mode_names = [m for m, ms in profile.time_ms.items() if ms > 0]
     colours = {m: data.code(m).colour for m in mode_names}
@@ -67,7 +72,7 @@ def draw_timeline(
             facecolor=s.colour,
             edgecolor="#222222",
             hatch=s.hatch,
-            alpha=0.8,
+            hatchcolor=hatch_colour(s.colour),
             lw=0.5,
             zorder=1,
         )
@@ -136,18 +141,16 @@ def draw_timeline(
             facecolor=mode_look[m].colour,
             edgecolor="#222222",
             hatch=mode_look[m].hatch,
-            alpha=0.8,
+            hatchcolor=hatch_colour(mode_look[m].colour),
             label=data.code(m).label or m,
         )
         for m in mode_names
     ]
-    ax.legend(
+    fig.legend(
         handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.1),
-        ncol=5,
-        fontsize=TEXT_SIZE - 1,
+        loc="outside lower center",
+        ncol=2 if is_narrow(fig) else 5,
+        fontsize=TEXT_SIZE - (2 if is_narrow(fig) else 1),
         frameon=False,
     )
-    ax.set_title(f"Timeline — {data.name}", fontsize=TITLE_SIZE)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.24)
+    ax.set_title(titled("Timeline", data, fig), fontsize=TITLE_SIZE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -12,6 +12,9 @@ from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
     empty_note,
+    fit_layout,
+    hatch_colour,
+    is_narrow,
     minutes,
     mode_styles,
     styles,
@@ -48,16 +51,22 @@ def draw_trends(
     fig: Figure,
     sessions: Sequence[SessionTrend],
     codes: Sequence[str] = WATCHED,
-    mode_colours: dict[str, str] | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> None:
-    """Per session: density, reciprocity and Gini; counts of watched codes; time per mode."""
+    """Per session: density, reciprocity and Gini; counts of watched codes; time per mode.
+
+    ``colours``: each code's colour from its codebook, so a code looks as in the palette.
+    """
+    colours = colours or {}
     fig.clear()
     if not sessions:
         empty_note(fig, "No sessions to compare.")
         return
     x = list(range(len(sessions)))
     labels = [s.label for s in sessions]
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": (1, 1, 1.1)})
+    fit_layout(fig)
+    narrow = is_narrow(fig)
+    axes = fig.subplots(3, 1) if narrow else fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
     structure, counts, modes_ax = axes
 
     look = styles([name for name, _ in STRUCTURE])
@@ -84,7 +93,7 @@ def draw_trends(
             x,
             [t.counts.get(code, 0) for t in sessions],
             marker=s.marker,
-            color=s.colour,
+            color=colours.get(code, s.colour),
             linestyle=s.linestyle,
             lw=1.8 if len(x) <= MANY else 1.2,
             markersize=7 if len(x) <= MANY else 3,
@@ -98,7 +107,7 @@ def draw_trends(
         for m in dict.fromkeys(k for t in sessions for k in t.mode_ms)
         if any(t.mode_ms.get(m) for t in sessions)
     ]
-    mode_look = mode_styles(modes, mode_colours)
+    mode_look = mode_styles(modes, dict(colours))
     bottom = [0.0] * len(sessions)
     for mode in modes:
         values = [minutes(t.mode_ms.get(mode, 0)) for t in sessions]
@@ -106,7 +115,8 @@ def draw_trends(
         top = [b + v for b, v in zip(bottom, values, strict=True)]
         if len(x) <= MANY:
             modes_ax.bar(x, values, bottom=bottom, color=s.colour, edgecolor="#222222",
-                         hatch=s.hatch, lw=0.6, label=mode, width=0.6)  # fmt: skip
+                         hatch=s.hatch, hatchcolor=hatch_colour(s.colour), lw=0.6, label=mode,
+                         width=0.6)  # fmt: skip
         else:
             # A year of sessions as stacked bands: one hatched shape per mode, not 52 bars.
             modes_ax.fill_between(x, bottom, top, step="mid", facecolor=s.colour, lw=0.4,
@@ -124,4 +134,3 @@ def draw_trends(
             frameon=False,
         )
     fig.suptitle("Trends across sessions", fontsize=TITLE_SIZE)
-    fig.subplots_adjust(left=0.05, right=0.98, top=0.87, bottom=0.3, wspace=0.22)

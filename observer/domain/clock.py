@@ -160,11 +160,19 @@ def format_time(ms: int | None) -> str:
     return f"{sign}{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
-def format_length(ms: int) -> str:
-    """A length to the second, as people say it: 1:02:03, or 2:05 under an hour."""
-    hours, rest = divmod(round(max(0, ms) / 1000), 3600)
+def format_clock(ms: int | None, tenths: bool = False) -> str:
+    """Session time as a person reads it: mm:ss (h:mm:ss past an hour), with tenths of a
+    second where they matter (``tenths``); '' for None."""
+    if ms is None:
+        return ""
+    sign = "-" if ms < 0 else ""
+    unit = 100 if tenths else 1000
+    steps = round(abs(ms) / unit)
+    seconds, tenth = divmod(steps, 10) if tenths else (steps, 0)
+    hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    text = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    return f"{sign}{text}.{tenth}" if tenths else f"{sign}{text}"
 
 
 def parse_time(text: str) -> int:

@@ -3,8 +3,10 @@
 Eight members and two leaders meet for four sessions. The codings carry patterns a
 supervisor would recognise: members change the subject soon after a disclosure,
 Ben hardly speaks, confronting the leader tips the group into fight-flight, and
-the group settles into work as the sessions go on. Session 3 is coded three times
-(co-therapist, supervisor as the reference, and a trainee) for agreement practice.
+the group settles into work as the sessions go on. Session 3 is coded three times:
+live by the co-therapist, from the recording by the supervisor (the reference, agreeing
+with the co-therapist as two trained observers do, kappa about 0.7), and by a trainee
+whose attempt shows a beginner's typical mistakes.
 All names are invented.
 """
 
@@ -19,7 +21,13 @@ from observer.domain.participants import GROUP, member_key
 from observer.storage.event_rows import insert_events
 from observer.storage.store import Store
 from observer.workspace.codings import new_coding, set_reference
-from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
+from observer.workspace.groups import (
+    MemberSpec,
+    add_group,
+    add_session,
+    attach_media,
+    get_group,
+)
 
 MEMBERS = [
     MemberSpec("Jane", initials="JA"),
@@ -142,31 +150,112 @@ def generate_session(
     return sorted(events, key=lambda e: e.time_ms)
 
 
-def _observed_by_trainee(events: list[Event], rng: random.Random) -> list[Event]:
-    """A trainee's coding of the same session: late, missing some, confusing a few codes."""
-    confusions = {"support": "feedback", "advice": "feedback", "rescuing": "support"}
-    out = []
-    for e in events:
-        if e.end_ms is None and rng.random() < 0.15:
-            continue
-        code = confusions.get(e.code, e.code) if rng.random() < 0.4 else e.code
-        lag = rng.randint(300, 2_500)
-        end = None if e.end_ms is None else e.end_ms + lag
-        out.append(Event(0, e.time_ms + lag, code, e.actor, e.targets, e.modifiers, "", end))
-    # Marked late by different lags, one basic-assumption state would still be running when
-    # the next starts; states of one exclusive group take turns, so each ends as the next begins.
+def _end_states_in_turn(events: list[Event]) -> list[Event]:
+    """Marked at shifted times, one basic-assumption state would still be running when the
+    next starts; states of one exclusive group take turns, so each ends as the next begins."""
     modes = {mode for course in BA_COURSE.values() for _, mode in course}
-    starts = sorted(e.time_ms for e in out if e.code in modes)
+    starts = sorted(e.time_ms for e in events if e.code in modes)
+    out = list(events)
     for i, e in enumerate(out):
         if e.code in modes and e.end_ms is not None:
             following = [t for t in starts if t > e.time_ms]
             if following and e.end_ms > following[0]:
                 out[i] = replace(e, end_ms=following[0])
-    return out
+    return sorted(out, key=lambda e: e.time_ms)
+
+
+def _shifted(e: Event, lag_ms: int) -> Event:
+    end = None if e.end_ms is None else e.end_ms + lag_ms
+    return replace(e, time_ms=max(0, e.time_ms + lag_ms), end_ms=end)
+
+
+# Where a supervisor watching the tape and a co-therapist in the room typically differ:
+# in the room a subject change passes for a question, advice for support, a joke
+# that deflects for plain humour.
+LIVE_READINGS = {"subject-change": "question", "rescuing": "support", "humour": "there-and-then"}
+
+
+def _observed_by_supervisor(
+    live: list[Event], members: list[str], rng: random.Random
+) -> list[Event]:
+    """The supervisor's reference coding of the recorded session, against the co-therapist's
+    live one: the same session seen differently, as trained observers really differ.
+
+    From the tape the supervisor times acts more precisely, catches acts the co-therapist,
+    busy leading, did not code (interruptions, withdrawals, subject changes), leaves out a
+    few the co-therapist coded in passing, and reads some acts differently.
+    """
+    out: list[Event] = []
+    for e in live:
+        if e.actor == GROUP and e.end_ms is not None:
+            out.append(_shifted(e, rng.randint(-4_000, 4_000)))  # modes: when it tipped
+            continue
+        if rng.random() < 0.06:
+            continue  # coded in passing in the room; not an act on the tape
+        code = e.code
+        readings = {v: k for k, v in LIVE_READINGS.items()}
+        if code in readings and rng.random() < 0.35:
+            code = readings[code]
+        out.append(replace(_shifted(e, rng.randint(-1_200, 600)), code=code))
+    # Acts the co-therapist missed while leading.
+    t = rng.randint(30_000, 90_000)
+    while t < SESSION_MS - 60_000:
+        actor = rng.choice(members)
+        code = rng.choice(["interruption", "subject-change", "humour", "question"])
+        # An interruption cuts someone off; the rest are said to the group.
+        whom = rng.choice([m for m in members if m != actor]) if code == "interruption" else GROUP
+        out.append(Event(0, t, code, actor, (whom,)))
+        t += rng.randint(60_000, 150_000)
+    return _end_states_in_turn(out)
+
+
+def _observed_by_trainee(reference: list[Event], rng: random.Random) -> list[Event]:
+    """A trainee's first attempt at the reference, with the typical mistakes of a beginner:
+    confrontations missed (they pass for feedback or go unnoticed), subject changes coded
+    as questions, acts marked a second or two late, and a few acts missed altogether."""
+    out = []
+    for e in reference:
+        if e.end_ms is None and rng.random() < 0.08:
+            continue
+        code = e.code
+        if code == "confrontation":
+            roll = rng.random()
+            if roll < 0.45:
+                continue
+            if roll < 0.75:
+                code = "feedback"
+        elif code == "subject-change" and rng.random() < 0.7:
+            code = "question"
+        elif code in ("support", "advice") and rng.random() < 0.2:
+            code = "feedback"
+        # Feedback takes a valence only; what the trainee did not see is not recorded.
+        modifiers = {k: v for k, v in e.modifiers.items() if code != "feedback" or k == "valence"}
+        late = _shifted(e, rng.randint(600, 2_300))
+        out.append(replace(late, code=code, modifiers=modifiers))
+    return _end_states_in_turn(out)
+
+
+def _record_session(store: Store, session_id: int, reference: list[Event]) -> int | None:
+    """The recorded stretch of session 3, written beside the database and attached to the
+    session; None where no recording can be made (no PyAV, or a server database)."""
+    from observer.workspace import demo_recording
+
+    if store.path is None or not demo_recording.available():
+        return None
+    start, end = RECORDED_MS
+    path = store.path.with_name(f"{store.path.stem}-demo") / "session-3-clock.mp4"
+    acts = [e.time_ms - start for e in reference if start <= e.time_ms < end and e.end_ms is None]
+    demo_recording.write_recording(path, end - start, acts)
+    return attach_media(store, session_id, str(path), start, label="Demo recording (clock, tones)")
+
+
+# The stretch of session 3 on the demo recording: the group tips into fight-flight at 25:00.
+RECORDED_MS = (20 * 60_000, 30 * 60_000)
 
 
 def create_demo(store: Store, seed: int = 7) -> DemoSummary:
-    """Add the demo group, four sessions and their codings to a database."""
+    """Add the demo group, four sessions and their codings to a database, and a recording
+    of part of session 3 beside a database file (a clock and a tone at each act)."""
     group_id = add_group(
         store,
         "Thursday interpersonal group",
@@ -195,10 +284,19 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
         insert_events(store, coding, events)
         coding_ids.append(coding)
         if number == 3:
+            people = [*members.values(), *leaders]
+            supervised = _observed_by_supervisor(events, people, random.Random(seed + 3))
+            _record_session(store, session_id, supervised)  # tape review, practice
             reference = new_coding(
-                store, session_id, "SV", books, "media", "reference", capacity="reference"
+                store,
+                session_id,
+                "SV",
+                books,
+                "media",
+                "reference",
+                capacity="reference",
             )
-            insert_events(store, reference, events)
+            insert_events(store, reference, supervised)
             set_reference(store, reference)
             trainee = new_coding(
                 store,
@@ -210,7 +308,7 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
                 capacity="trainee",
                 practice_of_id=reference,
             )
-            insert_events(store, trainee, _observed_by_trainee(events, random.Random(seed)))
+            insert_events(store, trainee, _observed_by_trainee(supervised, random.Random(seed)))
             coding_ids += [reference, trainee]
     # The demo codings are finished sessions: their clocks stand at the end, so pressing
     # start in one continues after its last event rather than at zero.

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from observer.domain.clock import format_length, media_time, session_time
+from observer.domain.clock import format_clock, media_time, session_time
 from observer.domain.errors import InputError, NotFound
 from observer.domain.events import Event
 from observer.storage.models import Coding, GroupSession, MediaFile
@@ -69,13 +69,12 @@ class MediaInfo:
     def summary(self) -> str:
         """What was attached, as attaching confirms it: name, length and where it starts."""
         length = (
-            f"{format_length(self.duration_ms)} long"
+            f"{format_clock(self.duration_ms)} long"
             if self.duration_ms is not None
             else "length unknown (the file could not be read as a recording)"
         )
-        start = format_length(abs(self.offset_ms))
-        sign = "-" if self.offset_ms < 0 else ""
-        return f"{self.name}, {length}, first frame at session time {sign}{start}"
+        start = format_clock(self.offset_ms)
+        return f"{self.name}, {length}, first frame at session time {start}"
 
     def session_time(self, media_ms: int) -> int:
         """The session-clock time of a moment in this recording."""

@@ -194,11 +194,12 @@ def test_a_recording_listed_relabelled_and_removed(screen: StartScreen, qtbot: A
     dialog = screen.records.dialog
     dialog.setTextValue("Camera A")
     dialog.accept()
-    assert rows(store, "SELECT label FROM media_files") == [("Camera A",)]
+    # Session 2's recordings (the demo's own recording belongs to session 3).
+    assert rows(store, "SELECT label FROM media_files WHERE session_id = 2") == [("Camera A",)]
     screen.select("media", media)
     trigger(screen, "Remove recording…")
     yes(qtbot, screen.records.confirmation)
-    assert rows(store, "SELECT count(*) FROM media_files") == [(0,)]
+    assert rows(store, "SELECT count(*) FROM media_files WHERE session_id = 2") == [(0,)]
 
 
 def test_a_codebook_file_added_and_a_bad_one_reported(
@@ -232,8 +233,8 @@ def test_attaching_a_recording_says_what_was_attached_and_how_long_it_is(
     screen.select("session", 2)
     qtbot.mouseClick(screen.start_actions.buttons["attach"], Qt.MouseButton.LeftButton)
     assert screen.statusBar().currentMessage() == (
-        "Attached clip, 0:02 long, first frame at session time 1:05."
+        "Attached clip, 00:02 long, first frame at session time 01:05."
     )
     assert rows(screen.store, "SELECT duration_ms, offset_ms FROM media_files") == [(2000, 65_000)]
     listed = screen.tree.findItems("▶ clip", Qt.MatchFlag.MatchRecursive)
-    assert [(item.text(2), item.text(3)) for item in listed] == [("0:02", "recording")]
+    assert [(item.text(2), item.text(3)) for item in listed] == [("00:02", "recording")]

@@ -8,7 +8,6 @@ from observer.domain.clock import (
     Clock,
     LiveClock,
     MediaClock,
-    format_length,
     format_time,
     parse_time,
 )
@@ -83,10 +82,3 @@ def test_either_clock_tells_the_time_the_same_way() -> None:
     assert stamp(live) == (6_000, True)
     assert stamp(MediaClock(lambda: 500, lambda: False, offset_ms=6_000)) == (6_500, False)
 
-
-@pytest.mark.parametrize(
-    ("ms", "said"),
-    [(0, "0:00"), (1_499, "0:01"), (125_000, "2:05"), (3_723_000, "1:02:03"), (-5, "0:00")],
-)
-def test_a_length_is_said_to_the_second(ms: int, said: str) -> None:
-    assert format_length(ms) == said

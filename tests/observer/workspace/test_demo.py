@@ -46,3 +46,55 @@ def test_demo_codings_continue_after_their_last_event(demo_store) -> None:
     last = max(max(e.time_ms, e.end_ms or 0) for e in recorder.events)
     assert recorder.clock.elapsed_ms() >= last
     recorder.close()
+
+
+def test_the_reference_differs_from_the_live_coding_as_trained_observers_do(demo_store) -> None:
+    from observer.workspace.comparison import compare_codings
+
+    result = compare_codings(demo_store, [3, 4], tolerance_s=2.0, unit_s=10.0).result
+    assert result is not None
+    assert 0.6 <= result["event_kappa"] <= 0.85
+
+
+def test_the_practice_attempt_shows_a_beginners_typical_mistakes(demo_store) -> None:
+    from observer.workspace.practice import feedback
+
+    fb = feedback(demo_store, 5)
+    assert fb.kappa is not None and fb.kappa < 0.7
+    assert any(line.startswith("Confrontation:") for line in fb.too_rarely)
+    assert any(
+        line.startswith("Question where the reference has Subject change") for line in fb.mixups
+    )
+    assert any(line.startswith("Overall: typically") and "after" in line for line in fb.too_late)
+
+
+def test_session_three_has_a_recording_with_a_clock_and_tones(demo_store) -> None:
+    import pytest
+
+    av = pytest.importorskip("av")  # the recording is made where PyAV is installed
+
+    from observer.storage.read_coding import from_coding
+    from observer.workspace.demo import RECORDED_MS
+
+    [recording] = from_coding(demo_store, 4, details=True).details.media
+    assert recording.offset_ms == RECORDED_MS[0]
+    with av.open(recording.path) as container:
+        kinds = sorted(s.type for s in container.streams)
+        seconds = float(container.duration or 0) / av.time_base
+    assert kinds == ["audio", "video"]
+    assert abs(seconds * 1000 - (RECORDED_MS[1] - RECORDED_MS[0])) < 2_000
+
+
+def test_the_reference_and_the_attempt_keep_the_codebooks_rules(demo_store) -> None:
+    """Every demo event could have been coded by hand (targets, modifiers, exclusive modes)."""
+    from observer.storage.read_coding import from_coding
+    from observer.workspace.codings import new_coding
+    from observer.workspace.recording import Recorder
+
+    for coding_id in (4, 5):
+        events = from_coding(demo_store, coding_id).events
+        recorder = Recorder(demo_store, new_coding(demo_store, 3, "CK", ["here-and-now", "bion"]))
+        for e in events:
+            recorder.record(e.time_ms, e.code, e.actor, e.targets, e.modifiers, end_ms=e.end_ms)
+        assert len(recorder.events) == len(events)
+        recorder.close()

@@ -182,7 +182,7 @@ def test_attaching_says_what_was_attached_and_how_long_it_is(
     db = demo_store.location
     assert main(["--db", db, "media", "attach", "1", str(CLIP), "--offset=-0:30"]) == 0
     assert capsys.readouterr().out.endswith(
-        ": clip.mp4, 0:02 long, first frame at session time -0:30\n"
+        ": clip.mp4, 00:02 long, first frame at session time -00:30\n"
     )
     not_media = tmp_path / "notes.mp4"
     not_media.write_text("not a recording")

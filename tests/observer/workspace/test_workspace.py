@@ -101,6 +101,7 @@ def test_a_practice_attempt_and_the_demo(store: Store, heard: Heard) -> None:
     assert heard.changes == [demo]
     assert {k: len(v) for k, v in demo.added.items()} == {
         Kind.GROUP: 1, Kind.MEMBER: 10, Kind.SESSION: 4, Kind.CODING: 6, Kind.CODEBOOK: 2,
+        Kind.MEDIA: 1,  # session 3's recording (a clock and tones)
     }  # fmt: skip
     reference = next(c for c in list_codings(store) if c.is_reference)
     attempt = work.start_practice_attempt(reference.id, "TR")
