@@ -81,4 +81,3 @@ def test_either_clock_tells_the_time_the_same_way() -> None:
     now[0] += 1
     assert stamp(live) == (6_000, True)
     assert stamp(MediaClock(lambda: 500, lambda: False, offset_ms=6_000)) == (6_500, False)
-
