@@ -1,0 +1,85 @@
+"""One session clock: a live coding keeps the wall time of its session time 0 (its anchor)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from observer.storage.coding_info import coding_info
+from observer.storage.store import open_store
+from observer.workspace.recording import Recorder
+from tests.observer.helpers import old_database, small_coding
+
+NINE = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def wall(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
+    """The wall clock the live clock reads, set by the test."""
+    now = [NINE]
+    monkeypatch.setattr("observer.domain.clock.utcnow", lambda: now[0])
+    return now
+
+
+def test_a_coding_has_no_anchor_until_its_clock_first_starts(store) -> None:
+    coding_id, _ = small_coding(store)
+    assert coding_info(store, coding_id).clock_anchor is None
+
+
+def test_the_anchor_is_when_the_clock_first_started(store, wall: list[datetime]) -> None:
+    coding_id, _ = small_coding(store)
+    recorder = Recorder(store, coding_id)
+    recorder.start_clock()
+    recorder.close()
+    assert coding_info(store, coding_id).clock_anchor == NINE
+
+
+def test_pauses_and_a_crash_leave_the_anchor_as_it_was(store, wall: list[datetime]) -> None:
+    coding_id, _ = small_coding(store)
+    recorder = Recorder(store, coding_id)
+    recorder.start_clock()
+    wall[0] = NINE + timedelta(minutes=10)
+    recorder.pause_clock()
+    wall[0] = NINE + timedelta(minutes=12)
+    recorder.start_clock()
+    recorder.close()
+    again = Recorder(store, coding_id)  # reopened as after a crash, and continued
+    wall[0] = NINE + timedelta(minutes=30)
+    again.continue_clock()
+    again.resume_clock_at(5_000)
+    again.close()
+    assert coding_info(store, coding_id).clock_anchor == NINE
+
+
+def test_a_clock_first_started_later_in_the_session_is_anchored_at_time_zero(
+    store, wall: list[datetime]
+) -> None:
+    """Resumed at 90 s before it ever ran: session time 0 was 90 s before that start."""
+    coding_id, _ = small_coding(store)
+    recorder = Recorder(store, coding_id)
+    recorder.resume_clock_at(90_000)
+    recorder.close()
+    assert coding_info(store, coding_id).clock_anchor == NINE - timedelta(seconds=90)
+
+
+def test_a_database_from_before_gains_anchors_none_set(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old_database(path, "0007").dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO sessions (id, group_id, number, setting, notes) VALUES (1, 1, 1, '', '')"
+        )
+        conn.execute("INSERT INTO observers (id, initials, name) VALUES (1, 'RK', '')")
+        conn.execute(
+            "INSERT INTO codings (id, session_id, observer_id, capacity, name, clock_mode, "
+            "is_reference, notes, created_at, clock_elapsed_ms) "
+            "VALUES (1, 1, 1, 'co-therapist', '', 'live', 0, '', '2026-01-01 10:00:00', 0)"
+        )
+    conn.close()
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT id, clock_anchor FROM codings").fetchall() == [(1, None)]
+    conn.close()
