@@ -37,6 +37,15 @@ def register(commands: Any) -> None:
         help="length of a time unit for the time-unit kappa, seconds (default 1)",
     )
     agree.add_argument("--by", choices=["code", "actor", "target"], default="code")
+    agree.add_argument(
+        "--align",
+        choices=["anchors", "auto", "none"],
+        default="anchors",
+        help=(
+            "line the codings up by their clocks' anchors (default); auto: by the shift the "
+            "events suggest when it pairs more of them; none: times as stored"
+        ),
+    )
     agree.add_argument("--json", action="store_true")
     add_filter_arguments(agree, times=False)
     agree.set_defaults(handler=refusing(_agreement))
@@ -68,6 +77,9 @@ def register(commands: Any) -> None:
     tries.set_defaults(handler=_attempts)
 
 
+_LINED = {"anchors": "by the anchors", "events": "by the events", "none": "as stored"}
+
+
 def _fmt(value: float | None, digits: int = 3) -> str:
     return "undefined" if value is None else f"{value:.{digits}f}"
 
@@ -80,7 +92,9 @@ def _agreement(args: argparse.Namespace, ctx: Context) -> None:
     if len(args.sources) < 2:
         raise InputError("Agreement needs at least two codings (ids or events CSV files).")
     datas = [load_source(spec, ctx.store) for spec in args.sources]
-    result = agreement(datas, args.tolerance, args.unit, args.by, chart_filters(args, datas))
+    result = agreement(
+        datas, args.tolerance, args.unit, args.by, chart_filters(args, datas), args.align
+    )
     if args.json:
         print_json(result)
         return
@@ -94,6 +108,11 @@ def _agreement(args: argparse.Namespace, ctx: Context) -> None:
         a, b = pair["codings"]
         print(f"{a}  vs  {b}   (by {pair['by']})")
         print(f"  {pair['explanations']['alignment']}")
+        offset = pair["offset"]
+        print(
+            f"  {'clocks':27} {offset['ms'] / 1000:+.3f} s added to {b}'s times "
+            f"({_LINED[offset['method']]}; {offset['matched']} same-code pairs)"
+        )
         for key in (
             "event_kappa",
             "event_kappa_matched",

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from observer.cli.main import main
 from observer.storage.coding_info import coding_info
 from observer.storage.store import open_store
+from observer.workspace.codings import new_coding
+from observer.workspace.comparison import compare_codings
 from observer.workspace.recording import Recorder
 from tests.observer.helpers import old_database, small_coding
 
@@ -83,3 +87,77 @@ def test_a_database_from_before_gains_anchors_none_set(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT id, clock_anchor FROM codings").fetchall() == [(1, None)]
     conn.close()
+
+
+# --- lining up by the anchors -------------------------------------------------------------
+
+# What both co-therapists saw, by wall time after nine: (seconds, code, actor, target).
+SEEN = [
+    (12, "feedback", "Jane", "Sam"),
+    (31, "support", "Sam", "Jane"),
+    (47, "question", "Priya", "Tom"),
+    (64, "feedback", "Tom", "Priya"),
+    (80, "advice", "Jane", "Tom"),
+    (99, "support", "Priya", "Sam"),
+]
+
+
+def live_coding(
+    store, session_id: int, keys: dict[str, str], initials: str, started: datetime, wall
+) -> int:
+    """A live coding whose clock was started at ``started``, of everything in SEEN."""
+    coding_id = new_coding(store, session_id, initials, ["here-and-now", "bion"])
+    wall[0] = started
+    recorder = Recorder(store, coding_id)
+    recorder.start_clock()
+    for seconds, code, actor, target in SEEN:
+        at = NINE + timedelta(seconds=seconds)
+        recorder.record(round((at - started).total_seconds() * 1000), code, keys[actor],
+                        [keys[target]])  # fmt: skip
+    recorder.close()
+    return coding_id
+
+
+@pytest.fixture
+def five_seconds_apart(store, wall: list[datetime]) -> tuple[int, int]:
+    """Two co-therapists' live codings of one session, the second started 5 s later."""
+    first, keys = small_coding(store)
+    session_id = coding_info(store, first).session_id
+    a = live_coding(store, session_id, keys, "AB", NINE, wall)
+    b = live_coding(store, session_id, keys, "CD", NINE + timedelta(seconds=5), wall)
+    return a, b
+
+
+def test_two_live_codings_started_5_s_apart_agree_fully(store, five_seconds_apart) -> None:
+    a, b = five_seconds_apart
+    result = compare_codings(store, [a, b], 2.0, 1.0).result
+    assert result is not None
+    assert result["event_kappa"] == 1.0
+    assert result["offset"]["method"] == "anchors" and result["offset"]["ms"] == 5_000
+    assert result["offset"]["matched"] == len(SEEN)
+    assert result["notes"][0] == (
+        f"coding {b} lined up with coding {a} by their clocks' anchors: its session began "
+        f"5 s after coding {a}'s by wall time."
+    )
+
+
+def test_without_the_anchors_the_same_codings_disagree(store, five_seconds_apart) -> None:
+    a, b = five_seconds_apart
+    result = compare_codings(store, [a, b], 2.0, 1.0, align_by="none").result
+    assert result is not None
+    assert result["offset"]["method"] == "none"
+    assert result["matched"] == 0
+
+
+def test_the_command_lines_codings_up_by_their_anchors(
+    store, five_seconds_apart, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = five_seconds_apart
+    db = str(store.location)
+    assert main(["--db", db, "agreement", str(a), str(b), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["event_kappa"] == 1.0 and result["offset"]["method"] == "anchors"
+    assert main(["--db", db, "agreement", str(a), str(b)]) == 0
+    assert "+5.000 s added to coding" in capsys.readouterr().out
+    assert main(["--db", db, "agreement", str(a), str(b), "--align", "none", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["matched"] == 0
