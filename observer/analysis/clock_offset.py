@@ -263,7 +263,8 @@ def line_up(
                 f"±{SEARCH_MS // 60_000} min pairs more of them."
             )
         offsets.append(current)
-    return LineUp(tuple(offsets), tuple(estimates), tuple(notes))
+    # A coding's name may begin a note ("coding 12 lined up…"): sentences begin upper-case.
+    return LineUp(tuple(offsets), tuple(estimates), tuple(n[:1].upper() + n[1:] for n in notes))
 
 
 def _as(offset: ClockOffset) -> str:

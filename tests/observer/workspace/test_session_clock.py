@@ -136,7 +136,7 @@ def test_two_live_codings_started_5_s_apart_agree_fully(store, five_seconds_apar
     assert result["offset"]["method"] == "anchors" and result["offset"]["ms"] == 5_000
     assert result["offset"]["matched"] == len(SEEN)
     assert result["notes"][0] == (
-        f"coding {b} lined up with coding {a} by their clocks' anchors: its session began "
+        f"Coding {b} lined up with coding {a} by their clocks' anchors: its session began "
         f"5 s after coding {a}'s by wall time."
     )
 
