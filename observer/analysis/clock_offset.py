@@ -193,13 +193,15 @@ def line_up(
     tolerance_ms: int,
     align_by: AlignBy = "anchors",
     names: Sequence[str] | None = None,
+    to_apply: str = "tick 'Align by events' (or pass --align auto)",
 ) -> LineUp:
     """How to line each coding up with the first, and why, in words.
 
     ``anchors`` (the default): by the clocks' anchors where both codings have one, else
     as stored; the events' estimate is made and offered (in the notes) when it pairs more
     events, never applied. ``auto``: the estimate is applied when it pairs more events
-    than the anchors do. ``none``: as stored, nothing estimated.
+    than the anchors do. ``none``: as stored, nothing estimated. ``to_apply`` tells the
+    reader of an offered shift how to apply it.
     """
     if align_by not in ALIGN_CHOICES:
         raise InputError(f"Unknown alignment {align_by!r}; use anchors, auto or none.")
@@ -254,8 +256,7 @@ def line_up(
             notes.append(
                 f"The events suggest shifting {shown[j]} by {_signed(estimate.ms)}: "
                 f"{estimate.matched} events of the same code would pair, against "
-                f"{current.matched} {_as(current)}. Not applied: tick 'Align by events' "
-                f"(or pass --align auto) to use it."
+                f"{current.matched} {_as(current)}. Not applied: {to_apply} to use it."
             )
         elif estimate is not None and current.method == "anchors":
             notes.append(

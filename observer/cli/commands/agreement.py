@@ -67,6 +67,12 @@ def register(commands: Any) -> None:
     fb = sub.add_parser("feedback", help="compare an attempt with its reference")
     fb.add_argument("attempt", type=int, metavar="ATTEMPT_ID")
     fb.add_argument("--tolerance", type=float, default=2.0, metavar="S")
+    fb.add_argument(
+        "--align",
+        choices=["anchors", "auto", "none"],
+        default="anchors",
+        help="line the attempt up with the reference as agreement --align does",
+    )
     fb.add_argument("--json", action="store_true")
     fb.set_defaults(handler=_feedback)
 
@@ -181,10 +187,12 @@ def _start(args: argparse.Namespace, ctx: Context) -> None:
 def _feedback(args: argparse.Namespace, ctx: Context) -> None:
     from observer.workspace.practice import KINDS, feedback
 
-    fb = feedback(ctx.store(), args.attempt, args.tolerance)
+    fb = feedback(ctx.store(), args.attempt, args.tolerance, align_by=args.align)
     if args.json:
         print_json(fb.to_dict())
         return
+    for note in fb.notes:
+        print(note)
     counts = ", ".join(f"{fb.count(k)} {k}" for k in KINDS)
     print(f"Attempt {fb.attempt_id} by {fb.trainee} against reference {fb.reference_id}: {counts}")
     print(
