@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "media",
     "codings",
     "demo",
+    # Recording without the app.
+    "record",
     # Moving codings in and out.
     "interop",
     # Looking at codings.
