@@ -70,6 +70,7 @@ COMMANDS: dict[str, tuple[list[str], bool]] = {
     "coding trash": (["coding", "trash"], False),
     "media remove": (["media", "remove", "{media}"], True),
     "media edit": (["media", "edit", "{media}", "--label", "camera 2"], True),
+    "record": (["record", "1", "{dir}/lines.txt"], True),
 }
 # Reads no database: checks codebook files only.
 NO_DATABASE = {"codebook validate"}
@@ -99,6 +100,7 @@ def demo_copy(demo_template: Path, tmp_path: Path) -> tuple[Path, dict[str, str]
     trash_coding(store, 6)  # in the trash, for `coding restore`
     store.close()
     (tmp_path / "events.csv").write_text(EVENTS_CSV)
+    (tmp_path / "lines.txt").write_text("@1 Jane Sam q\n")
     return db, {"dir": str(tmp_path), "tone": str(TONE), "clip": str(CLIP), "media": str(media_id)}
 
 

@@ -181,3 +181,19 @@ def test_a_coding_open_elsewhere_is_refused_in_one_line(database) -> None:
     assert done.stdout == ""
     assert done.stderr.startswith("group-observer: ") and len(done.stderr.splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def test_lines_can_come_from_a_file(database, tmp_path: Path, capsys) -> None:
+    from observer.cli.main import main
+
+    path, coding_id, _ = database
+    lines = tmp_path / "lines.txt"
+    lines.write_text("@3 Jane Sam q\n@4 Sam Jane q\n", encoding="utf-8")
+    assert main(["--db", str(path), "record", str(coding_id), str(lines)]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["ok", "ok"]
+    missing = tmp_path / "missing.txt"
+    assert main(["--db", str(path), "record", str(coding_id), str(missing)]) == 2
+    assert capsys.readouterr().err == (
+        f"group-observer: Cannot read {missing}: No such file or directory.\n"
+    )
+    assert stored(path, "SELECT count(*) FROM events WHERE coding_id = ?", (coding_id,)) == [(2,)]
