@@ -260,8 +260,8 @@ def line_up(
             )
         elif estimate is not None and current.method == "anchors":
             notes.append(
-                f"The events agree with the anchors: no shift within "
-                f"±{SEARCH_MS // 60_000} min pairs more of them."
+                f"The events agree with the anchors: no other shift within "
+                f"±{SEARCH_MS // 60_000} min pairs clearly more of them."
             )
         offsets.append(current)
     # A coding's name may begin a note ("coding 12 lined up…"): sentences begin upper-case.

@@ -103,11 +103,18 @@ SEEN = [
 
 
 def live_coding(
-    store, session_id: int, keys: dict[str, str], initials: str, started: datetime, wall
+    store,
+    session_id: int,
+    keys: dict[str, str],
+    initials: str,
+    started: datetime,
+    wall,
+    clock_off: timedelta = timedelta(0),
 ) -> int:
-    """A live coding whose clock was started at ``started``, of everything in SEEN."""
+    """A live coding whose clock was started at ``started``, of everything in SEEN, on a
+    laptop whose wall clock is ``clock_off`` fast."""
     coding_id = new_coding(store, session_id, initials, ["here-and-now", "bion"])
-    wall[0] = started
+    wall[0] = started + clock_off
     recorder = Recorder(store, coding_id)
     recorder.start_clock()
     for seconds, code, actor, target in SEEN:
@@ -139,6 +146,27 @@ def test_two_live_codings_started_5_s_apart_agree_fully(store, five_seconds_apar
         f"Coding {b} lined up with coding {a} by their clocks' anchors: its session began "
         f"5 s after coding {a}'s by wall time."
     )
+    assert result["notes"][1].startswith("The events agree with the anchors")
+
+
+def test_a_laptop_clock_a_minute_fast_is_found_from_the_events(store, wall: list[datetime]) -> None:
+    """Anchors 65 s apart, events 5 s: offered by default, applied with auto."""
+    first, keys = small_coding(store)
+    session_id = coding_info(store, first).session_id
+    a = live_coding(store, session_id, keys, "AB", NINE, wall)
+    b = live_coding(
+        store, session_id, keys, "CD", NINE + timedelta(seconds=5), wall, timedelta(minutes=1)
+    )
+    by_anchors = compare_codings(store, [a, b], 2.0, 1.0).result
+    assert by_anchors is not None
+    assert by_anchors["offset"]["method"] == "anchors" and by_anchors["offset"]["ms"] == 65_000
+    assert by_anchors["offset"]["estimate"]["ms"] == 5_000
+    assert by_anchors["notes"][1].startswith(f"The events suggest shifting coding {b} by +5 s")
+    by_events = compare_codings(store, [a, b], 2.0, 1.0, align_by="auto").result
+    assert by_events is not None
+    found = {"ms": 5_000, "method": "events", "matched": 6}
+    assert by_events["offset"] == found | {"estimate": found}
+    assert by_events["event_kappa"] == 1.0
 
 
 def test_without_the_anchors_the_same_codings_disagree(store, five_seconds_apart) -> None:
