@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from observer.analysis.alignment import align
+from observer.analysis.alignment import align_indices, time_sorted
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
 from observer.domain.events import Event
@@ -81,7 +81,28 @@ def shifted(events: Sequence[Event], ms: int) -> tuple[Event, ...]:
 
 def matched_pairs(a: Sequence[Event], b: Sequence[Event], shift_ms: int, tolerance_ms: int) -> int:
     """Pairs with the same code that the alignment makes once B is moved by ``shift_ms``."""
-    return sum(1 for p in align(a, shifted(b, shift_ms), tolerance_ms, "code") if p.agree)
+    return _Timeline.of(a).matched(_Timeline.of(b), shift_ms, tolerance_ms)
+
+
+@dataclass(frozen=True)
+class _Timeline:
+    """A coding's start times and codes in time order, made once for several alignments."""
+
+    times: list[int]
+    codes: list[str]
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> _Timeline:
+        ordered = time_sorted(events)
+        return cls([e.time_ms for e in ordered], [e.code for e in ordered])
+
+    def matched(self, b: _Timeline, shift_ms: int, tolerance_ms: int) -> int:
+        """As ``matched_pairs``: the alignment itself, on plain times (no events moved)."""
+        b_times = [t + shift_ms for t in b.times]
+        pairs = align_indices(self.times, self.codes, b_times, b.codes, tolerance_ms)
+        return sum(
+            1 for i, j in pairs if i is not None and j is not None and self.codes[i] == b.codes[j]
+        )
 
 
 def estimate_offset(
@@ -91,6 +112,12 @@ def estimate_offset(
 
     None when no two events of one code are within ``search_ms`` of each other.
     """
+    return _estimate(_Timeline.of(a), _Timeline.of(b), tolerance_ms, search_ms)
+
+
+def _estimate(
+    a: _Timeline, b: _Timeline, tolerance_ms: int, search_ms: int = SEARCH_MS
+) -> ClockOffset | None:
     if tolerance_ms < 0:
         raise InputError("The tolerance cannot be negative.")
     a_times, b_times = _times_by_code(a), _times_by_code(b)
@@ -115,14 +142,15 @@ def estimate_offset(
     diffs = _differences_near([a_times[c] for c in codes], [b_times[c] for c in codes], lag, near)
     shift = -(round(float(np.median(diffs))) if diffs.size else lag)
     # Checked with the alignment itself: how many pairs it makes at that shift.
-    return ClockOffset(shift, "events", matched_pairs(a, b, shift, tolerance_ms))
+    return ClockOffset(shift, "events", a.matched(b, shift, tolerance_ms))
 
 
-def _times_by_code(events: Sequence[Event]) -> dict[str, np.ndarray]:
+def _times_by_code(timeline: _Timeline) -> dict[str, np.ndarray]:
+    """Each code's start times, in order (the timeline's order)."""
     out: dict[str, list[int]] = {}
-    for e in events:
-        out.setdefault(e.code, []).append(e.time_ms)
-    return {code: np.sort(np.asarray(times, dtype=np.int64)) for code, times in out.items()}
+    for time_ms, code in zip(timeline.times, timeline.codes, strict=True):
+        out.setdefault(code, []).append(time_ms)
+    return {code: np.asarray(times, dtype=np.int64) for code, times in out.items()}
 
 
 def _difference_histogram(
@@ -217,15 +245,14 @@ def line_up(
             f"(coded from a recording, imported, or recorded before anchors were kept): "
             f"not lined up by wall time."
         )
+    a = _Timeline.of(first.events)
     for j in range(1, len(datas)):
-        a, b = first.events, datas[j].events
+        b = _Timeline.of(datas[j].events)
         by_anchors = anchors_between(first, datas[j])
         if align_by == "none" or by_anchors is None:
-            current = ClockOffset(0, "none", matched_pairs(a, b, 0, tolerance_ms))
+            current = ClockOffset(0, "none", a.matched(b, 0, tolerance_ms))
         else:
-            current = ClockOffset(
-                by_anchors, "anchors", matched_pairs(a, b, by_anchors, tolerance_ms)
-            )
+            current = ClockOffset(by_anchors, "anchors", a.matched(b, by_anchors, tolerance_ms))
             notes.append(
                 f"{shown[j]} lined up with {shown[0]} by their clocks' anchors: its session "
                 f"began {_seconds(by_anchors)} {_later(by_anchors)} {shown[0]}'s by wall time."
@@ -234,7 +261,7 @@ def line_up(
         one_session = first.session_id is None or first.session_id == datas[j].session_id
         estimate = None
         if align_by != "none" and (one_session or datas[j].session_id is None):
-            estimate = estimate_offset(a, b, tolerance_ms)
+            estimate = _estimate(a, b, tolerance_ms)
         estimates.append(estimate)
         # A shift within the tolerance is the observers' timing (see the figures'
         # offsets), not their clocks: only a larger one is offered.
