@@ -6,7 +6,9 @@ Below: the confusion table of the aligned events (rows: the first coding, column
 second, "nothing" last) and the agreement per code.
 
 Codings of different sessions (a BORIS project imports each observation as a session of
-its own) are compared too, with a notice above the figures saying so. The figures can be
+its own) are compared too, with a notice above the figures saying so. Codings of one
+session are lined up by their clocks' anchors; the shift the events suggest is offered
+in the notice and applied only when "Align by events" is ticked. The figures can be
 restricted to chosen codes, categories and people (per-behaviour agreement).
 
 Long codings are compared on a worker thread, with a progress dialog and Cancel; the
@@ -21,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -42,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from observer.analysis.agreement import BY_CHOICES
 from observer.analysis.alignment import NOTHING
+from observer.analysis.clock_offset import AlignBy
 from observer.analysis.filters import known_categories, known_codes
 from observer.domain.coding_data import CodingData
 from observer.storage.store import Store
@@ -63,7 +67,9 @@ FIGURES = (
     ("krippendorff_alpha", "Krippendorff's alpha"),
     ("krippendorff_alpha_nothing", "Alpha, 'nothing' as a value"),
     ("offsets", "Timing (B − A)"),
+    ("offset", "Clocks (B moved)"),
 )
+LINED = {"anchors": "by the anchors", "events": "by the events", "none": "as stored"}
 AGREE_BG = "#dcefe6"
 NOTHING_BG = "#f7ecec"
 LONG = 5_000  # events in the ticked codings: more are compared on a worker thread
@@ -76,6 +82,10 @@ NOTICE_STYLE = "background: #fff4d6; border: 1px solid #e6c66a; padding: 4px;"
 
 def figure_text(key: str, value: Any) -> str:
     """A figure as displayed: kappas to 3 decimals, percentages to 1, timing in seconds."""
+    if key == "offset":
+        if not value:
+            return "–"
+        return f"{value['ms'] / 1000:+.3f} s, {LINED[value['method']]}"
     if key == "offsets":
         if not value or not value.get("n"):
             return "–"
@@ -156,6 +166,12 @@ class AgreementView(QWidget):
         )
         self.pair.setMinimumContentsLength(16)
         self.pair.setToolTip("With more than two codings: which pair the tables show.")
+        self.by_events = QCheckBox("Align by events")
+        self.by_events.setToolTip(
+            "Line the codings up by the shift their events suggest (the one that pairs the "
+            "most events of the same code) when it pairs more than their clocks' anchors."
+        )
+        self.by_events.toggled.connect(lambda _on: self.compute())
         for widget in (self.tolerance, self.unit):
             widget.valueChanged.connect(lambda _v: self.compute())
         self.by.currentIndexChanged.connect(lambda _i: self.compute())
@@ -197,6 +213,7 @@ class AgreementView(QWidget):
         form.addRow("Pair events within ±", self.tolerance)
         form.addRow("Time unit", self.unit)
         form.addRow("Compare", self.by)
+        form.addRow("Clocks", self.by_events)
         form.addRow("Tables show", self.pair)
         left = QWidget()
         left_box = QVBoxLayout(left)
@@ -405,13 +422,20 @@ class AgreementView(QWidget):
         tolerance, unit, by = self.tolerance.value(), self.unit.value(), self.by.currentData()
         known = dict(self._cache)
         only = self.restriction()
+        align_by: AlignBy = "auto" if self.by_events.isChecked() else "anchors"
         events = sum(self._counts.get(i, 0) for i in ids)
         if events <= LONG:
-            self._show(compare_codings(self.store, ids, tolerance, unit, by, known, only=only))
+            self._show(
+                compare_codings(
+                    self.store, ids, tolerance, unit, by, known, only=only, align_by=align_by
+                )
+            )
             return
 
         def work(progress: Progress) -> Comparison:
-            return compare_codings(self.store, ids, tolerance, unit, by, known, progress, only)
+            return compare_codings(
+                self.store, ids, tolerance, unit, by, known, progress, only, align_by
+            )
 
         self._clear(f"Comparing {len(ids)} codings ({events:,} events)…")
         job = self.job = run_in_background(

@@ -30,6 +30,15 @@ from observer.analysis.alignment import (
     label_of,
     time_sorted,
 )
+from observer.analysis.clock_offset import (
+    AlignBy,
+    ClockOffset,
+    LineUp,
+    Method,
+    line_up,
+    matched_pairs,
+    shifted,
+)
 from observer.analysis.filters import ChartFilter
 from observer.analysis.reliability import (
     cohen_kappa,
@@ -242,6 +251,7 @@ def agreement(
     unit_s: float = DEFAULT_UNIT_S,
     by: On = "code",
     only: Sequence[ChartFilter | None] | None = None,
+    align_by: AlignBy = "anchors",
 ) -> dict[str, Any]:
     """Every agreement figure for two or more codings, JSON-ready.
 
@@ -251,6 +261,11 @@ def agreement(
     are compared, while time units still span the whole sessions. ``notes`` say, in
     words, when the codings are of different sessions and what the figures were
     restricted to (``restricted_to``).
+
+    The codings are first lined up in time (``observer.analysis.clock_offset.line_up``,
+    ``align_by``): each pair's ``offset`` says by how much B was moved, how that was found
+    and how many same-code events pair so; the times are then on the clock of the coding
+    that began first.
     """
     if len(datas) < 2:
         raise InputError("Agreement needs at least two codings.")
@@ -269,12 +284,20 @@ def agreement(
         raise InputError("Agreement needs one filter per coding.")
     names = _distinct_names(datas)
     notes = _different_sessions(datas)
+    lined = line_up(datas, tolerance_ms, align_by, names)
+    # On the clock that began first: no event moves before 0.
+    base = min(lined.shifts)
+    datas = on_one_clock = [
+        replace(d, events=shifted(d.events, s - base))
+        for d, s in zip(datas, lined.shifts, strict=True)
+    ]
     restricted_to = _restriction(filters[0], datas[0])
     if filters[0] is not None and restricted_to is not None:
         notes.append(
             f"Restricted to {filters[0].describe(datas[0])}; the time units still span "
             f"the whole session."
         )
+    notes.extend(lined.notes)
     # Running states end, and time units run, where the whole coding ends, not its
     # last kept event: a restricted figure is about the same stretch of time.
     end_ms = max(d.duration_ms for d in datas)
@@ -303,19 +326,20 @@ def agreement(
     pairs = []
     for i in range(len(datas)):
         for j in range(i + 1, len(datas)):
-            pairs.append(
-                pair_figures(
-                    events[i],
-                    events[j],
-                    tolerance_ms,
-                    unit_ms,
-                    by,
-                    end_ms,
-                    (names[i], names[j]),
-                    describe,
-                    show,
-                )
+            figures = pair_figures(
+                events[i],
+                events[j],
+                tolerance_ms,
+                unit_ms,
+                by,
+                end_ms,
+                (names[i], names[j]),
+                describe,
+                show,
             )
+            figures["offset"] = _pair_offset(lined, on_one_clock, i, j, tolerance_ms)
+            figures["explanations"]["offset"] = _offset_explained(names[i], names[j])
+            pairs.append(figures)
     out: dict[str, Any] = {}
     if len(datas) == 2:
         # Progressive alignment of two codings is their pairwise alignment: reuse it.
@@ -351,6 +375,37 @@ def agreement(
     )
     out["explanations"] = explanations
     return out
+
+
+def _pair_offset(
+    lined: LineUp, datas: Sequence[CodingData], i: int, j: int, tolerance_ms: int
+) -> dict[str, Any]:
+    """How B of a pair was moved against A (JSON): ms, method, matched pairs, the estimate."""
+    if i == 0:
+        out = lined.offsets[j].to_dict()
+        estimate = lined.estimates[j]
+        out["estimate"] = estimate.to_dict() if estimate is not None else None
+        return out
+    a, b = lined.offsets[i], lined.offsets[j]
+    methods = {a.method, b.method}
+    method: Method = (
+        "events" if "events" in methods else "anchors" if methods == {"anchors"} else "none"
+    )
+    # The events were moved already: count the pairs as they now stand.
+    matched = matched_pairs(datas[i].events, datas[j].events, 0, tolerance_ms)
+    out = ClockOffset(b.ms - a.ms, method, matched).to_dict()
+    out["estimate"] = None
+    return out
+
+
+def _offset_explained(a_name: str, b_name: str) -> str:
+    return (
+        f"Added to {b_name}'s times to line it up with {a_name}: from the clocks' anchors "
+        f"(the wall time each session clock began), from the events (the shift within ±2 min "
+        f"that pairs the most events of the same code, counted in a histogram of their time "
+        f"differences and checked with the alignment), or none; 'matched' counts the "
+        f"same-code pairs so lined up."
+    )
 
 
 def _same_identity(datas: Sequence[CodingData]) -> list[CodingData]:

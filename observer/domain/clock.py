@@ -7,7 +7,9 @@ times an event asks ``now_ms()`` and never needs to know which of the two it has
 
 Live time is measured on the monotonic clock (immune to wall-clock jumps); the
 wall-clock moment of the last start is saved with the coding so that, after a crash,
-the app can tell how long the group went on without it.
+the app can tell how long the group went on without it. The moment of the first start,
+less the time elapsed then, is the coding's *anchor*: the wall time of its session time
+0, by which codings of one session line up (``observer.analysis.clock_offset``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -48,6 +50,13 @@ class ClockState:
     @property
     def was_running(self) -> bool:
         return self.running_since is not None
+
+    @property
+    def anchor(self) -> datetime | None:
+        """The wall time (UTC) that session time 0 corresponds to, while the clock runs."""
+        if self.running_since is None:
+            return None
+        return self.running_since - timedelta(milliseconds=self.elapsed_ms)
 
     def elapsed_if_continued(self, now: datetime | None = None) -> int:
         """Elapsed time had the clock never stopped (the group goes on while the app is down)."""

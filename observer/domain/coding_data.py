@@ -126,6 +126,9 @@ class CodingInfo(_People):
     event_count: int
     participants: tuple[Participant, ...]
     palette: Palette
+    # The wall time (UTC) of session time 0 by this coding's live clock (see
+    # ``observer.domain.clock``); None when it never ran live or was imported without one.
+    clock_anchor: datetime | None = None
 
     @property
     def title(self) -> str:

@@ -44,6 +44,13 @@ MODIFIER_TIMEOUT_MS = 6_000
 LATE_GRACE_MS = 4_000
 
 
+def seat_keys(participants: Sequence[Participant]) -> dict[str, str]:
+    """The digit that picks each person, 1 to 9 then 0, in seat order: digit → key."""
+    people = sorted((p for p in participants if p.role not in ("group", "leaders")),
+                    key=lambda p: p.seat)  # fmt: skip
+    return dict(zip(SEAT_KEYS, (p.key for p in people), strict=False))
+
+
 class Step(Enum):
     ACTOR = "actor"
     TARGET = "target"
@@ -129,7 +136,7 @@ class Entry:
         self.participants = list(participants)
         people = sorted((p for p in participants if p.role not in ("group", "leaders")),
                         key=lambda p: p.seat)  # fmt: skip
-        self.by_seat_key = dict(zip(SEAT_KEYS, (p.key for p in people), strict=False))
+        self.by_seat_key = seat_keys(participants)
         self._initials = {p.initials.upper(): p.key for p in people if p.initials}
         self._draft = _Draft()
         self._typed = ""  # initials typed so far

@@ -15,7 +15,7 @@ from observer.domain.coding_data import CodingInfo
 from observer.domain.errors import NotFound
 from observer.domain.participants import GROUP, LEADERS, Participant, member_key
 from observer.storage.codebook_json import stored_codebook_of
-from observer.storage.store import Store, run
+from observer.storage.store import Store, parse_stamp, run
 
 __all__ = [
     "CodingInfo",
@@ -29,7 +29,7 @@ __all__ = [
 
 _CODING = (
     "SELECT c.id, c.name, c.session_id, s.number, s.group_id, g.name, o.initials, c.capacity, "
-    "c.clock_mode, c.is_reference, c.practice_of_id, c.media_file_id "
+    "c.clock_mode, c.is_reference, c.practice_of_id, c.media_file_id, c.clock_anchor "
     "FROM codings c JOIN sessions s ON s.id = c.session_id JOIN groups g ON g.id = s.group_id "
     "JOIN observers o ON o.id = c.observer_id WHERE c.id = ?"
 )
@@ -66,6 +66,7 @@ def read_info(conn: Any, coding_id: int) -> CodingInfo:
         event_count=int(count.fetchone()[0]),
         participants=_participants(conn, int(row[2]), int(row[4])),
         palette=_palette(conn, coding_id),
+        clock_anchor=parse_stamp(row[12]),
     )
 
 

@@ -224,6 +224,9 @@ class Coding(Base):
     # The live clock, saved on every start/pause so a crash can resume where it was.
     clock_elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
     clock_running_since: Mapped[datetime | None] = mapped_column(default=None)
+    # The wall time of session time 0, set when the live clock first starts: codings of
+    # one session line up by it (None: never started live, or imported without one).
+    clock_anchor: Mapped[datetime | None] = mapped_column(default=None)
     # Keys given to codes in this coding where two of its codebooks wanted the same key.
     key_overrides: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
     # In the trash since then, everything in it kept until the trash is emptied (None: kept).

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from observer.analysis.agreement import agreement
+from observer.analysis.clock_offset import AlignBy
 from observer.analysis.filters import filters_for
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import ObserverError
@@ -44,12 +45,14 @@ def compare_codings(
     already_read: Mapping[int, CodingData] | None = None,
     progress: Progress = no_progress,
     only: Mapping[str, Sequence[str]] | None = None,
+    align_by: AlignBy = "anchors",
 ) -> Comparison:
     """Agreement between stored codings, of one session or not (the result's ``notes`` say).
 
     ``already_read`` are not read again; ``only`` restricts the figures to ``codes``,
     ``categories``, ``actors`` and ``targets`` named as a person names them (see
-    ``filters_for``).
+    ``filters_for``); ``align_by`` how the codings' clocks are lined up (see
+    ``observer.analysis.clock_offset.line_up``).
     """
     if len(coding_ids) < 2:
         return Comparison((), None, TOO_FEW)
@@ -64,7 +67,14 @@ def compare_codings(
     codings = tuple(datas)
     try:
         filters = filters_for(codings, **(only or {}))
-        result = agreement(codings, tolerance_s, unit_s, by, filters)  # type: ignore[arg-type]
+        result = agreement(
+            codings,
+            tolerance_s,
+            unit_s,
+            by,  # type: ignore[arg-type]
+            filters,
+            align_by,
+        )
     except ObserverError as exc:
         return Comparison(codings, None, str(exc))
     progress(steps, steps)

@@ -15,7 +15,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from observer.analysis.agreement import DEFAULT_TOLERANCE_S, closed_events
 from observer.analysis.alignment import AlignedPair, align
+from observer.analysis.clock_offset import AlignBy, ClockOffset, line_up, shifted
 from observer.analysis.reliability import cohen_kappa, confusion
 from observer.domain.clock import format_time
 from observer.domain.codebook import codebook_from_source
@@ -157,6 +158,11 @@ class PracticeFeedback:
     mixups: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     people: dict[str, str] = field(default_factory=dict)  # participant key -> as shown
+    # How the attempt was lined up with the reference (its times moved by ``offset.ms``),
+    # the events' estimate, and what to read first (see ``clock_offset.line_up``).
+    offset: ClockOffset = field(default_factory=lambda: ClockOffset(0, "none", 0))
+    estimate: ClockOffset | None = None
+    notes: tuple[str, ...] = ()
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)
@@ -208,6 +214,9 @@ class PracticeFeedback:
             "too_early": list(self.too_early),
             "mixups": list(self.mixups),
             "people": dict(self.people),
+            "offset": self.offset.to_dict()
+            | {"estimate": self.estimate.to_dict() if self.estimate is not None else None},
+            "notes": list(self.notes),
             "items": [
                 {
                     "kind": i.kind,
@@ -242,6 +251,7 @@ def feedback(
     attempt_id: int,
     tolerance_s: float = DEFAULT_TOLERANCE_S,
     references: dict[int, CodingData] | None = None,
+    align_by: AlignBy = "anchors",
 ) -> PracticeFeedback:
     """Compare a practice attempt with its reference coding.
 
@@ -250,7 +260,9 @@ def feedback(
     miss of the reference's code and a false alarm of the attempt's code in the per-code
     figures), a reference event left alone a *miss*, an attempt event a *false alarm*.
     ``references`` caches reference codings already read (by id), for scoring many
-    attempts at one reference.
+    attempts at one reference. The attempt is first lined up with the reference as the
+    agreement lines codings up (``align_by``; the attempt's times are moved, the
+    reference's never, so its times still find the moment in the recording).
     """
     with store.reader() as s:
         attempt = s.get(Coding, attempt_id, options=[selectinload(Coding.observer)])
@@ -266,7 +278,15 @@ def feedback(
     reference = cache[reference_id]
     tried = from_coding(store, attempt_id)
     tolerance_ms = round(tolerance_s * 1000)
-    pairs = align(closed_events(reference), closed_events(tried), tolerance_ms, "code")
+    lined = line_up(
+        (reference, tried),
+        tolerance_ms,
+        align_by,
+        ("the reference", "your attempt"),
+        to_apply="pass --align auto to practice feedback",
+    )
+    moved = replace(tried, events=shifted(tried.events, lined.shifts[1]))
+    pairs = align(closed_events(reference), closed_events(moved), tolerance_ms, "code")
     labels = {c: info.label or c for c, info in (reference.codes | tried.codes).items()}
     items = tuple(FeedbackItem(_kind(p), p.a, p.b) for p in pairs)
     table = confusion(pairs)
@@ -311,6 +331,9 @@ def feedback(
         mixups=_mixups(matched, labels),
         labels=labels,
         people={**tried.labels, **reference.labels},
+        offset=lined.offsets[1],
+        estimate=lined.estimates[1],
+        notes=lined.notes,
     )
 
 

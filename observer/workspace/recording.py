@@ -146,12 +146,13 @@ class Recorder(SessionRecords):
         self._listeners: list[Listener] = []
         self.notices: Notices = notices_of(store)
         self._encoded: dict[Any, str] = {}
-        elapsed, since = run(
+        elapsed, since, anchor = run(
             self._conn,
-            "SELECT clock_elapsed_ms, clock_running_since FROM codings WHERE id = ?",
+            "SELECT clock_elapsed_ms, clock_running_since, clock_anchor FROM codings WHERE id = ?",
             (coding_id,),
         ).fetchone()
         self.saved_clock = ClockState(int(elapsed or 0), parse_stamp(since))
+        self.clock_anchor = parse_stamp(anchor)
         self.clock = LiveClock(int(elapsed or 0))
 
     # --- the lock ------------------------------------------------------------------------

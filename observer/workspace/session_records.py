@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from observer.domain import limits
@@ -33,6 +34,7 @@ class SessionRecords:
     rules: EventRules
     clock: LiveClock
     saved_clock: ClockState
+    clock_anchor: datetime | None
     notices: Notices
     read_only: bool
     _listeners: list[Callable[[Changes], None]]
@@ -144,19 +146,28 @@ class SessionRecords:
     def _save_clock(self) -> None:
         state = self.clock.state()
         since = None if state.running_since is None else stamp(self._conn, state.running_since)
-        values = (state.elapsed_ms, since)
+        # The anchor is set once, when the clock first runs, and kept through pauses and
+        # crashes: it says when the session began by this coding's clock.
+        anchor = self.clock_anchor or state.anchor
+        kept = None if anchor is None else stamp(self._conn, anchor)
+        values = (state.elapsed_ms, since, kept)
 
         def saved(conn: Any) -> bool:
-            sql = "SELECT clock_elapsed_ms, clock_running_since FROM codings WHERE id = ?"
+            sql = (
+                "SELECT clock_elapsed_ms, clock_running_since, clock_anchor FROM codings "
+                "WHERE id = ?"
+            )
             return tuple(run(conn, sql, (self.coding_id,)).fetchone()) == values
 
         with self._durably(saved):
             run(
                 self._conn,
-                "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ? WHERE id = ?",
+                "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ?, "
+                "clock_anchor = ? WHERE id = ?",
                 (*values, self.coding_id),
             )
         self.saved_clock = state
+        self.clock_anchor = anchor
 
     # --- process notes -------------------------------------------------------------------
 

@@ -251,3 +251,40 @@ def test_the_view_follows_the_database(qtbot, demo_store) -> None:
     assert view.result["codings"] == events
     n_before = int(before.split(", ")[1].split(" ")[0])
     assert view.message.text().split(", ")[1].startswith(f"{n_before + 2} events")
+
+
+def test_the_shift_the_events_suggest_is_applied_when_ticked(qtbot, store, out_dir) -> None:
+    """Two codings of one session without anchors (recorded before they were kept), the
+    second by a clock started 5 s late: offered in the notice, applied when ticked."""
+    from observer.storage.coding_info import coding_info
+    from observer.workspace.codings import new_coding
+    from observer.workspace.recording import Recorder
+    from tests.observer.helpers import small_coding
+
+    first, k = small_coding(store)
+    session_id = coding_info(store, first).session_id
+    ids = []
+    for initials, late_ms in (("AB", 0), ("CD", 5_000)):
+        coding_id = new_coding(store, session_id, initials, ["here-and-now", "bion"])
+        recorder = Recorder(store, coding_id)
+        for n in range(12):
+            code = ("feedback", "support", "question")[n % 3]
+            recorder.record(20_000 + 9_000 * n - late_ms, code, k["Jane"], [k["Sam"]])
+        recorder.close()
+        ids.append(coding_id)
+    view = open_view(qtbot, store, ids)
+    assert view.notice.isVisible()
+    assert "The events suggest shifting" in view.notice.text()
+    assert shown_figures(view)["offset"][0] == "+0.000 s, as stored"
+    assert shown_figures(view)["event_kappa"][0] != "1.000"
+
+    qtbot.mouseClick(view.by_events, Qt.MouseButton.LeftButton)
+    shown = shown_figures(view)
+    assert shown["offset"][0] == "+5.000 s, by the events"
+    assert shown["event_kappa"][0] == "1.000"
+    assert "lined up with" in view.notice.text() and "by the events" in view.notice.text()
+    view.resize(1280, 800)
+    view.grab().save(str(out_dir / "agreement_view_by_events.png"))
+
+    qtbot.mouseClick(view.by_events, Qt.MouseButton.LeftButton)
+    assert shown_figures(view)["offset"][0] == "+0.000 s, as stored"

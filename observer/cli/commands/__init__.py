@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "codings",
     "demo",
     "db",
+    # Recording without the app.
+    "record",
     # Moving codings in and out.
     "interop",
     # Looking at codings.

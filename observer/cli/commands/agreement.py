@@ -37,6 +37,15 @@ def register(commands: Any) -> None:
         help="length of a time unit for the time-unit kappa, seconds (default 1)",
     )
     agree.add_argument("--by", choices=["code", "actor", "target"], default="code")
+    agree.add_argument(
+        "--align",
+        choices=["anchors", "auto", "none"],
+        default="anchors",
+        help=(
+            "line the codings up by their clocks' anchors (default); auto: by the shift the "
+            "events suggest when it pairs more of them; none: times as stored"
+        ),
+    )
     agree.add_argument("--json", action="store_true")
     add_filter_arguments(agree, times=False)
     agree.set_defaults(handler=refusing(_agreement))
@@ -58,6 +67,12 @@ def register(commands: Any) -> None:
     fb = sub.add_parser("feedback", help="compare an attempt with its reference")
     fb.add_argument("attempt", type=int, metavar="ATTEMPT_ID")
     fb.add_argument("--tolerance", type=float, default=2.0, metavar="S")
+    fb.add_argument(
+        "--align",
+        choices=["anchors", "auto", "none"],
+        default="anchors",
+        help="line the attempt up with the reference as agreement --align does",
+    )
     fb.add_argument("--json", action="store_true")
     fb.set_defaults(handler=_feedback)
 
@@ -66,6 +81,9 @@ def register(commands: Any) -> None:
     tries.add_argument("--reference", type=int, metavar="REFERENCE_ID")
     tries.add_argument("--json", action="store_true")
     tries.set_defaults(handler=_attempts)
+
+
+_LINED = {"anchors": "by the anchors", "events": "by the events", "none": "as stored"}
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -80,7 +98,9 @@ def _agreement(args: argparse.Namespace, ctx: Context) -> None:
     if len(args.sources) < 2:
         raise InputError("Agreement needs at least two codings (ids or events CSV files).")
     datas = [load_source(spec, ctx.store) for spec in args.sources]
-    result = agreement(datas, args.tolerance, args.unit, args.by, chart_filters(args, datas))
+    result = agreement(
+        datas, args.tolerance, args.unit, args.by, chart_filters(args, datas), args.align
+    )
     if args.json:
         print_json(result)
         return
@@ -94,6 +114,11 @@ def _agreement(args: argparse.Namespace, ctx: Context) -> None:
         a, b = pair["codings"]
         print(f"{a}  vs  {b}   (by {pair['by']})")
         print(f"  {pair['explanations']['alignment']}")
+        offset = pair["offset"]
+        print(
+            f"  {'clocks':27} {offset['ms'] / 1000:+.3f} s added to {b}'s times "
+            f"({_LINED[offset['method']]}; {offset['matched']} same-code pairs)"
+        )
         for key in (
             "event_kappa",
             "event_kappa_matched",
@@ -162,10 +187,12 @@ def _start(args: argparse.Namespace, ctx: Context) -> None:
 def _feedback(args: argparse.Namespace, ctx: Context) -> None:
     from observer.workspace.practice import KINDS, feedback
 
-    fb = feedback(ctx.store(), args.attempt, args.tolerance)
+    fb = feedback(ctx.store(), args.attempt, args.tolerance, align_by=args.align)
     if args.json:
         print_json(fb.to_dict())
         return
+    for note in fb.notes:
+        print(note)
     counts = ", ".join(f"{fb.count(k)} {k}" for k in KINDS)
     print(f"Attempt {fb.attempt_id} by {fb.trainee} against reference {fb.reference_id}: {counts}")
     print(

@@ -92,6 +92,7 @@ COMMANDS: dict[str, tuple[list[str], bool]] = {
     "rating import": (["rating", "import", "{dir}/ratings.csv"], True),
     "rating list": (["rating", "list", "1"], False),
     "trends": (["trends", "1"], False),
+    "record": (["record", "1", "{dir}/lines.txt"], True),
 }
 # Reads no database: checks codebook files only.
 NO_DATABASE = {"codebook validate"}
@@ -128,6 +129,7 @@ def demo_copy(demo_template: Path, tmp_path: Path) -> tuple[Path, dict[str, str]
         "session,member,instrument," + ",".join(str(i) for i in range(1, 13)) + "\n"
         "1,Jane,gcq-s," + ",".join("3" * 12) + "\n"
     )
+    (tmp_path / "lines.txt").write_text("@1 Jane Sam q\n")
     return db, {"dir": str(tmp_path), "tone": str(TONE), "clip": str(CLIP), "media": str(media_id)}
 
 

@@ -183,3 +183,28 @@ def test_practice_commands(demo_store, capsys) -> None:
     assert main(["--db", db, "practice", "feedback", "5"]) == 0
     assert "precision" in capsys.readouterr().out
     assert main(["--db", db, "practice", "start", "1", "--trainee", "TR"]) == 2
+
+
+def test_an_attempt_timed_by_a_clock_30_s_off_is_lined_up_when_asked(demo_store, capsys) -> None:
+    """A trainee whose times are all 30 s late (a recording attached at the wrong offset):
+    the shift is offered, and applied with --align auto."""
+    attempt = start_attempt(demo_store, 4, "NEW")
+    reference = _copy_reference(demo_store, attempt, lag_ms=30_000)
+    as_stored = feedback(demo_store, attempt)
+    assert as_stored.offset.method == "none" and as_stored.count(MATCH) < len(reference) // 2
+    assert as_stored.estimate is not None and as_stored.estimate.ms == -30_000
+    assert any(
+        note.startswith("The events suggest shifting your attempt by −30 s")
+        and note.endswith("Not applied: pass --align auto to practice feedback to use it.")
+        for note in as_stored.notes
+    )
+    lined = feedback(demo_store, attempt, align_by="auto")
+    assert (lined.offset.ms, lined.offset.method) == (-30_000, "events")
+    assert lined.count(MATCH) == len(reference) and lined.kappa == pytest.approx(1.0)
+    assert [i.time_ms for i in lined.items] == sorted(e.time_ms for e in reference)
+
+    assert main(["--db", str(demo_store.location), "practice", "feedback", str(attempt),
+                 "--align", "auto", "--json"]) == 0  # fmt: skip
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["offset"]["ms"] == -30_000 and shown["offset"]["method"] == "events"
+    assert shown["counts"][MATCH] == len(reference)
