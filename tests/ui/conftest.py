@@ -23,6 +23,16 @@ class FakeTime:
 
 
 @pytest.fixture(autouse=True)
+def no_worker_outlives_its_test(qapp: Any) -> Iterator[None]:
+    """Long work runs on the global thread pool; a worker still ending after its test
+    would deliver into widgets the next test's teardown is deleting."""
+    from PySide6.QtCore import QThreadPool
+
+    yield
+    assert QThreadPool.globalInstance().waitForDone(60_000), "a worker thread never ended"
+
+
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path_factory: pytest.TempPathFactory, qapp: Any) -> Iterator[None]:
     """QSettings write to a temporary folder, never to the user's own settings."""
     from PySide6.QtCore import QSettings
