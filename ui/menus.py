@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from observer.domain.errors import ObserverError
 from observer.storage.store import Store
 from observer.workspace.recording import Recorder
-from ui.layout import menu_action
+from ui.layout import menu_action, offer
+from ui.start_reasons import DOES, Picked, reasons
 
 if TYPE_CHECKING:
     from observer.workspace.progress import Progress
@@ -152,6 +153,7 @@ class StartActions:
         for action in file_items.actions():
             file_menu.insertAction(before, action)
         menu = screen.menuBar().addMenu("&Review")
+        menu.setToolTipsVisible(True)  # a greyed-out item says why
         self.review = menu_action(menu, "Review with &recording…", "Ctrl+Shift+R",
                               self.review_with_recording, parent=screen)  # fmt: skip
         self.attach = menu_action(
@@ -184,7 +186,7 @@ class StartActions:
             button.clicked.connect(action.trigger)
             screen.more_actions.addWidget(button)
             self.buttons[name] = button
-        screen.tree.currentItemChanged.connect(lambda *_: self.update())
+        # The screen calls ``update`` whenever its selection or list changes.
         self.windows: list[QWidget] = []  # agreement and feedback windows kept open
         self.update()
 
@@ -220,18 +222,26 @@ class StartActions:
                 info = None
         practice = info is not None and info.practice_of_id is not None
         reference = info is not None and info.is_reference
-        self.review.setEnabled(info is not None)
-        self.attach.setEnabled(session is not None)
-        self.agreement.setEnabled(session is not None)
-        self.reference.setEnabled(info is not None and not practice)
+        from ui.start_screen import GROUP
+
+        picked = Picked(
+            group=self.screen.selected(GROUP) is not None,
+            session=session is not None,
+            coding=info is not None,
+            reference=reference,
+            practice=practice,
+        )
         self.reference.setText("Un&mark as reference" if reference else "Mark as &reference")
-        self.attempt.setEnabled(reference or practice)
-        self.feedback.setEnabled(practice)
         self.buttons["reference"].setText(
             "Unmark as refere&nce" if reference else "Mark as refere&nce"
         )
-        for name, button in self.buttons.items():
-            button.setEnabled(getattr(self, name).isEnabled())
+        controls: dict[str, list[QAction | QWidget]] = {
+            name: [getattr(self, name), button] for name, button in self.buttons.items()
+        }
+        for name, more in getattr(self.screen, "controls", {}).items():
+            controls[name] = more
+        for name, reason in reasons(picked).items():
+            offer(reason, DOES[name], *controls.get(name, ()))
         self.file_actions["export"].setEnabled(coding is not None)
         self.file_actions["report"].setEnabled(coding is not None)
 

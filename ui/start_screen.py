@@ -267,10 +267,23 @@ class StartScreen(QMainWindow):
         file.addSeparator()
         quit_action = self._add(file, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         group = self.menuBar().addMenu("&Group")
+        group.setToolTipsVisible(True)  # a greyed-out item says why
         self._add(group, "New &group…", "Ctrl+Shift+G", self.new_group)
-        self._add(group, "New &session…", "Ctrl+Shift+S", self.new_session)
-        self._add(group, "New &coding…", "Ctrl+Shift+C", self.new_coding)
-        self._add(group, "&Open coding", "Ctrl+Return", self.open_selected)
+        # Each with its button: enabled together, and saying why not (ui.start_reasons).
+        self.controls: dict[str, list[QAction | QWidget]] = {
+            "new_session": [
+                self._add(group, "New &session…", "Ctrl+Shift+S", self.new_session),
+                self.new_session_button,
+            ],
+            "new_coding": [
+                self._add(group, "New &coding…", "Ctrl+Shift+C", self.new_coding),
+                self.new_coding_button,
+            ],
+            "open": [
+                self._add(group, "&Open coding", "Ctrl+Return", self.open_selected),
+                self.open_button,
+            ],
+        }
         group.addSeparator()
         self._add(group, "Load the &demo group", None, self.load_demo)
         from ui.menus import StartActions
@@ -411,12 +424,11 @@ class StartScreen(QMainWindow):
         return out
 
     def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected(CODING) is not None)
+        """What the buttons say; which can be used (and why not) is ``StartActions.update``."""
+        self.start_actions.update()
         item = self.tree.currentItem()
         stopped = item.data(0, ROLE_STOPPED) if item is not None else None
         self.open_button.setText("&Resume coding" if stopped is not None else "&Open coding")
-        self.new_coding_button.setEnabled(self.selected(SESSION) is not None)
-        self.new_session_button.setEnabled(self.selected(GROUP) is not None)
         if item is None:
             self.details.setText("")
             return

@@ -197,3 +197,40 @@ def test_agreement_opens_with_the_sessions_codings(screen: StartScreen, qtbot: A
     assert sorted(view.checked_ids()) == [3, 4]  # live and reference; the practice left out
     assert view.result is not None
     view.close()  # deleted on close
+
+
+def plain(text: str) -> str:
+    return text.replace("&", "")
+
+
+def test_each_button_and_its_menu_item_are_enabled_together_or_say_why_not(
+    screen: StartScreen, qtbot: Any
+) -> None:
+    """Down every line of the list: a greyed-out action says why, button and menu alike."""
+    from PySide6.QtWidgets import QPushButton
+
+    menus = [a.menu() for a in screen.menuBar().actions() if a.text() in ("&Review", "&Group")]
+    items = {plain(a.text()): a for m in menus if m is not None for a in m.actions()}
+    buttons = {plain(b.text()): b for b in screen.findChildren(QPushButton)}
+    always = {"New group…", "Load the demo group"}  # nothing to select for these
+    paired = sorted(set(items) & set(buttons) - always)
+    assert len(paired) == 9  # six review actions; new session, new coding, open coding
+    screen.tree.setFocus()
+    seen_disabled = set()
+    screen.tree.setCurrentItem(screen.tree.topLevelItem(0))
+    for _ in range(40):
+        for name in paired:
+            item, button = items[name], buttons[name]
+            assert item.isEnabled() == button.isEnabled(), (name, screen.selection())
+            assert item.toolTip() == button.toolTip() != ""
+            if not button.isEnabled():
+                seen_disabled.add((name, button.toolTip()))
+                assert button.toolTip().startswith(("Select a", "Mark this", "A practice"))
+        qtbot.keyClick(screen.tree, Qt.Key.Key_Down)
+    screen.select("group", 1)
+    assert buttons["Open coding"].toolTip() == "Select a coding first."
+    assert buttons["New coding…"].toolTip() == "Select a session first."
+    assert items["Attach recording…"].toolTip() == "Select a session first."
+    screen.select("coding", 1)  # a live coding: no reference yet
+    assert "reference first" in buttons["Start practice attempt…"].toolTip()
+    assert len(seen_disabled) >= 5
