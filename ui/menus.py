@@ -57,14 +57,16 @@ def add_file_actions(
         turns_from_audio(parent, Workspace(store))
 
     def do_export() -> None:
-        chosen = _need_coding(parent, coding_id(), "export")
+        chosen = _need_coding(parent, store, coding_id(), "Export", "export")
         if chosen is not None:
             from ui.import_export import export_with_progress
 
             export_with_progress(parent, store, chosen)
 
     def do_report() -> None:
-        chosen = _need_coding(parent, coding_id(), "write the supervision report of")
+        chosen = _need_coding(
+            parent, store, coding_id(), "Supervision report", "write the report of"
+        )
         if chosen is not None:
             write_report(parent, store, chosen)
 
@@ -82,9 +84,24 @@ def add_file_actions(
     return actions
 
 
-def _need_coding(parent: QWidget, coding_id: int | None, what: str) -> int | None:
+def _need_coding(
+    parent: QWidget, store: Store, coding_id: int | None, title: str, what: str
+) -> int | None:
+    """The coding to work on; with none selected, say why nothing happens (and what to do)."""
     if coding_id is None:
-        QMessageBox.information(parent, "Choose a coding", f"Select the coding to {what} first.")
+        from observer.storage.overview import has_codings
+        from ui.import_export import show_message
+
+        if has_codings(store):
+            show_message(parent, title, f"Select the coding to {what} in the list first.")
+        else:
+            show_message(
+                parent,
+                title,
+                f"This database has no codings yet, so there is no coding to {what}. Load "
+                "the demo group, set up a group, a session and a coding (Group menu), or "
+                "import a coding (File ▸ Import…).",
+            )
     return coding_id
 
 
@@ -242,8 +259,6 @@ class StartActions:
             controls[name] = more
         for name, reason in reasons(picked).items():
             offer(reason, DOES[name], *controls.get(name, ()))
-        self.file_actions["export"].setEnabled(coding is not None)
-        self.file_actions["report"].setEnabled(coding is not None)
 
     # --- actions -------------------------------------------------------------------------
 

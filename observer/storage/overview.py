@@ -90,6 +90,16 @@ def overview(store: Store, archived: bool = False) -> list[GroupLine]:
         conn.close()
 
 
+def has_codings(store: Store) -> bool:
+    """Whether the database holds any coding out of the trash (something to export)."""
+    conn = store.connect()
+    try:
+        found = run(conn, "SELECT 1 FROM codings WHERE trashed_at IS NULL LIMIT 1").fetchone()
+        return found is not None
+    finally:
+        conn.close()
+
+
 def trashed_codings(store: Store) -> int:
     """How many codings are in the trash."""
     conn = store.connect()

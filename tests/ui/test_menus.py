@@ -234,3 +234,31 @@ def test_each_button_and_its_menu_item_are_enabled_together_or_say_why_not(
     screen.select("coding", 1)  # a live coding: no reference yet
     assert "reference first" in buttons["Start practice attempt…"].toolTip()
     assert len(seen_disabled) >= 5
+
+
+def test_export_and_report_say_why_nothing_happens(
+    store: Any, demo_store: Any, qtbot: Any, messages: list[str]
+) -> None:
+    """On an empty database, or with no coding selected, the menu items explain themselves."""
+
+    def press_export_and_report(screen: StartScreen) -> None:
+        qtbot.addWidget(screen)
+        screen.show()
+        screen.activateWindow()
+        qtbot.waitUntil(screen.isActiveWindow, timeout=5000)
+        for key in (Qt.Key.Key_E, Qt.Key.Key_R):
+            qtbot.keyClick(screen, key, Qt.KeyboardModifier.ControlModifier)
+
+    press_export_and_report(StartScreen(Workspace(store)))
+    assert len(messages) == 2
+    assert all("This database has no codings yet" in m for m in messages)
+    assert "no coding to export" in messages[0] and "write the report of" in messages[1]
+
+    messages.clear()
+    full = StartScreen(Workspace(demo_store))
+    full.select("session", 1)
+    press_export_and_report(full)
+    assert messages == [
+        "Select the coding to export in the list first.",
+        "Select the coding to write the report of in the list first.",
+    ]
