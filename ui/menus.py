@@ -37,18 +37,23 @@ if TYPE_CHECKING:
 
 
 def add_file_actions(
-    parent: QWidget, menu: QMenu, store: Store, coding_id: Callable[[], int | None]
+    parent: QWidget,
+    menu: QMenu,
+    store: Store,
+    coding_id: Callable[[], int | None],
+    session_id: Callable[[], int | None] = lambda: None,
 ) -> dict[str, QAction]:
     """File ▸ Import…, Export coding…, Supervision report… (of ``coding_id()``).
 
     An import is announced by the workspace: the windows that list codings hear of it.
+    It offers ``session_id()`` (the session selected) as the one the file was coded in.
     """
 
     def do_import() -> None:
         from observer.workspace.workspace import Workspace
         from ui.import_export import import_with_progress
 
-        import_with_progress(parent, Workspace(store))
+        import_with_progress(parent, Workspace(store), selected_session=session_id())
 
     def do_turns_from_audio() -> None:
         from observer.workspace.workspace import Workspace
@@ -166,7 +171,9 @@ class StartActions:
     def __init__(self, screen: StartScreen, file_menu: QMenu, before: QAction) -> None:
         self.screen = screen
         file_items = QMenu(screen)  # built apart, then put above File ▸ Quit
-        self.file_actions = add_file_actions(screen, file_items, screen.store, self._coding)
+        self.file_actions = add_file_actions(
+            screen, file_items, screen.store, self._coding, self._session
+        )
         for action in file_items.actions():
             file_menu.insertAction(before, action)
         menu = screen.menuBar().addMenu("&Review")

@@ -262,3 +262,45 @@ def test_export_and_report_say_why_nothing_happens(
         "Select the coding to export in the list first.",
         "Select the coding to write the report of in the list first.",
     ]
+
+
+def test_import_offers_the_selected_session_and_keeps_what_was_typed_on_an_error(
+    screen: StartScreen, demo_store: Any, qtbot: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, messages: list[str],
+) -> None:  # fmt: skip
+    from observer.formats import export_coding
+
+    source = tmp_path / "events.csv"
+    export_coding(demo_store, 3, "csv", source)
+    good = source.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    lines[3] = "half a line"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(source), ""))
+    )
+    asked: list[tuple[Any, str, str]] = []
+
+    def answer(dialog: ie.TableImportDialog) -> int:
+        dialog.show()
+        asked.append((dialog.session.currentData(), dialog.observer.text(), dialog.error.text()))
+        if len(asked) == 1:
+            qtbot.keyClicks(dialog.observer, "QT")
+        else:
+            source.write_text(good, encoding="utf-8")  # the person mends the file, tries again
+        ok = dialog.buttons.button(ie.QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        return int(dialog.result())
+
+    monkeypatch.setattr(ie.TableImportDialog, "exec", answer)
+    before = {c.id for c in list_codings(demo_store)}
+    screen.select("session", 2)
+    qtbot.keyClick(screen, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len({c.id for c in list_codings(demo_store)} - before) == 1)
+    first, second = asked
+    assert first == (2, "", "")  # the session selected on the start screen, not the first
+    session, observer, error = second
+    assert (session, observer) == (2, "QT")  # what was typed is still there
+    assert "events.csv" in error and "Nothing was written" in error
+    [new] = [c for c in list_codings(demo_store) if c.id not in before]
+    assert new.session_id == 2
