@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from observer.domain.errors import InputError
-from observer.formats import BY_ID, FORMATS, detect_format
+from observer.formats import BY_ID, FORMATS, detect_format, not_carried_over
 from observer.formats.common import ImportReport
 from observer.storage.store import Store
 from observer.workspace.progress import Progress
@@ -159,7 +159,7 @@ def ask_to_export(parent: QWidget | None, text: str) -> bool:
 
 
 def export_question(parent: QWidget | None, text: str) -> QMessageBox:
-    """'N thing(s) will not be carried over:' with the list, Export anyway or Cancel."""
+    """'3 things will not be carried over:' with the list, Export anyway or Cancel."""
     box = QMessageBox(parent)
     box.setWindowTitle("Export")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -255,10 +255,7 @@ def _import(
 def _imported(parent: QWidget | None, report: ImportReport) -> None:
     head, _, rest = report.summary().partition("\n")
     if report.warnings:
-        head += (
-            f"\n\n{len(report.warnings)} thing(s) could not be carried over exactly: "
-            "see Show Details."
-        )
+        head += f"\n\n{not_carried_over(len(report.warnings), imported=True)}: see Show Details."
     show_message(parent, "Imported", head, rest)
 
 
