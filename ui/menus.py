@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -326,5 +325,8 @@ class StartActions:
 
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
     """One line of text from the user; None when cancelled (replaced in tests)."""
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value.strip() if ok else None
+    from ui.dialogs.common import text_question
+
+    dialog = text_question(parent, title, label, text)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue().strip() if ok else None
