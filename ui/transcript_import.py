@@ -129,7 +129,11 @@ class TranscriptImportDialog(QDialog):
             self.speakers.setCellWidget(row, 2, member)
         count = len(preview.unnamed)
         self.unnamed.setText(
-            f"{count} cue(s) name no speaker: they are not imported (never guessed)."
+            (
+                "1 cue names no speaker: it is not imported (never guessed)."
+                if count == 1
+                else f"{count} cues name no speaker: they are not imported (never guessed)."
+            )
             if count
             else "Every cue names its speaker."
         )
