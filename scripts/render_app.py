@@ -4,6 +4,7 @@
   transport, seating chart, palette, events, the playhead on the timeline), 1280×800;
 - ``review-live.png``: the demo's live coding of session 1 reviewed with the clip;
 - ``start-screen.png``: the start screen with its review and practice actions;
+- ``start-interrupted.png``: the start screen after a crash, the interrupted coding marked;
 - ``practice-feedback.png``: the feedback on a practice attempt beside the recording;
 - ``practice-demo.png``: the demo trainee's attempt, with the demo's own recording.
 
@@ -147,6 +148,18 @@ def main() -> int:
     screen.select("coding", attempt)
     wait(100)
     render(screen, None, OUT / "start-screen.png")
+    screen.close()
+
+    # After a crash with a live coding's clock running: the list marks it, offers to resume.
+    crashed = Recorder(store, 2)
+    crashed.start_clock()
+    crashed.close()  # the lock goes with the process; the clock stays saved as running
+    screen = StartScreen(Workspace(store))
+    screen.resize(1280, 800)
+    screen.show()
+    screen.select("coding", 2)
+    wait(100)
+    render(screen, None, OUT / "start-interrupted.png")
     screen.close()
 
     # The feedback on a short attempt, and on the demo trainee's attempt at session 3 with

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from observer.domain.errors import InputError
-from observer.formats import BY_ID, FORMATS, detect_format
+from observer.formats import BY_ID, FORMATS, detect_format, not_carried_over
 from observer.formats.common import ImportReport
 from observer.storage.store import Store
 from observer.workspace.progress import Progress
@@ -50,9 +50,10 @@ def _filters(importable: bool) -> list[tuple[str, str]]:
 class TableImportDialog(QDialog):
     """What a CSV, TSV or Excel file does not say: which session, who coded, which codebooks."""
 
-    def __init__(self, store: Store, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, path: Path, parent: QWidget | None = None, session: int | None = None
+    ) -> None:
         from observer.domain.codebook import shipped_codebooks
-        from observer.workspace.groups import list_sessions
 
         super().__init__(parent)
         style.dress(self)
@@ -63,10 +64,7 @@ class TableImportDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.session = QComboBox()
-        for s in list_sessions(store):
-            when = f", {s.starts_at.astimezone():%d %b %Y}" if s.starts_at else ""
-            self.session.addItem(f"{s.group.name} — session {s.number}{when}", s.id)
+        self.session = session_choice(store, session)
         self.observer = QLineEdit()
         self.observer.setPlaceholderText("initials of who coded it")
         self.name = QLineEdit(path.stem)
@@ -104,6 +102,12 @@ class TableImportDialog(QDialog):
             return
         self.error.show()
 
+    def show_error(self, message: str) -> None:
+        """Why the import failed; what was typed stays for another try."""
+        self.error.setText(message)
+        self.error.setWordWrap(True)
+        self.error.show()
+
     def options(self) -> dict[str, Any]:
         opts: dict[str, Any] = {
             "session": int(self.session.currentData()),
@@ -113,6 +117,20 @@ class TableImportDialog(QDialog):
         if self.codebook.currentData():
             opts["codebooks"] = [self.codebook.currentData()]
         return opts
+
+
+def session_choice(store: Store, chosen: int | None) -> QComboBox:
+    """Every session of the database, ``chosen`` (the one selected on the start screen) first
+    chosen, else the first."""
+    from observer.workspace.groups import list_sessions
+
+    box = QComboBox()
+    for s in list_sessions(store):
+        when = f", {s.starts_at.astimezone():%d %b %Y}" if s.starts_at else ""
+        box.addItem(f"{s.group.name} — session {s.number}{when}", s.id)
+    if chosen is not None and (at := box.findData(chosen)) >= 0:
+        box.setCurrentIndex(at)
+    return box
 
 
 def _questions(fmt: str) -> Any:
@@ -141,7 +159,7 @@ def ask_to_export(parent: QWidget | None, text: str) -> bool:
 
 
 def export_question(parent: QWidget | None, text: str) -> QMessageBox:
-    """'N thing(s) will not be carried over:' with the list, Export anyway or Cancel."""
+    """'3 things will not be carried over:' with the list, Export anyway or Cancel."""
     box = QMessageBox(parent)
     box.setWindowTitle("Export")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -154,14 +172,17 @@ def export_question(parent: QWidget | None, text: str) -> QMessageBox:
 
 
 def import_with_progress(
-    parent: QWidget | None, workspace: Workspace, path: str | Path | None = None, **opts: Any
+    parent: QWidget | None,
+    workspace: Workspace,
+    path: str | Path | None = None,
+    selected_session: int | None = None,
+    **opts: Any,
 ) -> Job | None:
     """File → Import: pick a file, ask what it does not say, import it all or nothing.
 
-    Returns the running job (None when the person stopped at a question); its ``result``
-    is the ``ImportReport``.
+    The questions offer ``selected_session`` first. Returns the running job (None when the
+    person stopped at a question); its ``result`` is the ``ImportReport``.
     """
-    from observer.formats import import_file
 
     if path is None:
         filters = _filters(importable=True)
@@ -182,11 +203,26 @@ def import_with_progress(
     except InputError as exc:
         show_message(parent, "Cannot import", str(exc), warning=True)
         return None
+    dialog = None
     if BY_ID[fmt].needs_session and "session" not in opts:
-        dialog = _questions(fmt)(workspace.store, source, parent)
+        dialog = _questions(fmt)(workspace.store, source, parent, session=selected_session)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        opts.update(dialog.options())
+    return _import(parent, workspace, source, fmt, opts, dialog)
+
+
+def _import(
+    parent: QWidget | None,
+    workspace: Workspace,
+    source: Path,
+    fmt: str,
+    given: dict[str, Any],
+    dialog: Any,
+) -> Job:
+    """Import with the answers of ``dialog`` (if any); if it fails, ask again, as typed."""
+    from observer.formats import import_file
+
+    opts = {**given, **(dialog.options() if dialog is not None else {})}
 
     def work(progress: Progress) -> ImportReport:
         def write(store: Store) -> ImportReport:
@@ -201,21 +237,25 @@ def import_with_progress(
             parent, "Import cancelled", f"{source.name} was not imported; nothing was written."
         )
     )
-    job.failed.connect(
-        lambda message: show_message(
-            parent, "Cannot import", f"{message}\n\nNothing was written.", warning=True
-        )
-    )
+
+    def failed(message: str) -> None:
+        if dialog is None:
+            show_message(
+                parent, "Cannot import", f"{message}\n\nNothing was written.", warning=True
+            )
+            return
+        dialog.show_error(f"{message}\nNothing was written: change what is wrong, or Cancel.")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            _import(parent, workspace, source, fmt, given, dialog)
+
+    job.failed.connect(failed)
     return job
 
 
 def _imported(parent: QWidget | None, report: ImportReport) -> None:
     head, _, rest = report.summary().partition("\n")
     if report.warnings:
-        head += (
-            f"\n\n{len(report.warnings)} thing(s) could not be carried over exactly: "
-            "see Show Details."
-        )
+        head += f"\n\n{not_carried_over(len(report.warnings), imported=True)}: see Show Details."
     show_message(parent, "Imported", head, rest)
 
 

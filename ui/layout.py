@@ -58,3 +58,13 @@ def menu_action(
     action.triggered.connect(lambda _=False: slot())
     menu.addAction(action)
     return action
+
+
+def offer(reason: str | None, does: str, *controls: QAction | QWidget) -> None:
+    """Enable ``controls`` (a button and its menu item) when there is no ``reason`` not to;
+    their tooltip and status text say what they do, or why they cannot be used now."""
+    tip = reason or does
+    for control in controls:
+        control.setEnabled(reason is None)
+        control.setToolTip(tip)
+        control.setStatusTip(tip)

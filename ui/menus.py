@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 from observer.domain.errors import ObserverError
 from observer.storage.store import Store
 from observer.workspace.recording import Recorder
-from ui.layout import menu_action
+from ui.layout import menu_action, offer
+from ui.start_reasons import DOES, Picked, reasons
 
 if TYPE_CHECKING:
     from observer.workspace.progress import Progress
@@ -36,18 +36,23 @@ if TYPE_CHECKING:
 
 
 def add_file_actions(
-    parent: QWidget, menu: QMenu, store: Store, coding_id: Callable[[], int | None]
+    parent: QWidget,
+    menu: QMenu,
+    store: Store,
+    coding_id: Callable[[], int | None],
+    session_id: Callable[[], int | None] = lambda: None,
 ) -> dict[str, QAction]:
     """File ▸ Import…, Export coding…, Supervision report… (of ``coding_id()``).
 
     An import is announced by the workspace: the windows that list codings hear of it.
+    It offers ``session_id()`` (the session selected) as the one the file was coded in.
     """
 
     def do_import() -> None:
         from observer.workspace.workspace import Workspace
         from ui.import_export import import_with_progress
 
-        import_with_progress(parent, Workspace(store))
+        import_with_progress(parent, Workspace(store), selected_session=session_id())
 
     def do_turns_from_audio() -> None:
         from observer.workspace.workspace import Workspace
@@ -56,14 +61,16 @@ def add_file_actions(
         turns_from_audio(parent, Workspace(store))
 
     def do_export() -> None:
-        chosen = _need_coding(parent, coding_id(), "export")
+        chosen = _need_coding(parent, store, coding_id(), "Export", "export")
         if chosen is not None:
             from ui.import_export import export_with_progress
 
             export_with_progress(parent, store, chosen)
 
     def do_report() -> None:
-        chosen = _need_coding(parent, coding_id(), "write the supervision report of")
+        chosen = _need_coding(
+            parent, store, coding_id(), "Supervision report", "write the report of"
+        )
         if chosen is not None:
             write_report(parent, store, chosen)
 
@@ -81,9 +88,24 @@ def add_file_actions(
     return actions
 
 
-def _need_coding(parent: QWidget, coding_id: int | None, what: str) -> int | None:
+def _need_coding(
+    parent: QWidget, store: Store, coding_id: int | None, title: str, what: str
+) -> int | None:
+    """The coding to work on; with none selected, say why nothing happens (and what to do)."""
     if coding_id is None:
-        QMessageBox.information(parent, "Choose a coding", f"Select the coding to {what} first.")
+        from observer.storage.overview import has_codings
+        from ui.import_export import show_message
+
+        if has_codings(store):
+            show_message(parent, title, f"Select the coding to {what} in the list first.")
+        else:
+            show_message(
+                parent,
+                title,
+                f"This database has no codings yet, so there is no coding to {what}. Load "
+                "the demo group, set up a group, a session and a coding (Group menu), or "
+                "import a coding (File ▸ Import…).",
+            )
     return coding_id
 
 
@@ -148,10 +170,13 @@ class StartActions:
     def __init__(self, screen: StartScreen, file_menu: QMenu, before: QAction) -> None:
         self.screen = screen
         file_items = QMenu(screen)  # built apart, then put above File ▸ Quit
-        self.file_actions = add_file_actions(screen, file_items, screen.store, self._coding)
+        self.file_actions = add_file_actions(
+            screen, file_items, screen.store, self._coding, self._session
+        )
         for action in file_items.actions():
             file_menu.insertAction(before, action)
         menu = screen.menuBar().addMenu("&Review")
+        menu.setToolTipsVisible(True)  # a greyed-out item says why
         self.review = menu_action(menu, "Review with &recording…", "Ctrl+Shift+R",
                               self.review_with_recording, parent=screen)  # fmt: skip
         self.attach = menu_action(
@@ -184,7 +209,7 @@ class StartActions:
             button.clicked.connect(action.trigger)
             screen.more_actions.addWidget(button)
             self.buttons[name] = button
-        screen.tree.currentItemChanged.connect(lambda *_: self.update())
+        # The screen calls ``update`` whenever its selection or list changes.
         self.windows: list[QWidget] = []  # agreement and feedback windows kept open
         self.update()
 
@@ -220,20 +245,26 @@ class StartActions:
                 info = None
         practice = info is not None and info.practice_of_id is not None
         reference = info is not None and info.is_reference
-        self.review.setEnabled(info is not None)
-        self.attach.setEnabled(session is not None)
-        self.agreement.setEnabled(session is not None)
-        self.reference.setEnabled(info is not None and not practice)
+        from ui.start_screen import GROUP
+
+        picked = Picked(
+            group=self.screen.selected(GROUP) is not None,
+            session=session is not None,
+            coding=info is not None,
+            reference=reference,
+            practice=practice,
+        )
         self.reference.setText("Un&mark as reference" if reference else "Mark as &reference")
-        self.attempt.setEnabled(reference or practice)
-        self.feedback.setEnabled(practice)
         self.buttons["reference"].setText(
             "Unmark as refere&nce" if reference else "Mark as refere&nce"
         )
-        for name, button in self.buttons.items():
-            button.setEnabled(getattr(self, name).isEnabled())
-        self.file_actions["export"].setEnabled(coding is not None)
-        self.file_actions["report"].setEnabled(coding is not None)
+        controls: dict[str, list[QAction | QWidget]] = {
+            name: [getattr(self, name), button] for name, button in self.buttons.items()
+        }
+        for name, more in getattr(self.screen, "controls", {}).items():
+            controls[name] = more
+        for name, reason in reasons(picked).items():
+            offer(reason, DOES[name], *controls.get(name, ()))
 
     # --- actions -------------------------------------------------------------------------
 
@@ -294,5 +325,8 @@ class StartActions:
 
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
     """One line of text from the user; None when cancelled (replaced in tests)."""
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value.strip() if ok else None
+    from ui.dialogs.common import text_question
+
+    dialog = text_question(parent, title, label, text)
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue().strip() if ok else None

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent, QShowEvent
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -41,12 +41,21 @@ from ui.settings import user_settings
 GROUP, SESSION, CODING, MEDIA, TRASH = "group", "session", "coding", "media", "trash"
 ROLE_KIND = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
+ROLE_STOPPED = Qt.ItemDataRole.UserRole + 2  # session ms where an interrupted coding stopped
+RESUME_TIP = (
+    "Enter or Open coding resumes it: continue as if the clock never stopped, pick up at "
+    "the last event, or leave it paused."
+)
 TOOLKIT_MODULES = ("observer.workspace.codings", "observer.workspace.groups")
 SELECTION_KEY = "start/selection"  # per database: {location: [kind, id]}
 MAX_REMEMBERED = 8
 # What the list shows: names, attendance, codings and their event counts.
 LISTED = (Kind.GROUP, Kind.MEMBER, Kind.SESSION, Kind.CODING, Kind.EVENT, Kind.MEDIA)
 Selection = tuple[str, int]
+
+
+def interrupted_note(stopped_at_ms: int) -> str:
+    return f"stopped unexpectedly at {format_clock(stopped_at_ms)}"
 
 
 def _load_toolkit() -> None:
@@ -208,8 +217,8 @@ class StartScreen(QMainWindow):
         left.addWidget(caption)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["", "Observer", "Events", "Kind"])
-        self.tree.setColumnWidth(0, 420)
-        self.tree.setColumnWidth(1, 110)
+        self.tree.setColumnWidth(0, 540)  # room for "… stopped unexpectedly at 05:29 · Resume"
+        self.tree.setColumnWidth(1, 100)
         self.tree.setColumnWidth(2, 80)
         self.tree.setAlternatingRowColors(False)
         self.tree.setUniformRowHeights(True)
@@ -258,10 +267,23 @@ class StartScreen(QMainWindow):
         file.addSeparator()
         quit_action = self._add(file, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         group = self.menuBar().addMenu("&Group")
+        group.setToolTipsVisible(True)  # a greyed-out item says why
         self._add(group, "New &group…", "Ctrl+Shift+G", self.new_group)
-        self._add(group, "New &session…", "Ctrl+Shift+S", self.new_session)
-        self._add(group, "New &coding…", "Ctrl+Shift+C", self.new_coding)
-        self._add(group, "&Open coding", "Ctrl+Return", self.open_selected)
+        # Each with its button: enabled together, and saying why not (ui.start_reasons).
+        self.controls: dict[str, list[QAction | QWidget]] = {
+            "new_session": [
+                self._add(group, "New &session…", "Ctrl+Shift+S", self.new_session),
+                self.new_session_button,
+            ],
+            "new_coding": [
+                self._add(group, "New &coding…", "Ctrl+Shift+C", self.new_coding),
+                self.new_coding_button,
+            ],
+            "open": [
+                self._add(group, "&Open coding", "Ctrl+Return", self.open_selected),
+                self.open_button,
+            ],
+        }
         group.addSeparator()
         self._add(group, "Load the &demo group", None, self.load_demo)
         from ui.menus import StartActions
@@ -324,10 +346,18 @@ class StartScreen(QMainWindow):
                     m.setToolTip(0, media.path)
                     s.addChild(m)
                 for coding in session.codings:
-                    c = QTreeWidgetItem([coding.name or f"Coding {coding.id}", coding.observer,
-                                         f"{coding.events:,}", coding.kind])  # fmt: skip
+                    name = coding.name or f"Coding {coding.id}"
+                    if coding.stopped_at_ms is not None:
+                        name += f"   ⚠ {interrupted_note(coding.stopped_at_ms)} · Resume"
+                    c = QTreeWidgetItem([name, coding.observer, f"{coding.events:,}",
+                                         coding.kind])  # fmt: skip
                     c.setData(0, ROLE_KIND, CODING)
                     c.setData(0, ROLE_ID, coding.id)
+                    c.setData(0, ROLE_STOPPED, coding.stopped_at_ms)
+                    if coding.stopped_at_ms is not None:
+                        c.setForeground(0, QColor(style.WARNING))
+                        c.setToolTip(0, f"The app {interrupted_note(coding.stopped_at_ms)}. "
+                                     + RESUME_TIP)  # fmt: skip
                     s.addChild(c)
                     first_coding = first_coding or c
             g.setExpanded(True)
@@ -394,10 +424,11 @@ class StartScreen(QMainWindow):
         return out
 
     def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.selected(CODING) is not None)
-        self.new_coding_button.setEnabled(self.selected(SESSION) is not None)
-        self.new_session_button.setEnabled(self.selected(GROUP) is not None)
+        """What the buttons say; which can be used (and why not) is ``StartActions.update``."""
+        self.start_actions.update()
         item = self.tree.currentItem()
+        stopped = item.data(0, ROLE_STOPPED) if item is not None else None
+        self.open_button.setText("&Resume coding" if stopped is not None else "&Open coding")
         if item is None:
             self.details.setText("")
             return
@@ -409,7 +440,12 @@ class StartScreen(QMainWindow):
             MEDIA: "A recording of this session: relabel or remove it from the Edit menu.",
             TRASH: "Enter shows the codings in the trash: restore them, or empty the trash.",
         }
-        self.details.setText(tips.get(kind, ""))
+        if stopped is not None:
+            self.details.setText(
+                f"This coding {interrupted_note(stopped)}, its clock running. {RESUME_TIP}"
+            )
+        else:
+            self.details.setText(tips.get(kind, ""))
 
     # --- actions -------------------------------------------------------------------------
 

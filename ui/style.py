@@ -20,6 +20,7 @@ WINDOW = "#ffffff"
 ACCENT = "#2f6690"
 ABSENT = "#c8ced5"
 SELECT = "#f2b134"
+WARNING = "#a34e00"  # needs the person's attention (an interrupted coding); readable on white
 
 # Column headings of a table: set on the header alone in the coding window's event list.
 HEADER_SHEET = f"""QHeaderView::section {{

@@ -39,8 +39,10 @@ LEFT_OUT = "— not imported —"
 class TranscriptImportDialog(QDialog):
     """Session, observer, and a call name → member table for one transcript."""
 
-    def __init__(self, store: Store, path: Path, parent: QWidget | None = None) -> None:
-        from observer.workspace.groups import list_sessions
+    def __init__(
+        self, store: Store, path: Path, parent: QWidget | None = None, session: int | None = None
+    ) -> None:
+        from ui.import_export import session_choice
 
         super().__init__(parent)
         style.dress(self)
@@ -56,10 +58,7 @@ class TranscriptImportDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.session = QComboBox()
-        for s in list_sessions(store):
-            when = f", {s.starts_at.astimezone():%d %b %Y}" if s.starts_at else ""
-            self.session.addItem(f"{s.group.name} — session {s.number}{when}", s.id)
+        self.session = session_choice(store, session)
         self.observer = QLineEdit()
         self.observer.setPlaceholderText("your initials")
         self.name = QLineEdit(path.stem)
@@ -108,7 +107,7 @@ class TranscriptImportDialog(QDialog):
         try:
             self.preview = preview = preview_transcript(self.store, self.path, int(session))
         except ObserverError as exc:
-            self._say(str(exc))
+            self.show_error(str(exc))
             return
         self.error.hide()
         people = [p for p in preview.roster.participants if p.role not in ("group", "leaders")]
@@ -130,7 +129,11 @@ class TranscriptImportDialog(QDialog):
             self.speakers.setCellWidget(row, 2, member)
         count = len(preview.unnamed)
         self.unnamed.setText(
-            f"{count} cue(s) name no speaker: they are not imported (never guessed)."
+            (
+                "1 cue names no speaker: it is not imported (never guessed)."
+                if count == 1
+                else f"{count} cues name no speaker: they are not imported (never guessed)."
+            )
             if count
             else "Every cue names its speaker."
         )
@@ -140,19 +143,20 @@ class TranscriptImportDialog(QDialog):
         assert isinstance(widget, QComboBox)
         return widget
 
-    def _say(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
+        """Why the transcript cannot be imported as chosen; what was chosen stays."""
         self.error.setText(message)
         self.error.show()
 
     def _check(self) -> None:
         if self.session.currentData() is None:
-            self._say("There is no session to import into: add one first.")
+            self.show_error("There is no session to import into: add one first.")
         elif self.preview is None:
-            self._say(self.error.text() or "The transcript could not be read.")
+            self.show_error(self.error.text() or "The transcript could not be read.")
         elif not self.observer.text().strip():
-            self._say("Who imports it? Enter your initials.")
+            self.show_error("Who imports it? Enter your initials.")
         elif not any(self.member_of(r).currentData() for r in range(self.speakers.rowCount())):
-            self._say("Say who at least one name in the call is.")
+            self.show_error("Say who at least one name in the call is.")
         else:
             self.accept()
 

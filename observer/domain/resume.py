@@ -46,7 +46,7 @@ def resume_offer(
     if not saved.was_running:
         return None
     continued = saved.elapsed_if_continued(now)
-    last = max(saved.elapsed_ms, last_event_ms or 0)
+    last = stopped_at(saved, last_event_ms)
     choices = [
         ResumeChoice("Continue (as if it never stopped)", continued, True, continues=True),
         ResumeChoice(f"Resume at {_short(last)} (the last event)", last, True),
@@ -57,6 +57,12 @@ def resume_offer(
         f"The last event was coded at {_short(last_event_ms or 0)}."
     )
     return ResumeOffer(message, tuple(choices), saved)
+
+
+def stopped_at(saved: ClockState, last_event_ms: int | None) -> int:
+    """The session time at which a coding left running was last known to be: its clock's
+    time at the last start, or its last event if later (the start screen shows it)."""
+    return max(saved.elapsed_ms, last_event_ms or 0)
 
 
 def _short(ms: int) -> str:

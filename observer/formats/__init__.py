@@ -243,13 +243,18 @@ def export_notices(
     return []
 
 
+def not_carried_over(count: int, imported: bool = False) -> str:
+    """'1 thing will not be carried over', '3 things …'; of an import, 'could not be … exactly'."""
+    things = "1 thing" if count == 1 else f"{count} things"
+    said = "could not be carried over exactly" if imported else "will not be carried over"
+    return f"{things} {said}"
+
+
 def carried_over_message(notices: Sequence[str]) -> str:
     """'3 things will not be carried over: …', one per line; '' when there are none."""
     if not notices:
         return ""
-    return f"{len(notices)} thing(s) will not be carried over:\n" + "\n".join(
-        f"- {n}" for n in notices
-    )
+    return f"{not_carried_over(len(notices))}:\n" + "\n".join(f"- {n}" for n in notices)
 
 
 def format_for_suffix(path: Path) -> str | None:

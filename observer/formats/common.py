@@ -124,6 +124,12 @@ def placed(where: str, check: Callable[..., T], *args: Any) -> T:
         raise exc.at(where) from None
 
 
+def _json_problem(message: str) -> str:
+    """Python's 'Unterminated string starting at' (a position follows) as a phrase."""
+    phrase = message.removesuffix(" starting at").removesuffix(" at")
+    return phrase[:1].lower() + phrase[1:]
+
+
 def parse_json(data: bytes, path: Path, what: str) -> Any:
     """JSON from a file, or an InputError that names the line and column (``what`` it was)."""
     text = decode_text(data, path)
@@ -131,8 +137,8 @@ def parse_json(data: bytes, path: Path, what: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); "
-            f"the {what} may be truncated or damaged"
+            f"{path}:{exc.lineno}: not valid JSON at column {exc.colno} "
+            f"({_json_problem(exc.msg)}); the {what} may be truncated or damaged"
         ) from exc
     except RecursionError:
         raise InputError(f"{path}: nested too deeply to be a {what}") from None

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from observer.domain.clock import ClockState
+from observer.domain.resume import stopped_at
+from observer.storage.coding_lock import holder_of
 from observer.storage.store import Store, parse_stamp, run
 
 
@@ -26,6 +29,9 @@ class CodingLine:
     is_reference: bool
     practice_of_id: int | None
     events: int
+    # Set when the app stopped with this coding's clock running (a crash, a kill) and no
+    # one has it open now: the session time it had reached, to offer resuming it.
+    stopped_at_ms: int | None = None
 
     @property
     def kind(self) -> str:
@@ -84,6 +90,16 @@ def overview(store: Store, archived: bool = False) -> list[GroupLine]:
         conn.close()
 
 
+def has_codings(store: Store) -> bool:
+    """Whether the database holds any coding out of the trash (something to export)."""
+    conn = store.connect()
+    try:
+        found = run(conn, "SELECT 1 FROM codings WHERE trashed_at IS NULL LIMIT 1").fetchone()
+        return found is not None
+    finally:
+        conn.close()
+
+
 def trashed_codings(store: Store) -> int:
     """How many codings are in the trash."""
     conn = store.connect()
@@ -93,6 +109,19 @@ def trashed_codings(store: Store) -> int:
         )
     finally:
         conn.close()
+
+
+def _stopped_at(
+    conn: Any, coding_id: int, elapsed: int | None, since: Any, last_event: int | None
+) -> int | None:
+    """Where a coding left with its clock running stopped; None if paused or open now."""
+    saved = ClockState(int(elapsed or 0), parse_stamp(since))
+    if not saved.was_running:
+        return None
+    holder = holder_of(conn, coding_id)
+    if holder is not None and not holder.gone():
+        return None  # open in a window (here or elsewhere): running, not interrupted
+    return stopped_at(saved, last_event)
 
 
 def _read(conn: Any, archived: bool) -> list[GroupLine]:
@@ -109,14 +138,21 @@ def _read(conn: Any, archived: bool) -> list[GroupLine]:
         "(SELECT count(*) FROM attendance a WHERE a.session_id = s.id) "
         "FROM sessions s ORDER BY s.group_id, s.number, s.id",
     ).fetchall()
-    counts = dict(run(conn, "SELECT coding_id, count(*) FROM events GROUP BY coding_id").fetchall())
+    counts: dict[int, tuple[int, int]] = {
+        cid: (n, last)
+        for cid, n, last in run(
+            conn, "SELECT coding_id, count(*), max(time_ms) FROM events GROUP BY coding_id"
+        ).fetchall()
+    }
     codings: dict[int, list[CodingLine]] = {}
-    for cid, sid, name, initials, mode, reference, practice_of in run(
+    for cid, sid, name, initials, mode, reference, practice_of, elapsed, since in run(
         conn,
         "SELECT c.id, c.session_id, c.name, o.initials, c.clock_mode, c.is_reference, "
-        "c.practice_of_id FROM codings c JOIN observers o ON o.id = c.observer_id "
+        "c.practice_of_id, c.clock_elapsed_ms, c.clock_running_since "
+        "FROM codings c JOIN observers o ON o.id = c.observer_id "
         "WHERE c.trashed_at IS NULL ORDER BY c.id",
     ).fetchall():
+        events, last_event = counts.get(cid, (0, None))
         line = CodingLine(
             id=int(cid),
             session_id=int(sid),
@@ -125,7 +161,8 @@ def _read(conn: Any, archived: bool) -> list[GroupLine]:
             clock_mode=mode,
             is_reference=bool(reference),
             practice_of_id=practice_of,
-            events=int(counts.get(cid, 0)),
+            events=int(events),
+            stopped_at_ms=_stopped_at(conn, cid, elapsed, since, last_event),
         )
         codings.setdefault(line.session_id, []).append(line)
     media: dict[int, list[MediaLine]] = {}

@@ -350,7 +350,7 @@ def test_export_says_what_will_not_be_carried_over_before_writing(
     target = tmp_path / "c.boris"
     assert ie.export_with_progress(parent, demo_store, 3, target) is None  # "Cancel"
     assert not target.exists()
-    assert asked[0].startswith("1 thing(s) will not be carried over:")
+    assert asked[0].startswith("1 thing will not be carried over:")
     assert "'pairing' of the group from 1:18:22.000" in asked[0]
     written, _count = finished(qtbot, ie.export_with_progress(parent, demo_store, 3, target)).result
     assert written == target and target.is_file() and asked[1] == asked[0]

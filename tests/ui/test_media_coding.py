@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from conftest import drawn, stored_events
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QFrame, QInputDialog, QLabel, QPushButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+)
 
 from observer.domain.clock import format_time
 from observer.workspace.codings import new_coding
@@ -293,11 +301,13 @@ def test_review_a_live_coding_with_its_recording(
         # Media ▸ Set the offset by this moment…: the frame shown is at the moment's time.
         asked: list[str] = []
 
-        def answer(_parent: Any, _title: str, label: str) -> tuple[str, bool]:
-            asked.append(label)
-            return format_time(moment.time_ms), True
+        def answer(dialog: QInputDialog) -> int:
+            asked.append(dialog.labelText())
+            assert dialog.sizeHint().width() < 600  # a question, not a banner
+            dialog.setTextValue(format_time(moment.time_ms))
+            return int(QDialog.DialogCode.Accepted)
 
-        monkeypatch.setattr(QInputDialog, "getText", answer)
+        monkeypatch.setattr(QInputDialog, "exec", answer)
         ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
         qtbot.keyClick(window.chart, Qt.Key.Key_O, ctrl_shift)
         assert asked and "00:01.200 in the recording" in asked[0]

@@ -7,11 +7,13 @@ frames that reach the video sink (``MediaPlayer.frame_shown``: each frame's star
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QPushButton, QStyle, QToolButton
 
 from observer.domain.errors import InputError
 from observer.domain.events import Event
@@ -118,14 +120,35 @@ def test_step_by_frame_and_by_seconds_with_keys(qtbot, review) -> None:
     assert player.position_ms() == 2000  # not past the end
 
 
+def shows_icon(button: QToolButton, pixmap: QStyle.StandardPixmap) -> bool:
+    wanted = button.style().standardIcon(pixmap).pixmap(16).toImage()
+    return button.icon().pixmap(16).toImage() == wanted
+
+
+def no_missing_glyphs(buttons: Iterable[QToolButton]) -> bool:
+    """Every character a button shows as text is in its font (else Qt draws a box)."""
+    for button in buttons:
+        if not button.icon().isNull():
+            continue
+        metrics = QFontMetrics(button.font())
+        if not all(metrics.inFontUcs4(ord(c)) for c in button.text() if not c.isspace()):
+            return False
+    return True
+
+
 def test_play_pause_and_the_playhead_follows(qtbot, review) -> None:
     player = review.player
+    play = review.transport.buttons["play"]
+    assert shows_icon(play, QStyle.StandardPixmap.SP_MediaPlay)
     with qtbot.waitSignal(player.playing_changed, timeout=WAIT):
         ctrl(qtbot, review, Qt.Key.Key_Space)
     assert player.playing
+    assert shows_icon(play, QStyle.StandardPixmap.SP_MediaPause)  # drawn, never a missing glyph
+    assert no_missing_glyphs(review.transport.buttons.values())
     qtbot.waitUntil(lambda: player.position_ms() >= 500, timeout=WAIT)
     ctrl(qtbot, review, Qt.Key.Key_Space)
     assert not player.playing
+    assert shows_icon(play, QStyle.StandardPixmap.SP_MediaPlay)
     paused_at = player.position_ms()
     assert paused_at >= 500
     # Paused, the position holds still and the strip's playhead is on it.

@@ -197,3 +197,110 @@ def test_agreement_opens_with_the_sessions_codings(screen: StartScreen, qtbot: A
     assert sorted(view.checked_ids()) == [3, 4]  # live and reference; the practice left out
     assert view.result is not None
     view.close()  # deleted on close
+
+
+def plain(text: str) -> str:
+    return text.replace("&", "")
+
+
+def test_each_button_and_its_menu_item_are_enabled_together_or_say_why_not(
+    screen: StartScreen, qtbot: Any
+) -> None:
+    """Down every line of the list: a greyed-out action says why, button and menu alike."""
+    from PySide6.QtWidgets import QPushButton
+
+    menus = [a.menu() for a in screen.menuBar().actions() if a.text() in ("&Review", "&Group")]
+    items = {plain(a.text()): a for m in menus if m is not None for a in m.actions()}
+    buttons = {plain(b.text()): b for b in screen.findChildren(QPushButton)}
+    always = {"New group…", "Load the demo group"}  # nothing to select for these
+    paired = sorted(set(items) & set(buttons) - always)
+    assert len(paired) == 9  # six review actions; new session, new coding, open coding
+    screen.tree.setFocus()
+    seen_disabled = set()
+    screen.tree.setCurrentItem(screen.tree.topLevelItem(0))
+    for _ in range(40):
+        for name in paired:
+            item, button = items[name], buttons[name]
+            assert item.isEnabled() == button.isEnabled(), (name, screen.selection())
+            assert item.toolTip() == button.toolTip() != ""
+            if not button.isEnabled():
+                seen_disabled.add((name, button.toolTip()))
+                assert button.toolTip().startswith(("Select a", "Mark this", "A practice"))
+        qtbot.keyClick(screen.tree, Qt.Key.Key_Down)
+    screen.select("group", 1)
+    assert buttons["Open coding"].toolTip() == "Select a coding first."
+    assert buttons["New coding…"].toolTip() == "Select a session first."
+    assert items["Attach recording…"].toolTip() == "Select a session first."
+    screen.select("coding", 1)  # a live coding: no reference yet
+    assert "reference first" in buttons["Start practice attempt…"].toolTip()
+    assert len(seen_disabled) >= 5
+
+
+def test_export_and_report_say_why_nothing_happens(
+    store: Any, demo_store: Any, qtbot: Any, messages: list[str]
+) -> None:
+    """On an empty database, or with no coding selected, the menu items explain themselves."""
+
+    def press_export_and_report(screen: StartScreen) -> None:
+        qtbot.addWidget(screen)
+        screen.show()
+        screen.activateWindow()
+        qtbot.waitUntil(screen.isActiveWindow, timeout=5000)
+        for key in (Qt.Key.Key_E, Qt.Key.Key_R):
+            qtbot.keyClick(screen, key, Qt.KeyboardModifier.ControlModifier)
+
+    press_export_and_report(StartScreen(Workspace(store)))
+    assert len(messages) == 2
+    assert all("This database has no codings yet" in m for m in messages)
+    assert "no coding to export" in messages[0] and "write the report of" in messages[1]
+
+    messages.clear()
+    full = StartScreen(Workspace(demo_store))
+    full.select("session", 1)
+    press_export_and_report(full)
+    assert messages == [
+        "Select the coding to export in the list first.",
+        "Select the coding to write the report of in the list first.",
+    ]
+
+
+def test_import_offers_the_selected_session_and_keeps_what_was_typed_on_an_error(
+    screen: StartScreen, demo_store: Any, qtbot: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, messages: list[str],
+) -> None:  # fmt: skip
+    from observer.formats import export_coding
+
+    source = tmp_path / "events.csv"
+    export_coding(demo_store, 3, "csv", source)
+    good = source.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    lines[3] = "half a line"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(source), ""))
+    )
+    asked: list[tuple[Any, str, str]] = []
+
+    def answer(dialog: ie.TableImportDialog) -> int:
+        dialog.show()
+        asked.append((dialog.session.currentData(), dialog.observer.text(), dialog.error.text()))
+        if len(asked) == 1:
+            qtbot.keyClicks(dialog.observer, "QT")
+        else:
+            source.write_text(good, encoding="utf-8")  # the person mends the file, tries again
+        ok = dialog.buttons.button(ie.QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        return int(dialog.result())
+
+    monkeypatch.setattr(ie.TableImportDialog, "exec", answer)
+    before = {c.id for c in list_codings(demo_store)}
+    screen.select("session", 2)
+    qtbot.keyClick(screen, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len({c.id for c in list_codings(demo_store)} - before) == 1)
+    first, second = asked
+    assert first == (2, "", "")  # the session selected on the start screen, not the first
+    session, observer, error = second
+    assert (session, observer) == (2, "QT")  # what was typed is still there
+    assert "events.csv" in error and "Nothing was written" in error
+    [new] = [c for c in list_codings(demo_store) if c.id not in before]
+    assert new.session_id == 2

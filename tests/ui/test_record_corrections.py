@@ -235,8 +235,7 @@ def test_attaching_a_recording_says_what_was_attached_and_how_long_it_is(
     assert screen.statusBar().currentMessage() == (
         "Attached clip, 00:02 long, first frame at session time 01:05."
     )
-    assert rows(
-        screen.store, "SELECT duration_ms, offset_ms FROM media_files WHERE session_id = 2"
-    ) == [(2000, 65_000)]
+    attached = "SELECT duration_ms, offset_ms FROM media_files WHERE session_id = 2"
+    assert rows(screen.store, attached) == [(2000, 65_000)]  # the demo has one in session 3
     listed = screen.tree.findItems("▶ clip", Qt.MatchFlag.MatchRecursive)
     assert [(item.text(2), item.text(3)) for item in listed] == [("00:02", "recording")]

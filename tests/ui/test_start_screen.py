@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QTreeWidgetItem, QTreeWidgetItemIterator
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFrame,
+    QPushButton,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+)
 
 from observer.workspace.codings import list_codings
 from observer.workspace.groups import list_groups, list_sessions
@@ -305,3 +311,66 @@ def test_a_coding_made_elsewhere_is_listed_and_the_selection_stays(
     made = Workspace(demo_store).create_coding(1, "NW", ["here-and-now"], name="new one")
     assert listed(screen)[("coding", made.new(Kind.CODING))].text(0) == "new one"
     assert screen.selected("coding") == 2
+
+
+def leave_running(store: Any, coding_id: int, elapsed_ms: int) -> None:
+    """As a crash leaves a coding: its clock saved as running, no window holding it."""
+    from observer.domain.clock import utcnow
+    from observer.storage.store import run, stamp
+
+    conn = store.connect()
+    try:
+        with conn:
+            run(conn, "DELETE FROM events WHERE coding_id = ? AND time_ms > ?",
+                (coding_id, elapsed_ms))  # fmt: skip
+            run(conn, "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ? "
+                "WHERE id = ?", (elapsed_ms, stamp(conn, utcnow()), coding_id))  # fmt: skip
+    finally:
+        conn.close()
+
+
+def test_an_interrupted_coding_is_marked_and_enter_resumes_it(demo_store: Any, qtbot: Any) -> None:
+    from ui.app import App
+
+    leave_running(demo_store, 3, 329_000)
+    app = App(demo_store.location)
+    app.store = demo_store
+    app.show_start()
+    screen = app.start
+    assert screen is not None
+    qtbot.addWidget(screen)
+    qtbot.waitExposed(screen)
+    lines = listed(screen)
+    marked = [key for key, item in lines.items() if "stopped unexpectedly" in item.text(0)]
+    assert marked == [("coding", 3)]
+    assert "stopped unexpectedly at 05:29 · Resume" in lines[("coding", 3)].text(0)
+    choose_by_keys(qtbot, screen, 3)
+    assert screen.open_button.text().replace("&", "") == "Resume coding"
+    assert "stopped unexpectedly at 05:29" in screen.details.text()
+    qtbot.keyClick(screen.tree, Qt.Key.Key_Return)
+    window = app.coding
+    assert window is not None and window.recorder.coding_id == 3
+    qtbot.addWidget(window)
+    bar = window.findChild(QFrame, "resumeBar")
+    assert bar is not None and bar.isVisible()  # the window offers how to go on
+    assert any("Resume at 05:29" in b.text() for b in bar.findChildren(QPushButton))
+    [leave] = [b for b in bar.findChildren(QPushButton) if b.text() == "Leave paused"]
+    qtbot.mouseClick(leave, Qt.MouseButton.LeftButton)
+    assert not window.recorder.clock.running and window.recorder.clock.elapsed_ms() == 329_000
+    qtbot.keyClick(window.chart, Qt.Key.Key_F4, Qt.KeyboardModifier.ControlModifier)  # Close
+    qtbot.waitUntil(screen.isVisible)
+    assert not [i for i in listed(screen).values() if "stopped unexpectedly" in i.text(0)]
+    assert screen.open_button.text().replace("&", "") == "Open coding"
+
+
+def test_a_coding_open_in_a_window_is_not_marked_interrupted(demo_store: Any) -> None:
+    from observer.storage.overview import overview
+    from observer.workspace.recording import Recorder
+
+    recorder = Recorder(demo_store, 3)
+    try:
+        recorder.start_clock()  # running in its window: nothing went wrong
+        lines = [c for g in overview(demo_store) for s in g.sessions for c in s.codings]
+        assert all(c.stopped_at_ms is None for c in lines)
+    finally:
+        recorder.close()

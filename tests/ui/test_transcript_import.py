@@ -43,7 +43,7 @@ def test_names_are_mapped_by_hand_and_unknown_ones_left_out(
         assert dialog.member_of(rows["Sam"]).currentText() == "Sam"
         assert dialog.member_of(rows["Jane Doe"]).currentText() == LEFT_OUT
         assert dialog.member_of(rows["Dr Who"]).currentText() == LEFT_OUT
-        assert "1 cue(s) name no speaker" in dialog.unnamed.text()
+        assert "1 cue names no speaker: it is not imported" in dialog.unnamed.text()
         jane = dialog.member_of(rows["Jane Doe"])
         jane.setFocus()
         # One key: a combo box's search by typing forgets letters typed slowly (a busy machine).

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from observer.domain.errors import ObserverError
 from ui import style
@@ -52,3 +59,22 @@ class SetupDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+# A question's text wraps at this width: Qt's own input dialog widens to fit one long line.
+QUESTION_WIDTH = 420
+
+
+def text_question(parent: QWidget | None, title: str, label: str, text: str = "") -> QInputDialog:
+    """A one-line question of a normal width, its explanation wrapped over a few lines."""
+    dialog = QInputDialog(parent)
+    style.dress(dialog)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    for shown in dialog.findChildren(QLabel):
+        shown.setWordWrap(True)
+        shown.setMinimumWidth(QUESTION_WIDTH)
+        shown.setMaximumWidth(QUESTION_WIDTH)
+    dialog.adjustSize()
+    return dialog

@@ -20,8 +20,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -511,14 +511,17 @@ def ask_offset(
     parent: QWidget, controller: TapeReviewController, say: Callable[[str], None]
 ) -> None:
     """Set offset…: "the frame shown is at this session time" lines the recording up."""
+    from ui.dialogs.common import text_question
+
     here = format_time(controller.player.position_ms())
-    text, ok = QInputDialog.getText(
+    question = text_question(
         parent,
         "Line up the recording",
         f"The frame shown ({here} in the recording) is at which time of the session?",
     )
-    if not ok:
+    if question.exec() != QDialog.DialogCode.Accepted:
         return
+    text = question.textValue()
     try:
         controller.attach_offset_by_marks(parse_time(text))
     except (ValueError, ObserverError) as exc:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,7 +57,7 @@ _BUTTONS = (
     ("back", "−5 s"),
     ("frame_back", "◀|"),
     ("shuttle_back", "◀◀"),
-    ("play", "▶"),
+    ("play", "Play"),  # an icon, see _show_playing
     ("shuttle_forward", "▶▶"),
     ("frame_forward", "|▶"),
     ("forward", "+5 s"),
@@ -155,6 +156,7 @@ class TransportBar(QWidget):
         player.position_changed.connect(self._show_time)
         player.loaded.connect(lambda _d: self._show_time(player.position_ms()))
         player.playing_changed.connect(self._show_playing)
+        self._show_playing(False)
         player.rate_changed.connect(self._show_rate)
         player.loop_changed.connect(lambda: self._show_time(player.position_ms()))
         self._show_time(0)
@@ -176,7 +178,15 @@ class TransportBar(QWidget):
             self.rate_box.blockSignals(False)
 
     def _show_playing(self, playing: bool) -> None:
-        self.buttons["play"].setText("⏸" if playing else "▶")
+        # Drawn by the style, not a font glyph: few fonts have a pause sign (U+23F8), and a
+        # missing one shows as an empty box.
+        button = self.buttons["play"]
+        pixmap = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        button.setIcon(button.style().standardIcon(pixmap))
+        button.setText("Pause" if playing else "Play")  # read out, not shown (icon only)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def _show_time(self, media_ms: int) -> None:
         p = self.player

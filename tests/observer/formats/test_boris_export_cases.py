@@ -267,7 +267,7 @@ def test_command_line_lists_what_is_not_carried_before_writing(
     out = tmp_path / "cli.boris"
     assert main(["--db", db, "export", str(coding), "--format", "boris", "--out", str(out)]) == 0
     said = capsys.readouterr()
-    assert "1 thing(s) will not be carried over:" in said.err
+    assert "1 thing will not be carried over:" in said.err
     assert "'work' of the group from 03:10.000" in said.err
     assert out.is_file()
 
