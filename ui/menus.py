@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -110,13 +111,17 @@ def report_in_background(
     """Write the report to ``path`` on a worker thread; say where it went, or why not."""
     from ui.background import run_in_background
 
+    unlogged: list[str] = []  # the report is kept even when its access cannot be logged
+
     def work(progress: Progress) -> int:
         from observer.report import report_for_coding
 
-        return report_for_coding(store, coding_id, path, progress, deidentify)
+        return report_for_coding(
+            store, coding_id, path, progress, deidentify, unlogged=unlogged.append
+        )
 
     def written(pages: int) -> None:
-        text = f"Wrote the report ({pages} pages) to {path}."
+        text = " ".join([f"Wrote the report ({pages} pages) to {path}.", *unlogged])
         if isinstance(parent, QMainWindow):
             parent.statusBar().showMessage(text, 8000)
 
@@ -170,6 +175,8 @@ class StartActions:
         self.feedback = menu_action(
             menu, "Practice feed&back…", None, self.open_feedback, parent=screen
         )
+        menu.addSeparator()
+        self.access = menu_action(menu, "Access &log…", None, self.show_access_log, parent=screen)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, action in (
             ("review", "Review &with recording…", self.review),
@@ -221,6 +228,7 @@ class StartActions:
         practice = info is not None and info.practice_of_id is not None
         reference = info is not None and info.is_reference
         self.review.setEnabled(info is not None)
+        self.access.setEnabled(info is not None)
         self.attach.setEnabled(session is not None)
         self.agreement.setEnabled(session is not None)
         self.reference.setEnabled(info is not None and not practice)
@@ -279,6 +287,15 @@ class StartActions:
         coding = self._coding()
         if coding is not None:
             self._keep(self.flow.FeedbackWindow(self.screen.store, coding))
+
+    def show_access_log(self) -> None:
+        coding = self._coding()
+        if coding is not None:
+            from ui.dialogs.access_log import AccessLogDialog
+
+            dialog = AccessLogDialog(self.screen.store, coding, self.screen)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._keep(dialog)
 
     def _keep(self, window: QWidget) -> None:
         self.windows.append(window)
