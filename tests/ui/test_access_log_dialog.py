@@ -76,3 +76,19 @@ def test_a_coding_nobody_opened_says_so(demo_store: Any, qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     assert dialog.rows() == []
     assert "Nobody has opened" in dialog.summary.text()
+
+
+def test_a_window_whose_opening_cannot_be_logged_opens_and_says_so(
+    demo_store: Any, qtbot: Any, fake_time: FakeTime
+) -> None:
+    with sqlite3.connect(demo_store.path) as conn:
+        conn.execute("DROP TABLE coding_access")  # as a log that cannot be written
+    conn.close()
+    window = open_window(demo_store, 2, fake_time, qtbot)
+    try:
+        assert window.recorder.events  # opened, everything in it
+        said = window.statusBar().currentMessage()
+        assert said.startswith("The access log could not be written")
+    finally:
+        window.close()
+        window.recorder.close()
