@@ -365,10 +365,23 @@ def report_for_coding(
     path: str | Path,
     progress: Callable[[int, int], None] | None = None,
     deidentify: bool = False,
+    *,
+    who: str | None = None,
+    unlogged: Callable[[str], None] | None = None,
 ) -> int:
     """The report of a stored coding (notes and session details included), or the
-    report to share, de-identified (``domain.deidentify``)."""
+    report to share, de-identified (``domain.deidentify``).
+
+    Once written it goes in the coding's access log as ``who``'s (default: the coding's
+    observer); ``unlogged`` hears why, if it could not be: the report is kept all the same.
+    """
+    from observer.storage.access_log import log_access
     from observer.storage.read_coding import from_coding
 
     data = from_coding(store, coding_id, details=True)
-    return write_report(deidentified(data) if deidentify else data, path, progress=progress)
+    pages = write_report(deidentified(data) if deidentify else data, path, progress=progress)
+    detail = "de-identified" if deidentify else "identifiable"
+    why = log_access(store, coding_id, "report", who, detail)
+    if why is not None and unlogged is not None:
+        unlogged(why)
+    return pages

@@ -207,7 +207,8 @@ class CodingWindow(QMainWindow):
         )
         self.resizeDocks([self.notes_dock], [self.side_width], Qt.Orientation.Horizontal)
         style.set_ink(self.statusBar(), style.MUTED)
-        self.statusBar().showMessage(self.clock.greeting())
+        # An opening that could not be logged is said, never held against the person.
+        self.statusBar().showMessage(self.recorder.unlogged or self.clock.greeting())
         self._fit_screen()
         for widget in (self.chart, self.table, self.timeline, self.palette_view, self):
             widget.installEventFilter(self)

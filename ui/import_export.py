@@ -301,18 +301,22 @@ def export_with_progress(
     if said and not ask_to_export(parent, said):
         return None
 
+    unlogged: list[str] = []  # the file is kept even when its access cannot be logged
+
     def work(progress: Progress) -> tuple[Path, int]:
-        count = export_coding(store, coding_id, chosen_fmt, target, progress, deidentify=deidentify)
+        count = export_coding(
+            store, coding_id, chosen_fmt, target, progress,
+            unlogged=unlogged.append, deidentify=deidentify,
+        )  # fmt: skip
         return target, count
 
     job = run_in_background(parent, "Export", f"Writing {target.name}…", work)
-    job.done.connect(
-        lambda written: show_message(
-            parent,
-            "Exported",
-            f"Wrote {written[1]} events to {written[0]} ({BY_ID[chosen_fmt].label}{shared}).",
-        )
-    )
+
+    def exported(written: tuple[Path, int]) -> None:
+        said = f"Wrote {written[1]} events to {written[0]} ({BY_ID[chosen_fmt].label}{shared})."
+        show_message(parent, "Exported", " ".join([said, *unlogged]))
+
+    job.done.connect(exported)
     job.cancelled.connect(
         lambda: show_message(parent, "Export cancelled", f"{target.name} was not written.")
     )

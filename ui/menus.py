@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +28,7 @@ from observer.domain.errors import ObserverError
 from observer.storage.store import Store
 from observer.workspace.recording import Recorder
 from ui.layout import menu_action, offer
-from ui.start_reasons import DOES, Picked, reasons
+from ui.start_reasons import DOES, SELECT_CODING, Picked, reasons
 
 if TYPE_CHECKING:
     from observer.workspace.progress import Progress
@@ -132,13 +133,17 @@ def report_in_background(
     """Write the report to ``path`` on a worker thread; say where it went, or why not."""
     from ui.background import run_in_background
 
+    unlogged: list[str] = []  # the report is kept even when its access cannot be logged
+
     def work(progress: Progress) -> int:
         from observer.report import report_for_coding
 
-        return report_for_coding(store, coding_id, path, progress, deidentify)
+        return report_for_coding(
+            store, coding_id, path, progress, deidentify, unlogged=unlogged.append
+        )
 
     def written(pages: int) -> None:
-        text = f"Wrote the report ({pages} pages) to {path}."
+        text = " ".join([f"Wrote the report ({pages} pages) to {path}.", *unlogged])
         if isinstance(parent, QMainWindow):
             parent.statusBar().showMessage(text, 8000)
 
@@ -195,6 +200,8 @@ class StartActions:
         self.feedback = menu_action(
             menu, "Practice feed&back…", None, self.open_feedback, parent=screen
         )
+        menu.addSeparator()
+        self.access = menu_action(menu, "Access &log…", None, self.show_access_log, parent=screen)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, action in (
             ("review", "Review &with recording…", self.review),
@@ -265,6 +272,8 @@ class StartActions:
             controls[name] = more
         for name, reason in reasons(picked).items():
             offer(reason, DOES[name], *controls.get(name, ()))
+        who_saw = "Who opened, exported or reported the selected coding, and when."
+        offer(None if info is not None else SELECT_CODING, who_saw, self.access)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -310,6 +319,15 @@ class StartActions:
         coding = self._coding()
         if coding is not None:
             self._keep(self.flow.FeedbackWindow(self.screen.store, coding))
+
+    def show_access_log(self) -> None:
+        coding = self._coding()
+        if coding is not None:
+            from ui.dialogs.access_log import AccessLogDialog
+
+            dialog = AccessLogDialog(self.screen.store, coding, self.screen)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._keep(dialog)
 
     def _keep(self, window: QWidget) -> None:
         self.windows.append(window)

@@ -16,6 +16,7 @@ from typing import Any
 
 from observer.domain.errors import InputError
 from observer.formats.common import ImportReport, Progress, no_progress
+from observer.storage.access_log import export_detail, log_access
 from observer.storage.private_file import written_whole
 from observer.storage.store import Store
 
@@ -170,18 +171,40 @@ def export_coding(
     fmt: str,
     path: str | Path,
     progress: Progress | None = None,
+    *,
+    who: str | None = None,
+    unlogged: Callable[[str], None] | None = None,
     **opts: Any,
 ) -> int:
     """Write one coding in a format; returns the number of events written.
 
     The file is written beside its final name, readable by its owner only, and moved into
     place at the end, so a failed export never leaves half a file under the name asked for.
+    The export is then written in the coding's access log as ``who``'s (default: the
+    coding's observer); ``unlogged`` hears why, if it could not be.
     """
     exporter = _exporter(fmt)
-    return _written_whole(
+    count = _written_whole(
         Path(path),
         lambda partial: exporter(store, coding_id, partial, progress or no_progress, **opts),
     )
+    _log_export(store, [coding_id], fmt, opts, who, unlogged)
+    return count
+
+
+def _log_export(
+    store: Store,
+    coding_ids: Sequence[int],
+    fmt: str,
+    opts: dict[str, Any],
+    who: str | None,
+    unlogged: Callable[[str], None] | None,
+) -> None:
+    detail = export_detail(fmt, bool(opts.get("deidentify")))
+    for coding_id in coding_ids:
+        why = log_access(store, coding_id, "export", who, detail)
+        if why is not None and unlogged is not None:
+            unlogged(why)
 
 
 def _written_whole(path: Path, write: Callable[[Path], int]) -> int:
@@ -199,12 +222,30 @@ def export_codings(
     fmt: str,
     path: str | Path,
     progress: Progress | None = None,
+    *,
+    who: str | None = None,
+    unlogged: Callable[[str], None] | None = None,
     **opts: Any,
 ) -> int:
     """Several codings in one file: SDIS pools them, BORIS makes each an observation;
-    other formats take one coding."""
+    other formats take one coding. Each coding's access log gets the export."""
     if len(coding_ids) == 1:
-        return export_coding(store, coding_ids[0], fmt, path, progress, **opts)
+        return export_coding(
+            store, coding_ids[0], fmt, path, progress, who=who, unlogged=unlogged, **opts
+        )
+    count = _export_many(store, coding_ids, fmt, path, progress, **opts)
+    _log_export(store, coding_ids, fmt, opts, who, unlogged)
+    return count
+
+
+def _export_many(
+    store: Store,
+    coding_ids: Sequence[int],
+    fmt: str,
+    path: str | Path,
+    progress: Progress | None,
+    **opts: Any,
+) -> int:
     if fmt == "boris":
         from observer.formats.boris_export import export_boris_many
 

@@ -286,6 +286,19 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
+class CodingAccess(Base):
+    """One opening, export or report of a coding: who, when, what (``storage.access_log``)."""
+
+    __tablename__ = "coding_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    who: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
 class ProcessNote(Base):
     """A timestamped observation to bring to supervision, or a pinned pattern prompt."""
 

@@ -33,6 +33,7 @@ from observer.domain.errors import InputError, NotFound
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, Event
 from observer.domain.participants import Roster
+from observer.storage.access_log import log_access_on
 from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.coding_lock import Holder
 from observer.storage.coding_writer import CodingWriter
@@ -154,6 +155,9 @@ class Recorder(SessionRecords):
         self.saved_clock = ClockState(int(elapsed or 0), parse_stamp(since))
         self.clock_anchor = parse_stamp(anchor)
         self.clock = LiveClock(int(elapsed or 0))
+        # Who opened it is logged; why it could not be (if so) is for the window to say.
+        opened = "open read-only" if read_only else "open"
+        self.unlogged: str | None = log_access_on(self._conn, coding_id, opened, self.who)
 
     # --- the lock ------------------------------------------------------------------------
 

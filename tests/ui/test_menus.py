@@ -118,7 +118,7 @@ def test_the_review_actions_follow_the_selection(screen: StartScreen) -> None:
     actions = screen.start_actions
     assert menu_texts(screen, "&Review") == [
         "Review with &recording…", "&Attach recording…", "A&greement…", "Mark as &reference",
-        "Start &practice attempt…", "Practice feed&back…",
+        "Start &practice attempt…", "Practice feed&back…", "Access &log…",
     ]  # fmt: skip
     screen.select("session", 3)
     assert actions.attach.isEnabled() and actions.agreement.isEnabled()

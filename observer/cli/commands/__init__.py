@@ -90,3 +90,8 @@ def print_table(rows: list[list[Any]], header: list[str]) -> None:
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     for row in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def say_unlogged(why: str) -> None:
+    """The access log could not be written: the work is done, and the person is told."""
+    print(f"Warning: {why}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``coding new | list | export-csv | import-csv``, and the corrections (``corrections``).
+"""``coding new | list | export-csv | import-csv | access``, and the corrections (``corrections``).
 
 ``export-csv``/``import-csv`` write and read the one events table of ``observer.formats``
 (``export --format csv`` and ``import``), so no column is lost either way.
@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from observer.cli.commands import Context, print_json, print_table
+from observer.cli.commands import Context, print_json, print_table, say_unlogged
 from observer.cli.commands.corrections import add_coding_commands
 from observer.domain.errors import InputError
 
@@ -68,6 +68,13 @@ def register(commands: Any) -> None:
     imp.add_argument("--name", default="")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=_import_csv)
+
+    access = sub.add_parser(
+        "access", help="who opened, exported or reported a coding, and when (its access log)"
+    )
+    access.add_argument("coding", type=int, metavar="CODING_ID")
+    access.add_argument("--json", action="store_true")
+    access.set_defaults(handler=_access)
     add_coding_commands(sub)
 
 
@@ -141,7 +148,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> None:
 def _export_csv(args: argparse.Namespace, ctx: Context) -> None:
     from observer.formats import export_coding
 
-    count = export_coding(ctx.store(), args.coding, "csv", args.file)
+    count = export_coding(ctx.store(), args.coding, "csv", args.file, unlogged=say_unlogged)
     print(f"Wrote {count} events to {args.file}")
 
 
@@ -164,3 +171,25 @@ def _import_csv(args: argparse.Namespace, ctx: Context) -> None:
         print(f"Imported {args.file} as coding {coding_id} of session {args.session}")
         for warning in report.warnings:
             print(f"  - {warning}")
+
+
+def _access(args: argparse.Namespace, ctx: Context) -> None:
+    from observer.storage.access_log import access_log
+    from observer.storage.coding_info import coding_info
+
+    store = ctx.store()
+    coding_info(store, args.coding)  # no such coding: said, rather than an empty log
+    log = access_log(store, args.coding)
+    if args.json:
+        print_json(
+            [{"at": a.at.isoformat(), "who": a.who, "action": a.action, "detail": a.detail}
+             for a in log]
+        )  # fmt: skip
+        return
+    if not log:
+        print(f"Coding {args.coding} has no access logged.")
+        return
+    print_table(
+        [[a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), a.who, a.action, a.detail] for a in log],
+        ["when", "who", "action", "detail"],
+    )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from observer.cli.commands import Context, print_json
+from observer.cli.commands import Context, print_json, say_unlogged
 
 # Spelled out so that building the command line does not import the formats (a test checks
 # it matches observer.formats.EXPORT_FORMATS).
@@ -133,7 +133,13 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     if said:  # before writing, so nothing is discovered later
         print(said, file=sys.stderr)
     count = export_codings(
-        store, args.coding, fmt, args.out, by_actor=args.by_actor, deidentify=args.deidentify
+        store,
+        args.coding,
+        fmt,
+        args.out,
+        unlogged=say_unlogged,
+        by_actor=args.by_actor,
+        deidentify=args.deidentify,
     )
     if args.json:
         print_json({"codings": args.coding, "format": fmt, "file": str(args.out), "events": count})

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from observer.cli.commands import Context
+from observer.cli.commands import Context, say_unlogged
 
 if TYPE_CHECKING:  # the recorder pulls in the store: not before the command runs
     from observer.workspace.headless import LineRecorder
@@ -48,6 +48,8 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
 
     with _lines_from(args.file) as typed:
         recorder = Recorder(ctx.store(), args.coding, args.who)
+        if recorder.unlogged:
+            say_unlogged(recorder.unlogged)
         try:
             lines = LineRecorder(recorder)
             try:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from observer.cli.commands import Context
+from observer.cli.commands import Context, say_unlogged
 from observer.cli.commands.interop import DEIDENTIFY_HELP
 
 
@@ -30,7 +30,9 @@ def _report(args: argparse.Namespace, ctx: Context) -> None:
 
     spec = args.coding
     if spec.isdigit() and not Path(spec).exists():
-        pages = report_for_coding(ctx.store(), int(spec), args.out, deidentify=args.deidentify)
+        pages = report_for_coding(
+            ctx.store(), int(spec), args.out, deidentify=args.deidentify, unlogged=say_unlogged
+        )
     else:
         data = load_source(spec, ctx.store)
         pages = write_report(deidentified(data) if args.deidentify else data, args.out)

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[list[str], bool]] = {
     "media locate": (["media", "locate", "{media}", "{clip}"], True),
     "coding new": (["coding", "new", "1", "--observer", "ZZ", "--codebook", "bion"], True),
     "coding list": (["coding", "list"], False),
+    "coding access": (["coding", "access", "1"], False),
     "coding export-csv": (["coding", "export-csv", "1", "{dir}/out.csv"], False),
     "coding import-csv": (
         ["coding", "import-csv", "1", "{dir}/events.csv", "--observer", "ZZ"],
@@ -168,6 +169,9 @@ def test_a_failing_disk_gives_every_command_one_line_and_exit_1(name, demo_copy)
     )  # fmt: skip
 
 
+# Reading commands that write the coding's access log (``observer.storage.access_log``).
+LOGS_ACCESS = {"coding export-csv", "export", "report"}
+
 WRITE_FAULTS = {
     "FULL": "Not saved: the disk is full. Free some space, then try again.",
     "BUSY": "Not saved: another program is writing to the database and did not let go in time. "
@@ -190,5 +194,8 @@ def test_a_write_that_fails_gives_every_writing_command_one_line_and_exit_1(
         err = capsys.readouterr().err
         if writes:
             assert (name, code, err) == (name, 1, f"group-observer: {WRITE_FAULTS[fault]}\n")
+        elif name in LOGS_ACCESS:  # the file is written all the same; the log's failure is said
+            said = f"Warning: The access log could not be written: {WRITE_FAULTS[fault]}\n"
+            assert (name, code, err) == (name, 0, said)
         else:
             assert (name, code, err) == (name, 0, "")  # reading needs no writing
