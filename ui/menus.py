@@ -33,6 +33,7 @@ from ui.start_reasons import DOES, SELECT_CODING, Picked, reasons
 if TYPE_CHECKING:
     from observer.workspace.progress import Progress
     from ui.background import Job
+    from ui.group_course_view import GroupCourseView
     from ui.start_screen import StartScreen
 
 
@@ -202,6 +203,14 @@ class StartActions:
         )
         menu.addSeparator()
         self.access = menu_action(menu, "Access &log…", None, self.show_access_log, parent=screen)
+        menu.addSeparator()
+        # The group view (its course over sessions, members' ratings) from the start screen too.
+        self.course = menu_action(
+            menu, "&Course of the group…", None, self.show_course, parent=screen
+        )
+        self.ratings = menu_action(
+            menu, "Enter session ra&tings…", None, self.enter_ratings, parent=screen
+        )
         self.buttons: dict[str, QPushButton] = {}
         for name, text, action in (
             ("review", "Review &with recording…", self.review),
@@ -274,6 +283,12 @@ class StartActions:
             offer(reason, DOES[name], *controls.get(name, ()))
         who_saw = "Who opened, exported or reported the selected coding, and when."
         offer(None if info is not None else SELECT_CODING, who_saw, self.access)
+        offer(None if picked.group else "Select a group first.",
+              "The group's course over its sessions: trends, climate, members, flags.",
+              self.course)  # fmt: skip
+        offer(None if picked.session else "Select a session first.",
+              "Type the members' end-of-session forms for the selected session.",
+              self.ratings)  # fmt: skip
 
     # --- actions -------------------------------------------------------------------------
 
@@ -319,6 +334,32 @@ class StartActions:
         coding = self._coding()
         if coding is not None:
             self._keep(self.flow.FeedbackWindow(self.screen.store, coding))
+
+    def show_course(self) -> GroupCourseView | None:
+        """The group view of the selected group (one window per group, kept while open)."""
+        from ui.group_course_view import GroupCourseView
+        from ui.start_screen import GROUP
+
+        group = self.screen.selected(GROUP)
+        if group is None:
+            return None
+        for window in self.windows:
+            if isinstance(window, GroupCourseView) and window.group_id == group:
+                window.show()
+                window.raise_()
+                return window
+        view = GroupCourseView(self.screen.workspace, group)
+        view.setWindowFlag(Qt.WindowType.Window)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.resize(1280, 800)
+        self._keep(view)
+        return view
+
+    def enter_ratings(self) -> None:
+        session = self._session()
+        view = self.show_course()
+        if view is not None and session is not None:
+            view.open_grid(session)
 
     def show_access_log(self) -> None:
         coding = self._coding()

@@ -68,3 +68,26 @@ def test_recording_updates_the_view_once_the_keys_pause(qtbot: Any, demo_store: 
         qtbot.waitUntil(lambda: int(column(shown.table, "Events")[0]) == before + 1, timeout=10_000)
     finally:
         recorder.close()
+
+
+def test_the_group_view_and_the_rating_grid_open_from_the_start_screen(
+    qtbot: Any, demo_store: Any
+) -> None:
+    from ui.start_screen import StartScreen
+
+    screen = StartScreen(Workspace(demo_store))
+    qtbot.addWidget(screen)
+    screen.show()
+    actions = screen.start_actions
+    screen.tree.setCurrentItem(None)
+    assert not actions.course.isEnabled() and actions.course.toolTip() == "Select a group first."
+    third = [s.id for s in list_sessions(demo_store, 1)][2]
+    screen.select("session", third)
+    assert actions.course.isEnabled() and actions.ratings.isEnabled()
+    actions.ratings.trigger()
+    [shown] = [w for w in actions.windows if isinstance(w, GroupCourseView)]
+    assert shown.isVisible() and shown.group_id == 1
+    assert shown.grid is not None and shown.grid.isVisible()
+    assert shown.grid.session_id == third
+    actions.course.trigger()  # the same window again, not a second one
+    assert [w for w in actions.windows if isinstance(w, GroupCourseView)] == [shown]

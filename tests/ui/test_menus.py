@@ -119,6 +119,7 @@ def test_the_review_actions_follow_the_selection(screen: StartScreen) -> None:
     assert menu_texts(screen, "&Review") == [
         "Review with &recording…", "&Attach recording…", "A&greement…", "Mark as &reference",
         "Start &practice attempt…", "Practice feed&back…", "Access &log…",
+        "&Course of the group…", "Enter session ra&tings…",
     ]  # fmt: skip
     screen.select("session", 3)
     assert actions.attach.isEnabled() and actions.agreement.isEnabled()
