@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -32,6 +31,7 @@ from observer.workspace.progress import Progress
 from observer.workspace.workspace import Workspace
 from ui import style
 from ui.background import Job, run_in_background
+from ui.dialogs.common import error_line, ok_cancel
 from ui.dialogs.export_dialog import ExportDialog
 
 AUTO = "(found from the codes)"
@@ -77,18 +77,9 @@ class TableImportDialog(QDialog):
         form.addRow("Coding name", self.name)
         form.addRow("Codebook", self.codebook)
         layout.addLayout(form)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color: #b42318;")
-        self.error.hide()
+        self.error = error_line()
         layout.addWidget(self.error)
-        self.buttons = buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Import")
-        ok.setObjectName("primary")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        self.buttons = buttons = ok_cancel("Import", self._check, self.reject)
         layout.addWidget(buttons)
         self.resize(460, self.sizeHint().height())
 

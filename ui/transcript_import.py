@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +31,7 @@ from observer.domain.errors import ObserverError
 from observer.formats.transcript_import import TranscriptPreview, preview_transcript
 from observer.storage.store import Store
 from ui import style
+from ui.dialogs.common import error_line, ok_cancel
 
 LEFT_OUT = "— not imported —"
 
@@ -79,19 +79,9 @@ class TranscriptImportDialog(QDialog):
         layout.addWidget(self.unnamed)
         self.keep_text = QCheckBox("Keep the words said (the most identifying data there is)")
         layout.addWidget(self.keep_text)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color: #b42318;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         layout.addWidget(self.error)
-        self.buttons = buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Import")
-        ok.setObjectName("primary")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        self.buttons = buttons = ok_cancel("Import", self._check, self.reject)
         layout.addWidget(buttons)
         self.session.currentIndexChanged.connect(lambda _i: self._read())
         self.resize(620, 520)

@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -32,6 +31,7 @@ from observer.workspace.progress import Progress
 from observer.workspace.workspace import Workspace
 from ui import style
 from ui.background import Job, run_in_background
+from ui.dialogs.common import error_line, ok_cancel
 
 AUDIO = "Audio and video (*.m4a *.mp3 *.wav *.aac *.ogg *.opus *.flac *.mp4 *.mov *.webm)"
 
@@ -69,19 +69,9 @@ class VoiceActivityDialog(QDialog):
         layout.addWidget(self.files_box)
         self.paths: dict[str, QLineEdit] = {}
         self.choosers: dict[str, QPushButton] = {}
-        self.error = QLabel("")
-        self.error.setStyleSheet("color: #b42318;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Find turns")
-        ok.setObjectName("primary")
-        self.buttons.accepted.connect(self._check)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("Find turns", self._check, self.reject)
         layout.addWidget(self.buttons)
         self.session.currentIndexChanged.connect(lambda _i: self._people())
         self._people()

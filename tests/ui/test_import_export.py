@@ -10,7 +10,7 @@ import pytest
 from conftest import answer_export_dialog
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 import observer.formats
 import ui.import_export as ie
@@ -71,7 +71,7 @@ def test_import_csv_asks_for_session_and_observer(
         dialog.session.setCurrentIndex(dialog.session.findData(3))
         qtbot.keyClicks(dialog.observer, "QT")
         dialog.grab().save(str(out_dir / "import_table_dialog.png"))
-        ok = dialog.buttons.button(ie.QDialogButtonBox.StandardButton.Ok)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
         return int(dialog.result())
 
@@ -93,7 +93,7 @@ def test_table_dialog_refuses_without_observer(demo_store: Any, qtbot: Any, tmp_
     dialog = ie.TableImportDialog(demo_store, tmp_path / "x.csv")
     qtbot.addWidget(dialog)
     dialog.show()
-    ok = dialog.buttons.button(ie.QDialogButtonBox.StandardButton.Ok)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "initials" in dialog.error.text() and dialog.error.isVisible()

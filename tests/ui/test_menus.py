@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import FakeTime, answer_export_dialog, open_window
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMenu, QTreeWidgetItemIterator
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMenu, QTreeWidgetItemIterator
 
 import ui.import_export as ie
 from observer.workspace.codings import list_codings
@@ -289,7 +289,7 @@ def test_import_offers_the_selected_session_and_keeps_what_was_typed_on_an_error
             qtbot.keyClicks(dialog.observer, "QT")
         else:
             source.write_text(good, encoding="utf-8")  # the person mends the file, tries again
-        ok = dialog.buttons.button(ie.QDialogButtonBox.StandardButton.Ok)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
         return int(dialog.result())
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 import ui.import_export as ie
 from observer.formats.common import count_rows
@@ -52,7 +52,7 @@ def test_names_are_mapped_by_hand_and_unknown_ones_left_out(
         qtbot.keyClicks(dialog.observer, "RK")
         dialog.resize(1280, 800)
         dialog.grab().save(str(out_dir / "transcript_import_dialog.png"))
-        ok = dialog.buttons.button(ie.QDialogButtonBox.StandardButton.Ok)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
         return int(dialog.result())
 

@@ -17,6 +17,30 @@ from observer.domain.errors import ObserverError
 from ui import style
 
 
+def error_line() -> QLabel:
+    """The red line under a dialog's fields that says why OK did not go ahead (hidden)."""
+    error = QLabel("")
+    error.setStyleSheet("color: #b42318;")
+    error.setWordWrap(True)
+    error.hide()
+    return error
+
+
+def ok_cancel(
+    ok_text: str, on_ok: Callable[[], object], on_cancel: Callable[[], object]
+) -> QDialogButtonBox:
+    """OK (named for what it does, the primary button) and Cancel."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setObjectName("primary")
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(on_cancel)
+    return buttons
+
+
 class SetupDialog(QDialog):
     """A dialog whose OK runs ``make()``; a refusal is shown inline and the dialog stays."""
 
@@ -28,22 +52,13 @@ class SetupDialog(QDialog):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(16, 14, 16, 12)
         self.body.setSpacing(10)
-        self.error = QLabel("")
-        self.error.setStyleSheet("color: #b42318;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._try_accept)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_line()
+        self.buttons = ok_cancel("OK", self._try_accept, self.reject)  # named by finish_layout
 
     def finish_layout(self, ok_text: str) -> None:
         self.body.addWidget(self.error)
         self.body.addWidget(self.buttons)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(ok_text)
-        ok.setObjectName("primary")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
 
     def make(self) -> int:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError

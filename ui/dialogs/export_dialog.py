@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from observer.formats import BY_ID, FORMATS, format_for_suffix
 from ui import style
+from ui.dialogs.common import ok_cancel
 
 SHARING = (
     "Members become Member A, B…, leaders and observers are numbered and the group is "
@@ -83,14 +83,7 @@ class ExportDialog(QDialog):
         explained.setObjectName("muted")
         explained.setWordWrap(True)
         layout.addWidget(explained)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Write report" if report else "Export")
-        ok.setObjectName("primary")
-        self.buttons.accepted.connect(self._check)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel("Write report" if report else "Export", self._check, self.reject)
         layout.addWidget(self.buttons)
         self.chosen = False  # a file picked in the save dialog, not only the name offered
         self.resize(560, self.sizeHint().height())
