@@ -26,6 +26,7 @@ from observer.storage.opening import (
     locked_error,
     log_in_use,
 )
+from observer.storage.private_file import fsync_file, fsync_folder
 from observer.storage.sqlite_file import read_header
 
 Change = Literal["encrypt", "decrypt", "rekey"]
@@ -146,10 +147,10 @@ def _write_verify_swap(
             ) from exc
         _verify(path, draft, new, rows)
         _step("verified")
-        _fsync(draft)
+        fsync_file(draft)
         _step("replace")
         os.replace(draft, path)
-        _fsync(path.parent)
+        fsync_folder(path.parent)
         _step("replaced")
         source.execute("ROLLBACK")
     finally:
@@ -203,14 +204,3 @@ def _plain_copies(path: Path) -> list[Path]:
         for p in path.parent.glob(f"{path.name}.before-upgrade-from-*")
         if p.is_file() and read_header(p) is not None
     )
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        if not path.is_dir():  # a folder cannot be flushed on every system
-            raise
-    finally:
-        os.close(fd)

@@ -46,7 +46,7 @@ def written_whole(path: str | Path) -> Iterator[Path]:
         with partial.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, path)
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     finally:
         partial.unlink(missing_ok=True)
 
@@ -72,13 +72,25 @@ def ensure_private(path: str | Path) -> Path:
     return path
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (a folder that cannot be opened, on Windows, needs nothing)."""
+def fsync_file(path: Path) -> None:
+    """Flush a file written by name (by another library) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new name in ``folder`` durable (not possible on every system:
+    a folder that cannot be opened or flushed, as on Windows, needs nothing)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)

@@ -36,6 +36,7 @@ from observer.storage.opening import (
     locked_error,
     remove_stale_drafts,
 )
+from observer.storage.private_file import fsync_file, fsync_folder
 from observer.storage.sqlite_file import APPLICATION_ID, read_header
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -67,12 +68,12 @@ def create_sqlite(path: Path, passphrase: Passphrase | None = None) -> None:
         raise StoreError(f"Cannot create {path}: {exc.strerror}. Nothing was changed.") from exc
     try:
         _explained(path, lambda: migrate_sqlite(draft, passphrase=passphrase))
-        _fsync(draft)
+        fsync_file(draft)
         _put_in_place(draft, path)
     finally:
         for leftover in _with_journals(draft):
             leftover.unlink(missing_ok=True)
-        _fsync_directory(path.parent)
+        fsync_folder(path.parent)
 
 
 def upgrade_sqlite(path: Path, found: Found, passphrase: Passphrase | None = None) -> None:
@@ -141,7 +142,7 @@ def backup_before_upgrade(path: Path, version: str, passphrase: Passphrase | Non
         finally:
             copy.close()
             source.close()
-        _fsync(draft)
+        fsync_file(draft)
         os.replace(draft, target)
     except Exception as exc:
         if not (isinstance(exc, OSError) or is_file_error(exc)):
@@ -152,7 +153,7 @@ def backup_before_upgrade(path: Path, version: str, passphrase: Passphrase | Non
     finally:
         for leftover in _with_journals(draft):
             leftover.unlink(missing_ok=True)
-        _fsync_directory(path.parent)
+        fsync_folder(path.parent)
     return target
 
 
@@ -297,25 +298,3 @@ def _put_in_place(draft: Path, path: Path) -> None:
                 f"{path} appeared while it was being created; open it again."
             ) from None
         os.rename(draft, path)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_directory(folder: Path) -> None:
-    """Make a rename or a new name in ``folder`` durable (not possible on every system)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
