@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -147,6 +147,8 @@ class _Reader:
         return items[key][1]
 
 
+T = TypeVar("T")
+
 # libyaml's parser when PyYAML was built with it: the pure-Python one took a fifth of a
 # second to read a coding's codebooks every time a coding was opened.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -154,18 +156,28 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
     """Parse and validate a codebook's YAML text; raise CodebookError listing every problem."""
+    return parse_checked(text, file, CodebookError, _read_codebook)
+
+
+def parse_checked(
+    text: str,
+    file: str,
+    error: Callable[[list[Problem]], Exception],
+    read: Callable[[_Reader, yaml.Node, str], T | None],
+) -> T:
+    """A YAML file read by ``read`` (codebooks, questionnaires): every problem it has is
+    raised at once as ``error``, each as ``FILE:LINE: field: message``."""
     reader = _Reader(file)
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        raise CodebookError([_syntax_problem(file, exc)]) from exc
+        raise error([_syntax_problem(file, exc)]) from exc
     if root is None:
-        raise CodebookError([Problem(file, 1, "document", "the file is empty")])
-    book = _read_codebook(reader, root, text)
-    if reader.problems:
-        raise CodebookError(sorted(reader.problems, key=lambda p: p.line))
-    assert book is not None
-    return book
+        raise error([Problem(file, 1, "document", "the file is empty")])
+    found = read(reader, root, text)
+    if reader.problems or found is None:
+        raise error(sorted(reader.problems, key=lambda p: p.line))
+    return found
 
 
 def _syntax_problem(file: str, exc: yaml.YAMLError) -> Problem:

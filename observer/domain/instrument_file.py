@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from observer.domain.codebook import CodebookError, Problem
-from observer.domain.codebook_file import _LOADER, _encoding_problem, _Reader, _syntax_problem
+from observer.domain.codebook_file import _encoding_problem, _Reader, parse_checked
 from observer.domain.errors import InputError
 from observer.domain.instrument import RATERS, WATCH, Instrument, Item, Scale
 
@@ -41,17 +41,7 @@ def _whole(r: _Reader, node: yaml.Node, fld: str, low: int = 0) -> int | None:
 
 def parse_instrument(text: str, file: str = "<instrument>") -> Instrument:
     """Parse and validate an instrument's YAML text; raise InstrumentError listing every problem."""
-    r = _Reader(file)
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        raise InstrumentError([_syntax_problem(file, exc)]) from exc
-    if root is None:
-        raise InstrumentError([Problem(file, 1, "document", "the file is empty")])
-    found = _read(r, root, text)
-    if r.problems or found is None:
-        raise InstrumentError(sorted(r.problems, key=lambda p: p.line))
-    return found
+    return parse_checked(text, file, InstrumentError, _read)
 
 
 def _read(r: _Reader, root: yaml.Node, text: str) -> Instrument | None:
