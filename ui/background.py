@@ -10,7 +10,6 @@ than a moment, and waits, once Cancel is pressed, until the work has undone itse
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -97,11 +96,6 @@ class Job(QObject):
             self._ended.emit(FAILED, f"Something went wrong: {type(exc).__name__}: {exc}")
         else:
             self._ended.emit(DONE, result)
-        finally:
-            # Native objects the work left in reference cycles (decoders, a voice model)
-            # are finalised here, on the thread that made them, rather than by a later
-            # collection on the GUI thread while it paints.
-            gc.collect()
 
     @Slot(int, int)
     def _on_reported(self, done: int, total: int) -> None:
