@@ -6,65 +6,28 @@ A throwaway server is started in a temporary folder (PostgreSQL's own ``initdb``
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-PORT = 55433
+from tests.postgres_server import ThrowawayServer
+
 ROOT_CODEBOOKS = Path(__file__).resolve().parents[3] / "codebooks"
 
 
-def _as_server_user(command: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: as root, run it as the ``postgres`` user."""
-    if os.geteuid() != 0:
-        return command
-    return ["runuser", "-u", "postgres", "--", *command]
-
-
-def _server_tool(name: str) -> str | None:
-    """A server program: on the PATH, or where Debian's postgresql package puts it."""
-    found = shutil.which(name)
-    if found is None:
-        versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-        found = str(versions[-1]) if versions else None
-    return found
-
-
 @pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    pytest.importorskip("psycopg", reason="the server driver (psycopg) is not installed")
-    initdb, pg_ctl = (_server_tool(t) for t in ("initdb", "pg_ctl"))
-    if initdb is None or pg_ctl is None:
-        pytest.skip("PostgreSQL's initdb and pg_ctl are not on this machine")
-    if os.geteuid() == 0:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user to run the server as")
-    folder = Path(tempfile.mkdtemp(prefix="gpo-pg-"))
-    if os.geteuid() == 0:
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-    data = folder / "data"
-    subprocess.run(_as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "observer"]),
-                   check=True, capture_output=True)  # fmt: skip
-    options = f"-p {PORT} -k {folder} -c listen_addresses='' -c fsync=off"
-    subprocess.run(
-        _as_server_user([pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"),
-                         "-w", "start"]),
-        check=True, capture_output=True,
-    )  # fmt: skip
+def server() -> Iterator[ThrowawayServer]:
+    running = ThrowawayServer()
     try:
-        yield f"postgresql://observer@/postgres?host={folder}&port={PORT}"
+        yield running
     finally:
-        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)  # fmt: skip
-        shutil.rmtree(folder, ignore_errors=True)
+        running.close()
+
+
+@pytest.fixture
+def server_url(server: ThrowawayServer) -> str:
+    return server.url
 
 
 def test_a_coding_is_recorded_and_reopened_on_the_server(server_url: str) -> None:
@@ -112,20 +75,7 @@ def test_a_coding_is_recorded_and_reopened_on_the_server(server_url: str) -> Non
     again.close()
 
 
-def _new_database(server_url: str, name: str) -> str:
-    """A fresh database on the throwaway server; its URL."""
-    from sqlalchemy import create_engine
-
-    admin = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    engine.dispose()
-    return server_url.replace("/postgres?", f"/{name}?", 1)
-
-
-def test_an_upgrade_from_0003_runs_on_the_server(server_url: str, monkeypatch) -> None:
+def test_an_upgrade_from_0003_runs_on_the_server(server: ThrowawayServer, monkeypatch) -> None:
     """0004 on PostgreSQL: capacity moved, times with time zone, ids past the audit trail."""
     import time
     from datetime import UTC, datetime
@@ -139,7 +89,7 @@ def test_an_upgrade_from_0003_runs_on_the_server(server_url: str, monkeypatch) -
 
     monkeypatch.setenv("TZ", "Europe/Berlin")
     time.tzset()
-    url = _new_database(server_url, "upgrade_from_0003")
+    url = server.new_database("upgrade_from_0003")
     engine = _server_engine(url)
     migrate_server(engine, "0003")
     book = (ROOT_CODEBOOKS / "here-and-now.yaml").read_text(encoding="utf-8")
@@ -189,7 +139,7 @@ def test_an_upgrade_from_0003_runs_on_the_server(server_url: str, monkeypatch) -
         time.tzset()
 
 
-def test_one_writer_per_coding_on_the_server(server_url: str) -> None:
+def test_one_writer_per_coding_on_the_server(server: ThrowawayServer) -> None:
     """The lock table works on the server: a second client is refused, may read, may take
     over a silent holder; the first then writes nothing more."""
     from observer.domain.errors import CodingInUse, CodingTakenOver
@@ -198,7 +148,7 @@ def test_one_writer_per_coding_on_the_server(server_url: str) -> None:
     from observer.workspace.demo import create_demo
     from observer.workspace.recording import Recorder
 
-    store = open_store(_new_database(server_url, "locks"))
+    store = open_store(server.new_database("locks"))
     create_demo(store)
     first = Recorder(store, 2)
     with pytest.raises(CodingInUse, match="by"):
@@ -222,7 +172,7 @@ def test_one_writer_per_coding_on_the_server(server_url: str) -> None:
 
 
 def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
-    server_url: str,
+    server: ThrowawayServer,
 ) -> None:
     from sqlalchemy import create_engine
 
@@ -231,7 +181,7 @@ def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
     from observer.workspace.demo import create_demo
     from observer.workspace.recording import Recorder
 
-    url = _new_database(server_url, "lost")
+    url = server.new_database("lost")
     store = open_store(url)
     create_demo(store)
     recorder = Recorder(store, 1)
@@ -255,13 +205,13 @@ def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
     store.close()
 
 
-def test_a_dropped_network_is_noticed_within_seconds_not_minutes(server_url: str) -> None:
+def test_a_dropped_network_is_noticed_within_seconds_not_minutes(server: ThrowawayServer) -> None:
     """Keepalives and a write timeout on every server connection; the URL may set its own."""
     from sqlalchemy.engine import make_url
 
     from observer.storage.store import open_store
 
-    url = _new_database(server_url, "keepalive")
+    url = server.new_database("keepalive")
     own = make_url(url).update_query_dict({"connect_timeout": "3"})
     for given, connect_timeout in ((url, "10"), (own.render_as_string(False), "3")):
         store = open_store(given)
