@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from observer.analysis.trends import CourseFlag, SessionTrend
-from observer.charts.style import TEXT_SIZE, TITLE_SIZE, empty_note, styles
+from observer.charts.style import TEXT_SIZE, TITLE_SIZE, clear_figure, empty_note, styles
 from observer.charts.trends import MANY, session_axis
 
 FLAG_COLOUR = "#c0392b"
@@ -44,7 +44,7 @@ def draw_climate(
     high: float = 6,
 ) -> None:
     """Per climate scale: members' scores (thin), the group mean (bold), flags (ringed)."""
-    fig.clear()
+    clear_figure(fig)
     rated = [k for k in scales if any(s.climate_mean.get(k) is not None for s in sessions)]
     if not rated:
         empty_note(fig, "No climate ratings yet: members' forms appear here once entered.")
@@ -122,7 +122,7 @@ def draw_climate(
 
 def draw_member_course(fig: Figure, sessions: Sequence[SessionTrend]) -> None:
     """Each member's share of the acts, and the fellow members who gave them feedback."""
-    fig.clear()
+    clear_figure(fig)
     members = _members(sessions)
     if not sessions or not members:
         empty_note(fig, "No sessions to compare.")
@@ -165,10 +165,9 @@ def draw_member_course(fig: Figure, sessions: Sequence[SessionTrend]) -> None:
                     colour = "white" if v > most * 0.6 else "#222222"
                     peers_ax.text(c, r, f"{v:.0f}", ha="center", va="center",
                                   fontsize=TEXT_SIZE - 1, color=colour)  # fmt: skip
-    peers_ax.set_yticks(range(len(keys)))
-    peers_ax.set_yticklabels([members[k] for k in keys], fontsize=TEXT_SIZE - 1)
+    _x_axis(peers_ax, sessions)  # first: it sets value ticks, and these rows are members
+    peers_ax.set_yticks(range(len(keys)), [members[k] for k in keys], fontsize=TEXT_SIZE - 1)
     peers_ax.set_title("Fellow members who gave them feedback", fontsize=TITLE_SIZE - 1, loc="left")
-    _x_axis(peers_ax, sessions)
     peers_ax.grid(False)
     fig.colorbar(image, ax=peers_ax, fraction=0.04, pad=0.02).ax.tick_params(
         labelsize=TEXT_SIZE - 1

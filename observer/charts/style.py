@@ -252,9 +252,21 @@ def titled(title: str, data: CodingData, fig: Figure) -> str:
     return title if is_narrow(fig) else f"{title} — {data.name}"
 
 
+def clear_figure(fig: Figure) -> None:
+    """Empty a figure to draw it again.
+
+    Its axes are taken out before ``Figure.clear``, which would first reset each of them
+    (making their default ticks anew) only to throw them away: a third of the time a
+    redrawn year of sessions took.
+    """
+    for ax in list(fig.axes):
+        fig.delaxes(ax)
+    fig.clear()
+
+
 def empty_note(fig: Figure, message: str) -> None:
     """A figure that says why there is nothing to show (rather than an empty frame)."""
-    fig.clear()
+    clear_figure(fig)
     fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=TITLE_SIZE, color="#444444")
 
 

@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from observer.analysis.trends import WATCHED, SessionTrend
 from observer.charts.style import (
     TEXT_SIZE,
     TITLE_SIZE,
+    clear_figure,
     empty_note,
     fit_layout,
     hatch_colour,
@@ -22,20 +24,25 @@ from observer.charts.style import (
 
 # Beyond this many sessions: small markers and every few sessions labelled by number.
 MANY = 16
+# Labels along a long course, and values up the side: each tick is a dozen matplotlib
+# objects (most of the time a year's charts take to draw), and more would not be read.
+SESSION_LABELS = 7
+VALUE_TICKS = 4
 
 
 def session_axis(ax: Axes, labels: Sequence[str]) -> None:
-    """Sessions along x: all named when few, a year of them numbered every fourth."""
+    """Sessions along x: all named when few, a year of them numbered every eighth or so."""
     x = list(range(len(labels)))
     many = len(labels) > MANY
-    step = max(1, -(-len(labels) // 13)) if many else 1
+    step = max(1, -(-len(labels) // SESSION_LABELS)) if many else 1
     shown = [label.replace("Session ", "") for label in labels] if many else list(labels)
-    ax.set_xticks(x[::step])
-    ax.set_xticklabels(shown[::step], fontsize=TEXT_SIZE - 1,
-                       rotation=30 if 6 < len(labels) <= MANY else 0)  # fmt: skip
+    # Label size set before the ticks are made, so each is made once with it.
+    ax.tick_params(labelsize=TEXT_SIZE - 1)
+    ax.set_xticks(x[::step], shown[::step],
+                  rotation=30 if 6 < len(labels) <= MANY else 0)  # fmt: skip
+    ax.yaxis.set_major_locator(MaxNLocator(VALUE_TICKS, steps=[1, 2, 2.5, 5, 10]))
     if many:
         ax.set_xlabel("session", fontsize=TEXT_SIZE - 1)
-    ax.tick_params(labelsize=TEXT_SIZE - 1)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e5e5e5", lw=0.6)
 
@@ -58,14 +65,15 @@ def draw_trends(
     ``colours``: each code's colour from its codebook, so a code looks as in the palette.
     """
     colours = colours or {}
-    fig.clear()
+    clear_figure(fig)
     if not sessions:
         empty_note(fig, "No sessions to compare.")
         return
     x = list(range(len(sessions)))
     labels = [s.label for s in sessions]
-    fit_layout(fig)
     narrow = is_narrow(fig)
+    if narrow:
+        fit_layout(fig)
     axes = fig.subplots(3, 1) if narrow else fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
     structure, counts, modes_ax = axes
 
@@ -134,3 +142,6 @@ def draw_trends(
             frameon=False,
         )
     fig.suptitle("Trends across sessions", fontsize=TITLE_SIZE)
+    if not narrow:
+        # Fixed margins side by side: the layout engine measured every label again, twice.
+        fig.subplots_adjust(left=0.05, right=0.98, top=0.9, bottom=0.2, wspace=0.22)

@@ -63,3 +63,24 @@ def test_no_ratings_says_so() -> None:
     fig = Figure()
     draw_climate(fig, year(3)[:0], SCALES)
     assert "No climate ratings yet" in " ".join(t.get_text() for t in fig.texts)
+
+
+def test_feedback_rows_are_named_by_member_in_a_long_course() -> None:
+    fig = Figure(figsize=(12.8, 8))
+    FigureCanvasAgg(fig)
+    draw_member_course(fig, year(52))
+    fig.canvas.draw()
+    peers = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith("Fellow"))
+    assert [t.get_text() for t in peers.get_yticklabels()] == ["Ann", "Ben"]
+
+
+def test_a_figure_drawn_again_holds_only_the_new_chart() -> None:
+    fig = Figure(figsize=(12.8, 8))
+    FigureCanvasAgg(fig)
+    draw_member_course(fig, year(52))
+    draw_trends(fig, year(52))
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "Structure (people graph)",
+        "Acts per code",
+        "Minutes per basic-assumption mode",
+    ]
