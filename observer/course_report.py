@@ -15,6 +15,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from observer import __version__
+from observer.analysis.trends import SessionTrend
 from observer.charts.course import draw_climate, draw_member_course
 from observer.charts.trends import draw_trends
 from observer.domain.errors import InputError
@@ -87,6 +88,9 @@ def session_table(fig: Figure, course: GroupCourse, rows: Sequence[int]) -> None
     """Some sessions as table rows: coded figures and the climate means."""
     scales = course.scales
     header = ["Session", "Events", "Density", "Gini", "Fb 2+ peers", *scales.values()]
+    others = any(s.raters for s in course.sessions)
+    if others:
+        header.append("Leaders, observers")
     cells = []
     for i in rows:
         s = course.sessions[i]
@@ -99,6 +103,7 @@ def session_table(fig: Figure, course: GroupCourse, rows: Sequence[int]) -> None
                 f"{s.participation_gini:.2f}",
                 f"{s.consensual_validation:.0%}",
                 *("—" if (v := means.get(k)) is None else f"{v:.2f}" for k in scales),
+                *([_raters_cell(s, scales)] if others else []),
             ]
         )
     fig.text(0.06, 0.92, "Sessions", fontsize=16, weight="bold")
@@ -120,9 +125,22 @@ def session_table(fig: Figure, course: GroupCourse, rows: Sequence[int]) -> None
         0.04,
         "Gini: participation Gini. Fb 2+ peers: of the members who heard feedback from "
         "fellow members, the share who heard it from two or more. Climate: the mean of "
-        "members' valid forms.",
+        "members' valid forms.\nLeaders, observers: their own forms' scores, scale by scale "
+        "in the order of the columns, kept apart from the members' mean.",
         fontsize=8,
         color="#444444",
+    )
+
+
+def _raters_cell(session: SessionTrend, scales: dict[str, str]) -> str:
+    """Each leader's and observer's scores in the scales' order: "Dr Lee 4.2/1.0/1.5"."""
+    return (
+        "; ".join(
+            f"{r.name} "
+            + "/".join("–" if (v := r.scales.get(k)) is None else f"{v:.1f}" for k in scales)
+            for r in session.raters
+        )
+        or "—"
     )
 
 

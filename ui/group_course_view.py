@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from observer.analysis.trends import raters_line
 from observer.charts.course import draw_climate, draw_member_course
 from observer.charts.trends import draw_trends
 from observer.domain.errors import ObserverError
@@ -125,7 +126,9 @@ class GroupCourseView(QWidget):
 
     def _fill_table(self, course: GroupCourse) -> None:
         scales = course.scales
-        header = ["Session", "Events", "Density", "Gini", "Feedback 2+ peers", *scales.values()]
+        # Each scale: the members' mean, then the leaders' and observers' own scores beside it.
+        climate = [h for label in scales.values() for h in (label, f"{label}: leaders, observers")]
+        header = ["Session", "Events", "Density", "Gini", "Feedback 2+ peers", *climate]
         self.table.setColumnCount(len(header))
         self.table.setHorizontalHeaderLabels(header)
         self.table.setRowCount(len(course.sessions))
@@ -137,7 +140,11 @@ class GroupCourseView(QWidget):
                 f"{s.density:.2f}",
                 f"{s.participation_gini:.2f}",
                 f"{s.consensual_validation:.0%}",
-                *("—" if (v := means.get(k)) is None else f"{v:.2f}" for k in scales),
+                *(
+                    cell
+                    for k in scales
+                    for cell in (_score(means.get(k)), raters_line(s.raters, k))
+                ),
             ]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -185,3 +192,7 @@ class GroupCourseView(QWidget):
             QMessageBox.warning(self, "Course report", str(exc))
             return
         self.heading.setText(f"{self.heading.text()} — wrote {path.name} ({pages} pages)")
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"

@@ -60,6 +60,19 @@ class MemberSession:
 
 
 @dataclass(frozen=True)
+class RaterClimate:
+    """A leader's or an observer's scale scores for a session: shown beside the members'
+    mean, never averaged into it (the climate is the group's as its members saw it)."""
+
+    rater: str  # "leader" or "observer"
+    name: str  # the leader as shown, or the observer's initials
+    scales: dict[str, float | None]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rater": self.rater, "name": self.name, "scales": _rounded(self.scales)}
+
+
+@dataclass(frozen=True)
 class SessionTrend:
     """One session's figures."""
 
@@ -74,6 +87,8 @@ class SessionTrend:
     mode_ms: dict[str, int]
     members: tuple[MemberSession, ...] = ()
     consensual_validation: float = 0.0
+    # Leaders' and observers' own forms for the session (valid ones), leaders first.
+    raters: tuple[RaterClimate, ...] = ()
 
     @property
     def climate_mean(self) -> dict[str, float | None]:
@@ -102,8 +117,16 @@ class SessionTrend:
             "counts": dict(sorted(self.counts.items())),
             "mode_ms": self.mode_ms,
             "climate_mean": _rounded(self.climate_mean),
+            "climate_by_rater": [r.as_dict() for r in self.raters],
             "members": [m.as_dict() for m in self.members],
         }
+
+
+def raters_line(raters: Sequence[RaterClimate], scale: str) -> str:
+    """A scale's leader and observer scores in a few words ("Dr Lee 4.20 · RK 3.80"), for
+    a table cell beside the members' mean; "—" when none rated."""
+    found = [(r.name, v) for r in raters if (v := r.scales.get(scale)) is not None]
+    return " · ".join(f"{name} {v:.2f}" for name, v in found) or "—"
 
 
 def _rounded(scores: Climate) -> dict[str, float | None]:

@@ -18,6 +18,8 @@ from observer.charts.style import TEXT_SIZE, TITLE_SIZE, clear_figure, empty_not
 from observer.charts.trends import MANY, session_axis
 
 FLAG_COLOUR = "#c0392b"
+# Leaders' and observers' own forms: drawn beside the members' mean, never part of it.
+RATER_COLOURS = {"leader": "#6a3d9a", "observer": "#1b7837"}
 # Beyond this many sessions, points without markers: a year of lines stays readable.
 MARKED = MANY
 
@@ -29,6 +31,18 @@ def _members(sessions: Sequence[SessionTrend]) -> dict[str, str]:
         for m in s.members:
             found[m.key] = m.label
     return found
+
+
+def _rater_series(
+    sessions: Sequence[SessionTrend], scale: str
+) -> dict[tuple[str, str], list[tuple[int, float]]]:
+    """Each leader's and observer's scores on a scale: (rater, name) → (session index, score)."""
+    series: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for i, s in enumerate(sessions):
+        for r in s.raters:
+            if (v := r.scales.get(scale)) is not None:
+                series.setdefault((r.rater, r.name), []).append((i, v))
+    return series
 
 
 def _x_axis(ax: Axes, sessions: Sequence[SessionTrend]) -> None:
@@ -43,7 +57,8 @@ def draw_climate(
     low: float = 0,
     high: float = 6,
 ) -> None:
-    """Per climate scale: members' scores (thin), the group mean (bold), flags (ringed)."""
+    """Per climate scale: members' scores (thin), the group mean (bold), leaders' and
+    observers' own scores (dashed, dotted), flags (ringed)."""
     clear_figure(fig)
     rated = [k for k in scales if any(s.climate_mean.get(k) is not None for s in sessions)]
     if not rated:
@@ -80,6 +95,17 @@ def draw_climate(
             lw=2.6,
             label="group mean",
         )
+        for (rater, name), points in _rater_series(sessions, scale).items():
+            ax.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                color=RATER_COLOURS[rater],
+                lw=1.4,
+                linestyle="--" if rater == "leader" else ":",
+                marker="D" if rater == "leader" else "s",
+                markersize=3 if len(sessions) > MARKED else 5,
+                label=f"{name} ({rater}'s form)",
+            )
         for flag in flags:
             if flag.scale == scale and flag.sessions[-1] in index:
                 ax.plot(

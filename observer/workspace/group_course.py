@@ -4,11 +4,18 @@ the members' climate ratings beside them, and the flags a supervisor should look
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from observer.analysis.filters import ChartFilter
-from observer.analysis.trends import Climate, CourseFlag, SessionTrend, course_flags, trends
+from observer.analysis.trends import (
+    Climate,
+    CourseFlag,
+    RaterClimate,
+    SessionTrend,
+    course_flags,
+    trends,
+)
 from observer.domain.instrument import Instrument
 from observer.domain.participants import member_key
 from observer.storage.read_coding import from_coding
@@ -100,7 +107,10 @@ def group_course(
     forms = session_forms(store, sessions)
     instrument = _most_used(forms)
     climates = [_climate(forms, sid, instrument) for sid in sessions]
-    rows = trends(datas, numbers, chart_filter, climates)
+    rows = [
+        replace(row, raters=_raters(forms, sid, instrument))
+        for row, sid in zip(trends(datas, numbers, chart_filter, climates), sessions, strict=True)
+    ]
     watch = {s.id: s.flag_when for s in instrument.scales if s.flag_when} if instrument else {}
     # A sixth of the response scale (one point of the GCQ-S's 0–6) over the three sessions.
     least = (instrument.high - instrument.low) / 6 if instrument else 0.0
@@ -122,7 +132,7 @@ def _climate(
     """Each member's scale scores from their valid form of the session.
 
     Members' own forms only: the group's climate as its members saw it (leaders' and
-    observers' forms are listed by ``rating list``, not averaged in).
+    observers' forms are shown beside it, ``_raters``, never averaged in).
     """
     if instrument is None:
         return {}
@@ -135,3 +145,20 @@ def _climate(
         and f.instrument.id == instrument.id
         and f.score.valid
     }
+
+
+def _raters(
+    forms: list[RatingForm], session_id: int, instrument: Instrument | None
+) -> tuple[RaterClimate, ...]:
+    """The leaders' and observers' valid forms of the session on the group's instrument."""
+    if instrument is None:
+        return ()
+    found = [
+        RaterClimate(f.rater, f.member if f.rater == "leader" else f.observer, f.score.scales)
+        for f in forms
+        if f.session_id == session_id
+        and f.rater in ("leader", "observer")
+        and f.instrument.id == instrument.id
+        and f.score.valid
+    ]
+    return tuple(sorted(found, key=lambda r: (r.rater != "leader", r.name)))

@@ -91,3 +91,25 @@ def test_the_group_view_and_the_rating_grid_open_from_the_start_screen(
     assert shown.grid.session_id == third
     actions.course.trigger()  # the same window again, not a second one
     assert [w for w in actions.windows if isinstance(w, GroupCourseView)] == [shown]
+
+
+def test_the_leaders_and_observers_scores_stand_beside_the_members_mean(
+    qtbot: Any, demo_store: Any, tmp_path: Any
+) -> None:
+    from observer.workspace.groups import get_group
+
+    first = list_sessions(demo_store, 1)[0].id
+    leader = next(m for m in get_group(demo_store, 1).members if m.pseudonym == "Dr Rivera")
+    add_rating(demo_store, first, GCQ, [5] * 12, 1)  # Jane
+    add_rating(demo_store, first, GCQ, [3] * 12, 2)  # Sam
+    add_rating(demo_store, first, GCQ, [6] * 12, leader.id)
+    add_rating(demo_store, first, GCQ, [1] * 12, observer="RK")
+    shown = view(qtbot, demo_store)
+    assert column(shown.table, "Engaged")[0] == "4.00"  # the members' mean alone
+    beside = column(shown.table, "Engaged: leaders, observers")
+    assert beside == ["Dr Rivera 6.00 · RK 1.00", "—", "—", "—"]
+    shown.tabs.setCurrentIndex(2)  # the climate chart: the leader's and observer's lines
+    qtbot.waitUntil(lambda: shown.canvases["climate"].isVisible())
+    labels = shown.figures["climate"].axes[0].get_legend_handles_labels()[1]
+    assert {"Dr Rivera (leader's form)", "RK (observer's form)"} <= set(labels)
+    shown.grab().save(str(tmp_path / "group-view-climate.png"))

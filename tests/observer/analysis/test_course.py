@@ -122,3 +122,34 @@ def test_trends_json_and_the_course_report(demo_store: Any, capsys, tmp_path: Pa
     text = pdf_text(pdf.read_bytes())
     assert "The course of the group" in text
     assert "Jane: engaged fell over Session 1, Session 2, Session 3" in text
+
+
+def test_leaders_and_observers_forms_stand_beside_the_members_mean(
+    demo_store: Any, capsys, tmp_path: Path
+) -> None:
+    from observer.workspace.groups import get_group
+
+    sessions = rated_demo(demo_store)  # RK's observer form: Engaged 0, Conflict 6
+    leader = next(m for m in get_group(demo_store, 1).members if m.pseudonym == "Dr Rivera")
+    add_rating(demo_store, sessions[0], GCQ, form(6, 0), leader.id)
+    first = group_course(demo_store, 1).sessions[0]
+    # The members' mean is Jane's 5 and Sam's 3 as before, with neither form mixed in.
+    assert first.climate_mean == pytest.approx({"engaged": 4.0, "avoiding": 2.0, "conflict": 1.0})
+    assert [(r.rater, r.name, r.scales) for r in first.raters] == [
+        ("leader", "Dr Rivera", {"engaged": 6.0, "avoiding": 2.0, "conflict": 0.0}),
+        ("observer", "RK", {"engaged": 0.0, "avoiding": 2.0, "conflict": 6.0}),
+    ]
+    assert main(["--db", str(demo_store.path), "trends", "1", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["sessions"]
+    assert found[0]["climate_mean"]["engaged"] == 4.0
+    assert found[0]["climate_by_rater"] == [
+        {"rater": "leader", "name": "Dr Rivera",
+         "scales": {"engaged": 6.0, "avoiding": 2.0, "conflict": 0.0}},
+        {"rater": "observer", "name": "RK",
+         "scales": {"engaged": 0.0, "avoiding": 2.0, "conflict": 6.0}},
+    ]  # fmt: skip
+    assert found[1]["climate_by_rater"] == []
+    pdf = tmp_path / "course.pdf"
+    assert main(["--db", str(demo_store.path), "trends", "1", "--pdf", str(pdf)]) == 0
+    text = pdf_text(pdf.read_bytes())
+    assert "Dr Rivera 6.0/2.0/0.0; RK 0.0/2.0/6.0" in text
