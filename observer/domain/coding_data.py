@@ -33,6 +33,7 @@ from observer.domain.participants import (
     Roster,
     distinct_labels,
 )
+from observer.domain.phases import PhaseMark
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class CodingInfo(_People):
     # The wall time (UTC) of session time 0 by this coding's live clock (see
     # ``observer.domain.clock``); None when it never ran live or was imported without one.
     clock_anchor: datetime | None = None
+    # The phases the observer marked while coding (``observer.domain.phases``), in time order.
+    phase_marks: tuple[PhaseMark, ...] = ()
 
     @property
     def title(self) -> str:
@@ -235,6 +238,11 @@ class CodingData(_People):
     @property
     def session_id(self) -> int | None:
         return self.info.session_id if self.info is not None else None
+
+    @property
+    def phase_marks(self) -> tuple[PhaseMark, ...]:
+        """The phases marked in a stored coding (an events CSV has none)."""
+        return self.info.phase_marks if self.info is not None else ()
 
     @property
     def stored(self) -> CodingInfo:

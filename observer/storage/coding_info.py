@@ -14,6 +14,7 @@ from observer.domain.codebook import Codebook, Palette, combine
 from observer.domain.coding_data import CodingInfo
 from observer.domain.errors import NotFound
 from observer.domain.participants import GROUP, LEADERS, Participant, member_key
+from observer.domain.phases import PHASE_NOTE, PhaseMark
 from observer.storage.codebook_json import stored_codebook_of
 from observer.storage.store import Store, parse_stamp, run
 
@@ -67,7 +68,19 @@ def read_info(conn: Any, coding_id: int) -> CodingInfo:
         participants=_participants(conn, int(row[2]), int(row[4])),
         palette=_palette(conn, coding_id),
         clock_anchor=parse_stamp(row[12]),
+        phase_marks=phase_marks(conn, coding_id),
     )
+
+
+def phase_marks(conn: Any, coding_id: int) -> tuple[PhaseMark, ...]:
+    """The phases marked in a coding: its process notes of kind "phase", in time order."""
+    rows = run(
+        conn,
+        "SELECT time_ms, text FROM process_notes WHERE coding_id = ? AND kind = ? "
+        "AND time_ms IS NOT NULL ORDER BY time_ms, id",
+        (coding_id, PHASE_NOTE),
+    )
+    return tuple(PhaseMark(int(t), text) for t, text in rows)
 
 
 def coding_palette(store: Store, coding_id: int) -> Palette:

@@ -39,7 +39,7 @@ SETTINGS = ("in person", "telehealth")
 CAPACITIES = ("co-therapist", "supervisor", "trainee", "reference")
 CLOCK_MODES = ("live", "media")
 AUDIT_ACTIONS = ("edit", "delete", "restore")
-NOTE_KINDS = ("note", "prompt")
+NOTE_KINDS = ("note", "prompt", "phase")  # a phase mark: observer.domain.phases
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -20,6 +20,7 @@ from observer.domain.errors import InputError, NotFound, StorageFault
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, ProcessNoteView
 from observer.domain.participants import Participant, Roster, member_id_of
+from observer.domain.phases import PHASE_NOTE, PhaseMark, checked_name
 from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.store import Store, run, stamp
 from observer.workspace.changes import ChangeSet, Kind, Notices
@@ -173,6 +174,11 @@ class SessionRecords:
 
     def add_note(self, text: str, time_ms: int | None = None, kind: str = "note") -> int:
         """A timestamped process note (or a pinned prompt) for supervision; durable at once."""
+        note_id = self._write_note(text, time_ms, kind)
+        self._announce(Changes("Add note"), notes=(note_id,))
+        return note_id
+
+    def _write_note(self, text: str, time_ms: int | None, kind: str) -> int:
         if not text.strip():
             raise InputError("The note is empty.")
         limits.note(text, "note")
@@ -192,9 +198,21 @@ class SessionRecords:
                 (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
             ).fetchone()
             written.append(int(row[0]))
-        note_id = written[0]
-        self._announce(Changes("Add note"), notes=(note_id,))
-        return note_id
+        return written[0]
+
+    def mark_phase(self, name: str, time_ms: int) -> PhaseMark:
+        """A phase of the session begins now (until the next mark); durable at once.
+
+        Stored as a process note of kind "phase" (the one write path of notes), then kept
+        in the coding's facts, so the charts' phase chooser offers it at once.
+        """
+        self.refuse_if_read_only()
+        mark = PhaseMark(time_ms, checked_name(name))
+        note_id = self._write_note(mark.name, time_ms, PHASE_NOTE)
+        marks = sorted((*self.info.phase_marks, mark), key=lambda m: m.time_ms)
+        self.info = replace(self.info, phase_marks=tuple(marks))
+        self._announce(Changes(f"Mark phase {mark.name}"), notes=(note_id,))
+        return mark
 
     def notes(self) -> list[ProcessNoteView]:
         rows = run(

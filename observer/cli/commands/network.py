@@ -18,6 +18,15 @@ def add_filter_arguments(parser: argparse.ArgumentParser, times: bool = True) ->
             "--from", dest="start", metavar="TIME", help="from this time (s or mm:ss)"
         )
         parser.add_argument("--to", dest="end", metavar="TIME", help="up to this time (s or mm:ss)")
+        parser.add_argument(
+            "--phase",
+            metavar="NAME",
+            help="only this marked phase, from its mark to the next (e.g. work; a name "
+            "marked again: 'work (2)')",
+        )
+        parser.add_argument(
+            "--third", type=int, choices=(1, 2, 3), help="only this third of the session"
+        )
     parser.add_argument(
         "--code", action="append", default=[], metavar="ID", help="only these codes (repeatable)"
     )
@@ -66,6 +75,12 @@ def chart_filters(args: argparse.Namespace, datas: list[Any]) -> list[Any]:
     end = time_of(getattr(args, "end", None), "--to")
     if start is not None and end is not None and end <= start:
         raise InputError("--to must be later than --from")
+    phase, third = getattr(args, "phase", None), getattr(args, "third", None)
+    if (phase is not None or third is not None) and (start is not None or end is not None):
+        raise InputError("--phase and --third are time windows: give them without --from/--to")
+    windows = [(start, end)] * len(datas)
+    if phase is not None or third is not None:
+        windows = [_phase_times(d, phase, third, len(datas) > 1) for d in datas]
     # Each option checked alone first, so a refusal names the option it is about.
     for option, field in (
         ("--code", "codes"),
@@ -78,8 +93,25 @@ def chart_filters(args: argparse.Namespace, datas: list[Any]) -> list[Any]:
         except InputError as exc:
             raise InputError(f"{option}: {exc}") from None
     found = filters_for(datas, args.code, args.category, args.actor, args.target)
-    out = [replace(f, start_ms=start, end_ms=end) for f in found]
+    out = [replace(f, start_ms=a, end_ms=b) for f, (a, b) in zip(found, windows, strict=True)]
     return [None if f.is_empty else f for f in out]
+
+
+def _phase_times(
+    data: Any, phase: str | None, third: int | None, name_coding: bool
+) -> tuple[int | None, int | None]:
+    """A coding's window for --phase or --third (``observer.domain.phases`` decides)."""
+    from observer.domain.errors import InputError
+    from observer.domain.phases import phase_window
+
+    try:
+        found = phase_window(data.phase_marks, data.duration_ms, phase, third)
+    except InputError as exc:
+        option = "--phase" if phase is not None else "--third"
+        which = f"coding {data.coding_id or data.name}: " if name_coding else ""
+        raise InputError(f"{option}: {which}{exc}") from None
+    assert found is not None
+    return found.start_ms, found.end_ms
 
 
 def chart_filter(args: argparse.Namespace, data: Any) -> Any:
