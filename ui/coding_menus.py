@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from observer.domain.entry import ORDERS
 from ui.layout import menu_action
 from ui.menus import add_file_actions
+from ui.phase_marks import MARK_KEY, PhaseMarker
 
 if TYPE_CHECKING:
     from ui.coding_window import CodingWindow
@@ -50,6 +51,11 @@ class CodingMenus(QObject):
         coding = bar.addMenu("&Coding")
         w.clock_action = self._action(coding, w.clock.toggle_text, "F5", w.toggle_clock)
         self._action(coding, "&Cancel the event being entered", None, w.cancel_entry)
+        self.phases = PhaseMarker(w.recorder, w.now, w)
+        self.phases.said.connect(lambda text: w.statusBar().showMessage(text, 5000))
+        self.phases.done.connect(lambda: w.chart.setFocus())
+        w.statusBar().addPermanentWidget(self.phases)
+        self._action(coding, "Mark a &phase (check-in, work…)", MARK_KEY, self.phases.begin)
         order_menu = coding.addMenu("Entry &order")
         group = QActionGroup(w)
         w.order_actions = {}

@@ -113,14 +113,14 @@ class NotesPanel(QWidget):
         self.done.emit()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.label == "Add note":
+        if changes.label == "Add note" or changes.label.startswith("Mark phase"):
             self.refresh()
 
     def refresh(self) -> None:
         self.list.clear()
         for note in self.recorder.notes():
             when = format_time(note.time_ms).split(".")[0] if note.time_ms is not None else "—"
-            marker = "📌 " if note.kind == "prompt" else ""
+            marker = {"prompt": "📌 ", "phase": "▶ phase: "}.get(note.kind, "")
             item = QListWidgetItem(f"{when}   {marker}{note.text}")
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             self.list.addItem(item)

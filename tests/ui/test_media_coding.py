@@ -420,3 +420,14 @@ def test_at_1280_pixels_the_event_list_shows_who_did_what(window: Any, qtbot: An
     assert time_label is not None and time_label.isVisible()
     time_text = time_label.text()
     assert time_text.count("\n") == 1 and "session" in time_text.split("\n")[1]
+
+
+def test_f6_marks_a_phase_at_the_frame_shown(qtbot: Any, window: Any) -> None:
+    from observer.storage.read_coding import from_coding
+
+    seek_shown(qtbot, window, 800)
+    qtbot.keyClick(window.chart, Qt.Key.Key_F6)
+    qtbot.keyClicks(window.menus.phases.line, "check-in")
+    qtbot.keyClick(window.menus.phases.line, Qt.Key.Key_Return)
+    stored = from_coding(window.recorder.store, window.recorder.coding_id).phase_marks
+    assert [(m.time_ms, m.name) for m in stored] == [(OFFSET + 800, "check-in")]
