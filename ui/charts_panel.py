@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.errors import ObserverError
 from observer.domain.participants import GROUP
 from observer.workspace.recording import Recorder
+from ui.phase_chooser import PhaseChooser
 
 REFRESH_MS = 1000
 STALE_INTERVALS = 5  # at most this many intervals between redraws while events keep coming
@@ -191,9 +192,12 @@ class ChartsPanel(QWidget):
             combo.setMinimumContentsLength(3)
             combo.addItem("all", ALL)
             combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.phase_combo = PhaseChooser()
+        self.phase_combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
         times = QHBoxLayout()
         times.addWidget(self.start_edit)
         times.addWidget(self.end_edit)
+        times.addWidget(self.phase_combo)
         grid.addWidget(QLabel("Time"), 0, 0)
         grid.addLayout(times, 0, 1)
         grid.addWidget(QLabel("Code"), 0, 2)
@@ -303,6 +307,9 @@ class ChartsPanel(QWidget):
                 self._data = None
             if self._data is not None:
                 self._fill_choices(self._data)
+                if self.phase_combo.chosen and self.filter is not None:
+                    # A third moves as the session grows: cut it again for this drawing.
+                    self.filter = self._with_phase(self.filter, self._data)
         return self._data
 
     def _redraw(self, name: str) -> None:
@@ -355,6 +362,7 @@ class ChartsPanel(QWidget):
         codes = sorted(data.codes) or sorted({e.code for e in data.events})
         code_items = [(f"category: {c}", f"category:{c}") for c in categories]
         code_items += [(data.code(c).label or c, f"code:{c}") for c in codes]
+        self.phase_combo.fill(data)
         people = [(data.label(p.key), p.key) for p in data.people] + [("group", GROUP)]
         for combo, items in (
             (self.code_combo, code_items),
@@ -392,19 +400,28 @@ class ChartsPanel(QWidget):
             edit.setStyleSheet("")
             return value
 
+        phase = self.phase_combo.phase_of(self._current_data())
+        for edit in (self.start_edit, self.end_edit):
+            edit.setEnabled(phase is None)  # a phase is a time window of its own
         code = self.code_combo.currentData() or ALL
         actor = self.actor_combo.currentData() or ALL
         target = self.target_combo.currentData() or ALL
         self.set_filter(
             ChartFilter.of(
-                time_of(self.start_edit),
-                time_of(self.end_edit),
+                time_of(self.start_edit) if phase is None else phase.start_ms,
+                time_of(self.end_edit) if phase is None else phase.end_ms,
                 [code[5:]] if code.startswith("code:") else [],
                 [code[9:]] if code.startswith("category:") else [],
                 [actor] if actor else [],
                 [target] if target else [],
             )
         )
+
+    def _with_phase(self, chart_filter: ChartFilter, data: CodingData) -> ChartFilter:
+        phase = self.phase_combo.phase_of(data)
+        if phase is None:
+            return chart_filter
+        return replace(chart_filter, start_ms=phase.start_ms, end_ms=phase.end_ms)
 
     # --- network: figures of a node ------------------------------------------------------
 

@@ -219,3 +219,45 @@ def test_two_members_called_sam_are_two_choices_and_two_nodes(
     assert panel.filter.actors == frozenset({keys["SM"]})
     assert [n.label for n in panel.drawing.network.people if n.sent] == ["Sam (SM)"]
     panel.grab().save(str(out_dir / "charts-panel-two-sams.png"))
+
+
+def test_a_phase_chosen_beside_the_times_filters_every_chart(
+    demo_store: Any, qtbot: Any, out_dir: Path
+) -> None:
+    from observer.analysis.filters import ChartFilter
+    from observer.analysis.network import build_network
+    from observer.workspace.recording import Recorder
+
+    recorder = Recorder(demo_store, 3)
+    try:
+        recorder.mark_phase("check-in", 0)
+        recorder.mark_phase("work", 10 * 60_000)
+        recorder.mark_phase("closing", 80 * 60_000)
+    finally:
+        recorder.close()
+    data = from_coding(demo_store, 3)
+    panel = ChartsPanel(Source(demo_store, 3), interval_ms=INTERVAL_MS)
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.draw_count == 1)
+    combo = panel.phase_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "whole session", "third 1", "third 2", "third 3",
+        "phase: check-in", "phase: work", "phase: closing",
+    ]  # fmt: skip
+
+    combo.setCurrentIndex(combo.findText("phase: work"))
+    assert panel.filter == ChartFilter(600_000, 4_800_000)
+    assert not panel.start_edit.isEnabled()  # the phase is the time window now
+    qtbot.waitUntil(lambda: panel.draw_counts["network"] == 2)
+    expected = build_network(data, ChartFilter(600_000, 4_800_000))
+    assert {n.key: n.sent for n in panel.drawing.network.people} == {
+        n.key: n.sent for n in expected.people
+    }
+    panel.grab().save(str(out_dir / "charts-panel-phase.png"))
+
+    combo.setCurrentIndex(combo.findText("third 3"))
+    assert panel.filter == ChartFilter(data.duration_ms * 2 // 3, None)
+    combo.setCurrentIndex(0)
+    assert panel.filter is None and panel.start_edit.isEnabled()
