@@ -22,6 +22,7 @@ from observer import __version__
 from observer.analysis import basic_assumptions
 from observer.analysis.network import build_network
 from observer.analysis.participation import participation
+from observer.analysis.phase_participation import participation_by_phase
 from observer.charts.basic_assumptions import draw_basic_assumptions
 from observer.charts.matrix import draw_matrix
 from observer.charts.network import draw_network
@@ -258,7 +259,7 @@ def _wrapped(lines: Sequence[str], width: int = 120) -> list[str]:
 
 
 def text_pages(data: CodingData, info: ReportInfo) -> list[list[str]]:
-    """Process notes and sequences as lines, cut into pages."""
+    """Process notes, participation phase by phase and sequences as lines, cut into pages."""
     lines = ["PROCESS NOTES"]
     if info.notes:
         for note in info.notes:
@@ -269,6 +270,8 @@ def text_pages(data: CodingData, info: ReportInfo) -> list[list[str]]:
         lines.append("Process notes are left out of a de-identified report.")
     else:
         lines.append("No process notes were written for this coding.")
+    lines += ["", "PARTICIPATION BY PHASE"]
+    lines += _wrapped([p.sentence() for p in participation_by_phase(data)])
     lines += ["", "SEQUENCES"]
     found = sequence_lines(data)
     if found is None:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from observer.domain.clock import format_time
+from observer.domain.clock import format_clock
 from observer.domain.errors import InputError
 
 PHASE_NOTE = "phase"
@@ -44,8 +44,8 @@ class Phase:
     end_ms: int | None
 
     def describe(self) -> str:
-        end = "end" if self.end_ms is None else format_time(self.end_ms)
-        return f"{self.name} {format_time(self.start_ms)}–{end}"
+        end = "end" if self.end_ms is None else format_clock(self.end_ms)
+        return f"{self.name} {format_clock(self.start_ms)}–{end}"
 
 
 def checked_name(name: str) -> str:
