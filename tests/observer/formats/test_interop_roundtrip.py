@@ -325,3 +325,19 @@ def test_two_members_called_sam_come_back_as_two_people(
         with pytest.raises(InputError, match=r"plain\.csv:\d+: actor: 'Sam' could be"):
             import_file(store, plain, session=session, observer="XY")
         assert count_rows(store) == before
+
+
+def test_phase_marks_travel_in_the_json_format(demo_store: Any, tmp_path: Path) -> None:
+    recorder = Recorder(demo_store, 3)
+    recorder.mark_phase("check-in", 0)
+    recorder.mark_phase("work", 600_000)
+    recorder.close()
+    path = tmp_path / "phased.json"
+    export_coding(demo_store, 3, "json", path)
+    elsewhere = open_store(tmp_path / "other.sqlite3")
+    try:
+        [coding] = import_file(elsewhere, path).coding_ids
+        marks = from_coding(elsewhere, coding).phase_marks
+    finally:
+        elsewhere.close()
+    assert [(m.time_ms, m.name) for m in marks] == [(0, "check-in"), (600_000, "work")]
