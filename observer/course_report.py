@@ -109,15 +109,19 @@ def session_table(fig: Figure, course: GroupCourse, rows: Sequence[int]) -> None
     fig.text(0.06, 0.92, "Sessions", fontsize=16, weight="bold")
     ax = fig.add_axes((0.06, 0.08, 0.88, 0.8))
     ax.axis("off")
+    # The leaders' and observers' column holds a few names and scores: room for them.
+    widths = [1.0, 0.8, 0.8, 0.8, 1.2] + [1.0] * len(scales) + ([3.2] if others else [])
     table = ax.table(cellText=cells, colLabels=header, loc="upper left", cellLoc="right",
-                     colLoc="right", edges="horizontal")  # fmt: skip
+                     colLoc="right", edges="horizontal",
+                     colWidths=[w / sum(widths) for w in widths])  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(10)
     table.scale(1, 1.35)
     for (row, col), cell in table.get_celld().items():
         cell.set_edgecolor("#bbbbbb")
-        if col == 0:
+        if col == 0 or (others and col == len(header) - 1):
             cell.set_text_props(ha="left")
+            cell.PAD = 0.02
         if row == 0:
             cell.set_text_props(weight="bold")
     fig.text(
