@@ -248,8 +248,16 @@ def _people_keys(data: CodingData, seen: Iterable[str]) -> list[str]:
 _last: list[tuple[CodingData, ChartFilter | None, Network]] = []
 
 
-def build_network(data: CodingData, chart_filter: ChartFilter | None = None) -> Network:
-    """Count acts and ties of a coding (after the filter) and compute every measure."""
+def build_network(
+    data: CodingData, chart_filter: ChartFilter | None = None, betweenness: bool = True
+) -> Network:
+    """Count acts and ties of a coding (after the filter) and compute every measure.
+
+    ``betweenness=False`` leaves every node's betweenness at 0.0: the costliest measure,
+    and one the course of a group over a year of sessions never shows.
+    """
+    if not betweenness:
+        return _build(apply_filter(data, chart_filter), betweenness=False)
     # Charts of one redraw share the counting: the last result is kept for the same data.
     if _last and _last[0][0] is data and _last[0][1] == chart_filter:
         return _last[0][2]
@@ -258,7 +266,7 @@ def build_network(data: CodingData, chart_filter: ChartFilter | None = None) -> 
     return network
 
 
-def _build(data: CodingData) -> Network:
+def _build(data: CodingData, betweenness: bool = True) -> Network:
     # Many events share actor, code, targets and valence: count those first (fast, in C),
     # then walk the few distinct kinds.
     kinds = Counter(
@@ -300,7 +308,7 @@ def _build(data: CodingData) -> Network:
     )
     graph = _graph_of(people, edges)
     person = set(people)
-    between = nx.betweenness_centrality(graph) if len(people) > 2 else {}
+    between = nx.betweenness_centrality(graph) if betweenness and len(people) > 2 else {}
 
     received: Counter[str] = Counter()
     on_edges: Counter[str] = Counter()

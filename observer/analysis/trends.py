@@ -142,7 +142,7 @@ def session_trend(
 ) -> SessionTrend:
     """The figures of one coding; ``climate``: each member's scale scores by member key."""
     filtered = apply_filter(data, chart_filter)
-    network = build_network(filtered)
+    network = build_network(filtered, betweenness=False)
     measures = network.measures
     profile = basic_assumptions.profile(data, chart_filter.time_only() if chart_filter else None)
     sent: dict[str, Counter[str]] = defaultdict(Counter)

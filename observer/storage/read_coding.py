@@ -40,6 +40,16 @@ def from_coding(store: Store, coding_id: int, details: bool = False) -> CodingDa
         conn.close()
 
 
+def from_codings(store: Store, coding_ids: list[int]) -> list[CodingData]:
+    """Several stored codings (facts, people, events) read over one connection: a group's
+    year of sessions should not pay for fifty connections."""
+    conn = store.connect()
+    try:
+        return [CodingData.of(read_info(conn, i), load_events(conn, i)) for i in coding_ids]
+    finally:
+        conn.close()
+
+
 _EVENTS = (
     "SELECT id, time_ms, code, actor, targets, modifiers, note, end_ms, created_at, edited_at "
     "FROM events WHERE coding_id = ? ORDER BY time_ms, id"

@@ -18,7 +18,7 @@ from observer.analysis.trends import (
 )
 from observer.domain.instrument import Instrument
 from observer.domain.participants import member_key
-from observer.storage.read_coding import from_coding
+from observer.storage.read_coding import from_codings
 from observer.storage.store import Store, run
 from observer.workspace.groups import get_group
 from observer.workspace.ratings import RatingForm, session_forms
@@ -101,7 +101,7 @@ def group_course(
     """A group's course: coded figures and members' ratings, session by session."""
     name = get_group(store, group_id).name
     ids = group_codings(store, group_id, observer)
-    datas = [from_coding(store, i) for i in ids]
+    datas = from_codings(store, ids)
     numbers: list[int | None] = [d.stored.session_number for d in datas]
     sessions = [d.stored.session_id for d in datas]
     forms = session_forms(store, sessions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from itertools import permutations
 from pathlib import Path
 
@@ -161,6 +162,10 @@ def test_measures_agree_with_networkx_on_random_groups(seed: int) -> None:
     sent = [sum(1 for e in events if e.actor == p) for p in people]
     assert m.participation_gini == pytest.approx(_naive_gini(sent))
     assert nx.utils.graphs_equal(people_graph(network), reference)
+    # Without betweenness (the course of a group), every other figure is the same.
+    lean = build_network(coding(events, tuple(people)), betweenness=False)
+    assert lean.measures == m
+    assert [replace(n, betweenness=0.0) for n in network.nodes] == list(lean.nodes)
 
 
 def test_centralisation_extremes() -> None:
