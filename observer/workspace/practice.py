@@ -31,6 +31,7 @@ from observer.domain.codebook import codebook_from_source
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError, NotFound
 from observer.domain.events import Event
+from observer.domain.wording import counted
 from observer.storage.models import CodedEvent, Coding, Observer
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
@@ -399,8 +400,7 @@ def _overall_timing(lags: list[int], late: bool) -> tuple[str, ...]:
 def _mixups(matched: list[AlignedPair], labels: dict[str, str]) -> tuple[str, ...]:
     counts = Counter((p.a_label, p.b_label) for p in matched if not p.agree)
     return tuple(
-        f"{labels.get(b, b)} where the reference has {labels.get(a, a)}: {n} time"
-        f"{'s' if n != 1 else ''}."
+        f"{labels.get(b, b)} where the reference has {labels.get(a, a)}: {counted(n, 'time')}."
         for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 
