@@ -4,7 +4,9 @@
 
 Each chart is drawn at full size, on a report page (``*-page.png``) and in the coding
 window's side panel (``*-panel.png``); any text cut off or covered is printed.
-Writes ``out/charts/demo-*.png`` (demo coding 3 and the demo group's trends),
+Writes ``out/charts/demo-*.png`` (demo coding 3, the demo group's trends in the window
+and the side panel, the lag-1 transitions of the demo's live codings),
+``out/charts/airtime-*.png`` (speaking turns imported from a call transcript),
 ``out/charts/ten-*.png`` (a group of ten members and two leaders),
 ``out/charts/sams-*.png`` (two members who share the pseudonym Sam), greyscale copies of
 all of them in ``out/charts/grey/`` (to check that a black-and-white print still tells
@@ -29,7 +31,7 @@ if str(ROOT) not in sys.path:
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from observer.charts import CHARTS, new_figure  # noqa: E402
+from observer.charts import CHARTS  # noqa: E402
 from observer.charts.export import save_figure  # noqa: E402
 from observer.charts.fit import text_problems  # noqa: E402
 from observer.charts.trends import draw_trends  # noqa: E402
@@ -106,14 +108,18 @@ def two_sams_coding(store: Store) -> int:
 
 
 # The side panel of the coding window at 1280x800 (its network canvas is shorter).
-PANEL = {"network": ((2.78, 4.0), {"metrics": False}), "matrix": ((2.78, 5.8), {"fast": True})}
+PANEL_SIZE = (2.78, 5.8)
+PANEL = {"network": ((2.78, 4.0), {"metrics": False}), "matrix": (PANEL_SIZE, {"fast": True})}
+CHART_SIZES = {name: size for name, (_title, _draw, size) in CHARTS.items()}
 
 
-def render_all(data: CodingData, prefix: str, folder: Path) -> list[Path]:
+def render_all(
+    data: CodingData, prefix: str, folder: Path, problems: list[str] | None = None
+) -> list[Path]:
     """Each chart at full size, on a report page and in the side panel; says what does not fit."""
     written = []
     for name, (_title, draw, size) in CHARTS.items():
-        panel_size, panel_options = PANEL.get(name, ((2.78, 5.8), {}))
+        panel_size, panel_options = PANEL.get(name, (PANEL_SIZE, {}))
         for where, figsize, options in (
             ("", size, {}),
             ("-page", PAGE, {}),
@@ -122,9 +128,55 @@ def render_all(data: CodingData, prefix: str, folder: Path) -> list[Path]:
             fig = Figure(figsize=figsize)
             FigureCanvasAgg(fig)
             draw(fig, data, **options)
-            for problem in text_problems(fig):
-                print(f"{prefix}-{name}{where}: {problem}")
-            written.append(save_figure(fig, folder / f"{prefix}-{name}{where}.png"))
+            written.append(_checked(fig, folder / f"{prefix}-{name}{where}.png", problems))
+    return written
+
+
+def _checked(fig: Figure, path: Path, problems: list[str] | None) -> Path:
+    """Save the figure; say (and collect) any text cut off or covered in it."""
+    found = [f"{path.stem}: {problem}" for problem in text_problems(fig)]
+    for line in found:
+        print(line)
+    if problems is not None:
+        problems += found
+    return save_figure(fig, path)
+
+
+def more_charts(store: Store, folder: Path, scratch: Path, problems: list[str]) -> list[Path]:
+    """The charts outside ``CHARTS``: trends (window, side panel), airtime (window, report
+    page) and the sequences' transition diagram and residuals."""
+    from benchmarks.bench_telehealth import zoom_transcript
+    from observer.analysis.sequences import transitions
+    from observer.charts.airtime import draw_airtime, draw_airtime_page
+    from observer.charts.sequence_charts import residual_heatmap, transition_diagram
+    from observer.formats import import_file
+
+    written = []
+    colours = {c.id: c.colour for c in from_coding(store, 3).codes.values()}
+    trends = group_trends(store, 1)
+    for where, size in (("", CHART_SIZES["participation"]), ("-panel", PANEL_SIZE)):
+        fig = Figure(figsize=size)
+        FigureCanvasAgg(fig)
+        draw_trends(fig, trends, colours=colours)
+        written.append(_checked(fig, folder / f"demo-trends{where}.png", problems))
+    members = [MemberSpec(n) for n in ("Jane", "Sam", "Priya", "Tom")]
+    group = add_group(store, "Thursday video group", members=[
+        *members, MemberSpec("Dr Lee", role="leader")])  # fmt: skip
+    session = add_session(store, group, setting="telehealth")
+    call = zoom_transcript(scratch / "call.vtt", cues=300, minutes=20)
+    names = {"Jane Doe": "Jane", "Sam Okafor": "Sam", "Tom (iPad)": "Tom"}
+    [coding] = import_file(store, call, session=session, observer="RK", names=names).coding_ids
+    spoken = from_coding(store, coding)
+    for where, size, draw in (("", (12.8, 8.0), draw_airtime), ("-page", PAGE, draw_airtime_page)):
+        fig = Figure(figsize=size)
+        FigureCanvasAgg(fig)
+        draw(fig, spoken)
+        written.append(_checked(fig, folder / f"airtime{where}.png", problems))
+    result = transitions([from_coding(store, c) for c in (1, 2, 3, 6)])
+    for name, draw_sequences in (("transitions", transition_diagram),
+                                 ("residuals", residual_heatmap)):  # fmt: skip
+        fig = draw_sequences(result)
+        written.append(_checked(fig, folder / f"demo-{name}.png", problems))
     return written
 
 
@@ -136,25 +188,36 @@ def greyscale(paths: list[Path], folder: Path) -> None:
         Image.open(path).convert("L").save(folder / path.name)
 
 
+def render_charts(out: Path) -> tuple[list[Path], list[str]]:
+    """Every chart at every size it is drawn, into ``out/charts``; the pictures, and what
+    in them is cut off or covered."""
+    charts = out / "charts"
+    charts.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="gpo-charts-") as scratch:
+        store = open_store(Path(scratch) / "charts.sqlite3")
+        create_demo(store)
+        written = render_all(from_coding(store, 3), "demo", charts, problems)
+        written += more_charts(store, charts, Path(scratch), problems)
+        ten = ten_member_coding(store)
+        written += render_all(from_coding(store, ten), "ten", charts, problems)
+        sams = two_sams_coding(store)
+        written += render_all(from_coding(store, sams), "sams", charts, problems)
+        greyscale(written, charts / "grey")
+        store.close()
+    return written, problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "out")
     args = parser.parse_args(argv)
+    written, _problems = render_charts(args.out)
     charts = args.out / "charts"
-    charts.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gpo-charts-") as scratch:
-        store = open_store(Path(scratch) / "charts.sqlite3")
+    with tempfile.TemporaryDirectory(prefix="gpo-report-") as scratch:
+        store = open_store(Path(scratch) / "report.sqlite3")
         create_demo(store)
-        written = render_all(from_coding(store, 3), "demo", charts)
-        fig = new_figure("participation")
-        data = from_coding(store, 3)
-        colours = {c.id: c.colour for c in data.codes.values()}
-        draw_trends(fig, group_trends(store, 1), colours=colours)
-        written.append(save_figure(fig, charts / "demo-trends.png"))
-        written += render_all(from_coding(store, ten_member_coding(store)), "ten", charts)
         sams = two_sams_coding(store)
-        written += render_all(from_coding(store, sams), "sams", charts)
-        greyscale(written, charts / "grey")
         report = args.out / "report.pdf"
         pages = report_for_coding(store, 3, report)
         sams_report = args.out / "report-sams.pdf"

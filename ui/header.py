@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QTextDocument,
     QTextOption,
 )
@@ -100,6 +101,37 @@ class EntryLine(QWidget):
         p.end()
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" where it has no room; the whole text in its tooltip.
+
+    ``text()`` is the whole text; what is drawn (and asks for room) is the shortened one.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._whole = ""
+        # It may be cut rather than widen the window (1280 px must fit).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._whole = text
+        self.setToolTip(text)
+        self._fit()
+
+    def text(self) -> str:
+        return self._whole
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = max(self.width(), 1)
+        shown = self.fontMetrics().elidedText(self._whole, Qt.TextElideMode.ElideRight, room)
+        super().setText(shown)
+
+
 class CodingHeader(QFrame):
     """Clock and its button on the left, the entry in the middle, the group mode on the right."""
 
@@ -131,12 +163,10 @@ class CodingHeader(QFrame):
         layout.addWidget(self.button)
         entry_box = QVBoxLayout()
         entry_box.setSpacing(1)
-        self.title = QLabel(title)
+        self.title = ElidedLabel(title)
         self.title.setObjectName("muted")
         self.entry = EntryLine()
         self.entry.setAccessibleName("Event being entered")
-        # The hint may be cut rather than widen the window (1280 px must fit).
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         entry_box.addWidget(self.title)
         entry_box.addWidget(self.entry)
         layout.addSpacing(10)

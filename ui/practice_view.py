@@ -339,6 +339,8 @@ class PracticeFeedbackView(QWidget):
                 parts.append(f"<b>{title}:</b> {body}{more}.")
         if not parts:
             parts.append("<b>No pattern to point out</b>: as often, as early as the reference.")
+        # How it was scored (the stretch of a recording, a clock lined up) comes last.
+        parts += [_escape(note) for note in fb.notes]
         self.advice.setText("<br>".join(parts))
 
     # --- charts ---------------------------------------------------------------------------
@@ -406,7 +408,10 @@ class PracticeFeedbackView(QWidget):
                             color="#444444",
                         )
         else:
-            ax.set_xlim(-end * 0.01, end * 1.01)
+            # Scored over what the recording shows: that stretch, not the whole session.
+            start, end = fb.stretch if fb.stretch is not None else (0, end)
+            margin = (end - start) * 0.01
+            ax.set_xlim(start - margin, end + margin)
         low, high = ax.get_xlim()
         ax.xaxis.set_major_formatter(FuncFormatter(_mmss if high - low > 20_000 else _mmss_tenths))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=16, steps=[1, 2, 3, 5, 6, 10]))

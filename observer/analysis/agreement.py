@@ -156,7 +156,7 @@ def pair_figures(
     a_name, b_name = names
     tol = f"{tolerance_ms / 1000:g} s"
     unit = f"{unit_ms / 1000:g} s"
-    what = {"code": "code", "actor": "actor", "target": "target(s)"}[on]
+    what = {"code": "code", "actor": "actor", "target": "target set"}[on]
     out: dict[str, Any] = {
         "codings": [a_name, b_name],
         "by": on,

@@ -130,7 +130,9 @@ def draw_trends(
             modes_ax.fill_between(x, bottom, top, step="mid", facecolor=s.colour, lw=0.4,
                                   edgecolor="#222222", hatch=s.hatch, label=mode)  # fmt: skip
         bottom = top
-    modes_ax.set_title("Minutes per basic-assumption mode", fontsize=TITLE_SIZE - 1, loc="left")
+    # In the side panel the long title would run off the figure's edge.
+    title = "Minutes per mode" if narrow else "Minutes per basic-assumption mode"
+    modes_ax.set_title(title, fontsize=TITLE_SIZE - 1, loc="left")
 
     for ax in axes:
         session_axis(ax, labels)

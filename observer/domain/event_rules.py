@@ -32,6 +32,7 @@ from observer.domain.codebook import Code, ExclusiveGroup, Palette
 from observer.domain.errors import Refused
 from observer.domain.events import Event
 from observer.domain.participants import Roster
+from observer.domain.wording import counted
 
 
 class EventRules:
@@ -138,7 +139,7 @@ class EventRules:
             if name is not None:
                 absent.setdefault(name, []).append(at)
         return [
-            f"{name} is marked absent from the session but acts in {len(places)} event(s) "
+            f"{name} is marked absent from the session but acts in {counted(len(places), 'event')} "
             f"(first at {places[0]}); kept: the record wins"
             for name, places in absent.items()
         ]

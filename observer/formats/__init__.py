@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.errors import InputError
+from observer.domain.wording import counted
 from observer.formats.common import ImportReport, Progress, no_progress
 from observer.storage.access_log import export_detail, log_access
 from observer.storage.private_file import written_whole
@@ -286,7 +287,7 @@ def export_notices(
 
 def not_carried_over(count: int, imported: bool = False) -> str:
     """'1 thing will not be carried over', '3 things …'; of an import, 'could not be … exactly'."""
-    things = "1 thing" if count == 1 else f"{count} things"
+    things = counted(count, "thing")
     said = "could not be carried over exactly" if imported else "will not be carried over"
     return f"{things} {said}"
 

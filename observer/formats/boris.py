@@ -24,6 +24,7 @@ from observer.domain.errors import InputError, Refused
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Event
 from observer.domain.participants import COLLECTIVES, GROUP, LEADERS
+from observer.domain.wording import counted, plural
 from observer.formats.boris_ethogram import (
     Ethogram,
     SetMap,
@@ -315,13 +316,13 @@ def import_boris(
     raw_obs = project.get("observations") or {}
     if not isinstance(raw_obs, dict):
         raise InputError(f"{path}: observations: expected a mapping of names to observations")
-    counted = 0
+    rows_so_far = 0
     for obs_name, obs in raw_obs.items():
         if not isinstance(obs, dict):
             raise InputError(f"{path}: observation {obs_name!r}: expected an observation")
         observations.append(Observation(str(obs_name), obs, _raw_events(obs, obs_name, path)))
-        counted += len(observations[-1].events)
-        check_rows(counted, f"{path}: observation {obs_name!r}")
+        rows_so_far += len(observations[-1].events)
+        check_rows(rows_so_far, f"{path}: observation {obs_name!r}")
 
     subjects: list[tuple[str, str]] = []  # (name, description)
     for n, raw in enumerate(ordered(project.get("subjects_conf"), f"{path}: subjects_conf")):
@@ -365,7 +366,8 @@ def import_boris(
             ivars = ordered(project.get("independent_variables"), f"{path}: independent_variables")
             if ivars:
                 warnings.append(
-                    f"{len(ivars)} independent variable definition(s) have no observation to "
+                    f"{counted(len(ivars), 'independent variable definition')} "
+                    f"{plural(len(ivars), 'has', 'have')} no observation to "
                     "be kept with"
                 )
             return report

@@ -26,6 +26,7 @@ from observer.domain.coding_data import CodingData, MediaFileView
 from observer.domain.deidentify import REMOVED, SharingCodes
 from observer.domain.errors import InputError
 from observer.domain.participants import GROUP, LEADERS
+from observer.domain.wording import counted, plural
 from observer.formats.boris import LEADERS_MARK
 from observer.formats.boris_ethogram import (
     MULTIPLE,
@@ -278,7 +279,8 @@ def project_document(store: Store, coding_ids: Sequence[int], deidentify: bool =
             observation = _own_observation(data, notices)
         if rows.closed:
             said = (
-                f"{len(rows.closed)} state(s) still running are stopped at the coding's end: "
+                f"{counted(len(rows.closed), 'state')} still running "
+                f"{plural(len(rows.closed), 'is', 'are')} stopped at the coding's end: "
                 + "; ".join(rows.closed)
             )
             notices.append(f"{data.name}: {said}")
@@ -291,7 +293,9 @@ def project_document(store: Store, coding_ids: Sequence[int], deidentify: bool =
                 f"targets: {', '.join(sorted(rows.escaped))}"
             )
         if details.process_notes:
-            notices.append(f"{data.name}: its {len(details.process_notes)} process note(s)")
+            notices.append(
+                f"{data.name}: its {counted(len(details.process_notes), 'process note')}"
+            )
         observation["events"] = rows.rows
         total += len(data.events)
         title = info.name if info.name in carried_obs else info.file_title

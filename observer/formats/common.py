@@ -23,6 +23,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.deidentify import SharingCodes, deidentified
 from observer.domain.errors import InputError, Refused
 from observer.domain.events import Event
+from observer.domain.wording import counted, plural
 from observer.storage.models import (
     EVENTS,
     AuditEntry,
@@ -100,11 +101,12 @@ class ImportReport:
     def summary(self, limit: int = 25) -> str:
         """A few lines for a person: what was created and what was not mapped."""
         lines = [
-            f"Imported {self.file} ({self.format}): {len(self.coding_ids)} coding(s), "
-            f"{self.events} events."
+            f"Imported {self.file} ({self.format}): {counted(len(self.coding_ids), 'coding')}, "
+            f"{counted(self.events, 'event')}."
         ]
         if not self.coding_ids and self.codebook_ids:
-            lines.append(f"Stored codebook(s) {', '.join(map(str, self.codebook_ids))}.")
+            books = plural(len(self.codebook_ids), "codebook")
+            lines.append(f"Stored {books} {', '.join(map(str, self.codebook_ids))}.")
         if self.warnings:
             lines.append(f"Not carried over exactly ({len(self.warnings)}):")
             lines.extend(f"  - {w}" for w in self.warnings[:limit])

@@ -29,6 +29,7 @@ from observer.domain.codebook import Codebook, Palette, combine, load_codebook
 from observer.domain.errors import InputError, Refused
 from observer.domain.event_rules import EventRules, check_span
 from observer.domain.events import Event
+from observer.domain.wording import plural
 from observer.formats.common import (
     ImportReport,
     Progress,
@@ -370,12 +371,13 @@ def resolve_codebooks(
         row = next(r for r in rows if r.event.code in left)
         raise InputError(
             f"{file}:{row.line}: code: unknown code {row.event.code!r} (in no shipped codebook; "
-            "name the codebook(s) to import against with --codebook ID or a YAML file)"
+            "name the codebooks to import against with --codebook ID or a YAML file)"
         )
     if left or not chosen:
         raise InputError(
-            f"{file}: no shipped codebook has the code(s) {', '.join(sorted(left)[:8])}; "
-            "name the codebook(s) to import against (--codebook ID or a YAML file)"
+            f"{file}: no shipped codebook has the {plural(len(left), 'code')} "
+            f"{', '.join(sorted(left)[:8])}; name the codebooks to import against "
+            "(--codebook ID or a YAML file)"
         )
     return chosen
 

@@ -25,6 +25,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.deidentify import NO_DATE
 from observer.domain.events import Event
 from observer.domain.participants import GROUP, LEADERS
+from observer.domain.wording import counted, plural
 from observer.formats.common import Progress, no_progress, read_for_export
 from observer.formats.media_paths import media_refusal
 from observer.storage.store import Store
@@ -204,7 +205,8 @@ def eaf_notices(store: Store, coding_id: int) -> list[str]:
                if was.end_ms is None and e.end_ms is not None]  # fmt: skip
     if running:
         notices.append(
-            f"{data.name}: {len(running)} state(s) still running end at the coding's end "
+            f"{data.name}: {counted(len(running), 'state')} still running "
+            f"{plural(len(running), 'ends', 'end')} at the coding's end "
             f"({format_time(data.duration_ms)})"
         )
     linked = info.media_file_id or (more.media[0].id if more.media else None)
@@ -212,7 +214,7 @@ def eaf_notices(store: Store, coding_id: int) -> list[str]:
     if others:
         notices.append(f"{data.name}: ELAN links one recording; not linked: {', '.join(others)}")
     if more.process_notes:
-        notices.append(f"{data.name}: its {len(more.process_notes)} process note(s)")
+        notices.append(f"{data.name}: its {counted(len(more.process_notes), 'process note')}")
     return notices
 
 

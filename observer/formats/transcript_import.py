@@ -24,6 +24,7 @@ from observer.domain.errors import InputError
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Event
 from observer.domain.participants import Roster
+from observer.domain.wording import counted, plural
 from observer.formats.common import ImportReport, Progress, insert_rows, no_progress, placed
 from observer.formats.transcript import Cue, read_transcript
 from observer.storage.store import Store
@@ -190,8 +191,9 @@ def utterances(
 def left_out(preview: TranscriptPreview, file: str) -> list[str]:
     """What the report lists as not imported: unknown names and unnamed cues."""
     notes = [
-        f"{file}:{sp.first_line}: {sp.call_name!r} is nobody in this group: its {sp.cues} "
-        f"cue(s) ({sp.seconds:.0f} s) were not imported; map the name to a member "
+        f"{file}:{sp.first_line}: {sp.call_name!r} is nobody in this group: its "
+        f"{counted(sp.cues, 'cue')} ({sp.seconds:.0f} s) {plural(sp.cues, 'was', 'were')} "
+        "not imported; map the name to a member "
         f'(--map "{sp.call_name}=PSEUDONYM") and import again'
         for sp in preview.speakers
         if sp.member is None
@@ -200,7 +202,8 @@ def left_out(preview: TranscriptPreview, file: str) -> list[str]:
         lines = ", ".join(str(c.line) for c in preview.unnamed[:5])
         more = ", …" if len(preview.unnamed) > 5 else ""
         notes.append(
-            f"{file}: {len(preview.unnamed)} cue(s) name no speaker (lines {lines}{more}): "
+            f"{file}: {counted(len(preview.unnamed), 'cue')} "
+            f"{plural(len(preview.unnamed), 'names', 'name')} no speaker (lines {lines}{more}): "
             "not imported, never guessed"
         )
     return notes

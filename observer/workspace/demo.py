@@ -249,8 +249,9 @@ def _record_session(store: Store, session_id: int, reference: list[Event]) -> in
     return attach_media(store, session_id, str(path), start, label="Demo recording (clock, tones)")
 
 
-# The stretch of session 3 on the demo recording: the group tips into fight-flight at 25:00.
-RECORDED_MS = (20 * 60_000, 30 * 60_000)
+# The stretch of session 3 on the demo recording, which the trainee practised on: the
+# group tips into fight-flight at 25:00 and is back at work at 34:00.
+RECORDED_MS = (22 * 60_000, 34 * 60_000)
 
 
 def create_demo(store: Store, seed: int = 7) -> DemoSummary:
@@ -286,7 +287,7 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
         if number == 3:
             people = [*members.values(), *leaders]
             supervised = _observed_by_supervisor(events, people, random.Random(seed + 3))
-            _record_session(store, session_id, supervised)  # tape review, practice
+            recording = _record_session(store, session_id, supervised)  # tape review, practice
             reference = new_coding(
                 store,
                 session_id,
@@ -307,8 +308,12 @@ def create_demo(store: Store, seed: int = 7) -> DemoSummary:
                 "practice",
                 capacity="trainee",
                 practice_of_id=reference,
+                media_file_id=recording,
             )
-            insert_events(store, trainee, _observed_by_trainee(supervised, random.Random(seed)))
+            # The trainee practised on the recording: the stretch it shows, scored over it.
+            start, end = RECORDED_MS if recording is not None else (0, SESSION_MS)
+            shown = [e for e in supervised if start <= e.time_ms < end]
+            insert_events(store, trainee, _observed_by_trainee(shown, random.Random(seed)))
             coding_ids += [reference, trainee]
     # The demo codings are finished sessions: their clocks stand at the end, so pressing
     # start in one continues after its last event rather than at zero.

@@ -26,11 +26,12 @@ from observer.analysis.agreement import DEFAULT_TOLERANCE_S, closed_events
 from observer.analysis.alignment import AlignedPair, align
 from observer.analysis.clock_offset import AlignBy, ClockOffset, line_up, shifted
 from observer.analysis.reliability import cohen_kappa, confusion
-from observer.domain.clock import format_time
+from observer.domain.clock import format_clock, format_time
 from observer.domain.codebook import codebook_from_source
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError, NotFound
 from observer.domain.events import Event
+from observer.domain.wording import counted, plural
 from observer.storage.models import CodedEvent, Coding, Observer
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store
@@ -163,6 +164,9 @@ class PracticeFeedback:
     offset: ClockOffset = field(default_factory=lambda: ClockOffset(0, "none", 0))
     estimate: ClockOffset | None = None
     notes: tuple[str, ...] = ()
+    # The session time the attempt's recording shows (start, end): the reference is
+    # scored over it only, for what the recording does not show cannot be coded from it.
+    stretch: tuple[int, int] | None = None
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)
@@ -217,6 +221,7 @@ class PracticeFeedback:
             "offset": self.offset.to_dict()
             | {"estimate": self.estimate.to_dict() if self.estimate is not None else None},
             "notes": list(self.notes),
+            "stretch_ms": list(self.stretch) if self.stretch is not None else None,
             "items": [
                 {
                     "kind": i.kind,
@@ -265,17 +270,28 @@ def feedback(
     reference's never, so its times still find the moment in the recording).
     """
     with store.reader() as s:
-        attempt = s.get(Coding, attempt_id, options=[selectinload(Coding.observer)])
+        attempt = s.get(
+            Coding,
+            attempt_id,
+            options=[selectinload(Coding.observer), selectinload(Coding.media_file)],
+        )
         if attempt is None:
             raise NotFound(f"No coding {attempt_id}.")
         if attempt.practice_of_id is None:
             raise InputError(f"Coding {attempt_id} is not a practice attempt.")
         reference_id = attempt.practice_of_id
         trainee = attempt.observer.initials
+        recording = attempt.media_file
+        stretch = None
+        if recording is not None and recording.duration_ms:
+            stretch = (recording.offset_ms, recording.offset_ms + recording.duration_ms)
     cache = references if references is not None else {}
     if reference_id not in cache:
         cache[reference_id] = from_coding(store, reference_id)
     reference = cache[reference_id]
+    scored_over: tuple[str, ...] = ()
+    if stretch is not None:
+        reference, scored_over = _within(reference, stretch)
     tried = from_coding(store, attempt_id)
     tolerance_ms = round(tolerance_s * 1000)
     lined = line_up(
@@ -333,8 +349,24 @@ def feedback(
         people={**tried.labels, **reference.labels},
         offset=lined.offsets[1],
         estimate=lined.estimates[1],
-        notes=lined.notes,
+        notes=scored_over + lined.notes,
+        stretch=stretch,
     )
+
+
+def _within(reference: CodingData, stretch: tuple[int, int]) -> tuple[CodingData, tuple[str, ...]]:
+    """The reference's events that start in ``stretch``, and a note of what was left out."""
+    start, end = stretch
+    kept = tuple(e for e in reference.events if start <= e.time_ms < end)
+    left = len(reference.events) - len(kept)
+    if not left:
+        return reference, ()
+    note = (
+        f"Scored over {format_clock(start)}–{format_clock(end)}, the stretch your recording "
+        f"shows: the reference's {counted(left, 'event')} outside it "
+        f"{plural(left, 'is', 'are')} left out."
+    )
+    return replace(reference, events=kept), (note,)
 
 
 def _worth_telling(difference: int, reference_n: int) -> bool:
@@ -345,7 +377,7 @@ def _too_often(per_code: tuple[CodeFeedback, ...]) -> tuple[str, ...]:
     found = [c for c in per_code if _worth_telling(c.attempt_n - c.reference_n, c.reference_n)]
     found.sort(key=lambda c: c.reference_n - c.attempt_n)
     return tuple(
-        f"{c.label}: you coded it {c.attempt_n} times, the reference {c.reference_n}."
+        f"{c.label}: you coded it {counted(c.attempt_n, 'time')}, the reference {c.reference_n}."
         for c in found
     )
 
@@ -354,7 +386,7 @@ def _too_rarely(per_code: tuple[CodeFeedback, ...]) -> tuple[str, ...]:
     found = [c for c in per_code if _worth_telling(c.reference_n - c.attempt_n, c.reference_n)]
     found.sort(key=lambda c: c.attempt_n - c.reference_n)
     return tuple(
-        f"{c.label}: you coded it {c.attempt_n} times, the reference {c.reference_n}."
+        f"{c.label}: you coded it {counted(c.attempt_n, 'time')}, the reference {c.reference_n}."
         for c in found
     )
 
@@ -399,8 +431,7 @@ def _overall_timing(lags: list[int], late: bool) -> tuple[str, ...]:
 def _mixups(matched: list[AlignedPair], labels: dict[str, str]) -> tuple[str, ...]:
     counts = Counter((p.a_label, p.b_label) for p in matched if not p.agree)
     return tuple(
-        f"{labels.get(b, b)} where the reference has {labels.get(a, a)}: {n} time"
-        f"{'s' if n != 1 else ''}."
+        f"{labels.get(b, b)} where the reference has {labels.get(a, a)}: {counted(n, 'time')}."
         for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
 

@@ -21,6 +21,7 @@ from observer.domain import limits
 from observer.domain.clock import utcnow
 from observer.domain.errors import NotFound, Refused
 from observer.domain.participants import member_id_of
+from observer.domain.wording import counted
 from observer.storage.models import (
     SETTINGS,
     CodedEvent,
@@ -46,12 +47,9 @@ class WhatGoes:
     notes: int
 
     def sentence(self) -> str:
-        def n(count: int, word: str) -> str:
-            return f"{count:,} {word}{'' if count == 1 else 's'}"
-
         return (
-            f"{n(self.sessions, 'session')}, {n(self.codings, 'coding')}, "
-            f"{n(self.events, 'event')} and {n(self.notes, 'note')}"
+            f"{counted(self.sessions, 'session')}, {counted(self.codings, 'coding')}, "
+            f"{counted(self.events, 'event')} and {counted(self.notes, 'note')}"
         )
 
 

@@ -9,30 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from tests.observer.formats.test_transcripts import ZOOM
 from ui.dialogs.common import text_question
 from ui.import_export import TableImportDialog
+from ui.label_fit import clipped_labels
 from ui.start_screen import StartScreen
 from ui.transcript_import import TranscriptImportDialog
-
-
-def clipped_labels(window: QWidget) -> list[str]:
-    """The visible labels of ``window`` that are given less room than their text needs."""
-    QApplication.processEvents()
-    found = []
-    for label in window.findChildren(QLabel):
-        if not label.isVisibleTo(window) or not label.text():
-            continue
-        if label.wordWrap():
-            short = label.heightForWidth(label.width()) > label.height()
-        else:
-            hint = label.sizeHint()
-            short = hint.width() > label.width() or hint.height() > label.height()
-        if short:
-            found.append(f"{label.text()[:60]!r}: {label.width()}x{label.height()}")
-    return found
 
 
 def shown(qtbot: Any, window: QWidget, picture: Path) -> QWidget:

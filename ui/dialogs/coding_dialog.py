@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from observer.domain.codebook import KeyClashError
 from observer.domain.errors import InputError
+from observer.domain.wording import counted, plural
 from observer.storage.models import CAPACITIES, CLOCK_MODES
 from observer.workspace.changes import Kind
 from observer.workspace.codings import available_codebooks, latest_capacities, list_observers
@@ -100,13 +101,16 @@ class NewCodingDialog(SetupDialog):
         books = sorted(available_codebooks(store), key=lambda b: order.get(b.id, len(order)))
         for book in books:
             count = len(book.codes)
-            item = QListWidgetItem(f"{book.name}  ({count} code{'' if count == 1 else 's'})")
+            item = QListWidgetItem(f"{book.name}  ({counted(count, 'code')})")
             item.setData(Qt.ItemDataRole.UserRole, book.id)
             item.setToolTip(book.description)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             tick = Qt.CheckState.Checked if book.id in checked else Qt.CheckState.Unchecked
             item.setCheckState(tick)
             self.books.addItem(item)
+        # Every codebook's name whole, without a scroll bar along the bottom.
+        room = self.books.sizeHintForColumn(0) + 2 * self.books.frameWidth()
+        self.books.setMinimumWidth(room + self.books.verticalScrollBar().sizeHint().width())
 
     def choose_file(self) -> None:
         path = choose_codebook_file(self)
@@ -146,9 +150,10 @@ class NewCodingDialog(SetupDialog):
             )
         except KeyClashError as clash:
             self.ask_keys(clash)
+            n = len(clash.clashes)
             raise InputError(
-                f"{len(clash.clashes)} code{'s' if len(clash.clashes) > 1 else ''} of these "
-                "codebooks want a key another code has: give each another key below."
+                f"{counted(n, 'code')} of these codebooks {plural(n, 'wants', 'want')} a key "
+                "another code has: give each another key below."
             ) from clash
         return changes.new(Kind.CODING)
 

@@ -30,6 +30,8 @@ from ui import style
 from ui.bridge import bridge_for
 from ui.dialogs.codebook_file import add_codebook_file, choose_codebook_file
 
+MAX_TABLE_WIDTH = 760  # px: a list dialog stays well inside a 1280 px screen
+
 
 class _ListDialog(QDialog):
     """A table, buttons beside it, a line for what went wrong; redrawn on every change."""
@@ -85,6 +87,11 @@ class _ListDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, row_id)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        # Wide enough for every column as filled (up to a point): no name cut off at the side.
+        header = self.table.horizontalHeader()
+        needed = header.length() + 2 * self.table.frameWidth()
+        needed += self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(min(needed, MAX_TABLE_WIDTH))
         if rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
 

@@ -61,7 +61,7 @@ def test_running_state_lasts_until_the_codings_end(store: Any, tmp_path: Path) -
         Event(0, 377_000, "feedback", keys["Jane"], (keys["Sam"],)),
     ])  # fmt: skip
     notices = export_notices(store, [coding], "eaf")
-    assert any("end at the coding's end (06:17.000)" in n for n in notices)
+    assert any("1 state still running ends at the coding's end (06:17.000)" in n for n in notices)
     path = tmp_path / "w.eaf"
     export_coding(store, coding, "eaf", path)
     found = annotations(path)

@@ -562,4 +562,4 @@ def test_imports_tell_of_an_absent_member_acting(world: World) -> None:
         (write_json(world, case), {}),
     ]:
         [warning] = [w for w in by_import(world, path, **opts).warnings if "absent" in w]
-        assert warning.startswith("Tom is marked absent from the session but acts in 1 event(s)")
+        assert warning.startswith("Tom is marked absent from the session but acts in 1 event ")

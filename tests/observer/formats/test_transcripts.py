@@ -142,7 +142,7 @@ def test_import_keeps_who_spoke_when_and_lists_what_it_left_out(store, tmp_path:
     ]
     text = "\n".join(report.warnings)
     assert "'Dr Who' is nobody in this group" in text and "call.vtt:20" in text
-    assert "1 cue(s) name no speaker (lines 8)" in text
+    assert "1 cue names no speaker (lines 8)" in text
 
 
 def test_words_are_kept_only_when_asked(store, tmp_path: Path) -> None:

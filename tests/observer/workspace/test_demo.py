@@ -85,6 +85,25 @@ def test_session_three_has_a_recording_with_a_clock_and_tones(demo_store) -> Non
     assert abs(seconds * 1000 - (RECORDED_MS[1] - RECORDED_MS[0])) < 2_000
 
 
+def test_every_feedback_item_of_the_demo_attempt_plays_in_the_recording(demo_store) -> None:
+    """The trainee practised on the recording: each miss, extra or late act is on it."""
+    import pytest
+
+    pytest.importorskip("av")
+    from observer.workspace.demo import RECORDED_MS
+    from observer.workspace.media import coding_media
+    from observer.workspace.practice import MISS, feedback
+
+    [recording, *_] = coding_media(demo_store, 5)
+    assert recording.offset_ms == RECORDED_MS[0] and recording.duration_ms is not None
+    shows = (recording.offset_ms, recording.offset_ms + recording.duration_ms)
+    fb = feedback(demo_store, 5)
+    assert fb.items and fb.count(MISS) >= 3
+    outside = [item.time_ms for item in fb.items if not shows[0] <= item.time_ms <= shows[1]]
+    assert outside == []
+    assert [line.split(":")[0] for line in fb.too_rarely] == ["Confrontation"]
+
+
 def test_the_reference_and_the_attempt_keep_the_codebooks_rules(demo_store) -> None:
     """Every demo event could have been coded by hand (targets, modifiers, exclusive modes)."""
     from observer.storage.read_coding import from_coding

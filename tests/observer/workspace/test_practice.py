@@ -145,7 +145,12 @@ def test_too_often_and_too_rarely(demo_store) -> None:
 def test_demo_attempt_figures_are_consistent(demo_store) -> None:
     fb = feedback(demo_store, 5)
     assert fb.reference_id == 4 and fb.trainee == "TR"
-    ref_events = coding_info(demo_store, 4).event_count
+    # Of the reference, the events that the recording the attempt was coded from shows.
+    assert fb.stretch is not None
+    with demo_store.engine.connect() as conn:
+        shown = [e for e in load_events(conn, 4) if fb.stretch[0] <= e.time_ms < fb.stretch[1]]
+    ref_events = len(shown)
+    assert 0 < ref_events < coding_info(demo_store, 4).event_count
     att_events = coding_info(demo_store, 5).event_count
     assert fb.count(MATCH) + fb.count(MIXUP) + fb.count(MISS) == ref_events
     assert fb.count(MATCH) + fb.count(MIXUP) + fb.count(FALSE_ALARM) == att_events
@@ -208,3 +213,31 @@ def test_an_attempt_timed_by_a_clock_30_s_off_is_lined_up_when_asked(demo_store,
     shown = json.loads(capsys.readouterr().out)
     assert shown["offset"]["ms"] == -30_000 and shown["offset"]["method"] == "events"
     assert shown["counts"][MATCH] == len(reference)
+
+
+def test_an_attempt_from_a_recording_is_scored_over_what_it_shows(demo_store) -> None:
+    """A recording of 22:00-34:00: reference events outside it are not the trainee's misses."""
+    from observer.storage.models import MediaFile
+    from observer.workspace.groups import attach_media
+
+    recording = attach_media(demo_store, 3, "clip-not-on-this-machine.mp4", 22 * 60_000)
+    attempt = start_attempt(demo_store, 4, "NEW")
+    with demo_store.session() as s:
+        stored = s.get(MediaFile, recording)
+        assert stored is not None
+        stored.duration_ms = 12 * 60_000
+        coding = s.get(Coding, attempt)
+        assert coding is not None
+        coding.media_file_id = recording
+    reference = _copy_reference(demo_store, attempt)
+    shown = [e for e in reference if 22 * 60_000 <= e.time_ms < 34 * 60_000]
+    fb = feedback(demo_store, attempt)
+    assert fb.stretch == (22 * 60_000, 34 * 60_000)
+    assert fb.count(MISS) == 0 and fb.count(MATCH) == len(shown)
+    assert all(22 * 60_000 <= item.time_ms < 34 * 60_000 for item in fb.items if item.reference)
+    left = len(reference) - len(shown)
+    assert fb.notes[0] == (
+        "Scored over 22:00–34:00, the stretch your recording shows: the reference's "
+        f"{left} events outside it are left out."
+    )
+    assert feedback(demo_store, 5).to_dict()["stretch_ms"] is not None
