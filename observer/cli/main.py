@@ -15,16 +15,24 @@ from collections.abc import Sequence
 from contextlib import suppress
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from observer import __version__
-from observer.cli.commands import COMMAND_MODULES, PASSPHRASE_VARIABLE, Context, passphrase_from
+from observer.cli.commands import (
+    COMMAND_MODULES,
+    PASSPHRASE_VARIABLE,
+    Context,
+    passphrase_from,
+)
 from observer.domain.errors import (
     ObserverError,
     StorageFault,
     StoreError,
     WrongPassphrase,
 )
+
+if TYPE_CHECKING:
+    from observer.storage.cipher import Passphrase
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,13 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     given does not open it: one line each. No passphrase for an encrypted file is input
     that cannot be used (2)."""
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        return _start_gui(args.db, args.coding)
     try:
         passphrase = passphrase_from(args.passphrase_file, os.environ.get(PASSPHRASE_VARIABLE))
     except ObserverError as exc:
         print(f"group-observer: {exc}", file=sys.stderr)
         return 2
+    if args.command is None:
+        return _start_gui(args.db, args.coding, passphrase)
     context = Context(args.db, passphrase)
     try:
         result: Any = args.handler(args, context)
@@ -102,7 +110,8 @@ def _close(context: Context) -> None:
         context.close()
 
 
-def _start_gui(db: str | None, coding: int | None = None) -> int:
+def _start_gui(db: str | None, coding: int | None, passphrase: Passphrase | None) -> int:
+    """The app, through its entry point, with the passphrase given on the command line."""
     from importlib.metadata import entry_points
 
     found = entry_points(group="group_observer.gui")
@@ -110,7 +119,7 @@ def _start_gui(db: str | None, coding: int | None = None) -> int:
         print("group-observer: the desktop app is not installed.", file=sys.stderr)
         return 2
     run = next(iter(found)).load()
-    return int(run(db) if coding is None else run(db, coding=coding))
+    return int(run(db, coding=coding, passphrase=passphrase))
 
 
 if __name__ == "__main__":  # pragma: no cover
