@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from observer import __version__
 from observer.cli.commands import (
     COMMAND_MODULES,
+    INITIALS_VARIABLE,
     PASSPHRASE_VARIABLE,
     Context,
     passphrase_from,
@@ -50,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--coding", type=int, metavar="ID", help="start the app with this coding open"
     )
     parser.add_argument(
+        "--as",
+        dest="initials",
+        metavar="INITIALS",
+        help=f"who is at the keyboard, for the access log (or set {INITIALS_VARIABLE}; "
+        "default: your user name on this computer)",
+    )
+    parser.add_argument(
         "--passphrase-file",
         metavar="FILE",
         type=Path,
@@ -75,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command is None:
         return _start_gui(args.db, args.coding, passphrase)
-    context = Context(args.db, passphrase)
+    who = args.initials or os.environ.get(INITIALS_VARIABLE) or None
+    context = Context(args.db, passphrase, who)
     try:
         result: Any = args.handler(args, context)
     except (StorageFault, WrongPassphrase) as exc:
