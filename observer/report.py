@@ -30,7 +30,7 @@ from observer.charts.participation import draw_participation
 from observer.charts.timeline import draw_timeline
 from observer.domain.clock import format_clock
 from observer.domain.coding_data import CodingData
-from observer.domain.deidentify import deidentified
+from observer.domain.deidentify import SharingCodes, deidentified
 from observer.domain.errors import InputError
 from observer.storage.private_file import written_whole
 from observer.storage.store import Store
@@ -188,7 +188,8 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
         ("Codebooks", "\n".join(textwrap.wrap(info.codebooks, 44)) or "—"),
     ]
     if data.deidentified:
-        facts.append(("Shared", "de-identified: people as codes; notes, recordings, dates removed"))
+        dates = "dates shifted" if data.dates_shifted else "dates removed"
+        facts.append(("Shared", f"de-identified: people as codes; notes, recordings, {dates}"))
     summary = ["In this session"]
     for sentence in session_summary(data):
         summary += textwrap.wrap(sentence, 52)
@@ -369,21 +370,23 @@ def report_for_coding(
     progress: Callable[[int, int], None] | None = None,
     deidentify: bool = False,
     *,
+    dates: str = "drop",
     who: str | None = None,
     unlogged: Callable[[str], None] | None = None,
 ) -> int:
     """The report of a stored coding (notes and session details included), or the
-    report to share, de-identified (``domain.deidentify``).
+    report to share, de-identified (``domain.deidentify``, its dates dropped or shifted).
 
     Once written it goes in the coding's access log as ``who``'s (default: the coding's
     observer); ``unlogged`` hears why, if it could not be: the report is kept all the same.
     """
-    from observer.storage.access_log import log_access
+    from observer.storage.access_log import log_access, sharing_detail
     from observer.storage.read_coding import from_coding
 
     data = from_coding(store, coding_id, details=True)
-    pages = write_report(deidentified(data) if deidentify else data, path, progress=progress)
-    detail = "de-identified" if deidentify else "identifiable"
+    shared = deidentified(data, SharingCodes.for_export(dates)) if deidentify else data
+    pages = write_report(shared, path, progress=progress)
+    detail = sharing_detail(deidentify, dates)
     why = log_access(store, coding_id, "report", who, detail)
     if why is not None and unlogged is not None:
         unlogged(why)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox
 
-from ui.settings import user_settings
+from ui.settings import keyboard_initials, user_settings
 
 if TYPE_CHECKING:
     from observer.storage.cipher import Passphrase
@@ -184,7 +184,7 @@ class App(QObject):
         from ui.dialogs import coding_in_use
 
         try:
-            recorder = self.workspace.open_coding(coding_id)
+            recorder = self.workspace.open_coding(coding_id, keyboard_initials())
         except CodingInUse as exc:  # open elsewhere: read-only, take over, or leave it
             found = coding_in_use.open_anyway(self.workspace.store, coding_id, exc, self.start)
             if found is None:
@@ -254,6 +254,15 @@ def _slow_to_open(db: str | None) -> bool:
     return on_server or not database_exists(db)
 
 
+def _database_file(db: str | None) -> Path | None:
+    """The file ``db`` names (None: the default one); None for a server."""
+    from observer.storage.store import default_database_path
+
+    if db is None:
+        return default_database_path()
+    return None if "://" in db else Path(db)
+
+
 def _default_database_exists() -> bool:
     from observer.storage.store import database_exists
 
@@ -288,6 +297,8 @@ def run(
         from observer.storage.cipher import Passphrase
 
         passphrase = Passphrase(os.environ["GROUP_OBSERVER_PASSPHRASE"])
+    if passphrase is not None and (file := _database_file(db)) is not None:
+        passphrase.derive_ahead(file)  # beside Qt's start, not after it
     app = make_application()
     # A window at once only when the wait is long (creating a database loads the whole
     # database toolkit); otherwise the start screen or the coding is the first window.

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -49,6 +49,9 @@ from observer.domain.errors import ObserverError
 from observer.domain.participants import GROUP
 from observer.workspace.recording import Recorder
 from ui.phase_chooser import PhaseChooser
+
+if TYPE_CHECKING:
+    from ui.dialogs.export_dialog import ExportChoice
 
 REFRESH_MS = 1000
 STALE_INTERVALS = 5  # at most this many intervals between redraws while events keep coming
@@ -89,12 +92,12 @@ class ChartsPanel(QWidget):
         parent: QWidget | None = None,
         interval_ms: int = REFRESH_MS,
         trends: Callable[[], Sequence[SessionTrend]] | None = None,
-        report: Callable[[Path], int] | None = None,
+        report: Callable[[ExportChoice], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.source = source
         self.trends_source = trends
-        # Writes the supervision report to a path; without it the report has the events only.
+        # Writes the supervision report as chosen; without it the report has the events only.
         self.report_writer = report
         self.filter: ChartFilter | None = None
         self.draw_counts: Counter[str] = Counter()
@@ -475,30 +478,29 @@ class ChartsPanel(QWidget):
     # --- report -------------------------------------------------------------------------
 
     def write_report(self) -> Path | None:
-        """Ask where to save the supervision report of this coding, then write it."""
+        """Ask for the report's options (the one dialog every report is asked with: file,
+        de-identified, dates), then write it."""
+        from ui.dialogs.export_dialog import ask_report
+
         data = self._current_data()
         if data is None:
             return None
-        stem = data.name.replace("/", "-").replace(" ", "-")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Supervision report", f"{stem}-report.pdf", "PDF (*.pdf)"
-        )
-        if not chosen:
+        choice = ask_report(self, data.stored.title if data.info is not None else data.name)
+        if choice is None:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
             if self.report_writer is not None:
-                self.report_writer(path)
+                self.report_writer(choice)
             else:
+                from observer.domain.deidentify import SharingCodes, deidentified
                 from observer.report import write_report
 
-                write_report(data, path)
+                shared = SharingCodes.for_export(choice.dates)
+                write_report(deidentified(data, shared) if choice.deidentify else data, choice.path)
         except ObserverError as exc:
             QMessageBox.warning(self, "Supervision report", str(exc))
             return None
-        return path
+        return choice.path
 
     # --- export --------------------------------------------------------------------------
 

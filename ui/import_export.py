@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from observer.domain.errors import InputError
-from observer.formats import BY_ID, FORMATS, detect_format, not_carried_over
+from observer.formats import (
+    BY_ID,
+    FORMATS,
+    detect_format,
+    not_carried_over,
+    relative_recordings,
+)
 from observer.formats.common import ImportReport
 from observer.storage.store import Store
 from observer.workspace.progress import Progress
@@ -33,6 +39,7 @@ from ui import style
 from ui.background import Job, run_in_background
 from ui.dialogs.common import error_line, ok_cancel
 from ui.dialogs.export_dialog import ExportDialog
+from ui.settings import keyboard_initials
 
 AUTO = "(found from the codes)"
 
@@ -199,6 +206,12 @@ def import_with_progress(
         dialog = _questions(fmt)(workspace.store, source, parent, session=selected_session)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+    elif "media_folder" not in opts and (relative := relative_recordings(source, fmt)):
+        from ui.dialogs.recordings_folder import RecordingsFolderDialog
+
+        dialog = RecordingsFolderDialog(source, relative, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
     return _import(parent, workspace, source, fmt, opts, dialog)
 
 
@@ -257,6 +270,7 @@ def export_with_progress(
     path: str | Path | None = None,
     fmt: str | None = None,
     deidentify: bool = False,
+    dates: str = "drop",
 ) -> Job | None:
     """File → Export: pick a format, a file name and whether to de-identify, write the
     coding, say where it went.
@@ -281,9 +295,12 @@ def export_with_progress(
             return None
         choice = dialog.choice()
         path, fmt, deidentify = choice.path, fmt or choice.fmt, choice.deidentify
+        dates = choice.dates
     target = Path(path)
     chosen_fmt = fmt or format_for_suffix(target) or "csv"
-    shared = ", de-identified" if deidentify else ""
+    shared = ""
+    if deidentify:
+        shared = ", de-identified" + (", dates shifted" if dates == "shift" else "")
     try:  # said before writing, never discovered later
         said = carried_over_message(export_notices(store, [coding_id], chosen_fmt, deidentify))
     except InputError as exc:
@@ -297,7 +314,8 @@ def export_with_progress(
     def work(progress: Progress) -> tuple[Path, int]:
         count = export_coding(
             store, coding_id, chosen_fmt, target, progress,
-            unlogged=unlogged.append, deidentify=deidentify,
+            who=keyboard_initials(), unlogged=unlogged.append, deidentify=deidentify,
+            dates=dates,
         )  # fmt: skip
         return target, count
 

@@ -9,7 +9,6 @@ done by the core and the views; this module only asks the questions and wires th
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -28,11 +27,13 @@ from observer.domain.errors import ObserverError
 from observer.storage.store import Store
 from observer.workspace.recording import Recorder
 from ui.layout import menu_action, offer
+from ui.settings import keyboard_initials
 from ui.start_reasons import DOES, SELECT_CODING, Picked, reasons
 
 if TYPE_CHECKING:
     from observer.workspace.progress import Progress
     from ui.background import Job
+    from ui.dialogs.export_dialog import ExportChoice
     from ui.group_course_view import GroupCourseView
     from ui.start_screen import StartScreen
 
@@ -117,31 +118,30 @@ def write_report(parent: QWidget | None, store: Store, coding_id: int) -> Job | 
     The report is drawn on a worker thread; returns its job (None when no file was chosen).
     """
     from observer.storage.coding_info import coding_info
-    from ui.dialogs.export_dialog import ExportDialog
+    from ui.dialogs.export_dialog import ask_report
 
-    title = coding_info(store, coding_id).title
-    stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
-    dialog = ExportDialog("Supervision report", f"{stem or 'coding'} report", parent, report=True)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    choice = ask_report(parent, coding_info(store, coding_id).title)
+    if choice is None:
         return None
-    choice = dialog.choice()
-    return report_in_background(parent, store, coding_id, choice.path, choice.deidentify)
+    return report_in_background(parent, store, coding_id, choice)
 
 
 def report_in_background(
-    parent: QWidget | None, store: Store, coding_id: int, path: Path, deidentify: bool = False
+    parent: QWidget | None, store: Store, coding_id: int, choice: ExportChoice
 ) -> Job:
-    """Write the report to ``path`` on a worker thread; say where it went, or why not."""
+    """Write the report as chosen on a worker thread; say where it went, or why not."""
     from ui.background import run_in_background
 
     unlogged: list[str] = []  # the report is kept even when its access cannot be logged
+    path = choice.path
 
     def work(progress: Progress) -> int:
         from observer.report import report_for_coding
 
         return report_for_coding(
-            store, coding_id, path, progress, deidentify, unlogged=unlogged.append
-        )
+            store, coding_id, path, progress, choice.deidentify, dates=choice.dates,
+            who=keyboard_initials(), unlogged=unlogged.append,
+        )  # fmt: skip
 
     def written(pages: int) -> None:
         text = " ".join([f"Wrote the report ({pages} pages) to {path}.", *unlogged])
@@ -158,9 +158,9 @@ def chart_sources(recorder: Recorder, parent: QWidget | None = None) -> dict[str
     """The charts dock's report (from the database: notes included) and the group's trends."""
     store, coding_id, group_id = recorder.store, recorder.coding_id, recorder.info.group_id
 
-    def report(path: Path) -> None:
+    def report(choice: ExportChoice) -> None:
         # The charts dock's button: over the window it is docked in.
-        report_in_background(parent or QApplication.activeWindow(), store, coding_id, path)
+        report_in_background(parent or QApplication.activeWindow(), store, coding_id, choice)
 
     def trends() -> Any:
         from observer.workspace.group_course import group_trends
@@ -203,6 +203,8 @@ class StartActions:
         )
         menu.addSeparator()
         self.access = menu_action(menu, "Access &log…", None, self.show_access_log, parent=screen)
+        self.initials = menu_action(menu, "Your &initials…", None, self.ask_initials, parent=screen)
+        self.initials.setToolTip("Who the access log names when you open, export or report")
         menu.addSeparator()
         # The group view (its course over sessions, members' ratings) from the start screen too.
         self.course = menu_action(
@@ -235,6 +237,11 @@ class StartActions:
         from ui import practice_flow
 
         return practice_flow
+
+    def ask_initials(self) -> None:
+        from ui.dialogs.initials_dialog import ask_initials
+
+        ask_initials(self.screen)
 
     # --- what is selected ----------------------------------------------------------------
 

@@ -15,6 +15,25 @@ from PySide6.QtCore import QSettings
 
 from observer.storage.private_file import ensure_private
 
+# The initials of the person using the app, for the access log (``storage.access_log``).
+INITIALS_KEY = "you/initials"
+
+
+def keyboard_initials() -> str | None:
+    """The initials the person gave ("your initials"), or None: the user name is logged."""
+    given = str(user_settings().value(INITIALS_KEY, "") or "").strip()
+    return given or None
+
+
+def set_keyboard_initials(initials: str) -> None:
+    """Keep (or, empty, forget) the initials of the person using the app."""
+    settings = user_settings()
+    if initials.strip():
+        settings.setValue(INITIALS_KEY, initials.strip())
+    else:
+        settings.remove(INITIALS_KEY)
+    settings.sync()
+
 
 def user_settings() -> QSettings:
     """The app's settings, their file readable by its owner only."""

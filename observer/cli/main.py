@@ -15,16 +15,25 @@ from collections.abc import Sequence
 from contextlib import suppress
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from observer import __version__
-from observer.cli.commands import COMMAND_MODULES, PASSPHRASE_VARIABLE, Context, passphrase_from
+from observer.cli.commands import (
+    COMMAND_MODULES,
+    INITIALS_VARIABLE,
+    PASSPHRASE_VARIABLE,
+    Context,
+    passphrase_from,
+)
 from observer.domain.errors import (
     ObserverError,
     StorageFault,
     StoreError,
     WrongPassphrase,
 )
+
+if TYPE_CHECKING:
+    from observer.storage.cipher import Passphrase
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--coding", type=int, metavar="ID", help="start the app with this coding open"
+    )
+    parser.add_argument(
+        "--as",
+        dest="initials",
+        metavar="INITIALS",
+        help=f"who is at the keyboard, for the access log (or set {INITIALS_VARIABLE}; "
+        "default: your user name on this computer)",
     )
     parser.add_argument(
         "--passphrase-file",
@@ -60,14 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     given does not open it: one line each. No passphrase for an encrypted file is input
     that cannot be used (2)."""
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        return _start_gui(args.db, args.coding)
     try:
         passphrase = passphrase_from(args.passphrase_file, os.environ.get(PASSPHRASE_VARIABLE))
     except ObserverError as exc:
         print(f"group-observer: {exc}", file=sys.stderr)
         return 2
-    context = Context(args.db, passphrase)
+    if args.command is None:
+        return _start_gui(args.db, args.coding, passphrase)
+    who = args.initials or os.environ.get(INITIALS_VARIABLE) or None
+    context = Context(args.db, passphrase, who)
     try:
         result: Any = args.handler(args, context)
     except (StorageFault, WrongPassphrase) as exc:
@@ -102,7 +119,8 @@ def _close(context: Context) -> None:
         context.close()
 
 
-def _start_gui(db: str | None, coding: int | None = None) -> int:
+def _start_gui(db: str | None, coding: int | None, passphrase: Passphrase | None) -> int:
+    """The app, through its entry point, with the passphrase given on the command line."""
     from importlib.metadata import entry_points
 
     found = entry_points(group="group_observer.gui")
@@ -110,7 +128,7 @@ def _start_gui(db: str | None, coding: int | None = None) -> int:
         print("group-observer: the desktop app is not installed.", file=sys.stderr)
         return 2
     run = next(iter(found)).load()
-    return int(run(db) if coding is None else run(db, coding=coding))
+    return int(run(db, coding=coding, passphrase=passphrase))
 
 
 if __name__ == "__main__":  # pragma: no cover

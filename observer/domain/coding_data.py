@@ -215,6 +215,8 @@ class CodingData(_People):
     details: CodingDetails | None = None
     # Read for sharing (``domain.deidentify``): the writers leave out every date and time of day.
     deidentified: bool = False
+    # ... with every date moved by one secret number of days instead (the writers keep them).
+    dates_shifted: bool = False
 
     @classmethod
     def of(

@@ -159,6 +159,32 @@ def import_file(
         ) from exc
 
 
+def relative_recordings(path: Path, fmt: str) -> list[str]:
+    """The relative recording paths a BORIS project or JSON coding names (they must stay
+    inside a recordings folder, ``media_paths``): so the app asks for that folder only when
+    it matters. A file that cannot be read names none here; its import says why."""
+    found: list[Any] = []
+    try:
+        if fmt == "boris":
+            from observer.formats.boris import load_project
+
+            observations = load_project(path).get("observations") or {}
+            for obs in observations.values() if isinstance(observations, dict) else ():
+                files = obs.get("file") if isinstance(obs, dict) else None
+                for paths in files.values() if isinstance(files, dict) else ():
+                    found += paths if isinstance(paths, list) else []
+        elif fmt == "json":
+            from observer.formats.file_limits import read_limited
+            from observer.formats.json_import import parse_document
+
+            session = parse_document(read_limited(path), path).get("session")
+            media = session.get("media") if isinstance(session, dict) else None
+            found = [m.get("path") for m in media or () if isinstance(m, dict)]
+    except InputError:
+        return []
+    return [p for p in found if isinstance(p, str) and p.strip() and not Path(p).is_absolute()]
+
+
 def _exporter(fmt: str) -> Callable[..., int]:
     found = BY_ID.get(fmt)
     if found is None or not found.exporter:
@@ -201,7 +227,7 @@ def _log_export(
     who: str | None,
     unlogged: Callable[[str], None] | None,
 ) -> None:
-    detail = export_detail(fmt, bool(opts.get("deidentify")))
+    detail = export_detail(fmt, bool(opts.get("deidentify")), str(opts.get("dates", "drop")))
     for coding_id in coding_ids:
         why = log_access(store, coding_id, "export", who, detail)
         if why is not None and unlogged is not None:

@@ -43,7 +43,7 @@ from observer.formats.common import (
     placed,
 )
 from observer.formats.file_limits import check_rows, gunzip_limited, read_limited
-from observer.formats.media_paths import refused_media
+from observer.formats.media_paths import recordings_folder, refused_media
 from observer.storage.private_file import write_private_text
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding, stored_codebook
@@ -304,9 +304,14 @@ def import_boris(
     capacity: str = "supervisor",
     group_name: str | None = None,
     codebook_out: Path | str | None = None,
+    media_folder: str | Path | None = None,
     **_: Any,
 ) -> ImportReport:
-    """Import a whole BORIS project in one transaction; ``warnings`` lists what did not map."""
+    """Import a whole BORIS project in one transaction; ``warnings`` lists what did not map.
+
+    Relative recording paths must stay inside ``media_folder`` (default: the file's folder).
+    """
+    inside = recordings_folder(media_folder, path)
     if observer is not None:
         observer = placed("--observer", limits.name, observer, "initials", 20, "the initials")
     project = load_project(path)
@@ -407,7 +412,7 @@ def import_boris(
             warnings += rules.check_all(events, places)
             media_id = None
             for media_path, offset, duration, label in _media(obs.raw, where):
-                if refusal := refused_media(media_path, path.parent, where):
+                if refusal := refused_media(media_path, path.parent, where, inside):
                     warnings.append(refusal)
                     continue
                 media = placed(where, create_media, s, session.id, media_path, offset, duration,

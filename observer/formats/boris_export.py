@@ -23,7 +23,7 @@ import yaml
 
 from observer.domain.codebook import Codebook, Palette
 from observer.domain.coding_data import CodingData, MediaFileView
-from observer.domain.deidentify import REMOVED, SharingCodes
+from observer.domain.deidentify import SharingCodes, removal_note
 from observer.domain.errors import InputError
 from observer.domain.participants import GROUP, LEADERS
 from observer.domain.wording import counted, plural
@@ -195,7 +195,10 @@ def _own_observation(data: CodingData, notices: list[str]) -> dict[str, Any]:
     return {
         **_media_observation(data, notices),
         # BORIS keeps local wall time, without an offset.
-        "date": _local_date(details.session_starts_at or details.created_at, data.deidentified),
+        "date": _local_date(
+            details.session_starts_at or details.created_at,
+            data.deidentified and not data.dates_shifted,
+        ),
         "description": "\n\n".join(t for t in (details.session_notes, details.notes) if t),
         "events": [],
         "observation time interval": [0, 0],
@@ -211,14 +214,16 @@ def _own_observation(data: CodingData, notices: list[str]) -> dict[str, Any]:
 # --- the project ---------------------------------------------------------------------------
 
 
-def project_document(store: Store, coding_ids: Sequence[int], deidentify: bool = False) -> Export:
+def project_document(
+    store: Store, coding_ids: Sequence[int], deidentify: bool = False, dates: str = "drop"
+) -> Export:
     """A BORIS 7.0 project holding these codings, one observation each.
 
     De-identified (for sharing), a person keeps one name across the codings, and the
     BORIS project a codebook came from is not carried: its subjects, observations and
     dates would name people and times.
     """
-    people = SharingCodes()
+    people = SharingCodes.for_export(dates)
     datas = [read_for_export(store, i, True, deidentify, people) for i in coding_ids]
     books = datas[0].record()[1].codebooks
     for d in datas[1:]:
@@ -323,7 +328,7 @@ def project_document(store: Store, coding_ids: Sequence[int], deidentify: bool =
         "project_description": "Exported from Group Process Observer: "
         + "; ".join(f"{d.stored.group_name}, session {d.stored.session_number}, coded by "
                     f"{d.stored.observer}" for d in datas) + "."
-        + (f" {REMOVED}" if deidentify else ""),
+        + (f" {removal_note(datas[0])}" if deidentify else ""),
         "project_format_version": "7.0",
         "subjects_conf": _numbered(subjects),
         "behaviors_conf": _numbered(entries),
@@ -349,19 +354,20 @@ def export_boris_many(
     path: Path,
     progress: Progress = no_progress,
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write codings as one BORIS project; returns the number of events."""
     progress(0, 1)
-    doc = project_document(store, coding_ids, deidentify)
+    doc = project_document(store, coding_ids, deidentify, dates)
     path.write_text(json.dumps(doc.document, ensure_ascii=False, indent=1), encoding="utf-8")
     progress(1, 1)
     return doc.events
 
 
-def _local_date(when: datetime, deidentified: bool) -> str:
-    """BORIS keeps local wall time, without an offset; nothing when shared de-identified."""
-    if deidentified:
+def _local_date(when: datetime, dropped: bool) -> str:
+    """BORIS keeps local wall time, without an offset; nothing when dates are dropped."""
+    if dropped:
         return ""
     return when.astimezone().replace(tzinfo=None).isoformat(timespec="seconds")
 
@@ -372,7 +378,8 @@ def export_boris(
     path: Path,
     progress: Progress = no_progress,
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write one coding as a BORIS project; returns the number of events."""
-    return export_boris_many(store, [coding_id], path, progress, deidentify=deidentify)
+    return export_boris_many(store, [coding_id], path, progress, deidentify=deidentify, dates=dates)

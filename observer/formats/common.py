@@ -49,11 +49,15 @@ def read_for_export(
     details: bool = False,
     deidentify: bool = False,
     codes: SharingCodes | None = None,
+    dates: str = "drop",
 ) -> CodingData:
     """A coding as an export writes it: whole, or de-identified for sharing
-    (``domain.deidentify``; ``codes`` shared by the codings of one export)."""
+    (``domain.deidentify``; ``codes`` shared by the codings of one export, else made for
+    this one with its ``dates`` choice)."""
     data = from_coding(store, coding_id, details=details)
-    return deidentified(data, codes) if deidentify else data
+    if not deidentify:
+        return data
+    return deidentified(data, codes or SharingCodes.for_export(dates))
 
 
 def no_progress(_done: int, _total: int) -> None:

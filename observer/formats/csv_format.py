@@ -8,10 +8,11 @@ Read with the same columns in any order, so also the plain ``time, end, actor, t
 code, note`` files of earlier versions: ``time`` (or ``time_hms``) in seconds or
 ``[hh:]mm:ss[.mmm]``; people by pseudonym or initials, any case; modifier values by id or
 label. Commas, semicolons or tabs separate the fields; a UTF-8 byte-order mark is
-accepted. Every problem names the file, the line and the column, and a failed import
-writes nothing. ``import``/``export`` and ``coding import-csv``/``export-csv`` both use
-this module, and an analysis given the path of such a file reads it with
-:func:`read_events_csv`. Details: ``docs/formats.md``.
+accepted. Lines starting with ``#`` before the header are comments: a de-identified
+export lists there what it removed, and reading skips them. Every problem names the
+file, the line and the column, and a failed import writes nothing. ``import``/``export``
+and ``coding import-csv``/``export-csv`` both use this module, and an analysis given the
+path of such a file reads it with :func:`read_events_csv`. Details: ``docs/formats.md``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from observer.domain import limits
 from observer.domain.codebook import Codebook, Palette, combine, load_codebook
+from observer.domain.deidentify import removal_note
 from observer.domain.errors import InputError, Refused
 from observer.domain.event_rules import EventRules, check_span
 from observer.domain.events import Event
@@ -61,6 +63,8 @@ BASE = ("time", "time_hms", "end", "end_hms", "actor", "target", "code", "code_l
 # What earlier versions wrote for scripts; still read, and a row's other cells kept aside.
 PLAIN = ("time", "end", "actor", "target", "code", "note")
 TARGET_SEPARATOR = ";"
+# Starts a comment line before the header (what a de-identified file removed).
+COMMENT = "#"
 MODIFIER_PREFIX = "modifier:"
 
 
@@ -149,9 +153,10 @@ def parse_rows(
     lines = _check_table(path)
     reader = _reader(path)
     try:
-        header = Header(next(reader), f"{file}:1")
+        first = next(record for record in reader if any(cell.strip() for cell in record))
+        header = Header(first, f"{file}:{reader.line_num}")
     except csv.Error as exc:
-        raise InputError(f"{file}:1: cannot read the header ({exc})") from exc
+        raise InputError(f"{file}:{reader.line_num}: cannot read the header ({exc})") from exc
     rows: list[CsvRow] = []
     try:
         for record in reader:
@@ -171,11 +176,23 @@ def parse_rows(
 
 
 def _reader(path: Path) -> Any:
-    """A CSV reader over the file's lines; commas, semicolons or tabs, as the header has."""
+    """A CSV reader over the file's lines; commas, semicolons or tabs, as the header has.
+
+    The comments before the header are read as empty lines, so line numbers stay true.
+    """
     lines = (text for _number, text in text_lines(path))
-    first = next(lines, "")
+    before: list[str] = []
+    first = ""
+    for text in lines:
+        if text.startswith(COMMENT):
+            before.append("\n")
+        elif not text.strip():
+            before.append(text)
+        else:
+            first = text
+            break
     delimiter = max(",;\t", key=first.count)
-    return csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    return csv.reader(itertools.chain(before, [first], lines), delimiter=delimiter)
 
 
 def _check_table(path: Path) -> int:
@@ -281,12 +298,16 @@ def table_rows(
 
 def write_table(
     fh: Any, rows: Iterable[list[str]], sets: Sequence[str], delimiter: str = ",",
-    progress: Progress = no_progress, total: int = 0,
+    progress: Progress = no_progress, total: int = 0, comments: Sequence[str] = (),
 ) -> int:  # fmt: skip
-    """The one writer: the header, then the rows; returns how many rows.
+    """The one writer: ``comments`` as ``#`` lines, the header, then the rows; returns
+    how many rows.
 
     No cell can start a formula in a spreadsheet (``spreadsheet_cells``).
     """
+    for comment in comments:
+        for line in comment.splitlines():
+            fh.write(f"{COMMENT} {line}\r\n")
     writer = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(neutralised_row(header(sets)))
     count = 0
@@ -305,16 +326,18 @@ def export_table(
     progress: Progress = no_progress,
     delimiter: str = ",",
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write a coding as CSV (or TSV with ``delimiter='\\t'``); returns the event count."""
-    data = read_for_export(store, coding_id, deidentify=deidentify)
+    data = read_for_export(store, coding_id, deidentify=deidentify, dates=dates)
     palette = data.palette or Palette(())
     sets = modifier_sets(palette)
     codes = {c.id: c for c in palette.codes}
     with path.open("w", encoding="utf-8", newline="") as fh:
         rows = table_rows(data.events, data.name_of, codes, sets)
-        return write_table(fh, rows, sets, delimiter, progress, len(data.events))
+        removed = [removal_note(data)] if data.deidentified else []
+        return write_table(fh, rows, sets, delimiter, progress, len(data.events), removed)
 
 
 def export_tsv(store: Store, coding_id: int, path: Path, progress: Progress = no_progress,

@@ -27,7 +27,7 @@ from observer.domain.events import Event
 from observer.domain.participants import GROUP, LEADERS
 from observer.domain.wording import counted, plural
 from observer.formats.common import Progress, no_progress, read_for_export
-from observer.formats.media_paths import media_refusal
+from observer.formats.media_paths import linkable
 from observer.storage.store import Store
 
 POINT_MS = 1000
@@ -86,7 +86,7 @@ def eaf_document(data: CodingData) -> ET.Element:
     media = next((m for m in more.media if m.id == info.media_file_id), None)
     media = media or (more.media[0] if more.media else None)
     shift = 0
-    if media is not None and media_refusal(media.path) is None:  # only a local file is linked
+    if media is not None and linkable(media.path):  # only a local file is linked
         attrs = {
             "MEDIA_URL": Path(media.path).absolute().as_uri() if media.path else "",
             "MIME_TYPE": mimetypes.guess_type(media.path)[0] or "video/*",
@@ -224,10 +224,11 @@ def export_eaf(
     path: Path,
     progress: Progress = no_progress,
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write one coding as an ELAN file; returns the number of events."""
-    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
+    data = read_for_export(store, coding_id, True, deidentify, dates=dates)
     progress(0, 1)
     root = eaf_document(data)
     ET.indent(root, space=" ")

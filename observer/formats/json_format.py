@@ -18,7 +18,7 @@ from typing import Any
 
 from observer import __version__
 from observer.domain.coding_data import CodingData
-from observer.domain.deidentify import REMOVED
+from observer.domain.deidentify import removal_note
 from observer.domain.participants import COLLECTIVES
 from observer.formats.common import Progress, no_progress, read_for_export
 from observer.storage.store import Store
@@ -37,8 +37,9 @@ def _iso(value: date | None) -> str | None:
 def coding_document(data: CodingData) -> dict[str, Any]:
     """The JSON document of a coding read with its details (a plain dict, ready for JSON)."""
     info, more = data.record()
-    # Shared de-identified: no moment at all (when it was coded, edited, exported).
-    stamp = (lambda _when: None) if data.deidentified else _iso
+    # Shared de-identified: no moment at all (when it was coded, edited), or shifted ones;
+    # never the moment of the export, which would give a shift away.
+    stamp = (lambda _when: None) if data.deidentified and not data.dates_shifted else _iso
     refs = {p.key: f"p{i + 1}" for i, p in enumerate(data.people)}
 
     def ref(key: str) -> str:
@@ -64,8 +65,10 @@ def coding_document(data: CodingData) -> dict[str, Any]:
         "format": FORMAT_ID,
         "version": VERSION,
         "app_version": __version__,
-        **({"deidentified": REMOVED} if data.deidentified else {}),
-        "exported_at": stamp(datetime.now().astimezone().replace(microsecond=0)),
+        **({"deidentified": removal_note(data)} if data.deidentified else {}),
+        "exported_at": None
+        if data.deidentified
+        else _iso(datetime.now().astimezone().replace(microsecond=0)),
         "group": {
             "name": info.group_name,
             "modality": more.group_modality,
@@ -163,10 +166,11 @@ def export_json(
     path: Path,
     progress: Progress = no_progress,
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write one coding as our JSON; returns the number of events."""
-    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
+    data = read_for_export(store, coding_id, True, deidentify, dates=dates)
     doc = coding_document(data)
     progress(0, 1)
     text = json.dumps(doc, ensure_ascii=False, indent=1)

@@ -34,7 +34,7 @@ from observer.formats.common import (
 )
 from observer.formats.file_limits import check_rows, read_limited
 from observer.formats.json_format import FORMAT_ID, VERSION
-from observer.formats.media_paths import refused_media
+from observer.formats.media_paths import recordings_folder, refused_media
 from observer.storage.models import (
     CAPACITIES,
     CLOCK_MODES,
@@ -263,9 +263,15 @@ def _events(
 
 
 def import_json(
-    store: Store, path: Path, progress: Progress = no_progress, **_: Any
+    store: Store,
+    path: Path,
+    progress: Progress = no_progress,
+    media_folder: str | Path | None = None,
+    **_: Any,
 ) -> ImportReport:
-    """Recreate the coding in a JSON file, all or nothing."""
+    """Recreate the coding in a JSON file, all or nothing; relative recording paths must
+    stay inside ``media_folder`` (default: the file's folder)."""
+    inside = recordings_folder(media_folder, path)
     doc = parse_document(read_limited(path), path)
     d = _Doc(str(path))
     report = ImportReport(str(path), "json")
@@ -321,8 +327,8 @@ def import_json(
     media_ref = d.text(cod, "media", "coding") or None
     if media_ref is not None and media_ref not in {m["ref"] for m in media}:
         raise d.fail("coding.media", f"{media_ref!r} is not one of the session's media")
-    refusals = {m["ref"]: refused_media(str(m["path"]), path.parent, f"{path}: {m['where']}")
-                for m in media}  # fmt: skip
+    refusals = {m["ref"]: refused_media(str(m["path"]), path.parent, f"{path}: {m['where']}",
+                                        inside) for m in media}  # fmt: skip
     report.warnings += [why for why in refusals.values() if why]
     media = [m for m in media if not refusals[m["ref"]]]
     practice = cod.get("practice_of")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from observer.domain.coding_data import CodingData
-from observer.domain.deidentify import REMOVED, SharingCodes
+from observer.domain.deidentify import SharingCodes, removal_note
 from observer.formats.common import Progress, no_progress, read_for_export
 from observer.storage.store import Store
 
@@ -63,13 +63,14 @@ def export_sdis_many(
     progress: Progress = no_progress,
     by_actor: bool = False,
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write codings as one SDIS file (pooled: one SDIS session per coding).
 
     De-identified, a person keeps one code across all the codings pooled.
     """
-    people = SharingCodes()
+    people = SharingCodes.for_export(dates)
     datas = []
     for i, coding_id in enumerate(coding_ids):
         datas.append(read_for_export(store, coding_id, deidentify=deidentify, codes=people))
@@ -82,7 +83,7 @@ def export_sdis_many(
                 codes.append(code)
     out = ["% Timed-event sequential data for GSEQ, written by Group Process Observer."]
     if deidentify:
-        out.append(f"% {REMOVED}")
+        out.append(f"% {removal_note(datas[0])}")
     for data in datas:
         info = data.stored
         out.append(

@@ -36,12 +36,13 @@ def export_xlsx(
     path: Path,
     progress: Progress = no_progress,
     deidentify: bool = False,
+    dates: str = "drop",
     **_: Any,
 ) -> int:
     """Write a coding as a workbook; numbers stay numbers so the sheet can compute."""
     from openpyxl import Workbook
 
-    data = read_for_export(store, coding_id, details=True, deidentify=deidentify)
+    data = read_for_export(store, coding_id, True, deidentify, dates=dates)
     info, details = data.record()
     total = len(data.events)
     book = Workbook(write_only=True)

@@ -2,8 +2,10 @@
 
 Clinical records must say who looked at them. Every opening of a coding (for recording
 or read-only), every export (which format, de-identified or not) and every report is
-written here, and only here, as one row of ``coding_access``. "Who" is the initials of
-the observer at the keyboard: those given for the action, else the coding's observer.
+written here, and only here, as one row of ``coding_access``. "Who" is the person at the
+keyboard, not the coding's observer: the initials given for the action (the app's "your
+initials", the command line's ``--as``), else the name they are logged in under on this
+computer (:func:`at_the_keyboard`).
 
 Logging never costs the person their work: when the row cannot be written (a full
 disk, a locked or read-only database), the functions here say why instead of raising,
@@ -13,6 +15,7 @@ like the recorder: opening a coding loads no ORM. Rules: ``docs/privacy.md``.
 
 from __future__ import annotations
 
+import getpass
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,9 +37,26 @@ class Access:
     detail: str
 
 
-def export_detail(fmt: str, deidentify: bool) -> str:
+def at_the_keyboard(who: str | None) -> str:
+    """Who is logged: the initials given, else this computer's user name."""
+    if who and who.strip():
+        return who.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name to be found (a bare container)
+        return "?"
+
+
+def sharing_detail(deidentify: bool, dates: str = "drop") -> str:
+    """How a report is told in the log: de-identified (its dates shifted) or not."""
+    if not deidentify:
+        return "identifiable"
+    return "de-identified, dates shifted" if dates == "shift" else "de-identified"
+
+
+def export_detail(fmt: str, deidentify: bool, dates: str = "drop") -> str:
     """How an export is told in the log: its format, and whether it was de-identified."""
-    return f"{fmt}, {'de-identified' if deidentify else 'identifiable'}"
+    return f"{fmt}, {sharing_detail(deidentify, dates)}"
 
 
 def log_access(
@@ -60,15 +80,8 @@ def log_access_on(
     """:func:`log_access` on a connection already open (a recorder's), outside a transaction."""
     if action not in ACCESS_ACTIONS:
         raise ValueError(f"Unknown access {action!r}; one of: {', '.join(ACCESS_ACTIONS)}")
+    who = at_the_keyboard(who)
     try:
-        if not who:
-            row = run(
-                conn,
-                "SELECT observers.initials FROM codings JOIN observers "
-                "ON observers.id = codings.observer_id WHERE codings.id = ?",
-                (coding_id,),
-            ).fetchone()
-            who = str(row[0]) if row else "?"
         run(conn, "BEGIN")
         try:
             run(

@@ -14,6 +14,7 @@ through :func:`connect`, so the choice is made in one place.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ class Passphrase:
     a millisecond, not the derivation's quarter of a second.
     """
 
-    __slots__ = ("_keys", "_text")
+    __slots__ = ("_deriving", "_keys", "_text")
 
     def __init__(self, text: str) -> None:
         if not text:
@@ -46,19 +47,37 @@ class Passphrase:
         # The same passphrase typed on another keyboard or system gives the same key.
         self._text = unicodedata.normalize("NFC", text)
         self._keys: dict[bytes, bytes] = {}
+        # One derivation per salt, also when one was started ahead on another thread.
+        self._deriving = threading.Lock()
 
     def __repr__(self) -> str:
         return "Passphrase(…)"
 
     def key(self, salt: bytes) -> bytes:
         """The raw key this passphrase gives with a file's salt."""
-        found = self._keys.get(salt)
-        if found is None:
-            import hashlib  # loaded only for an encrypted file: it slows down the start
+        with self._deriving:
+            found = self._keys.get(salt)
+            if found is None:
+                import hashlib  # loaded only for an encrypted file: it slows down the start
 
-            found = hashlib.pbkdf2_hmac("sha512", self._text.encode(), salt, KDF_ROUNDS, KEY_BYTES)
-            self._keys[salt] = found
+                found = hashlib.pbkdf2_hmac(
+                    "sha512", self._text.encode(), salt, KDF_ROUNDS, KEY_BYTES
+                )
+                self._keys[salt] = found
         return found
+
+    def derive_ahead(self, path: Path) -> None:
+        """Start deriving the key of the encrypted file at ``path`` on a worker thread.
+
+        The derivation (a quarter of a second) lets go of the interpreter while it runs,
+        so the app's start goes on beside it; the first connection then waits for it in
+        :meth:`key`. A plain, empty or absent file: nothing to do.
+        """
+        salt = salt_of(path) if path.is_file() and is_encrypted(path) else None
+        if salt is not None and salt not in self._keys:
+            threading.Thread(
+                target=self.key, args=(salt,), name="key derivation", daemon=True
+            ).start()
 
     def same_as(self, other: Passphrase) -> bool:
         import hmac

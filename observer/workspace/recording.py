@@ -105,6 +105,8 @@ class Recorder(SessionRecords):
     Opening takes the coding's lock, or raises ``CodingInUse`` (who has it open, where,
     since when). ``read_only=True`` opens it without the lock: every change is refused
     with ``ReadOnlyCoding``. ``take_over=True`` takes the lock from a holder that is gone.
+    ``who``: the person at the keyboard, named by the audit trail (default: the coding's
+    observer) and by the access log (default: this computer's user name).
     """
 
     def __init__(
@@ -157,7 +159,7 @@ class Recorder(SessionRecords):
         self.clock = LiveClock(int(elapsed or 0))
         # Who opened it is logged; why it could not be (if so) is for the window to say.
         opened = "open read-only" if read_only else "open"
-        self.unlogged: str | None = log_access_on(self._conn, coding_id, opened, self.who)
+        self.unlogged: str | None = log_access_on(self._conn, coding_id, opened, who)
 
     # --- the lock ------------------------------------------------------------------------
 

@@ -124,10 +124,11 @@ def out_dir() -> Path:
 
 
 def answer_export_dialog(
-    monkeypatch: pytest.MonkeyPatch, qtbot: Any, deidentify: bool = False
+    monkeypatch: pytest.MonkeyPatch, qtbot: Any, deidentify: bool = False, shift: bool = False
 ) -> list[Any]:
     """The export and report dialogs answered as a person does: Choose… (the system's save
-    dialog, patched by the test), the De-identify tick if asked, then Export.
+    dialog, patched by the test), the De-identify tick if asked, the dates shifted (the
+    arrow key down in the Dates list) if asked, then Export.
 
     Returns the dialogs answered, in order.
     """
@@ -145,6 +146,9 @@ def answer_export_dialog(
         qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
         if deidentify:
             qtbot.mouseClick(dialog.deidentify, Qt.MouseButton.LeftButton)
+        if shift:
+            dialog.dates.setFocus()
+            qtbot.keyClick(dialog.dates, Qt.Key.Key_Down)
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
         owner = dialog.parentWidget()

@@ -156,23 +156,57 @@ def test_cancelled_export_writes_nothing(
 def test_supervision_report_from_the_panel(
     demo_store: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
+    from conftest import answer_export_dialog
+    from PySide6.QtWidgets import QFileDialog
+
     from observer.report import report_for_coding
 
     panel = ChartsPanel(
         Source(demo_store, 3),
         interval_ms=INTERVAL_MS,
-        report=lambda path: report_for_coding(demo_store, 3, path),
+        report=lambda choice: report_for_coding(demo_store, 3, choice.path),
     )
     qtbot.addWidget(panel)
     panel.show()
     target = tmp_path / "supervision"
-    monkeypatch.setattr(
-        "ui.charts_panel.QFileDialog.getSaveFileName", lambda *_a: (str(target), "")
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    answer_export_dialog(monkeypatch, qtbot)
     qtbot.mouseClick(panel.report_button, Qt.MouseButton.LeftButton)
     written = tmp_path / "supervision.pdf"
     assert written.read_bytes().startswith(b"%PDF")
     assert b"/Count 7" in written.read_bytes()
+
+
+def test_the_panels_report_asks_the_same_options_de_identified_with_dates_shifted(
+    demo_store: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The charts dock's Report… goes through the one report dialog, tick and dates included."""
+    from conftest import answer_export_dialog
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    from observer.storage.access_log import access_log
+    from observer.workspace.recording import Recorder
+    from ui.menus import chart_sources
+
+    recorder = Recorder(demo_store, 3)
+    panel = ChartsPanel(Source(demo_store, 3), interval_ms=INTERVAL_MS, **chart_sources(recorder))
+    qtbot.addWidget(panel)
+    panel.show()
+    target = tmp_path / "shared"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    answered = answer_export_dialog(monkeypatch, qtbot, deidentify=True, shift=True)
+    qtbot.mouseClick(panel.report_button, Qt.MouseButton.LeftButton)
+    written = tmp_path / "shared.pdf"
+    qtbot.waitUntil(lambda: any(a.action == "report" for a in access_log(demo_store, 3)),
+                    timeout=60_000)  # fmt: skip
+    recorder.close()
+    assert answered[0].choice().dates == "shift"
+    text = "\n".join(page.extract_text() for page in PdfReader(written).pages)
+    people = [p.label for p in from_coding(demo_store, 3).people]
+    assert "Member A" in text and "dates shifted" in text
+    assert [name for name in people if name in text] == []
+    assert access_log(demo_store, 3)[-1].detail == "de-identified, dates shifted"
 
 
 def test_recorder_source_matches_the_database_and_follows_edits(demo_store: Any) -> None:

@@ -118,7 +118,7 @@ def test_the_review_actions_follow_the_selection(screen: StartScreen) -> None:
     actions = screen.start_actions
     assert menu_texts(screen, "&Review") == [
         "Review with &recording…", "&Attach recording…", "A&greement…", "Mark as &reference",
-        "Start &practice attempt…", "Practice feed&back…", "Access &log…",
+        "Start &practice attempt…", "Practice feed&back…", "Access &log…", "Your &initials…",
         "&Course of the group…", "Enter session ra&tings…",
     ]  # fmt: skip
     screen.select("session", 3)

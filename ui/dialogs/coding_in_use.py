@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from observer.domain.errors import CodingInUse, ObserverError
 from observer.storage.coding_lock import HEARTBEAT_S, STALE_AFTER_S
 from ui import style
+from ui.settings import keyboard_initials
 
 if TYPE_CHECKING:
     from observer.storage.store import Store
@@ -108,7 +109,7 @@ def open_anyway(
     if choice is None:
         return None
     try:
-        return Recorder(store, coding_id, read_only=choice == READ_ONLY,
+        return Recorder(store, coding_id, keyboard_initials(), read_only=choice == READ_ONLY,
                         take_over=choice == TAKE_OVER)  # fmt: skip
     except ObserverError as exc:
         QMessageBox.critical(parent, "Cannot open the coding", str(exc))

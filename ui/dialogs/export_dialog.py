@@ -1,9 +1,10 @@
 """File → Export and the supervision report: where to, in which format, and whether to share.
 
 The "De-identify" tick writes a copy fit to share with a researcher or a supervision
-group (``observer.domain.deidentify``): nobody named, no notes, recordings or dates.
-The file itself is chosen with the system's save dialog (Choose…, or Export when no file
-was chosen yet).
+group (``observer.domain.deidentify``): nobody named, no notes or recordings, and dates
+left out or shifted, as chosen beside it. The file itself is chosen with the system's
+save dialog (Choose…, or Export when no file was chosen yet). Every place that writes the
+report (the start screen, the charts dock) asks with :func:`ask_report`.
 """
 
 from __future__ import annotations
@@ -28,12 +29,16 @@ from PySide6.QtWidgets import (
 from observer.formats import BY_ID, FORMATS, format_for_suffix
 from ui import style
 from ui.dialogs.common import ok_cancel
+from ui.dialogs.initials_dialog import logged_as
 
 SHARING = (
     "Members become Member A, B…, leaders and observers are numbered and the group is "
-    "not named; notes, recordings, dates and times of day are left out. Times within the "
-    "session and the session number stay."
+    "not named; notes and recordings are left out. Times within the session and the "
+    "session number stay. Dates are left out with the times of day, or all moved back by "
+    "one secret number of days, kept from everyone, so intervals between sessions stay true."
 )
+# The dates choice as offered, with what the core calls it (``DATE_CHOICES``).
+DATES = (("Leave them out", "drop"), ("Shift them by a secret number of days", "shift"))
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class ExportChoice:
     path: Path
     fmt: str | None
     deidentify: bool
+    dates: str = "drop"
 
 
 class ExportDialog(QDialog):
@@ -76,13 +82,27 @@ class ExportDialog(QDialog):
         where.addWidget(self.choose)
         form.addRow("Format", self.format)
         form.addRow("File", where)
-        layout.addLayout(form)
         self.deidentify = QCheckBox("De-identify (to share with a researcher or supervision group)")
-        layout.addWidget(self.deidentify)
+        form.addRow(self.deidentify)
+        self.dates = QComboBox()
+        for label, choice in DATES:
+            self.dates.addItem(label, choice)
+        self.dates.setEnabled(False)  # only a de-identified copy has a choice
+        self.dates.setAccessibleName("Dates")
+        self.deidentify.toggled.connect(self.dates.setEnabled)
+        form.addRow("Dates", self.dates)
+        layout.addLayout(form)
         explained = QLabel(SHARING)
         explained.setObjectName("muted")
         explained.setWordWrap(True)
         layout.addWidget(explained)
+        self.logged = QLabel(
+            f"The coding's access log will name you as {logged_as()} "
+            "(Review ▸ Your initials… on the start screen)."
+        )
+        self.logged.setObjectName("muted")
+        self.logged.setWordWrap(True)
+        layout.addWidget(self.logged)
         self.buttons = ok_cancel("Write report" if report else "Export", self._check, self.reject)
         layout.addWidget(self.buttons)
         self.chosen = False  # a file picked in the save dialog, not only the name offered
@@ -131,4 +151,16 @@ class ExportDialog(QDialog):
             self.accept()
 
     def choice(self) -> ExportChoice:
-        return ExportChoice(Path(self.file.text().strip()), self.fmt, self.deidentify.isChecked())
+        shared = self.deidentify.isChecked()
+        dates = str(self.dates.currentData()) if shared else "drop"
+        return ExportChoice(Path(self.file.text().strip()), self.fmt, shared, dates)
+
+
+def ask_report(parent: QWidget | None, title: str) -> ExportChoice | None:
+    """The report options (file, de-identified, dates) for the coding called ``title``;
+    None when the person cancels."""
+    stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip()
+    dialog = ExportDialog("Supervision report", f"{stem or 'coding'} report", parent, report=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.choice()

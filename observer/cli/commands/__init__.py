@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the store pulls in SQLAlchemy: not before the app's window 
     from observer.storage.store import Store
 
 PASSPHRASE_VARIABLE = "GROUP_OBSERVER_PASSPHRASE"
+# Who is at the keyboard, for the access log (``--as``).
+INITIALS_VARIABLE = "GROUP_OBSERVER_INITIALS"
 
 COMMAND_MODULES = [
     # Setting up: schemes, groups, sessions, recordings, codings.
@@ -45,11 +47,15 @@ COMMAND_MODULES = [
 
 
 class Context:
-    """What a command needs from outside: the database, opened only when first asked for."""
+    """What a command needs from outside: the database, opened only when first asked for,
+    and who is at the keyboard (None: this computer's user name, ``storage.access_log``)."""
 
-    def __init__(self, db: str | None, passphrase: Passphrase | None = None) -> None:
+    def __init__(
+        self, db: str | None, passphrase: Passphrase | None = None, who: str | None = None
+    ) -> None:
         self.db = db
         self.passphrase = passphrase
+        self.who = who
         self._store: Store | None = None
 
     def store(self) -> Store:

@@ -12,10 +12,31 @@ from observer.cli.commands import Context, print_json, say_unlogged
 # Spelled out so that building the command line does not import the formats (a test checks
 # it matches observer.formats.EXPORT_FORMATS).
 FORMATS = ("csv", "tsv", "xlsx", "json", "boris", "sdis", "eaf")
+# As observer.domain.deidentify.DATE_CHOICES (a test checks it).
+DATE_CHOICES = ("drop", "shift")
 DEIDENTIFY_HELP = (
     "for sharing: members as Member A, B…, leaders and observers numbered, the group "
-    "unnamed; notes, recordings, dates and times of day left out"
+    "unnamed; notes and recordings left out; dates as --dates says"
 )
+DATES_HELP = (
+    "with --deidentify: drop dates and times of day (the default), or shift every date "
+    "by one secret number of days, the same in the whole file (intervals kept)"
+)
+
+
+def add_sharing_options(parser: argparse.ArgumentParser) -> None:
+    """``--deidentify`` and ``--dates``, for the exports and the report alike."""
+    parser.add_argument("--deidentify", action="store_true", help=DEIDENTIFY_HELP)
+    parser.add_argument("--dates", choices=DATE_CHOICES, help=DATES_HELP)
+
+
+def dates_chosen(args: argparse.Namespace) -> str:
+    """The dates choice; refused without --deidentify, where it would mean nothing."""
+    from observer.domain.errors import InputError
+
+    if args.dates is not None and not args.deidentify:
+        raise InputError("--dates goes with --deidentify (an identifiable file keeps its dates)")
+    return str(args.dates or "drop")
 
 
 def register(commands: Any) -> None:
@@ -37,6 +58,13 @@ def register(commands: Any) -> None:
         help="read the file as this format (default: from the file)",
     )
     imp.add_argument("--session", type=int, metavar="ID", help="CSV/TSV/XLSX: the session coded")
+    imp.add_argument(
+        "--media-folder",
+        type=Path,
+        metavar="DIR",
+        help="BORIS/JSON: relative recording paths must stay inside this folder "
+        "(default: the imported file's folder); any leading outside is not kept",
+    )
     imp.add_argument(
         "--observer",
         metavar="INITIALS",
@@ -82,7 +110,7 @@ def register(commands: Any) -> None:
     exp.add_argument("--out", type=Path, required=True, metavar="FILE")
     exp.add_argument("--by-actor", action="store_true",
                      help="SDIS: one code per code and actor (feedback_Jane)")  # fmt: skip
-    exp.add_argument("--deidentify", action="store_true", help=DEIDENTIFY_HELP)
+    add_sharing_options(exp)
     exp.add_argument("--json", action="store_true")
     exp.set_defaults(handler=_export)
 
@@ -97,6 +125,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> None:
         opts["observer"] = args.observer
     if args.capacity:
         opts["capacity"] = args.capacity
+    if args.media_folder is not None:
+        opts["media_folder"] = args.media_folder
     if args.codebook:
         opts["codebooks"] = args.codebook
     if args.name:
@@ -125,6 +155,7 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
         format_for_suffix,
     )
 
+    dates = dates_chosen(args)
     fmt = args.format or format_for_suffix(args.out)
     if fmt is None:
         raise InputError(f"Which format? Give --format ({', '.join(FORMATS)}).")
@@ -137,9 +168,11 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
         args.coding,
         fmt,
         args.out,
+        who=ctx.who,
         unlogged=say_unlogged,
         by_actor=args.by_actor,
         deidentify=args.deidentify,
+        dates=dates,
     )
     if args.json:
         print_json({"codings": args.coding, "format": fmt, "file": str(args.out), "events": count})

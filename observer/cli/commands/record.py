@@ -37,7 +37,9 @@ def register(commands: Any) -> None:
         help="read the lines from this file (default: standard input)",
     )
     record.add_argument(
-        "--who", metavar="INITIALS", help="whose work the audit trail names (default: the coder)"
+        "--who",
+        metavar="INITIALS",
+        help="whose work the audit trail names (default: --as, else the coder)",
     )
     record.set_defaults(handler=_record)
 
@@ -47,7 +49,7 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
     from observer.workspace.recording import Recorder
 
     with _lines_from(args.file) as typed:
-        recorder = Recorder(ctx.store(), args.coding, args.who)
+        recorder = Recorder(ctx.store(), args.coding, args.who or ctx.who)
         if recorder.unlogged:
             say_unlogged(recorder.unlogged)
         try:

@@ -201,6 +201,13 @@ def test_export_choices_match_the_formats_the_core_writes() -> None:
     assert set(FORMATS) == set(EXPORT_FORMATS)
 
 
+def test_the_dates_choices_match_the_core() -> None:
+    from observer.cli.commands.interop import DATE_CHOICES as OFFERED
+    from observer.domain.deidentify import DATE_CHOICES
+
+    assert OFFERED == DATE_CHOICES
+
+
 def test_building_the_command_line_imports_no_database_or_chart_library() -> None:
     """The app's start must not wait for SQLAlchemy or matplotlib just to parse arguments."""
     script = (

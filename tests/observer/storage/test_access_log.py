@@ -1,7 +1,9 @@
-"""The access log: each opening, export and report of a coding leaves exactly one entry."""
+"""The access log: each opening, export and report of a coding leaves exactly one entry,
+naming the person at the keyboard (given, else this computer's user), not the coder."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import sqlite3
 from pathlib import Path
@@ -28,10 +30,15 @@ def logged(store: Store) -> list[tuple[int, str, str, str]]:
     return rows
 
 
-def test_opening_a_coding_logs_its_observer(store: Store) -> None:
+# Nobody said who they are: the name they are logged in under on this computer.
+USER = getpass.getuser()
+
+
+def test_opening_a_coding_logs_the_user_not_its_observer(store: Store) -> None:
     coding_id, _ = small_coding(store)
     Recorder(store, coding_id).close()
-    assert logged(store) == [(coding_id, "RK", "open", "")]
+    assert USER != "RK"
+    assert logged(store) == [(coding_id, USER, "open", "")]
 
 
 def test_opening_as_someone_else_logs_them(store: Store) -> None:
@@ -56,7 +63,7 @@ def test_every_export_is_logged_with_its_format(
     coding_id, _ = small_coding(store)
     shared = "de-identified" if deidentify else "identifiable"
     export_coding(store, coding_id, fmt, tmp_path / f"out.{fmt}", deidentify=deidentify)
-    assert logged(store) == [(coding_id, "RK", "export", f"{fmt}, {shared}")]
+    assert logged(store) == [(coding_id, USER, "export", f"{fmt}, {shared}")]
 
 
 def test_an_export_of_several_codings_is_logged_for_each(store: Store, tmp_path: Path) -> None:
@@ -72,7 +79,9 @@ def test_an_export_of_several_codings_is_logged_for_each(store: Store, tmp_path:
 def test_the_report_is_logged(store: Store, tmp_path: Path) -> None:
     coding_id, _ = small_coding(store)
     report_for_coding(store, coding_id, tmp_path / "report.pdf", deidentify=True)
-    assert logged(store) == [(coding_id, "RK", "report", "de-identified")]
+    assert logged(store) == [(coding_id, USER, "report", "de-identified")]
+    report_for_coding(store, coding_id, tmp_path / "again.pdf", who="TS")
+    assert logged(store)[1:] == [(coding_id, "TS", "report", "identifiable")]
 
 
 def test_a_log_that_cannot_be_written_never_loses_the_export(store: Store, tmp_path: Path) -> None:
@@ -107,8 +116,8 @@ def test_the_cli_shows_a_codings_log(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--db", str(db), "coding", "access", str(coding_id), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert [(e["who"], e["action"], e["detail"]) for e in shown] == [
-        ("RK", "export", "csv, de-identified"),
-        ("RK", "report", "identifiable"),
+        (USER, "export", "csv, de-identified"),
+        (USER, "report", "identifiable"),
     ]
     assert main(["--db", str(db), "coding", "access", str(coding_id)]) == 0
     table = capsys.readouterr().out.splitlines()
@@ -141,6 +150,32 @@ def test_a_database_at_0010_gains_the_log(tmp_path: Path) -> None:
     try:
         assert access_log(store, 1) == []
         report_for_coding(store, 1, tmp_path / "r.pdf")
-        assert logged(store) == [(1, "RK", "report", "identifiable")]
+        assert logged(store) == [(1, USER, "report", "identifiable")]
+    finally:
+        store.close()
+
+
+def test_the_cli_logs_who_says_they_are_at_the_keyboard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "observer.sqlite3"
+    store = open_store(db)
+    coding_id, _ = small_coding(store)
+    store.close()
+    out = ["--out", str(tmp_path / "a.csv")]
+    assert main(["--db", str(db), "--as", "TS", "export", str(coding_id), *out]) == 0
+    monkeypatch.setenv("GROUP_OBSERVER_INITIALS", "MB")
+    assert main(["--db", str(db), "report", str(coding_id), "--out", str(tmp_path / "r.pdf")]) == 0
+    nothing = tmp_path / "no-lines.txt"
+    nothing.write_text("", encoding="utf-8")
+    assert main(["--db", str(db), "--as", "HB", "record", str(coding_id), str(nothing)]) == 0
+    capsys.readouterr()
+    store = open_store(db)
+    try:
+        assert [(who, action) for _c, who, action, _d in logged(store)] == [
+            ("TS", "export"),
+            ("MB", "report"),
+            ("HB", "open"),
+        ]
     finally:
         store.close()
