@@ -233,7 +233,7 @@ def open_store(
 
 
 def _open_server(url: str) -> Store:
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+    from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
     from observer.storage.upgrade import migrate_server
 
@@ -243,6 +243,12 @@ def _open_server(url: str) -> Store:
             version = _schema_version(conn.exec_driver_sql)
     except OperationalError as exc:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.orig}") from exc
+    except ProgrammingError as exc:  # a role the server knows but was given nothing
+        detail = str(exc.orig).splitlines()[0]
+        raise StoreError(
+            f"Cannot read the database at {_redact(url)}: {detail}. Whoever runs the server "
+            "adds each person with 'server add-user' (docs/server.md)."
+        ) from exc
     except StorageFault as exc:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.detail}") from exc
     _check_version(version, _redact(url))
