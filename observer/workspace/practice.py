@@ -163,6 +163,9 @@ class PracticeFeedback:
     offset: ClockOffset = field(default_factory=lambda: ClockOffset(0, "none", 0))
     estimate: ClockOffset | None = None
     notes: tuple[str, ...] = ()
+    # The events' shift the notes offer, not applied (feedback again with ``align_by="auto"``
+    # applies it).
+    offered: ClockOffset | None = None
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)
@@ -252,6 +255,7 @@ def feedback(
     tolerance_s: float = DEFAULT_TOLERANCE_S,
     references: dict[int, CodingData] | None = None,
     align_by: AlignBy = "anchors",
+    to_apply: str = "pass --align auto to practice feedback",
 ) -> PracticeFeedback:
     """Compare a practice attempt with its reference coding.
 
@@ -262,7 +266,8 @@ def feedback(
     ``references`` caches reference codings already read (by id), for scoring many
     attempts at one reference. The attempt is first lined up with the reference as the
     agreement lines codings up (``align_by``; the attempt's times are moved, the
-    reference's never, so its times still find the moment in the recording).
+    reference's never, so its times still find the moment in the recording); ``to_apply``
+    tells the reader of an offered shift how to apply it.
     """
     with store.reader() as s:
         attempt = s.get(Coding, attempt_id, options=[selectinload(Coding.observer)])
@@ -283,7 +288,7 @@ def feedback(
         tolerance_ms,
         align_by,
         ("the reference", "your attempt"),
-        to_apply="pass --align auto to practice feedback",
+        to_apply=to_apply,
     )
     moved = replace(tried, events=shifted(tried.events, lined.shifts[1]))
     pairs = align(closed_events(reference), closed_events(moved), tolerance_ms, "code")
@@ -334,6 +339,7 @@ def feedback(
         offset=lined.offsets[1],
         estimate=lined.estimates[1],
         notes=lined.notes,
+        offered=lined.offered[1],
     )
 
 

@@ -325,3 +325,30 @@ def test_two_members_called_sam_come_back_as_two_people(
         with pytest.raises(InputError, match=r"plain\.csv:\d+: actor: 'Sam' could be"):
             import_file(store, plain, session=session, observer="XY")
         assert count_rows(store) == before
+
+
+def test_json_carries_the_clock_anchor_and_de_identified_drops_it(
+    demo_store: Any, tmp_path: Path
+) -> None:
+    from observer.storage.coding_info import coding_info
+
+    recorder = Recorder(demo_store, 3)
+    recorder.start_clock()  # the first start anchors the coding's session time 0
+    recorder.pause_clock()
+    recorder.close()
+    anchor = coding_info(demo_store, 3).clock_anchor
+    assert anchor is not None
+    path = tmp_path / "anchored.json"
+    export_coding(demo_store, 3, "json", path)
+    assert json.loads(path.read_text(encoding="utf-8"))["coding"]["clock_anchor"] == (
+        anchor.isoformat()
+    )
+    elsewhere = open_store(tmp_path / "other.sqlite3")
+    try:
+        [imported] = import_file(elsewhere, path).coding_ids
+        assert coding_info(elsewhere, imported).clock_anchor == anchor
+    finally:
+        elsewhere.close()
+    shared = tmp_path / "shared.json"
+    export_coding(demo_store, 3, "json", shared, deidentify=True)
+    assert json.loads(shared.read_text(encoding="utf-8"))["coding"]["clock_anchor"] is None
