@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from observer.domain.errors import InputError, ObserverError, StoreError
+from observer.domain.errors import InputError, ObserverError, OutsideYourShare, StoreError
 
 GROUP_ROLES = {
     "supervisor": "observer_supervisor",
@@ -294,8 +294,8 @@ def refused_as_words(doing: str) -> Iterator[None]:
     """Turn the server's "permission denied" / "must be owner" into a ``NotPermitted``."""
     try:
         yield
-    except ProgrammingError as exc:
-        detail = str(exc.orig).splitlines()[0]
+    except (ProgrammingError, OutsideYourShare) as exc:
+        detail = str(getattr(exc, "orig", None) or exc.detail).splitlines()[0]
         raise NotPermitted(
             f"The server refused to {doing}: {detail}. Nothing was changed."
         ) from exc

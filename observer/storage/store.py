@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from observer.domain.errors import StorageFault, StoreError
+from observer.domain.errors import OutsideYourShare, StorageFault, StoreError
 from observer.storage.cipher import Passphrase, connect, driver, is_file_connection
 from observer.storage.faults import as_fault, watch
 from observer.storage.migrations import HEAD
@@ -243,8 +243,8 @@ def _open_server(url: str) -> Store:
             version = _schema_version(conn.exec_driver_sql)
     except OperationalError as exc:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.orig}") from exc
-    except ProgrammingError as exc:  # a role the server knows but was given nothing
-        detail = str(exc.orig).splitlines()[0]
+    except (ProgrammingError, OutsideYourShare) as exc:  # a role that was given nothing
+        detail = str(getattr(exc, "orig", None) or exc.detail).splitlines()[0]
         raise StoreError(
             f"Cannot read the database at {_redact(url)}: {detail}. Whoever runs the server "
             "adds each person with 'server add-user' (docs/server.md)."

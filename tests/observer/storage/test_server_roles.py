@@ -338,3 +338,23 @@ def test_a_database_at_0011_opens_and_gains_the_tables_of_people(tmp_path) -> No
         assert conn.execute("SELECT pseudonym FROM members").fetchall() == [("Jane",)]
     conn.close()
     assert {"people", "group_leaders", "given_references"} <= tables
+
+
+def test_a_trainee_opening_a_given_reference_to_write_is_refused_in_words(clinic: Clinic) -> None:
+    from observer.domain.errors import OutsideYourShare
+    from observer.storage.store import open_store
+    from observer.workspace.recording import Recorder
+
+    store = open_store(clinic.url_as("tina"))
+    try:
+        viewer = Recorder(store, clinic.reference, read_only=True)
+        assert len(viewer.events) == 1
+        viewer.close()
+        with pytest.raises(OutsideYourShare) as refused:
+            Recorder(store, clinic.reference)
+        assert str(refused.value) == (
+            "Not saved: the server does not let your role change this. Open it read-only, "
+            "or ask a supervisor (see docs/server.md, the roles)."
+        )
+    finally:
+        store.close()
