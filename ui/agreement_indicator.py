@@ -4,18 +4,17 @@ Shown in a live coding's window while a co-observer's live coding of the same se
 exists. The figure is the core's (``observer.workspace.co_observers``); this widget only
 decides when to read it again: when a change is announced on the database's notice board
 (an event recorded here, or a co-observer's coding changing), never more often than every
-``MIN_GAP_MS``, and at most every ``SLOW_MS`` without any notice. The reading runs on the
-thread pool, so a key press never waits for it.
+``MIN_GAP_MS``, and at most every ``SLOW_MS`` without any notice. A reading is one
+co-observer's coding read whole: milliseconds from a file, a few round trips to a server.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from observer.domain.coding_data import CodingData
@@ -23,7 +22,7 @@ from observer.domain.errors import ObserverError
 from ui import style
 from ui.bridge import bridge_for
 
-if TYPE_CHECKING:  # the figure needs numpy: imported by the reading thread, not at startup
+if TYPE_CHECKING:  # the figure needs numpy: imported at the first reading, not at startup
     from observer.analysis.live_agreement import RecentAgreement
     from observer.workspace.recording import Recorder
 
@@ -37,7 +36,6 @@ class AgreementIndicator(QLabel):
 
     # Each reading's result, shown; tests wait for it.
     refreshed = Signal(object)
-    _arrived = Signal(object)  # from the reading thread; delivered in the GUI thread
 
     def __init__(
         self, recorder: Recorder, now: Callable[[], int], parent: QWidget | None = None
@@ -48,8 +46,6 @@ class AgreementIndicator(QLabel):
         self._recorder = recorder
         self._now = now
         self._last_read = -float("inf")
-        self._reading = False
-        self._again = False
         self._due = QTimer(self)
         self._due.setSingleShot(True)
         self._due.timeout.connect(self._read)
@@ -57,7 +53,6 @@ class AgreementIndicator(QLabel):
         self._slow.setInterval(SLOW_MS)
         self._slow.timeout.connect(self.refresh_soon)
         self._slow.start()
-        self._arrived.connect(self._show)
         self._bridge = bridge_for(recorder.notices)
         self._bridge.changed.connect(self._heard)
         self.hide()
@@ -68,35 +63,27 @@ class AgreementIndicator(QLabel):
 
     def refresh_soon(self) -> None:
         """Read the figure again as soon as the gap since the last reading allows."""
-        if self._reading:
-            self._again = True
-            return
         if self._due.isActive():
             return
         waited_ms = (time.monotonic() - self._last_read) * 1000
         self._due.start(int(max(0, MIN_GAP_MS - waited_ms)))
 
     def _read(self) -> None:
-        self._reading = True
+        # Read here, in the GUI thread: at most every MIN_GAP_MS, one co-observer's coding
+        # (milliseconds from a file, a few round trips to a server), and no thread left
+        # to speak to a window that has closed.
+        from observer.workspace.co_observers import agreement_so_far
+
         self._last_read = time.monotonic()
         recorder = self._recorder
         mine = CodingData.of(recorder.info, tuple(recorder.events))
-        now, store = self._now(), recorder.store
-
-        def work() -> None:
-            from observer.workspace.co_observers import agreement_so_far
-
-            try:
-                found: Sequence[RecentAgreement] = agreement_so_far(store, mine, now)
-            except ObserverError:  # a database fault: the figure waits for the next notice
-                found = ()
-            with suppress(RuntimeError):  # the window closed meanwhile
-                self._arrived.emit(found)
-
-        QThreadPool.globalInstance().start(work)
+        try:
+            found: Sequence[RecentAgreement] = agreement_so_far(recorder.store, mine, self._now())
+        except ObserverError:  # a database fault: the figure waits for the next notice
+            return
+        self._show(found)
 
     def _show(self, found: Sequence[RecentAgreement]) -> None:
-        self._reading = False
         self.setText("  ·  ".join(f.text() for f in found))
         self.setToolTip(
             "Event kappa by code over the last minutes, events paired within "
@@ -104,9 +91,6 @@ class AgreementIndicator(QLabel):
         )
         self.setVisible(bool(found))
         self.refreshed.emit(found)
-        if self._again:
-            self._again = False
-            self.refresh_soon()
 
     def stop(self) -> None:
         """Read nothing more (the window is closing)."""

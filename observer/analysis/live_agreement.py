@@ -4,9 +4,13 @@ Co-therapists who code the same group at once calibrate during a break by a sing
 Cohen's kappa of the events (by code) of both codings in the last few minutes, paired as
 the agreement figures pair them (:func:`observer.analysis.alignment.align`, ``nothing`` a
 category of its own). The other coding is first lined up with this one by the clocks'
-anchors (:func:`observer.analysis.clock_offset.line_up`), so two observers who pressed
-start a few seconds apart are not scored as disagreeing. The window ends at the session
-time given (the live clock's now) or else at the newest event of either coding.
+anchors (:func:`observer.analysis.clock_offset.anchors_between`, the rule the agreement
+figures apply by default), so two observers who pressed start a few seconds apart are not
+scored as disagreeing. Only the window's events are aligned: the figure costs the same
+an hour into the session as five minutes in. No offset is estimated from the events here
+(that needs the whole codings); the agreement view and practice feedback offer one. The
+window ends at the session time given (the live clock's now) or else at the newest event
+of either coding.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from observer.analysis.alignment import align
-from observer.analysis.clock_offset import ClockOffset, line_up, shifted
+from observer.analysis.clock_offset import ClockOffset, anchors_between, shifted
 from observer.analysis.reliability import cohen_kappa, confusion
 from observer.domain.coding_data import CodingData
 from observer.domain.events import Event
@@ -53,16 +57,20 @@ def recent_agreement(
     tolerance_ms: int = TOLERANCE_MS,
 ) -> RecentAgreement:
     """Event kappa (by code) of ``theirs`` against ``mine`` over the last ``window_ms``."""
-    offset = line_up([mine, theirs], tolerance_ms, "anchors").offsets[1]
-    their_events = shifted(theirs.events, offset.ms)
+    by_anchors = anchors_between(mine, theirs)
+    shift = by_anchors or 0
+    their_events = shifted(theirs.events, shift)
     if now_ms is None:
         now_ms = max((e.time_ms for e in (*mine.events, *their_events)), default=0)
     since = now_ms - window_ms
     a, b = _within(mine.events, since, now_ms), _within(their_events, since, now_ms)
     kappa = None
+    pairs = align(a, b, tolerance_ms)
     if min(len(a), len(b)) >= MIN_EVENTS:
-        value = cohen_kappa(confusion(align(a, b, tolerance_ms)).matrix)
+        value = cohen_kappa(confusion(pairs).matrix)
         kappa = None if math.isnan(value) else value
+    matched = sum(1 for p in pairs if p.agree)
+    offset = ClockOffset(shift, "none" if by_anchors is None else "anchors", matched)
     return RecentAgreement(other, window_ms, kappa, (len(a), len(b)), offset)
 
 

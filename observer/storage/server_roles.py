@@ -20,6 +20,7 @@ policies call them. They ask about ``session_user``: the person who signed in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,9 +182,16 @@ RULES: dict[str, Rule] = {
     "group_leaders": Rule(f"{_ME} OR {_SUPERVISOR}", None),
     "given_references": Rule(f"{_ME} OR {_SUPERVISOR}", None),
 }
-# Shared by everyone, holding nothing about a person: initials, codebooks, forms.
-SHARED = ("observers", "codebooks", "instruments")
+# Shared by everyone, holding nothing about a member: initials, codebooks, forms. Each may
+# be added to; of a row already there only what the app fills in later may change (an
+# observer's name, a codebook's parsed form), never the initials that say whose is whose.
+SHARED = {
+    "observers": "UPDATE (name)",
+    "codebooks": "UPDATE (compiled)",
+    "instruments": "",
+}
 READ_ONLY = ("alembic_version",)
+FUNCTIONS = tuple(re.findall(r"FUNCTION (observer_\w+)\(", _FUNCTIONS))
 
 
 @dataclass(frozen=True)
@@ -251,12 +259,14 @@ def _prepare(conn: Any) -> None:
             run(f"CREATE ROLE {group} NOLOGIN")
     run(_FUNCTIONS.format(schema=_quoted(conn, schema)))
     everyone = ", ".join(GROUP_ROLES.values())
-    run(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {_quoted(conn, schema)} FROM PUBLIC")
-    run(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {_quoted(conn, schema)} TO {everyone}")
+    for function in FUNCTIONS:  # ours only: other functions of the schema keep their grants
+        run(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
+        run(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")
     run(f"GRANT USAGE ON SCHEMA {_quoted(conn, schema)} TO {everyone}")
     run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {_quoted(conn, schema)} TO {everyone}")
-    for table in SHARED:
-        run(f"GRANT SELECT, INSERT, UPDATE ON {table} TO {everyone}")
+    for table, changes in SHARED.items():
+        run(f"REVOKE ALL ON {table} FROM {everyone}")
+        run(f"GRANT SELECT, INSERT{', ' + changes if changes else ''} ON {table} TO {everyone}")
     for table in READ_ONLY:
         run(f"GRANT SELECT ON {table} TO {everyone}")
     for table, rule in RULES.items():

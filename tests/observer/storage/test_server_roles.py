@@ -120,6 +120,8 @@ def test_a_trainee_cannot_read_or_touch_another_trainees_attempt(clinic: Clinic)
             tina.execute(  # an attempt in Tom's name
                 "UPDATE codings SET observer_id = %s WHERE id = %s", (tom_id, clinic.tina_attempt)
             )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            tina.execute("UPDATE observers SET initials = 'XX' WHERE initials = 'TO'")
         # Who leads which group, and who else signs in, is not a trainee's business.
         assert tina.execute("SELECT name FROM people").fetchall() == [("tina",)]
         assert tina.execute("SELECT * FROM group_leaders").fetchall() == []
