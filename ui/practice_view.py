@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from observer.analysis.clock_offset import AlignBy
 from observer.domain.clock import format_clock
 from observer.domain.coding_data import CodingData
 from observer.domain.events import Event
@@ -50,6 +51,7 @@ from observer.workspace.practice import (
     feedback,
 )
 from ui import style
+from ui.clock_note import TO_APPLY, ClockNote
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,10 @@ class PracticeFeedbackView(QWidget):
         self.title.setObjectName("sectionTitle")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        # Lined up by the clocks' anchors until the trainee accepts the events' shift.
+        self.align_by: AlignBy = "anchors"
+        self.clock_note = ClockNote()
+        self.clock_note.accepted.connect(self.use_offered_shift)
 
         self.timeline_figure = Figure(figsize=(12, 2.2), layout="constrained")
         self.timeline = FigureCanvasQTAgg(self.timeline_figure)
@@ -177,6 +183,7 @@ class PracticeFeedbackView(QWidget):
         top = QVBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.summary)
+        top.addWidget(self.clock_note)
         # The plain-language feedback first and whole: it is what a trainee reads.
         top.addWidget(self.advice)
         top.addWidget(self.timeline)
@@ -232,7 +239,9 @@ class PracticeFeedbackView(QWidget):
     def refresh(self) -> None:
         """Recompute from the database (after more events were recorded) and redraw."""
         references: dict[int, CodingData] = {}  # the reference is read once for both
-        self.feedback = feedback(self.store, self.attempt_id, self.tolerance_s, references)
+        self.feedback = feedback(
+            self.store, self.attempt_id, self.tolerance_s, references, self.align_by, TO_APPLY
+        )
         self.history = attempts(
             self.store,
             self.feedback.trainee,
@@ -251,11 +260,17 @@ class PracticeFeedbackView(QWidget):
             f"Kappa {kappa} (events paired within ±{fb.tolerance_ms / 1000:g} s; unpaired "
             f"events count as 'nothing') · agreement {agreement} · {counts}"
         )
+        self.clock_note.show_note(fb.notes, fb.offered)
         self._fill_items()
         self._fill_codes()
         self._fill_advice()
         self._draw_timeline()
         self._draw_progress()
+
+    def use_offered_shift(self) -> None:
+        """Line the attempt up by the shift its events suggest (as ``--align auto``)."""
+        self.align_by = "auto"
+        self.refresh()
 
     def _describe(self, e: Event | None) -> str:
         if e is None:

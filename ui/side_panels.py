@@ -1,5 +1,8 @@
 """The coding window's side panels, prompts and charts: loaded after the window is usable.
 
+The live agreement indicator (``ui.agreement_indicator``) joins the status bar at once in
+a live coding that has co-observers' codings to compare with.
+
 matplotlib and the prompt rules take about half a second to import: the window is drawn
 first, the imports run in a thread, and the charts are built only when their tab is first
 shown (an observer who never looks at them does not pay for them).
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
 
+from ui.agreement_indicator import AgreementIndicator
 from ui.focus import leave_keys_to_entry
 from ui.menus import chart_sources
 
@@ -37,6 +41,12 @@ class SidePanels(QObject):
         self.charts: ChartsPanel | None = None
         self._side_modules: threading.Thread | None = None
         self._charts_loading: threading.Thread | None = None
+        self.agreement: AgreementIndicator | None = None
+        info = window.recorder.info
+        if info.clock_mode == "live" and not info.is_reference and info.practice_of_id is None:
+            self.agreement = AgreementIndicator(window.recorder, window.now)
+            window.statusBar().addPermanentWidget(self.agreement)
+            window.closed.connect(self.agreement.stop)
 
     def preload_side_panels(self) -> None:
         """Import the side panels' modules (matplotlib: about half a second) in a thread.

@@ -204,12 +204,14 @@ class LineUp:
     """Each coding's shift (ms, to add to its times) against the first, and what was seen.
 
     ``offsets[j]``: coding j against the first (``offsets[0]`` is the first against
-    itself); ``estimates[j]``: the events' estimate for coding j, when one was made.
+    itself); ``estimates[j]``: the events' estimate for coding j, when one was made;
+    ``offered[j]``: that estimate when the notes offer it without applying it.
     """
 
     offsets: tuple[ClockOffset, ...]
     estimates: tuple[ClockOffset | None, ...]
     notes: tuple[str, ...]
+    offered: tuple[ClockOffset | None, ...] = ()
 
     @property
     def shifts(self) -> tuple[int, ...]:
@@ -237,6 +239,7 @@ def line_up(
     first = datas[0]
     offsets = [ClockOffset(0, "none", len(first.events))]
     estimates: list[ClockOffset | None] = [None]
+    offered: list[ClockOffset | None] = [None]
     notes: list[str] = []
     missing = [shown[i] for i, d in enumerate(datas) if anchor_of(d) is None]
     if align_by != "none" and missing and len(missing) < len(datas):
@@ -263,6 +266,7 @@ def line_up(
         if align_by != "none" and (one_session or datas[j].session_id is None):
             estimate = _estimate(a, b, tolerance_ms)
         estimates.append(estimate)
+        offered.append(None)
         # A shift within the tolerance is the observers' timing (see the figures'
         # offsets), not their clocks: only a larger one is offered.
         better = (
@@ -280,6 +284,7 @@ def line_up(
             )
             current = estimate
         elif better and estimate is not None:
+            offered[j] = estimate
             notes.append(
                 f"The events suggest shifting {shown[j]} by {_signed(estimate.ms)}: "
                 f"{estimate.matched} events of the same code would pair, against "
@@ -292,7 +297,12 @@ def line_up(
             )
         offsets.append(current)
     # A coding's name may begin a note ("coding 12 lined up…"): sentences begin upper-case.
-    return LineUp(tuple(offsets), tuple(estimates), tuple(n[:1].upper() + n[1:] for n in notes))
+    return LineUp(
+        tuple(offsets),
+        tuple(estimates),
+        tuple(n[:1].upper() + n[1:] for n in notes),
+        tuple(offered),
+    )
 
 
 def _as(offset: ClockOffset) -> str:

@@ -91,6 +91,14 @@ class ConnectionLost(StorageFault):
     advice = "Check the network and the server, then try again."
 
 
+class OutsideYourShare(StorageFault):
+    """A clinic's server refused: the signed-in person's role does not include this row."""
+
+    reason = "the server does not let your role change this"
+    reading_reason = "the server does not let your role read this"
+    advice = "Open it read-only, or ask a supervisor (see docs/server.md, the roles)."
+
+
 class DatabaseDamaged(StorageFault):
     reason = "the database file is damaged"
     reading_reason = reason

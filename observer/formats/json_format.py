@@ -126,6 +126,8 @@ def coding_document(data: CodingData) -> dict[str, Any]:
             "notes": more.notes,
             "created_at": stamp(more.created_at),
             "clock_elapsed_ms": more.clock_elapsed_ms,
+            # The wall time of session time 0: codings of one session line up by it.
+            "clock_anchor": stamp(info.clock_anchor),
         },
         "events": [
             {

@@ -405,6 +405,7 @@ def import_json(
         coding.notes = d.text(cod, "notes", "coding")
         coding.created_at = d.when(cod, "created_at", "coding") or coding.created_at
         coding.clock_elapsed_ms = elapsed
+        coding.clock_anchor = d.when(cod, "clock_anchor", "coding")
         if practice_of is not None:
             coding.practice_of_id = s.scalar(
                 select(Coding.id)

@@ -21,6 +21,7 @@ from observer.domain.errors import (
     DatabaseDamaged,
     DiskError,
     DiskFull,
+    OutsideYourShare,
     ReadOnlyDatabase,
     StorageFault,
 )
@@ -61,6 +62,7 @@ _SERVER: tuple[tuple[str, type[StorageFault]], ...] = (
     ("40001", DatabaseBusy),  # serialisation failure
     ("40P01", DatabaseBusy),  # deadlock
     ("25006", ReadOnlyDatabase),  # the server is read-only (a standby)
+    ("42501", OutsideYourShare),  # row-level security or a privilege: not this role's
     ("XX001", DatabaseDamaged),
     ("XX002", DatabaseDamaged),
 )

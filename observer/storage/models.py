@@ -38,6 +38,8 @@ MEMBER_ROLES = ("member", "leader", "co-leader")
 SETTINGS = ("in person", "telehealth")
 CAPACITIES = ("co-therapist", "supervisor", "trainee", "reference")
 CLOCK_MODES = ("live", "media")
+# The capacities a person signs in to a clinic's server in (``observer.storage.server_roles``).
+SERVER_ROLES = ("supervisor", "cotherapist", "trainee")
 AUDIT_ACTIONS = ("edit", "delete", "restore")
 NOTE_KINDS = ("note", "prompt", "phase")  # a phase mark: observer.domain.phases
 
@@ -384,6 +386,36 @@ class Rating(Base):
     edited_at: Mapped[datetime | None] = mapped_column(default=None)
 
     instrument: Mapped[StoredInstrument] = relationship()
+
+
+class Person(Base):
+    """Someone who signs in to a server as their own role (``name``), coding as one observer."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(63), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    observer_id: Mapped[int] = mapped_column(ForeignKey("observers.id"))
+
+    observer: Mapped[Observer] = relationship()
+
+
+# Which groups a co-therapist leads: on a server, they see and code those groups only.
+group_leaders = Table(
+    "group_leaders",
+    Base.metadata,
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Which reference codings a trainee was given to practise against (and so may read).
+given_references = Table(
+    "given_references",
+    Base.metadata,
+    Column("coding_id", ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 # The tables as SQLAlchemy Core sees them, for bulk inserts.

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from observer.domain.errors import StorageFault, StoreError
+from observer.domain.errors import OutsideYourShare, StorageFault, StoreError
 from observer.storage.cipher import Passphrase, connect, driver, is_file_connection
 from observer.storage.faults import as_fault, watch
 from observer.storage.migrations import HEAD
@@ -233,7 +233,7 @@ def open_store(
 
 
 def _open_server(url: str) -> Store:
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+    from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
     from observer.storage.upgrade import migrate_server
 
@@ -243,6 +243,12 @@ def _open_server(url: str) -> Store:
             version = _schema_version(conn.exec_driver_sql)
     except OperationalError as exc:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.orig}") from exc
+    except (ProgrammingError, OutsideYourShare) as exc:  # a role that was given nothing
+        detail = str(getattr(exc, "orig", None) or exc.detail).splitlines()[0]
+        raise StoreError(
+            f"Cannot read the database at {_redact(url)}: {detail}. Whoever runs the server "
+            "adds each person with 'server add-user' (docs/server.md)."
+        ) from exc
     except StorageFault as exc:
         raise StoreError(f"Cannot reach the database at {_redact(url)}: {exc.detail}") from exc
     _check_version(version, _redact(url))

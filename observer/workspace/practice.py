@@ -167,6 +167,9 @@ class PracticeFeedback:
     # The session time the attempt's recording shows (start, end): the reference is
     # scored over it only, for what the recording does not show cannot be coded from it.
     stretch: tuple[int, int] | None = None
+    # The events' shift the notes offer, not applied (feedback again with ``align_by="auto"``
+    # applies it).
+    offered: ClockOffset | None = None
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.kind == kind)
@@ -257,6 +260,7 @@ def feedback(
     tolerance_s: float = DEFAULT_TOLERANCE_S,
     references: dict[int, CodingData] | None = None,
     align_by: AlignBy = "anchors",
+    to_apply: str = "pass --align auto to practice feedback",
 ) -> PracticeFeedback:
     """Compare a practice attempt with its reference coding.
 
@@ -267,7 +271,8 @@ def feedback(
     ``references`` caches reference codings already read (by id), for scoring many
     attempts at one reference. The attempt is first lined up with the reference as the
     agreement lines codings up (``align_by``; the attempt's times are moved, the
-    reference's never, so its times still find the moment in the recording).
+    reference's never, so its times still find the moment in the recording); ``to_apply``
+    tells the reader of an offered shift how to apply it.
     """
     with store.reader() as s:
         attempt = s.get(
@@ -299,7 +304,7 @@ def feedback(
         tolerance_ms,
         align_by,
         ("the reference", "your attempt"),
-        to_apply="pass --align auto to practice feedback",
+        to_apply=to_apply,
     )
     moved = replace(tried, events=shifted(tried.events, lined.shifts[1]))
     pairs = align(closed_events(reference), closed_events(moved), tolerance_ms, "code")
@@ -351,6 +356,7 @@ def feedback(
         estimate=lined.estimates[1],
         notes=scored_over + lined.notes,
         stretch=stretch,
+        offered=lined.offered[1],
     )
 
 

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "codings",
     "demo",
     "db",
+    "server",
     # Recording without the app.
     "record",
     # Moving codings in and out.

@@ -100,6 +100,9 @@ NO_DATABASE = {"codebook validate"}
 # Rewrite the database file itself, not through the open store (tests/observer/cli/
 # test_cli_encryption.py; a failure there leaves the file as it was).
 FILE_COMMANDS = {"db encrypt", "db decrypt", "db rekey"}
+# Only for a server (refused on a file); their faults are tested on a real server
+# (tests/observer/storage/test_server_roles.py).
+SERVER_COMMANDS = {"server init", "server add-user", "server give-reference"}
 
 
 def every_command() -> set[str]:
@@ -139,7 +142,7 @@ def argv_of(name: str, db: Path, values: dict[str, str]) -> list[str]:
 
 
 def test_the_table_names_every_command() -> None:
-    assert every_command() == set(COMMANDS) | NO_DATABASE | FILE_COMMANDS
+    assert every_command() == set(COMMANDS) | NO_DATABASE | FILE_COMMANDS | SERVER_COMMANDS
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -341,3 +341,30 @@ def test_phase_marks_travel_in_the_json_format(demo_store: Any, tmp_path: Path) 
     finally:
         elsewhere.close()
     assert [(m.time_ms, m.name) for m in marks] == [(0, "check-in"), (600_000, "work")]
+
+
+def test_json_carries_the_clock_anchor_and_de_identified_drops_it(
+    demo_store: Any, tmp_path: Path
+) -> None:
+    from observer.storage.coding_info import coding_info
+
+    recorder = Recorder(demo_store, 3)
+    recorder.start_clock()  # the first start anchors the coding's session time 0
+    recorder.pause_clock()
+    recorder.close()
+    anchor = coding_info(demo_store, 3).clock_anchor
+    assert anchor is not None
+    path = tmp_path / "anchored.json"
+    export_coding(demo_store, 3, "json", path)
+    assert json.loads(path.read_text(encoding="utf-8"))["coding"]["clock_anchor"] == (
+        anchor.isoformat()
+    )
+    elsewhere = open_store(tmp_path / "other.sqlite3")
+    try:
+        [imported] = import_file(elsewhere, path).coding_ids
+        assert coding_info(elsewhere, imported).clock_anchor == anchor
+    finally:
+        elsewhere.close()
+    shared = tmp_path / "shared.json"
+    export_coding(demo_store, 3, "json", shared, deidentify=True)
+    assert json.loads(shared.read_text(encoding="utf-8"))["coding"]["clock_anchor"] is None

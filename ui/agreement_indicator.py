@@ -1,0 +1,99 @@
+"""The live agreement indicator: "agreement with HK, last 5 min: κ 0.72" in the status bar.
+
+Shown in a live coding's window while a co-observer's live coding of the same session
+exists. The figure is the core's (``observer.workspace.co_observers``); this widget only
+decides when to read it again: when a change is announced on the database's notice board
+(an event recorded here, or a co-observer's coding changing), never more often than every
+``MIN_GAP_MS``, and at most every ``SLOW_MS`` without any notice. A reading is one
+co-observer's coding read whole: milliseconds from a file, a few round trips to a server.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from observer.domain.coding_data import CodingData
+from observer.domain.errors import ObserverError
+from ui import style
+from ui.bridge import bridge_for
+
+if TYPE_CHECKING:  # the figure needs numpy: imported at the first reading, not at startup
+    from observer.analysis.live_agreement import RecentAgreement
+    from observer.workspace.recording import Recorder
+
+MIN_GAP_MS = 5_000
+SLOW_MS = 30_000
+FIRST_MS = 1_000  # the first reading waits until the window has been drawn
+
+
+class AgreementIndicator(QLabel):
+    """Agreement with each co-observer so far; hidden while there is none."""
+
+    # Each reading's result, shown; tests wait for it.
+    refreshed = Signal(object)
+
+    def __init__(
+        self, recorder: Recorder, now: Callable[[], int], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("agreementIndicator")
+        style.set_ink(self, style.MUTED)
+        self._recorder = recorder
+        self._now = now
+        self._last_read = -float("inf")
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.timeout.connect(self._read)
+        self._slow = QTimer(self)
+        self._slow.setInterval(SLOW_MS)
+        self._slow.timeout.connect(self.refresh_soon)
+        self._slow.start()
+        self._bridge = bridge_for(recorder.notices)
+        self._bridge.changed.connect(self._heard)
+        self.hide()
+        self._due.start(FIRST_MS)
+
+    def _heard(self, _changes: object) -> None:
+        self.refresh_soon()
+
+    def refresh_soon(self) -> None:
+        """Read the figure again as soon as the gap since the last reading allows."""
+        if self._due.isActive():
+            return
+        waited_ms = (time.monotonic() - self._last_read) * 1000
+        self._due.start(int(max(0, MIN_GAP_MS - waited_ms)))
+
+    def _read(self) -> None:
+        # Read here, in the GUI thread: at most every MIN_GAP_MS, one co-observer's coding
+        # (milliseconds from a file, a few round trips to a server), and no thread left
+        # to speak to a window that has closed.
+        from observer.workspace.co_observers import agreement_so_far
+
+        self._last_read = time.monotonic()
+        recorder = self._recorder
+        mine = CodingData.of(recorder.info, tuple(recorder.events))
+        try:
+            found: Sequence[RecentAgreement] = agreement_so_far(recorder.store, mine, self._now())
+        except ObserverError:  # a database fault: the figure waits for the next notice
+            return
+        self._show(found)
+
+    def _show(self, found: Sequence[RecentAgreement]) -> None:
+        self.setText("  ·  ".join(f.text() for f in found))
+        self.setToolTip(
+            "Event kappa by code over the last minutes, events paired within "
+            "±2 s after lining the clocks up by their anchors (docs/agreement.md)."
+        )
+        self.setVisible(bool(found))
+        self.refreshed.emit(found)
+
+    def stop(self) -> None:
+        """Read nothing more (the window is closing)."""
+        self._slow.stop()
+        self._due.stop()
+        self._bridge.changed.disconnect(self._heard)
