@@ -1,6 +1,6 @@
 """Who may see what on a clinic's server: people, the groups they lead, references given.
 
-Revision ID: 0014
+Revision ID: 0012
 Revises: 0011
 
 ``people``: one row per person who signs in to a server as their own PostgreSQL role
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
