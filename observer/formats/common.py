@@ -23,6 +23,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.deidentify import SharingCodes, deidentified
 from observer.domain.errors import InputError, Refused
 from observer.domain.events import Event
+from observer.domain.uids import new_uid
 from observer.storage.models import (
     EVENTS,
     AuditEntry,
@@ -184,6 +185,7 @@ def insert_rows(
                         as_json(dict(e.modifiers), ("modifiers", *sorted(e.modifiers.items()))),
                         e.note,
                         stamp,
+                        new_uid(),
                     )
                     for e in chunk
                 ],
@@ -204,7 +206,7 @@ def insert_rows(
 # SQLite's own parameter style: the plain path for the common case of a large import.
 _FAST_INSERT = (
     "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "created_at, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
