@@ -24,7 +24,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from observer.domain.clock import ClockState, LiveClock
 from observer.domain.codebook import Code, Palette
@@ -39,13 +39,13 @@ from observer.storage.coding_lock import Holder
 from observer.storage.coding_writer import CodingWriter
 from observer.storage.event_rows import event_uids, load_events, stored_event
 from observer.storage.store import Store, parse_stamp, run
+from observer.workspace.audit import audit_trail, event_history
 from observer.workspace.changes import Notices, notices_of, recorded
 from observer.workspace.delivery import Delivery
 from observer.workspace.event_writes import DirectRows, OutboxRows
 from observer.workspace.session_records import SessionRecords
 
-if TYPE_CHECKING:
-    from observer.storage.models import AuditEntry
+__all__ = ["EDITABLE", "Recorder", "audit_trail", "event_history"]
 
 EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note")
 
@@ -210,6 +210,22 @@ class Recorder(SessionRecords):
             ):
                 return e
         return None
+
+    def follow(self) -> Changes | None:
+        """Read the events as stored now (a read-only window following someone's recording)
+        and announce what differs; None when nothing does."""
+        now = load_events(self._conn, self.coding_id)
+        fresh = {e.id: e for e in now}
+        added = tuple(e for e in now if e.id not in self._by_id)
+        changed = tuple(e for e in now if e.id in self._by_id and self._by_id[e.id] != e)
+        removed = tuple(i for i in self._by_id if i not in fresh)
+        if not (added or changed or removed):
+            return None
+        self._events, self._by_id = now, fresh
+        self._states = {e.id: e for e in now if e.code in self._state_codes}
+        changes = Changes("Recorded elsewhere", added, changed, removed)
+        self._announce(changes)
+        return changes
 
     # --- notices -------------------------------------------------------------------------
 
@@ -560,31 +576,3 @@ class Recorder(SessionRecords):
 
 def _sort_key(event: Event) -> tuple[int, int]:
     return event.sort_key
-
-
-def audit_trail(store: Store, coding_id: int) -> list[AuditEntry]:
-    """Every edit, deletion and restoration of a coding, oldest first."""
-    from sqlalchemy import select
-
-    from observer.storage.models import AuditEntry
-
-    with store.reader() as s:
-        return list(
-            s.scalars(
-                select(AuditEntry).where(AuditEntry.coding_id == coding_id).order_by(AuditEntry.id)
-            )
-        )
-
-
-def event_history(store: Store, event_id: int) -> list[AuditEntry]:
-    """What happened to one event after it was recorded, oldest first."""
-    from sqlalchemy import select
-
-    from observer.storage.models import AuditEntry
-
-    with store.reader() as s:
-        return list(
-            s.scalars(
-                select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
-            )
-        )

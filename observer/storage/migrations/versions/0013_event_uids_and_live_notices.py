@@ -9,10 +9,10 @@ again and it is kept once (``INSERT … ON CONFLICT (uid) DO NOTHING``). Existin
 get one now. ``event_audit.uid`` does the same for an audit row sent from an outbox
 (NULL for rows written directly).
 
-On PostgreSQL, triggers announce every new event (channel ``observer_events``, payload
-the coding id) and every new coding (``observer_codings``, payload the session id), so a
-watching window follows through LISTEN without polling. Self-contained, like every
-migration: it imports nothing from the app.
+On PostgreSQL, triggers announce every event recorded, changed or deleted (channel
+``observer_events``, payload the coding id) and every new coding (``observer_codings``,
+payload the session id), so a watching window follows through LISTEN without polling.
+Self-contained, like every migration: it imports nothing from the app.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ _SQLITE_UUID = (
 _NOTIFY = """
 CREATE OR REPLACE FUNCTION observer_announce() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_TABLE_NAME = 'events' THEN
+    IF TG_TABLE_NAME = 'events' AND TG_OP = 'DELETE' THEN
+        PERFORM pg_notify('observer_events', OLD.coding_id::text);
+    ELSIF TG_TABLE_NAME = 'events' THEN
         PERFORM pg_notify('observer_events', NEW.coding_id::text);
     ELSE
         PERFORM pg_notify('observer_codings', NEW.session_id::text);
@@ -65,9 +67,9 @@ def upgrade() -> None:
         op.execute(_NOTIFY)
         # Once per statement's row; PostgreSQL folds equal notices of one transaction into
         # one, so a batch of a thousand events wakes a watcher once.
-        for table in ("events", "codings"):
+        for table, changes in (("events", "INSERT OR UPDATE OR DELETE"), ("codings", "INSERT")):
             op.execute(
-                f"CREATE TRIGGER observer_announce_{table} AFTER INSERT ON {table} "
+                f"CREATE TRIGGER observer_announce_{table} AFTER {changes} ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION observer_announce()"
             )
 
