@@ -40,9 +40,7 @@ def _server() -> Any:
         def start(self) -> None:
             if not hasattr(self, "port"):
                 self.port = _free_port()
-            options = (
-                f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-            )
+            options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
             subprocess.run(
                 as_server_user([self._pg_ctl, "-D", str(self.data), "-o", options,
                                 "-l", str(self.folder / "log"), "-w", "start"]),

@@ -12,12 +12,16 @@ Every notice arrives on a thread of its own and is passed to the GUI thread by a
 
 from __future__ import annotations
 
+import getpass
+import threading
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
 from observer.domain.errors import ObserverError
 from observer.storage.store import Store
 from observer.workspace.changes import ChangeSet, Kind, notices_of
+from observer.workspace.delivery import send_left_behind
 from observer.workspace.watching import CODINGS, EVENTS, RECONNECTED, Watcher
 from ui.coding_window import CodingWindow
 
@@ -54,6 +58,8 @@ class LiveLink(QObject):
         self.heard.connect(self._on_heard)
         self._watcher = Watcher(store, self.heard.emit)
         self._watcher.start()
+        # What a crash or a kill left in this computer's outboxes, sent without a window.
+        threading.Thread(target=_send_left_behind, args=(store,), daemon=True).start()
 
     def follow(self, window: CodingWindow | None) -> None:
         """Let ``window`` grow as its coding is recorded elsewhere (read-only windows only)."""
@@ -78,3 +84,11 @@ class LiveLink(QObject):
         if channel == CODINGS:  # the start screen redraws the session
             changed = {Kind.SESSION: (about,)}
             notices_of(self.store).announce(ChangeSet("Coded elsewhere", changed=changed))
+
+
+def _send_left_behind(store: Store) -> None:
+    try:
+        who = getpass.getuser()[:20]
+    except Exception:  # no user name to be had: the lock says "this app"
+        who = "app"
+    send_left_behind(store, who)

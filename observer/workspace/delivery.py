@@ -303,11 +303,12 @@ def _words(exc: Exception) -> str:
 def send_left_behind(store: Store, who: str) -> int:
     """Send what outboxes of this server database hold from earlier runs (a crash, a kill).
 
-    A coding someone has open is left to them. Returns how many events were sent.
+    A coding someone has open is left to them (their own sender sends it), and one the
+    server cannot take now is left for next time. Returns how many events were sent.
     """
-    sent = 0
     if store.is_sqlite:
         return 0
+    sent = 0
     for coding_id, path in waiting_outboxes(store.location):
         box = Outbox(path)
         try:
@@ -318,15 +319,15 @@ def send_left_behind(store: Store, who: str) -> int:
             continue
         try:
             writer = CodingWriter(store, coding_id, who)
-        except CodingInUse:
+        except (CodingInUse, StorageFault):
             continue
+        delivery = Delivery(store, coding_id, writer.lock)
         try:
-            delivery = Delivery(store, coding_id, writer.lock)
-            try:
-                delivery.send_waiting()
-                sent += waiting
-            finally:
-                delivery.close()
+            delivery.send_waiting()
+            sent += waiting
+        except StorageFault:
+            continue
         finally:
+            delivery.close()
             writer.close()
     return sent

@@ -178,3 +178,26 @@ def test_what_a_crash_left_in_the_outbox_is_sent_at_the_next_opening(on_server: 
         '"5e4f9a7c-0000-4000-8000-000000000001"'
     )
     reopened.close()
+
+
+def test_the_app_sends_what_a_crash_left_behind_without_opening_the_coding(
+    on_server: Store,
+) -> None:
+    from observer.storage.outbox import Outbox, outbox_path
+    from observer.workspace.delivery import send_left_behind
+
+    coding_id, k = small_coding(on_server)
+    box = Outbox(outbox_path(on_server.location, coding_id))
+    payload = {"coding_id": coding_id, "time_ms": 2000, "end_ms": None, "code": "question",
+               "actor": k["Sam"], "targets": [], "modifiers": {}, "note": "",
+               "created_at": "2026-12-01T10:00:00+00:00", "awaiting": False}  # fmt: skip
+    with box.transaction():
+        box.put("5e4f9a7c-0000-4000-8000-000000000002", "insert", payload)
+    box.close()
+    someone = Recorder(on_server, coding_id, outbox=False)  # open elsewhere: left to them
+    assert send_left_behind(on_server, "RK") == 0
+    assert server_events(on_server, coding_id) == []
+    someone.close()
+    assert send_left_behind(on_server, "RK") == 1
+    assert [t for _, t, *_ in server_events(on_server, coding_id)] == [2000]
+    assert send_left_behind(on_server, "RK") == 0  # sent once, and gone from the outbox
