@@ -226,7 +226,8 @@ class Delivery:
         conn, self._server = self._server, None
         if conn is not None:
             with suppress(Exception):
-                conn.close()
+                # Thrown away, not handed back: resetting a lost connection only logs errors.
+                conn.invalidate() if hasattr(conn, "invalidate") else conn.close()
 
     def _close_connections(self) -> None:
         self._drop_server()
