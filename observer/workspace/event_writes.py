@@ -135,7 +135,7 @@ class OutboxRows:
 
     def durably(self, saved: Callable[[Any], bool]) -> AbstractContextManager[None]:
         # A local file: a commit that fails is certainly not saved (SQLite's own WAL rules).
-        return _woken(self.outbox.transaction(), self._wake)
+        return _Woken(self.outbox.transaction(), self._wake)
 
     def uid_of(self, event_id: int) -> str:
         raise KeyError(event_id)  # the Recorder knows every uid of an outbox coding
@@ -191,7 +191,7 @@ class OutboxRows:
         }
 
 
-class _woken(AbstractContextManager[None]):
+class _Woken(AbstractContextManager[None]):
     """A transaction that wakes the sender once it has committed."""
 
     def __init__(self, inner: AbstractContextManager[None], wake: Callable[[], None]) -> None:
