@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,12 @@ def live_keypress_modifiers() -> dict[str, Any]:
 
 
 def _live_keypress(
-    side_panels: bool, charts_shown: bool = False, modifiers: bool = False
+    side_panels: bool,
+    charts_shown: bool = False,
+    modifiers: bool = False,
+    database: Callable[[], tuple[Any, int]] | None = None,
 ) -> dict[str, Any]:
+    """``database``: the store and coding to record into (default: a scratch file)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
     from PySide6.QtGui import QKeyEvent
@@ -59,7 +64,7 @@ def _live_keypress(
     from ui.coding_window import CodingWindow
 
     app = make_application()
-    store, coding_id = seeded_coding(EXISTING)
+    store, coding_id = database() if database is not None else seeded_coding(EXISTING)
     recorder = Recorder(store, coding_id)
     recorder.resume_clock_at(EXISTING * 500, running=True)  # coding goes on after the last
     window = CodingWindow(recorder, side_panels=side_panels)

@@ -12,8 +12,9 @@ EXISTING = 100_000
 RECORDED = 3_000
 
 
-def seeded_coding(existing: int = EXISTING) -> tuple[Any, int]:
-    """A store with the demo codebooks and one coding of ``existing`` events."""
+def seeded_coding(existing: int = EXISTING, target: str | None = None) -> tuple[Any, int]:
+    """A store with the demo codebooks and one coding of ``existing`` events (in a scratch
+    file, or in the database at ``target``)."""
     from observer.domain.events import Event
     from observer.domain.participants import member_key
     from observer.storage.event_rows import insert_events
@@ -21,7 +22,7 @@ def seeded_coding(existing: int = EXISTING) -> tuple[Any, int]:
     from observer.workspace.codings import new_coding
     from observer.workspace.groups import MemberSpec, add_group, add_session, get_group
 
-    store = open_store(scratch_dir() / "bench.sqlite3")
+    store = open_store(target or scratch_dir() / "bench.sqlite3")
     specs = [MemberSpec(f"Member {i}") for i in range(8)] + [MemberSpec("Lead", role="leader")]
     group_id = add_group(store, "Benchmark group", members=specs)
     keys = [member_key(m.id) for m in get_group(store, group_id).members]

@@ -15,6 +15,16 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = SHARED / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def private_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The user's data folder (server outboxes live there) is the test's own."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[object]:
     """An empty database in a temporary file."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from observer.workspace.workspace import Workspace
     from ui.coding_window import CodingWindow
     from ui.lock import IdleLock
+    from ui.server_link import LiveLink
     from ui.start_screen import StartScreen
 
 ORGANISATION = "GroupProcessObserver"
@@ -66,6 +67,7 @@ class App(QObject):
         self.start: StartScreen | None = None
         self.coding: CodingWindow | None = None
         self.idle_lock: IdleLock | None = None
+        self.live: LiveLink | None = None  # listening to a server database
 
     @property
     def workspace(self) -> Workspace:
@@ -109,8 +111,7 @@ class App(QObject):
             from ui.lock import IdleLock
 
             self.idle_lock = IdleLock(self.settings, self._location, self._open_passphrase)
-        if self.store is not None:
-            self.store.close()
+        self.close_store()
         self.store = store
         self.db = db
         if "://" not in store.location:
@@ -120,6 +121,10 @@ class App(QObject):
     def show_start(self) -> None:
         from ui.start_screen import StartScreen
 
+        if self.live is None and self.store is not None and not self.store.is_sqlite:
+            from ui.server_link import LiveLink
+
+            self.live = LiveLink(self.store, self)  # a co-observer's new coding appears
         if self.start is None:
             self.start = StartScreen(self.workspace, recent_databases(self.settings))
             self.start.open_coding.connect(self.open_coding)
@@ -150,6 +155,9 @@ class App(QObject):
 
     def close_store(self) -> None:
         """Close the open database (to rewrite its file); ``reopen`` follows."""
+        if self.live is not None:
+            self.live.close()
+            self.live = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -180,6 +188,7 @@ class App(QObject):
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
         from observer.domain.errors import CodingInUse, ObserverError
+        from ui import server_link
         from ui.coding_window import CodingWindow
         from ui.dialogs import coding_in_use
 
@@ -198,6 +207,9 @@ class App(QObject):
                                    else "actor-first", media_id=media_id)  # fmt: skip
         self.coding.closed.connect(self._coding_closed)
         coding_in_use.watch(self.coding)  # the lock's heartbeat; a read-only banner
+        server_link.show_delivery(self.coding)  # a server coding: how far the server has it
+        if self.live is not None:
+            self.live.follow(self.coding)  # read-only: it grows as it is recorded elsewhere
         self.coding.show()
         if self.start is not None:
             self.start.hide()
@@ -206,6 +218,8 @@ class App(QObject):
     def _coding_closed(self) -> None:
         window = self.coding
         self.coding = None
+        if self.live is not None:
+            self.live.follow(None)
         if window is not None:
             self.settings.setValue(ORDER_KEY, window.entry.order)
             self.workspace.close_coding(window.recorder)  # the start screen hears of it

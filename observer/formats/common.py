@@ -23,6 +23,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.deidentify import SharingCodes, deidentified
 from observer.domain.errors import InputError, Refused
 from observer.domain.events import Event
+from observer.domain.uids import new_uid
 from observer.domain.wording import counted, plural
 from observer.storage.models import (
     EVENTS,
@@ -190,6 +191,7 @@ def insert_rows(
                         as_json(dict(e.modifiers), ("modifiers", *sorted(e.modifiers.items()))),
                         e.note,
                         stamp,
+                        new_uid(),
                     )
                     for e in chunk
                 ],
@@ -210,7 +212,7 @@ def insert_rows(
 # SQLite's own parameter style: the plain path for the common case of a large import.
 _FAST_INSERT = (
     "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "created_at, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 

@@ -54,6 +54,11 @@ class CodingWriter:
         # Dropped without close(): this process no longer counts as holding the lock.
         weakref.finalize(self, coding_lock.forget, self._lock.token)
 
+    @property
+    def lock(self) -> coding_lock.Holder | None:
+        """The lock this opening holds (None when opened read-only)."""
+        return self._lock
+
     def holder(self) -> coding_lock.Holder | None:
         """Who holds the coding's lock now (for a read-only window: who is recording it)."""
         return coding_lock.holder_of(self.conn, self.coding_id)

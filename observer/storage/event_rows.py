@@ -65,6 +65,12 @@ def load_events(conn: Any, coding_id: int) -> list[Event]:
     return out
 
 
+def event_uids(conn: Any, coding_id: int) -> dict[int, str]:
+    """Every event's global id in a coding, by event id."""
+    rows = run(conn, "SELECT id, uid FROM events WHERE coding_id = ?", (coding_id,))
+    return {int(i): str(u) for i, u in rows}
+
+
 def stored_event(conn: Any, event_id: int) -> Event | None:
     """One event as it is in the database now (None when there is no such row)."""
     row = run(conn, _LOAD.split(" WHERE")[0] + " WHERE id = ?", (event_id,)).fetchone()

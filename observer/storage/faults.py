@@ -140,6 +140,8 @@ def _committing(conn: Any) -> None:
 
 
 def _on_error(context: Any) -> None:
+    if context.is_pre_ping:
+        return  # a pooled connection the server dropped: the pool replaces it, unseen
     committing = False
     if context.statement is None and context.connection is not None:
         try:

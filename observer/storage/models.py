@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from observer.domain.clock import utcnow
+from observer.domain.uids import new_uid
 from observer.storage.times import as_utc
 
 MEMBER_ROLES = ("member", "leader", "co-leader")
@@ -254,10 +255,15 @@ class CodedEvent(Base):
     # "delete 1641" always speaks of one event (a server's identity never reuses either).
     __table_args__ = (
         Index("ix_events_coding_time", "coding_id", "time_ms"),
+        Index("ux_events_uid", "uid", unique=True),
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Globally unique, given when first written (here or in an outbox): an event sent to a
+    # server twice is kept once (``observer.workspace.delivery``). The '' default is SQLite's
+    # price for adding a NOT NULL column in place: a second row without a uid is refused.
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, server_default=text("''"))
     coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
     time_ms: Mapped[int] = mapped_column(Integer)
     end_ms: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -276,8 +282,11 @@ class AuditEntry(Base):
     """What changed in a coding after the fact: who, when, the event before and after."""
 
     __tablename__ = "event_audit"
+    __table_args__ = (Index("ux_event_audit_uid", "uid", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Set when the row was sent from an outbox, so sending it again keeps it once.
+    uid: Mapped[str | None] = mapped_column(String(36), default=None)
     coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
     # Indexed so one event's history (what a supervisor asks for) is found at once.
     event_id: Mapped[int] = mapped_column(Integer, index=True)

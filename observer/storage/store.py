@@ -132,7 +132,7 @@ class Store:
                     timeout=busy_timeout_ms / 1000,
                     check_same_thread=False,
                 )
-                _sqlite_pragmas(conn, None, busy_timeout_ms)
+                sqlite_pragmas(conn, None, busy_timeout_ms)
                 return conn
             raw = self.engine.raw_connection()
             raw.driver_connection.autocommit = True  # type: ignore[union-attr]
@@ -177,7 +177,7 @@ def _sqlite_engine(path: Path, passphrase: Passphrase | None = None) -> Engine:
             module=driver(passphrase),
             creator=lambda: connect(path, passphrase, check_same_thread=False),
         )
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", sqlite_pragmas)
     watch(engine)
     return engine
 
@@ -291,7 +291,8 @@ def _open_sqlite_file(path: Path, passphrase: Passphrase | None) -> Store:
     return store
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Every connection to a local file: WAL and FULL sync, so a commit survives a crash."""
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -354,6 +355,21 @@ def run(conn: Any, sql: str, params: Any = ()) -> Any:
             raise
         raise fault from exc
     return cursor
+
+
+def run_many(conn: Any, sql: str, rows: list[Any]) -> None:
+    """:func:`run` for many rows of parameters at once (the server driver pipelines them)."""
+    if not rows:
+        return
+    if not is_file_connection(conn):
+        sql = sql.replace("?", "%s")
+    try:
+        conn.cursor().executemany(sql, rows)
+    except Exception as exc:
+        fault = as_fault(exc, sql)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def stamp(conn: Any, moment: datetime) -> Any:

@@ -21,50 +21,33 @@ before the coder is told so. One Recorder at a time may write a coding
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from observer.domain.clock import ClockState, LiveClock, utcnow
+from observer.domain.clock import ClockState, LiveClock
 from observer.domain.codebook import Code, Palette
 from observer.domain.errors import InputError, NotFound
 from observer.domain.event_rules import EventRules
 from observer.domain.events import Changes, Event
 from observer.domain.participants import Roster
+from observer.domain.uids import new_uid
 from observer.storage.access_log import log_access_on
 from observer.storage.coding_info import CodingInfo, coding_info
 from observer.storage.coding_lock import Holder
 from observer.storage.coding_writer import CodingWriter
-from observer.storage.event_rows import load_events, stored_event
-from observer.storage.store import Store, parse_stamp, run, stamp
+from observer.storage.event_rows import event_uids, load_events, stored_event
+from observer.storage.store import Store, parse_stamp, run
+from observer.workspace.audit import audit_trail, event_history
 from observer.workspace.changes import Notices, notices_of, recorded
+from observer.workspace.delivery import Delivery
+from observer.workspace.event_writes import DirectRows, OutboxRows
 from observer.workspace.session_records import SessionRecords
 
-if TYPE_CHECKING:
-    from observer.storage.models import AuditEntry
+__all__ = ["EDITABLE", "Recorder", "audit_trail", "event_history"]
 
 EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note")
-# Plain SQL on a plain connection: recording an event is one insert and one durable commit,
-# and opening a coding does not wait for SQLAlchemy to load.
-_INSERT = (
-    "INSERT INTO events (coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
-    "created_at, awaiting_modifiers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
-)
-_RESTORE = (
-    "INSERT INTO events (id, coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
-)
-_UPDATE = (
-    "UPDATE events SET time_ms = ?, end_ms = ?, code = ?, actor = ?, targets = ?, modifiers = ?, "
-    "note = ?, edited_at = COALESCE(?, edited_at), awaiting_modifiers = ? WHERE id = ?"
-)
-_DELETE = "DELETE FROM events WHERE id = ?"
-_AUDIT = (
-    "INSERT INTO event_audit (coding_id, event_id, action, who, at, before, after) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 @dataclass(frozen=True)
@@ -107,6 +90,10 @@ class Recorder(SessionRecords):
     with ``ReadOnlyCoding``. ``take_over=True`` takes the lock from a holder that is gone.
     ``who``: the person at the keyboard, named by the audit trail (default: the coding's
     observer) and by the access log (default: this computer's user name).
+
+    On a server, event changes are committed to this computer's outbox and delivered in
+    the background (``delivery``: its state, for the window to show); ``outbox=False``
+    writes them to the server directly, each on the server when the call returns.
     """
 
     def __init__(
@@ -117,6 +104,7 @@ class Recorder(SessionRecords):
         *,
         read_only: bool = False,
         take_over: bool = False,
+        outbox: bool = True,
     ) -> None:
         self.store = store
         self.coding_id = coding_id
@@ -127,7 +115,17 @@ class Recorder(SessionRecords):
         # One connection kept open: recording an event is then a single insert and commit.
         self._writer = CodingWriter(store, coding_id, self.who, read_only, take_over)
         self.read_only = read_only
+        # On a server, changes go to this computer's outbox first and on in the background.
+        self.delivery: Delivery | None = None
+        self._rows: DirectRows | OutboxRows = DirectRows(self._writer, coding_id, self.who)
+        self._uids: dict[int, str] = {}
         try:
+            if outbox and not store.is_sqlite and not read_only:
+                self.delivery = Delivery(store, coding_id, self._writer.lock)
+                self.delivery.send_waiting()  # left by a crash: on the server before reading
+                self._rows = OutboxRows(self.delivery.outbox, coding_id, self.who,
+                                        self.delivery.wake)  # fmt: skip
+                self._uids = event_uids(self._conn, coding_id)
             self._events = load_events(self._conn, coding_id)
         except BaseException:
             self.close()
@@ -148,7 +146,6 @@ class Recorder(SessionRecords):
         }
         self._listeners: list[Listener] = []
         self.notices: Notices = notices_of(store)
-        self._encoded: dict[Any, str] = {}
         elapsed, since, anchor = run(
             self._conn,
             "SELECT clock_elapsed_ms, clock_running_since, clock_anchor FROM codings WHERE id = ?",
@@ -160,6 +157,8 @@ class Recorder(SessionRecords):
         # Who opened it is logged; why it could not be (if so) is for the window to say.
         opened = "open read-only" if read_only else "open"
         self.unlogged: str | None = log_access_on(self._conn, coding_id, opened, who)
+        if self.delivery is not None:
+            self.delivery.start()
 
     # --- the lock ------------------------------------------------------------------------
 
@@ -213,6 +212,22 @@ class Recorder(SessionRecords):
             ):
                 return e
         return None
+
+    def follow(self) -> Changes | None:
+        """Read the events as stored now (a read-only window following someone's recording)
+        and announce what differs; None when nothing does."""
+        now = load_events(self._conn, self.coding_id)
+        fresh = {e.id: e for e in now}
+        added = tuple(e for e in now if e.id not in self._by_id)
+        changed = tuple(e for e in now if e.id in self._by_id and self._by_id[e.id] != e)
+        removed = tuple(i for i in self._by_id if i not in fresh)
+        if not (added or changed or removed):
+            return None
+        self._events, self._by_id = now, fresh
+        self._states = {e.id: e for e in now if e.code in self._state_codes}
+        changes = Changes("Recorded elsewhere", added, changed, removed)
+        self._announce(changes)
+        return changes
 
     # --- notices -------------------------------------------------------------------------
 
@@ -394,8 +409,14 @@ class Recorder(SessionRecords):
         self._announce(changes)
         return changes
 
-    def close(self) -> None:
-        """Give the coding's lock back and close the connection."""
+    def close(self, deliver_s: float = 2.0) -> None:
+        """Give the coding's lock back and close the connection.
+
+        On a server, the sender first gets ``deliver_s`` seconds to send what waits; what it
+        could not send stays in the outbox and is sent when the coding is next opened.
+        """
+        if self.delivery is not None:
+            self.delivery.close(deliver_s)
         self._writer.close()
 
     def _transaction(self) -> AbstractContextManager[None]:
@@ -463,11 +484,13 @@ class Recorder(SessionRecords):
 
     def _apply(self, step: _Step) -> Changes:
         """Write a step in one transaction, then mirror it in memory. Nothing half-done."""
-        now = stamp(self._conn, utcnow())
+        rows = self._rows
+        now = rows.now()
         added: list[Event] = []
         changed: list[Event] = []
         removed: list[int] = []
         waiting: list[int] = []
+        uids: dict[int, str] = {}
 
         def saved(conn: Any) -> bool:
             # One transaction: all of it is there, or none. The rows it left say which.
@@ -476,31 +499,31 @@ class Recorder(SessionRecords):
             gone = all(stored_event(conn, i) is None for i in removed)
             return now_there == [*added, *changed] and gone
 
-        with self._durably(saved):
+        with rows.durably(saved):
             for op in step.ops:
                 e = op.event
-                values = (e.time_ms, e.end_ms, e.code, e.actor, *self._json(e), e.note)
                 if op.kind == "insert":
-                    if e.id:  # an event that was on record before: undo or redo restores it
-                        row = run(self._conn, _RESTORE, (e.id, self.coding_id, *values, now))
-                        self._audit("restore", e.id, None, e, now)
+                    # An event that was on record before (undo, redo) comes back as itself.
+                    if e.id:
+                        uid = self._uid(e.id)
+                        given = rows.restore(e, uid, now)
                     else:
-                        row = run(self._conn, _INSERT, (self.coding_id, *values, now, op.awaiting))
-                    added.append(replace(e, id=int(row.fetchone()[0])))
+                        uid = new_uid()
+                        given = rows.insert(e, uid, op.awaiting, now)
+                    added.append(replace(e, id=given))
+                    uids[given] = uid
                     if op.awaiting:
-                        waiting.append(added[-1].id)
+                        waiting.append(given)
                 elif op.kind == "delete":
-                    run(self._conn, _DELETE, (e.id,))
+                    rows.delete(e, self._uid(e.id), now)
                     removed.append(e.id)
-                    self._audit("delete", e.id, e, None, now)
                 else:
                     assert op.before is not None
-                    edited = now if op.audited else None
                     awaiting = not op.settles and e.id in self._awaiting
-                    run(self._conn, _UPDATE, (*values, edited, awaiting, e.id))
+                    uid = self._uids.get(e.id, "")  # by id in a file, by uid in an outbox
+                    rows.update(e, op.before, uid, op.audited, awaiting, now)
                     changed.append(e)
-                    if op.audited:
-                        self._audit("edit", e.id, op.before, e, now)
+        self._uids.update(uids)
         self._awaiting.update(waiting)
         self._awaiting.difference_update(
             [*removed, *(op.event.id for op in step.ops if op.settles)]
@@ -528,33 +551,17 @@ class Recorder(SessionRecords):
             tuple(i for i in removed if i not in new),
         )
 
-    def _json(self, event: Event) -> tuple[str, str]:
-        """Targets and modifiers as stored: the same few texts again and again, made once."""
-        targets = self._encoded.get(event.targets)
-        if targets is None:
-            targets = self._encoded[event.targets] = json.dumps(list(event.targets))
-        key = ("modifiers", *sorted(event.modifiers.items()))
-        modifiers = self._encoded.get(key)
-        if modifiers is None:
-            modifiers = self._encoded[key] = json.dumps(dict(event.modifiers))
-        return targets, modifiers
+    def uid_of(self, event_id: int) -> str:
+        """An event's global id (``uid``): the same here, in an outbox and on a server."""
+        self.event(event_id)  # NotFound for an event not in this coding
+        return self._uid(event_id)
 
-    def _audit(
-        self, action: str, event_id: int, before: Event | None, after: Event | None, at: Any
-    ) -> None:
-        run(
-            self._conn,
-            _AUDIT,
-            (
-                self.coding_id,
-                event_id,
-                action,
-                self.who,
-                at,
-                None if before is None else json.dumps(before.fields()),
-                None if after is None else json.dumps(after.fields()),
-            ),
-        )
+    def _uid(self, event_id: int) -> str:
+        """An event's global id (kept, so an event undone and redone stays itself)."""
+        uid = self._uids.get(event_id)
+        if uid is None:
+            uid = self._uids[event_id] = self._rows.uid_of(event_id)
+        return uid
 
     def _remember(self, event: Event) -> None:
         index = bisect.bisect_right(self._events, event.sort_key, key=_sort_key)
@@ -571,31 +578,3 @@ class Recorder(SessionRecords):
 
 def _sort_key(event: Event) -> tuple[int, int]:
     return event.sort_key
-
-
-def audit_trail(store: Store, coding_id: int) -> list[AuditEntry]:
-    """Every edit, deletion and restoration of a coding, oldest first."""
-    from sqlalchemy import select
-
-    from observer.storage.models import AuditEntry
-
-    with store.reader() as s:
-        return list(
-            s.scalars(
-                select(AuditEntry).where(AuditEntry.coding_id == coding_id).order_by(AuditEntry.id)
-            )
-        )
-
-
-def event_history(store: Store, event_id: int) -> list[AuditEntry]:
-    """What happened to one event after it was recorded, oldest first."""
-    from sqlalchemy import select
-
-    from observer.storage.models import AuditEntry
-
-    with store.reader() as s:
-        return list(
-            s.scalars(
-                select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id)
-            )
-        )

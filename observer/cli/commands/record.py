@@ -13,6 +13,10 @@ from observer.cli.commands import Context, say_unlogged
 
 if TYPE_CHECKING:  # the recorder pulls in the store: not before the command runs
     from observer.workspace.headless import LineRecorder
+    from observer.workspace.recording import Recorder
+
+# How long ``record`` waits at the end for a server to take what it recorded.
+DELIVERY_WAIT_S = 30.0
 
 
 def register(commands: Any) -> None:
@@ -58,10 +62,25 @@ def _record(args: argparse.Namespace, ctx: Context) -> int:
                 recorded, refused = _take_all(lines, typed)
             finally:
                 lines.finish()
+            _deliver(recorder)
         finally:
-            recorder.close()
+            recorder.close(deliver_s=0)
     print(f"{recorded} recorded, {refused} refused.", file=sys.stderr)
     return 2 if refused else 0
+
+
+def _deliver(recorder: Recorder) -> None:
+    """On a server: wait a while for the outbox to empty, and say what is left in it."""
+    delivery = recorder.delivery
+    if delivery is None or delivery.wait_until_delivered(DELIVERY_WAIT_S):
+        return
+    waiting = delivery.outbox.waiting()
+    print(
+        f"{waiting} event{'' if waiting == 1 else 's'} could not be sent to the server yet "
+        f"({delivery.state.problem or 'no answer'}); they are kept on this computer and sent "
+        "when this coding is next opened.",
+        file=sys.stderr,
+    )
 
 
 def _take_all(lines: LineRecorder, typed: Iterable[str]) -> tuple[int, int]:

@@ -127,7 +127,7 @@ def test_an_upgrade_from_0003_runs_on_the_server(server: ThrowawayServer, monkey
         assert coding_info(store, 1).capacity == "supervisor"
         [session] = list_sessions(store)
         assert session.starts_at == datetime(2026, 10, 1, 16, 0, tzinfo=UTC)
-        recorder = Recorder(store, 1)
+        recorder = Recorder(store, 1, outbox=False)  # written directly: server ids at once
         event = recorder.record(1000, "self-disclosure", "m1", ["group"])
         recorder.undo()
         again = recorder.record(2000, "self-disclosure", "m1", ["group"])
@@ -150,7 +150,7 @@ def test_one_writer_per_coding_on_the_server(server: ThrowawayServer) -> None:
 
     store = open_store(server.new_database("locks"))
     create_demo(store)
-    first = Recorder(store, 2)
+    first = Recorder(store, 2, outbox=False)  # direct: the refusal comes with the write
     with pytest.raises(CodingInUse, match="by"):
         Recorder(store, 2)
     viewer = Recorder(store, 2, read_only=True)
@@ -161,7 +161,7 @@ def test_one_writer_per_coding_on_the_server(server: ThrowawayServer) -> None:
             "UPDATE coding_locks SET heartbeat = heartbeat - make_interval(secs => %s)",
             (coding_lock.STALE_AFTER_S + 5,),
         )
-    second = Recorder(store, 2, "MB", take_over=True)
+    second = Recorder(store, 2, "MB", take_over=True, outbox=False)
     member = next(p.key for p in first.info.participants if p.key.startswith("m"))
     with pytest.raises(CodingTakenOver):
         first.record(4_700_000, "work", member)
@@ -184,7 +184,7 @@ def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
     url = server.new_database("lost")
     store = open_store(url)
     create_demo(store)
-    recorder = Recorder(store, 1)
+    recorder = Recorder(store, 1, outbox=False)  # direct: the fault comes with the write
     before = list(recorder.events)
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.connect() as conn:  # the server drops every other connection

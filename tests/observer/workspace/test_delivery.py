@@ -1,0 +1,203 @@
+"""Recording into a server coding: each change is on this computer first, then delivered.
+
+Against a real throwaway PostgreSQL server (``tests/postgres_server.py``); skipped, saying
+why, where there is none. Waits are on conditions, each with a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from observer.storage.store import Store, open_store
+from observer.workspace.delivery import DeliveryState
+from observer.workspace.recording import Recorder
+from tests.observer.helpers import small_coding
+from tests.postgres_server import ThrowawayServer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ThrowawayServer]:
+    running = ThrowawayServer()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture
+def on_server(server: ThrowawayServer, request: pytest.FixtureRequest) -> Iterator[Store]:
+    store = open_store(server.new_database(f"d_{request.node.name[5:40].lower()}"))
+    yield store
+    store.close()
+
+
+def server_events(store: Store, coding_id: int) -> list[tuple[Any, ...]]:
+    """The coding's events as the server holds them, read on a connection of the test's own."""
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT uid, time_ms, end_ms, code, actor, targets, modifiers FROM events "
+            "WHERE coding_id = %s ORDER BY time_ms, id",
+            (coding_id,),
+        ).all()
+    return [(u, t, e, c, a, list(ts), dict(m)) for u, t, e, c, a, ts, m in rows]
+
+
+def as_recorded(recorder: Recorder) -> list[tuple[Any, ...]]:
+    return [
+        (
+            recorder.uid_of(e.id),
+            e.time_ms,
+            e.end_ms,
+            e.code,
+            e.actor,
+            list(e.targets),
+            dict(e.modifiers),
+        )
+        for e in recorder.events
+    ]
+
+
+def states_of(recorder: Recorder) -> tuple[list[DeliveryState], threading.Condition]:
+    seen: list[DeliveryState] = []
+    changed = threading.Condition()
+    assert recorder.delivery is not None
+
+    def note(state: DeliveryState) -> None:
+        with changed:
+            seen.append(state)
+            changed.notify_all()
+
+    recorder.delivery.subscribe(note)
+    return seen, changed
+
+
+def wait_for(changed: threading.Condition, ready: Callable[[], bool], timeout: float = 30) -> None:
+    with changed:
+        assert changed.wait_for(ready, timeout), "not within the deadline"
+
+
+def test_every_change_reaches_the_server_once(on_server: Store) -> None:
+    coding_id, k = small_coding(on_server)
+    recorder = Recorder(on_server, coding_id)
+    assert recorder.delivery is not None
+    jane = recorder.record(1000, "feedback", k["Jane"], [k["Sam"]], awaiting_modifiers=True)
+    recorder.settle_modifiers(jane.id, {})  # the strip's choice, a moment later
+    recorder.record(2000, "question", k["Sam"], [k["Jane"]])
+    gone = recorder.record(3000, "support", k["Tom"], [k["Priya"]])
+    recorder.delete([gone.id])
+    recorder.undo()  # back as itself
+    recorder.edit(jane.id, time_ms=1500)
+    recorder.record(4000, "work", "group")  # a state
+    recorder.record(5000, "work", "group")  # …ended
+    assert recorder.delivery.wait_until_delivered(30)
+    assert server_events(on_server, coding_id) == as_recorded(recorder)
+    with on_server.engine.connect() as conn:
+        audit = conn.exec_driver_sql(
+            "SELECT a.action, e.time_ms FROM event_audit a JOIN events e ON e.id = a.event_id "
+            "ORDER BY a.id"
+        ).all()
+    assert audit == [("delete", 3000), ("restore", 3000), ("edit", 1500)]
+    recorder.close()
+    reopened = Recorder(on_server, coding_id)  # the server's ids now, the same events
+    assert as_recorded(reopened) == server_events(on_server, coding_id)
+    reopened.close()
+
+
+def test_a_stopped_server_costs_nothing_and_the_window_is_told(
+    server: ThrowawayServer, on_server: Store
+) -> None:
+    coding_id, k = small_coding(on_server)
+    recorder = Recorder(on_server, coding_id)
+    seen, changed = states_of(recorder)
+    recorder.record(1000, "feedback", k["Jane"], [k["Sam"]])
+    assert recorder.delivery is not None and recorder.delivery.wait_until_delivered(30)
+    server.stop("immediate")
+    try:
+        for t in range(2000, 14_000, 1000):  # recorded at once: nothing waits on the network
+            recorder.record(t, "feedback", k["Sam"], [k["Jane"]])
+        wait_for(changed, lambda: bool(seen) and seen[-1].waiting == 12)
+        assert seen[-1].text == "server unreachable · 12 events waiting"
+    finally:
+        server.start()
+    wait_for(changed, lambda: seen[-1].text == "all delivered")
+    kept = server_events(on_server, coding_id)
+    assert kept == as_recorded(recorder)
+    assert len({uid for uid, *_ in kept}) == 13
+    recorder.close()
+
+
+def test_a_coding_taken_over_elsewhere_stops_the_sender(on_server: Store) -> None:
+    from observer.storage import coding_lock
+
+    coding_id, k = small_coding(on_server)
+    first = Recorder(on_server, coding_id)
+    seen, changed = states_of(first)
+    with on_server.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE coding_locks SET heartbeat = heartbeat - make_interval(secs => %s)",
+            (coding_lock.STALE_AFTER_S + 5,),
+        )
+    second = Recorder(on_server, coding_id, "MB", take_over=True)
+    first.record(1000, "feedback", k["Jane"], [k["Sam"]])
+    wait_for(changed, lambda: bool(seen) and seen[-1].stopped)
+    assert seen[-1].text.startswith("not sending · 1 event waiting · MB took this coding over")
+    assert server_events(on_server, coding_id) == []
+    second.close()
+    first.close(deliver_s=0)
+
+
+def test_what_a_crash_left_in_the_outbox_is_sent_at_the_next_opening(on_server: Store) -> None:
+    from observer.storage.outbox import Outbox, outbox_path
+
+    coding_id, k = small_coding(on_server)
+    recorder = Recorder(on_server, coding_id)
+    event = recorder.record(1000, "feedback", k["Jane"], [k["Sam"]])
+    assert recorder.delivery is not None and recorder.delivery.wait_until_delivered(30)
+    recorder.close()
+    # As a killed program leaves it: a change in the outbox the server never saw, and one
+    # the server has already (its answer was lost), to be kept once.
+    box = Outbox(outbox_path(on_server.location, coding_id))
+    [(uid, *_)] = server_events(on_server, coding_id)
+    payload = {"coding_id": coding_id, "time_ms": 2000, "end_ms": None, "code": "question",
+               "actor": k["Sam"], "targets": [], "modifiers": {}, "note": "",
+               "created_at": "2026-12-01T10:00:00+00:00", "awaiting": False}  # fmt: skip
+    with box.transaction():
+        box.put(uid, "insert", {**payload, "time_ms": event.time_ms})
+        box.put("5e4f9a7c-0000-4000-8000-000000000001", "insert", payload)
+    box.close()
+    reopened = Recorder(on_server, coding_id)
+    assert [e.time_ms for e in reopened.events] == [1000, 2000]
+    assert json.dumps(server_events(on_server, coding_id)[1][0]) == (
+        '"5e4f9a7c-0000-4000-8000-000000000001"'
+    )
+    reopened.close()
+
+
+def test_the_app_sends_what_a_crash_left_behind_without_opening_the_coding(
+    on_server: Store,
+) -> None:
+    from observer.storage.outbox import Outbox, outbox_path
+    from observer.workspace.delivery import send_left_behind
+
+    coding_id, k = small_coding(on_server)
+    box = Outbox(outbox_path(on_server.location, coding_id))
+    payload = {"coding_id": coding_id, "time_ms": 2000, "end_ms": None, "code": "question",
+               "actor": k["Sam"], "targets": [], "modifiers": {}, "note": "",
+               "created_at": "2026-12-01T10:00:00+00:00", "awaiting": False}  # fmt: skip
+    with box.transaction():
+        box.put("5e4f9a7c-0000-4000-8000-000000000002", "insert", payload)
+    box.close()
+    someone = Recorder(on_server, coding_id, outbox=False)  # open elsewhere: left to them
+    assert send_left_behind(on_server, "RK") == 0
+    assert server_events(on_server, coding_id) == []
+    someone.close()
+    assert send_left_behind(on_server, "RK") == 1
+    assert [t for _, t, *_ in server_events(on_server, coding_id)] == [2000]
+    assert send_left_behind(on_server, "RK") == 0  # sent once, and gone from the outbox
