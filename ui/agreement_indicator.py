@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import ObserverError
 from ui import style
-from ui.bridge import bridge_for
+from ui.bridge import Bridge, bridge_for
 
 if TYPE_CHECKING:  # the figure needs numpy: imported at the first reading, not at startup
     from observer.analysis.live_agreement import RecentAgreement
@@ -53,7 +53,7 @@ class AgreementIndicator(QLabel):
         self._slow.setInterval(SLOW_MS)
         self._slow.timeout.connect(self.refresh_soon)
         self._slow.start()
-        self._bridge = bridge_for(recorder.notices)
+        self._bridge: Bridge | None = bridge_for(recorder.notices)
         self._bridge.changed.connect(self._heard)
         self.hide()
         self._due.start(FIRST_MS)
@@ -96,4 +96,6 @@ class AgreementIndicator(QLabel):
         """Read nothing more (the window is closing)."""
         self._slow.stop()
         self._due.stop()
-        self._bridge.changed.disconnect(self._heard)
+        if self._bridge is not None:  # a window may say it closed more than once
+            self._bridge.changed.disconnect(self._heard)
+            self._bridge = None
