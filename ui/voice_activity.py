@@ -65,7 +65,8 @@ class VoiceActivityDialog(QDialog):
         self.observer.setPlaceholderText("your initials")
         self.offset = QLineEdit()
         self.offset.setAccessibleName("Offset")
-        self.offset.setPlaceholderText("0")
+        self.offset.setPlaceholderText("0 (seconds, or mm:ss)")
+        self.offset.setMaximumWidth(220)
         self.offset.setToolTip(
             "The session time at which the recordings start: seconds or mm:ss "
             "(as --offset on the command line)"
