@@ -163,9 +163,7 @@ def _score(chunk: np.ndarray) -> list[float]:
     process = model.process
     # A silent window is no speech: not asking the model keeps long quiet tracks (a
     # member's own file is mostly others speaking) quick.
-    scores = [
-        process(w.data) if heard else 0.0 for w, heard in zip(windows, loud, strict=True)
-    ]
+    scores = [process(w.data) if heard else 0.0 for w, heard in zip(windows, loud, strict=True)]
     return scores[WARM_UP:]
 
 
