@@ -1,8 +1,9 @@
 """The course-of-the-group report: one PDF over all of a group's sessions, for supervision.
 
 Pages: a title page with the flags to look at, the sessions in a table (coded figures and
-the group's climate means), the trends across sessions, the climate chart, and the
-members across sessions. Written whole or not at all, as the session report is.
+the group's climate means), the trends across sessions, the climate chart, the
+members across sessions, and airtime across sessions where they have speaking turns.
+Written whole or not at all, as the session report is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from matplotlib.figure import Figure
 
 from observer import __version__
 from observer.analysis.trends import SessionTrend
+from observer.charts.airtime_course import draw_airtime_course
 from observer.charts.course import draw_climate, draw_member_course
 from observer.charts.trends import draw_trends
 from observer.domain.errors import InputError
@@ -150,7 +152,7 @@ def _raters_cell(session: SessionTrend, scales: dict[str, str]) -> str:
 
 def page_count(course: GroupCourse) -> int:
     tables = max(1, -(-len(course.sessions) // ROWS_PER_PAGE))
-    return 1 + tables + 3
+    return 1 + tables + 3 + (1 if course.airtime else 0)
 
 
 def write_course_report(course: GroupCourse, path: str | Path) -> int:
@@ -197,4 +199,8 @@ def course_pages(course: GroupCourse) -> list[Figure]:
     fig = _page()
     draw_member_course(fig, course.sessions)
     pages.append(fig)
+    if course.airtime:  # sessions with speaking turns: is airtime becoming more equal?
+        fig = _page()
+        draw_airtime_course(fig, course.airtime)
+        pages.append(fig)
     return pages

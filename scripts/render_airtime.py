@@ -77,9 +77,43 @@ def main() -> int:
         pane.follow(6 * 60_000)
         app.processEvents()
         pane.grab().save(str(out / "transcript-pane.png"))
+        _app_views(store, Path(scratch), out)
         store.close()
-    print(f"Wrote {out}/chart.png, report-page.png and transcript-pane.png")
+    print(f"Wrote {out}/chart.png, report-page.png, transcript-pane.png, charts-panel.png, "
+          "group-view.png and voice-activity-dialog.png")  # fmt: skip
     return 0
+
+
+def _app_views(store: Store, scratch: Path, out: Path) -> None:
+    """The Charts panel's Airtime tab, the group view's airtime course (a group whose
+    airtime grows more equal) and the voice-activity dialog, each 1280x800."""
+    from PySide6.QtWidgets import QApplication
+
+    from observer.workspace.workspace import Workspace
+    from tests.observer.airtime_sessions import airtime_group
+    from ui.charts_panel import ChartsPanel
+    from ui.group_course_view import GroupCourseView
+    from ui.voice_activity import VoiceActivityDialog
+
+    app = QApplication.instance() or QApplication([])
+    group = open_store(scratch / "group.sqlite3")
+    group_id, _keys = airtime_group(group)
+    panel = ChartsPanel(lambda: from_coding(group, 1))
+    view = GroupCourseView(Workspace(group), group_id)
+    dialog = VoiceActivityDialog(group)
+    shots = [(panel, panel.tabs, "charts-panel"), (view, view.tabs, "group-view"),
+             (dialog, None, "voice-activity-dialog")]  # fmt: skip
+    for widget, tabs, name in shots:
+        widget.resize(1280, 800)
+        widget.show()
+        if tabs is not None:
+            tabs.setCurrentIndex(tabs.count() - 1)  # the Airtime tab, the last of each
+        app.processEvents()
+        if widget is panel:
+            panel.refresh_now()
+            app.processEvents()
+        widget.grab().save(str(out / f"{name}.png"))
+    group.close()
 
 
 if __name__ == "__main__":

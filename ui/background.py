@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -65,9 +66,16 @@ class Job(QObject):
         self._ended.connect(self._on_ended)
 
     def start(self) -> Job:
+        global _releaser
+        if _releaser is None:
+            _releaser = _Releaser()  # made here, in the GUI thread
         self.state = RUNNING
         Job._running.add(self)
-        QThreadPool.globalInstance().start(self._run)
+        # The pool holds the runnable, not the job: had it held a bound method, the worker
+        # thread could drop the job's last reference as it finished, and a QObject then
+        # destroyed on the wrong thread crashed the app while Qt handled events.
+        ref = weakref.ref(self)
+        QThreadPool.globalInstance().start(lambda: _run_job(ref))
         return self
 
     def cancel(self) -> None:
@@ -105,7 +113,6 @@ class Job(QObject):
     @Slot(str, object)
     def _on_ended(self, state: str, value: Any) -> None:
         self.state = state
-        Job._running.discard(self)
         if state == DONE:
             self.result = value
             self.done.emit(value)
@@ -123,7 +130,9 @@ class ProgressDialog(QDialog):
     def __init__(self, job: Job, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         style.dress(self)
-        self.job = job
+        # Not owned: the dialog is deleted later, and a job dropped inside that deletion
+        # (a QObject destroyed while the dialog's connections were being undone) crashed.
+        self._job = weakref.ref(job)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(420)
@@ -148,6 +157,15 @@ class ProgressDialog(QDialog):
         self._timer.timeout.connect(self._show_if_running)
         self._timer.start(SHOW_AFTER_MS)
 
+    @property
+    def job(self) -> Job | None:
+        return self._job()
+
+    @property
+    def _running(self) -> bool:
+        job = self._job()
+        return job is not None and job.running
+
     def show_progress(self, done: int, total: int) -> None:
         if total <= 0:  # how much is left is not known yet: a busy bar
             self.bar.setRange(0, 0)
@@ -158,33 +176,69 @@ class ProgressDialog(QDialog):
 
     def reject(self) -> None:
         """Cancel and Escape stop the work; the dialog stays until it has stopped."""
-        if not self.job.running:
+        job = self._job()
+        if job is None or not job.running:
             super().reject()
             return
-        if not self.job.cancel_requested:
-            self.job.cancel()
+        if not job.cancel_requested:
+            job.cancel()
             self.label.setText("Cancelling… nothing will be written.")
             self.cancel_button.setEnabled(False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.job.running:
+        if self._running:
             self.reject()
             event.ignore()
             return
         super().closeEvent(event)
 
     def _show_if_running(self) -> None:
-        if self.job.running:
+        if self._running:
             self.show()
 
     def _job_ended(self) -> None:
         self._timer.stop()
-        self.job.dialog = None
+        job = self._job()
+        if job is not None:
+            job.dialog = None
         if self.bar.maximum() == 0:
             self.bar.setRange(0, 1)
         self.bar.setValue(self.bar.maximum())
         self.hide()
         self.deleteLater()
+
+
+class _Releaser(QObject):
+    """Lives in the GUI thread: a finished job's last reference is dropped there."""
+
+    released = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released.connect(self._release, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _release(self, job: Job) -> None:
+        Job._running.discard(job)
+
+
+_releaser: _Releaser | None = None
+
+
+def _run_job(ref: weakref.ref[Job]) -> None:
+    """On a worker thread: the job's work; then its release is handed to the GUI thread,
+    after this thread has let go of it."""
+    job = ref()
+    if job is None:
+        return
+    releaser = _releaser
+    assert releaser is not None
+    try:
+        job._run()
+    finally:
+        # The queued signal holds the job until the GUI thread has run the slot.
+        releaser.released.emit(job)
+        del job
 
 
 def run_in_background(

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from observer.analysis.filters import ChartFilter
 from observer.analysis.trends import SessionTrend
 from observer.charts import CHARTS
+from observer.charts.airtime import AIRTIME_SIZE, draw_airtime
 from observer.charts.export import save_figure
 from observer.charts.network import NetworkDrawing, draw_network, node_summary
 from observer.charts.trends import draw_trends
@@ -116,6 +117,8 @@ class ChartsPanel(QWidget):
             self._add_tab(name, title, draw, size)
         if trends is not None:
             self._add_tab("trends", "Trends", self._draw_trends, (11.0, 5.5))
+        # Speaking turns of a transcript, voice activity or held keys (docs/airtime.md).
+        self._add_tab("airtime", "Airtime", draw_airtime, AIRTIME_SIZE)
         self.tabs.currentChanged.connect(lambda _i: self._show_current())
 
         layout = QVBoxLayout(self)

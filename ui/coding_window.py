@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QKeyEvent,
-    QKeySequence,
     QPaintEvent,
 )
 from PySide6.QtWidgets import (
@@ -44,6 +43,7 @@ from ui.bridge import CodingNotices
 from ui.code_palette import CodePalette
 from ui.coding_clock import CodingClock, clock_for
 from ui.coding_menus import CodingMenus
+from ui.entry_keys import EntryKeys
 from ui.event_table import EventTable, EventTableModel
 from ui.focus import takes_text
 from ui.group_mode import GroupModes
@@ -111,6 +111,7 @@ class CodingWindow(QMainWindow):
         self.clock = clock or clock_for(recorder, media_id, self)
         self.clock.setParent(self)
         self.live = LiveEntry(recorder, order, refusal=self.clock.refusal)
+        self.keys = EntryKeys(self)
         self.side_width = 290  # the side panels' width (less when a panel sits beside the chart)
         self._tick_count = 0
         self._build(info.title)
@@ -132,6 +133,7 @@ class CodingWindow(QMainWindow):
         self._show_states()
         self._show_undo()
         self._say_what_lacks_modifiers()
+        self.after(self.live.end_turns_left_running())
         self._tick()
         self.side = SidePanels(self)
         # The side panels load once the window has been drawn: their imports run in a
@@ -300,6 +302,9 @@ class CodingWindow(QMainWindow):
             if watched is self.table and self.table.state() == QAbstractItemView.State.EditingState:
                 return False
             return self.handle_key(event)
+        release = kind == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent)
+        if release and not takes_text(watched) and self.keys.release(event):  # type: ignore[arg-type]
+            return True
         if watched is self.popup and kind in (QEvent.Type.Show, QEvent.Type.Hide):
             # While a modifier is chosen the recording may wait (the transport's option).
             if kind == QEvent.Type.Show:
@@ -316,46 +321,10 @@ class CodingWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """A key press while coding; True if it was an entry key. The time is taken first."""
-        now = self.now()
-        if self._menu_shortcut(event):
-            return True
-        if self.menuBar().hasFocus() and event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            return False  # moving along the menu bar on purpose
-        mods = event.modifiers() & ~(
-            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
-        )
-        if mods != Qt.KeyboardModifier.NoModifier:
-            return False
-        key = event.key()
-        text = event.text()
-        if key == Qt.Key.Key_Escape:
-            text = "\x1b"
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            text = "\r"
-        elif key == Qt.Key.Key_Backspace:
-            text = "\b"
-        if not text:
-            return False
-        entry = self.entry
-        idle = entry.is_empty and entry.waiting is None and entry.late is None
-        if text in ("\x1b", "\b") and idle:
-            return False  # nothing being entered: Escape and Backspace are the widgets' own
-        if text in ("\r", "\n") and idle and not self.live.unsaved:
-            return False  # Enter on the event list edits, as it always did
-        return self._after(self.live.key(text, now))
+        """A key press while coding; True if it was an entry key (``ui.entry_keys``)."""
+        return self.keys.press(event)
 
-    def _menu_shortcut(self, event: QKeyEvent) -> bool:
-        """A menu shortcut that reached us as a plain key press (the shortcut map did not take
-        it, as under test drivers): trigger the action, so keys behave the same everywhere."""
-        pressed = QKeySequence(event.keyCombination())
-        for action in self.findChildren(QAction):
-            if action.isEnabled() and any(s == pressed for s in action.shortcuts()):
-                action.trigger()
-                return True
-        return False
-
-    def _after(self, done: Done) -> bool:
+    def after(self, done: Done) -> bool:
         """Show what an input did: the status line, the last event's arrow, the strip."""
         if done.message:
             self.statusBar().showMessage(done.message, 8000 if done.failed else 5000)
@@ -390,10 +359,10 @@ class CodingWindow(QMainWindow):
 
     def finish_modifiers(self) -> None:
         """Close the strip now: the modifiers not chosen take their defaults."""
-        self._after(self.live.finish())
+        self.after(self.live.finish())
 
     def _entry_timeout(self) -> None:
-        self._after(self.live.timeout())
+        self.after(self.live.timeout())
 
     def _place_popup(self) -> None:
         # Just above the timeline, from the left: over the palette, clear of the newest rows.
@@ -405,22 +374,22 @@ class CodingWindow(QMainWindow):
     # --- clicks --------------------------------------------------------------------------
 
     def _clicked_participant(self, key: str) -> None:
-        self._after(self.live.choose_participant(key, self.now()))
+        self.after(self.live.choose_participant(key, self.now()))
 
     def _dragged(self, actor: str, target: str) -> None:
         now = self.now()
         self.finish_modifiers()
         if self.entry.order == "actor-first":
             self.live.cancel()
-        self._after(self.live.choose_participant(actor, now))
-        self._after(self.live.choose_participant(target, now))
+        self.after(self.live.choose_participant(actor, now))
+        self.after(self.live.choose_participant(target, now))
 
     def _clicked_code(self, code_id: str) -> None:
-        self._after(self.live.choose_code(code_id, self.now()))
+        self.after(self.live.choose_code(code_id, self.now()))
         self.chart.setFocus()
 
     def _clicked_modifier(self, set_id: str, value_id: str) -> None:
-        self._after(self.live.choose_modifier(set_id, value_id))
+        self.after(self.live.choose_modifier(set_id, value_id))
         self.chart.setFocus()
 
     # --- commands ------------------------------------------------------------------------
@@ -429,6 +398,8 @@ class CodingWindow(QMainWindow):
         """F5: start or pause the clock (in a media coding: play or pause the recording)."""
         if not self._saying_failures(self.clock.toggle):
             return
+        if not self.clock.running:  # paused: a speaking turn held now ends here
+            self.after(self.live.stop_turns(self.now()))
         if self.clock.running:
             self.timeline.set_follow_now(True)
         self._tick()
@@ -450,10 +421,10 @@ class CodingWindow(QMainWindow):
         return self.live.entry
 
     def cancel_entry(self) -> None:
-        self._after(self.live.cancel())
+        self.after(self.live.cancel())
 
     def set_order(self, order: str) -> None:
-        self._after(self.live.set_order(order))
+        self.after(self.live.set_order(order))
         self.order_actions[order].setChecked(True)
 
     def undo(self) -> None:
@@ -587,6 +558,8 @@ class CodingWindow(QMainWindow):
     def _tick(self) -> None:
         self.header.show_clock(self.clock.face())
         self._show_mode()
+        if self.live.held.pending:  # a member's key held: a turn once it is held long enough
+            self.after(self.live.tick(self.now()))
         if self.clock.running:
             self._tick_count += 1
             if self._tick_count % 3 == 0:
@@ -604,6 +577,7 @@ class CodingWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.live.stop_turns(self.now())
         self.live.finish()
         self._entry_timer.stop()
         self._timer.stop()

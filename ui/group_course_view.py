@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from observer.analysis.trends import raters_line
+from observer.charts.airtime_course import draw_airtime_course
 from observer.charts.course import draw_climate, draw_member_course
 from observer.charts.trends import draw_trends
 from observer.domain.errors import ObserverError
@@ -81,6 +82,7 @@ class GroupCourseView(QWidget):
             canvas = FigureCanvasQTAgg(figure)
             self.figures[name], self.canvases[name] = figure, canvas
             self.tabs.addTab(canvas, title)
+        self._add_airtime_tab()
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -121,8 +123,17 @@ class GroupCourseView(QWidget):
             self.figures["climate"], course.sessions, course.scales, course.flags, low, high
         )
         draw_member_course(self.figures["members"], course.sessions)
+        draw_airtime_course(self.figures["airtime"], course.airtime)
         for canvas in self.canvases.values():
             canvas.draw_idle()
+
+    def _add_airtime_tab(self) -> None:
+        """Speaking time per member over the sessions, and its Gini (docs/airtime.md)."""
+        figure = Figure(figsize=(11, 5.5))
+        canvas = FigureCanvasQTAgg(figure)
+        canvas.setObjectName("airtimeCourse")
+        self.figures["airtime"], self.canvases["airtime"] = figure, canvas
+        self.tabs.addTab(canvas, "Airtime")
 
     def _fill_table(self, course: GroupCourse) -> None:
         scales = course.scales

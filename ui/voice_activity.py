@@ -1,9 +1,11 @@
 """File ▸ Speaking turns from audio…: which session, and whose recording each file is.
 
 One audio file per member (Zoom records them apart), or one recording of the room whose
-turns are of "someone" for the observer to attribute. The detection itself
-(``observer.formats.voice_activity``) runs on a worker thread with a progress bar and
-Cancel (``ui.background``); a cancelled run writes nothing.
+turns are of "someone" for the observer to attribute, and the session time at which the
+audio starts (its offset). The detection itself (``observer.formats.voice_activity``)
+runs in a child process (``voice_activity_process``: no decoder or model ever lives in
+the app's process), waited for on a worker thread with a progress bar and Cancel
+(``ui.background``); a cancelled run terminates the child and writes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from observer.domain.clock import parse_time
 from observer.domain.participants import GROUP
 from observer.formats.common import ImportReport
 from observer.storage.store import Store
@@ -60,8 +63,17 @@ class VoiceActivityDialog(QDialog):
             self.session.addItem(f"{s.group.name} — session {s.number}", s.id)
         self.observer = QLineEdit()
         self.observer.setPlaceholderText("your initials")
+        self.offset = QLineEdit()
+        self.offset.setAccessibleName("Offset")
+        self.offset.setPlaceholderText("0 (seconds, or mm:ss)")
+        self.offset.setMaximumWidth(220)
+        self.offset.setToolTip(
+            "The session time at which the recordings start: seconds or mm:ss "
+            "(as --offset on the command line)"
+        )
         form.addRow("Session", self.session)
         form.addRow("Observer", self.observer)
+        form.addRow("Audio starts at", self.offset)
         layout.addLayout(form)
         self.files_box = QWidget()
         self.files = QGridLayout(self.files_box)
@@ -126,6 +138,9 @@ class VoiceActivityDialog(QDialog):
             self._say(f"No such file: {missing[0]}")
         elif GROUP in chosen and len(chosen) > 1:
             self._say("One recording of the room, or one file per member: not both.")
+        elif self.offset_ms() is None:
+            self._say(f"Audio starts at: {self.offset.text().strip()!r} is not a time "
+                      "(seconds, or mm:ss).")  # fmt: skip
         else:
             self.accept()
 
@@ -133,10 +148,19 @@ class VoiceActivityDialog(QDialog):
         self.error.setText(message)
         self.error.show()
 
+    def offset_ms(self) -> int | None:
+        """The session time at which the audio starts (None if what is typed is no time)."""
+        text = self.offset.text().strip()
+        try:
+            return parse_time(text) if text else 0
+        except ValueError:
+            return None
+
     def options(self) -> dict[str, Any]:
         return {
             "session": int(self.session.currentData()),
             "observer": self.observer.text().strip(),
+            "offset_ms": self.offset_ms() or 0,
         }
 
 
@@ -144,6 +168,7 @@ def turns_from_audio(parent: QWidget | None, workspace: Workspace) -> Job | None
     """Ask which files, then find the turns on a worker thread; the job's result is the
     ``ImportReport`` (None when the person stopped at the question)."""
     from observer.formats.voice_activity import import_voice_activity
+    from observer.formats.voice_activity_process import speech_in_child
     from ui.import_export import show_message
 
     dialog = VoiceActivityDialog(workspace.store, parent)
@@ -153,7 +178,7 @@ def turns_from_audio(parent: QWidget | None, workspace: Workspace) -> Job | None
 
     def work(progress: Progress) -> ImportReport:
         def write(store: Store) -> ImportReport:
-            return import_voice_activity(store, recordings, progress, **opts)
+            return import_voice_activity(store, recordings, progress, find=speech_in_child, **opts)
 
         return workspace.run("Speaking turns from audio", write)[0]
 

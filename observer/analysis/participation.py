@@ -13,11 +13,9 @@ from dataclasses import dataclass
 
 from observer.analysis.filters import ChartFilter, apply_filter, span
 from observer.analysis.network import gini, is_feedback_code, is_peer_role
+from observer.domain.codebook import is_speaking
 from observer.domain.coding_data import CodingData
 from observer.domain.participants import COLLECTIVES, GROUP
-
-# A state code marks a speaking turn when its id or category is one of these.
-SPEAKING = frozenset({"speaking", "speaking-turn", "turn", "speech"})
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class Participation:
 
 def is_speaking_code(data: CodingData, code: str) -> bool:
     info = data.code(code)
-    return info.is_state and (code in SPEAKING or info.category in SPEAKING)
+    return is_speaking(code, info.category, info.is_state)
 
 
 def participation(

@@ -15,6 +15,7 @@ from observer.domain.coding_data import CodingData
 
 MEMBER, LEADER = "#0b3c73", "#9ecae1"
 CMAP = "Blues"  # as the who-to-whom matrix: one hue, reads the same in greyscale
+AIRTIME_SIZE = (11.0, 5.0)  # inches, as it reads best (a file, the Charts panel's tab)
 
 
 def has_speaking_turns(data: CodingData) -> bool:
@@ -35,11 +36,15 @@ def draw_airtime(
         else:
             fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=TITLE_SIZE)
         return
-    grid = fig.add_gridspec(
-        1, 2, width_ratios=(1.25, 1), left=0.11, right=0.97, top=0.88, bottom=0.16, wspace=0.45
-    )
+    width, height = fig.get_size_inches() if isinstance(fig, Figure) else AIRTIME_SIZE
+    narrow = width < height
+    if narrow:  # a narrow panel (the coding window's dock): one above the other
+        grid = fig.add_gridspec(2, 1, left=0.28, right=0.92, top=0.94, bottom=0.13, hspace=0.55)
+    else:
+        grid = fig.add_gridspec(1, 2, width_ratios=(1.25, 1), left=0.11, right=0.97,
+                                top=0.88, bottom=0.16, wspace=0.45)  # fmt: skip
     bars_ax, matrix_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-    _bars(bars_ax, result)
+    _bars(bars_ax, result, narrow)
     _transitions(matrix_ax, data, result)
 
 
@@ -88,7 +93,7 @@ def draw_airtime_page(fig: Figure, data: CodingData) -> None:
                 transform=ax.transAxes)  # fmt: skip
 
 
-def _bars(ax: Axes, result: Airtime) -> None:
+def _bars(ax: Axes, result: Airtime, narrow: bool = False) -> None:
     people = list(result.speakers)
     y = np.arange(len(people))
     minutes = [s.seconds / 60 for s in people]
@@ -99,23 +104,19 @@ def _bars(ax: Axes, result: Airtime) -> None:
             bar.set_hatch("...")
     most = max(minutes, default=1) or 1
     for i, s in enumerate(people):
-        ax.text(
-            minutes[i] + most * 0.02,
-            i,
-            f"{s.share:.0%} · {s.turns} turn{'s' if s.turns != 1 else ''}",
-            va="center",
-            fontsize=TEXT_SIZE - 1,
-        )
+        turns = f" · {s.turns} turn{'s' if s.turns != 1 else ''}" if not narrow else ""
+        ax.text(minutes[i] + most * 0.02, i, f"{s.share:.0%}{turns}", va="center",
+                fontsize=TEXT_SIZE - 1)  # fmt: skip
     members = [s for s in people if s.role == "member"]
     if members:
         equal = sum(s.seconds for s in members) / len(members) / 60
         ax.axvline(equal, color="#d55e00", linestyle=(0, (4, 2)), lw=1.2)
         ax.text(equal, -0.75, " equal share", color="#d55e00", fontsize=TEXT_SIZE - 1)
-    ax.set_xlim(0, most * 1.45)
+    ax.set_xlim(0, most * (1.3 if narrow else 1.45))
     ax.set_yticks(y)
     ax.set_yticklabels([s.name for s in people], fontsize=TEXT_SIZE)
     ax.set_ylim(len(people) - 0.5, -1.1)
-    ax.set_xlabel("minutes spoken (leaders dotted)", fontsize=TEXT_SIZE)
+    ax.set_xlabel("minutes" if narrow else "minutes spoken (leaders dotted)", fontsize=TEXT_SIZE)
     gini = "—" if result.gini is None else f"{result.gini:.2f}"
     ax.set_title(f"Speaking time (Gini {gini})", fontsize=TITLE_SIZE - 1, loc="left")
     ax.tick_params(labelsize=TEXT_SIZE - 1)
@@ -154,7 +155,7 @@ def airtime_chart(data: CodingData) -> Figure:
     """The airtime chart on its own figure (for a file)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = Figure(figsize=(11.0, 5.0))
+    fig = Figure(figsize=AIRTIME_SIZE)
     FigureCanvasAgg(fig)
     draw_airtime(fig, data)
     return fig

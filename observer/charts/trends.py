@@ -136,6 +136,8 @@ def draw_trends(
 
     for ax in axes:
         session_axis(ax, labels)
+        if not ax.get_legend_handles_labels()[0]:
+            continue  # nothing of it coded (no mode in any session): no empty legend
         ax.legend(
             fontsize=TEXT_SIZE - 1,
             loc="upper center",

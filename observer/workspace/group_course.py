@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+from observer.analysis.airtime import SessionAirtime
 from observer.analysis.filters import ChartFilter
 from observer.analysis.trends import (
     Climate,
@@ -20,6 +21,7 @@ from observer.domain.instrument import Instrument
 from observer.domain.participants import member_key
 from observer.storage.read_coding import from_codings
 from observer.storage.store import Store, run
+from observer.workspace.group_airtime import group_airtime
 from observer.workspace.groups import get_group
 from observer.workspace.ratings import RatingForm, session_forms
 
@@ -75,6 +77,8 @@ class GroupCourse:
     sessions: list[SessionTrend]
     instrument: Instrument | None
     flags: list[CourseFlag]
+    # Speaking turns per session, from the coding that has them (``group_airtime``).
+    airtime: tuple[SessionAirtime, ...] = ()
 
     @property
     def scales(self) -> dict[str, str]:
@@ -114,7 +118,8 @@ def group_course(
     watch = {s.id: s.flag_when for s in instrument.scales if s.flag_when} if instrument else {}
     # A sixth of the response scale (one point of the GCQ-S's 0–6) over the three sessions.
     least = (instrument.high - instrument.low) / 6 if instrument else 0.0
-    return GroupCourse(name, rows, instrument, course_flags(rows, watch, least))
+    spoken = group_airtime(store, group_id, {i: d for i, d in zip(ids, datas, strict=True)})
+    return GroupCourse(name, rows, instrument, course_flags(rows, watch, least), tuple(spoken))
 
 
 def _most_used(forms: list[RatingForm]) -> Instrument | None:

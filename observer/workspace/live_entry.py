@@ -13,13 +13,15 @@ kept as *unsaved*, shown as such, and saved again when the coder asks (Enter).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from observer.domain.clock import format_time
 from observer.domain.entry import ORDERS, Completed, Entry, Outcome, Step
 from observer.domain.errors import ObserverError, StoreError
 from observer.domain.events import Event
+from observer.domain.held_turns import HeldKeys, Turn, speaking_code
 from observer.domain.participants import Participant
+from observer.domain.resume import stopped_at
 from observer.workspace.recording import Recorder
 
 __all__ = ["ORDERS", "Done", "LiveEntry", "Step", "Unsaved"]
@@ -64,6 +66,10 @@ class LiveEntry:
         self.entry = Entry(recorder.info.participants, recorder.palette, order)
         self.waiting: Event | None = None  # stored; its modifiers are being chosen (or late)
         self.unsaved: list[Unsaved] = []
+        # Held seat keys make speaking turns only where the codebook has a speaking state.
+        self.speaking = speaking_code(recorder.palette)
+        self.held = HeldKeys(self.entry.by_seat_key if self.speaking is not None else {})
+        self._turns: dict[str, Event] = {}  # seat key → its turn, stored and running
 
     def label(self, key: str) -> str:
         return self.recorder.info.label(key)
@@ -81,17 +87,107 @@ class LiveEntry:
     # --- input ---------------------------------------------------------------------------
 
     def key(self, text: str, now_ms: int) -> Done:
+        self.held.interrupt()
+        return self._key(text, now_ms)
+
+    def _key(self, text: str, now_ms: int) -> Done:
         if text in ("\r", "\n") and self.unsaved and self.entry.is_empty and not self._strip_open:
             return self.save_again()
         return self._carry(self.entry.key(text, now_ms))
 
+    def press(self, text: str, now_ms: int, repeat: bool = False) -> Done:
+        """A key went down (``repeat``: the keyboard's auto-repeat): a tap, or a turn begun."""
+        settled = self.tick(now_ms)
+        e = self.entry
+        idle = e.is_empty and e.waiting is None and not e.question
+        if self.held.press(text, now_ms, idle=idle, repeat=repeat):
+            return Done(True)  # a held key repeating: nothing more
+        done = self._key(text, now_ms)
+        return done if done.message else replace(done, message=settled.message)
+
+    def release(self, text: str, now_ms: int, repeat: bool = False) -> Done:
+        """A key came up: a held member's key ends their turn once it stays up (tick)."""
+        taken = self.held.release(text, now_ms, repeat=repeat)
+        e = self.entry
+        if self.held.holding(text) and e.actor == e.by_seat_key.get(text) and not e.targets:
+            e.cancel()  # held this long it is a turn, not the choice of an actor
+        return Done(taken)
+
+    def tick(self, now_ms: int) -> Done:
+        """Time passed (the window's timer): turns that began or ended by now, stored."""
+        return self._all([self._store_turn(t) for t in self.held.tick(now_ms)])
+
+    def stop_turns(self, now_ms: int) -> Done:
+        """The clock paused or the window closes: running turns end now."""
+        return self._all([self._store_turn(t) for t in self.held.stop(now_ms)])
+
+    @staticmethod
+    def _all(done: list[Done]) -> Done:
+        if not done:
+            return Done(False)
+        said = " ".join(d.message for d in done if d.message)
+        return replace(done[-1], message=said, failed=any(d.failed for d in done))
+
+    def end_turns_left_running(self) -> Done:
+        """Opening a coding: a speaking turn still running was left by a crash (no key
+        stays down across one): it ends at the last known time, and the user is told."""
+        if self.speaking is None or self.recorder.read_only:
+            return Done(False)
+        left = [e for e in self.recorder.running_states() if e.code == self.speaking.id]
+        if not left:
+            return Done(False)
+        others = [e.end_ms or e.time_ms for e in self.recorder.events if e not in left]
+        last_known = stopped_at(self.recorder.saved_clock, max(others, default=None))
+        try:
+            for e in left:
+                self.recorder.stop_state(e.id, max(last_known, e.time_ms))
+        except ObserverError as exc:
+            return Done(True, str(exc), failed=True)
+        who = ", ".join(self.label(e.actor) for e in left)
+        at = format_time(last_known).split(".")[0]
+        return Done(True, f"The speaking turn of {who}, open when the app stopped, ends at {at}.")
+
+    def _store_turn(self, turn: Turn) -> Done:
+        assert self.speaking is not None
+        code = self.speaking.id
+        running = self._turns.pop(turn.key, None)
+        try:
+            if running is not None:  # begun earlier: its end, joined to its start
+                assert turn.end_ms is not None
+                ended = self.recorder.stop_state(running.id, turn.end_ms, joining=True)
+                return Done(True, self._spoke(turn), settled=ended)
+            if self.entry.actor == turn.actor and not self.entry.targets:
+                self.entry.cancel()  # the tap's choice of actor was the turn's beginning
+            if (refused := self.refusal()) is not None:
+                self.held.forget([turn.key])
+                return Done(True, refused, failed=True)
+            if any(e.code == code and e.actor == turn.actor
+                   for e in self.recorder.running_states()):  # fmt: skip
+                self.held.forget([turn.key])
+                return Done(True, f"{self.label(turn.actor)} is already speaking.", failed=True)
+            event = self.recorder.record(turn.start_ms, code, turn.actor, end_ms=turn.end_ms)
+        except ObserverError as exc:
+            self.held.forget([turn.key])
+            return Done(True, str(exc), failed=True)
+        if turn.end_ms is None:
+            self._turns[turn.key] = event
+            return Done(True, f"{self.label(turn.actor)} speaking…", recorded=event)
+        return Done(True, self._spoke(turn), recorded=event)
+
+    def _spoke(self, turn: Turn) -> str:
+        seconds = ((turn.end_ms or turn.start_ms) - turn.start_ms) / 1000
+        return f"{self.label(turn.actor)} spoke for {seconds:.1f} s."
+
     def choose_participant(self, key: str, now_ms: int) -> Done:
+        self.held.interrupt()
         return self._carry(self.entry.choose_participant(key, now_ms))
 
     def choose_code(self, code_id: str, now_ms: int) -> Done:
+        self.held.interrupt()
         return self._carry(self.entry.choose_code(code_id, now_ms))
 
     def choose_modifier(self, set_id: str, value_id: str) -> Done:
+        self.held.interrupt()
         return self._carry(self.entry.choose_modifier(set_id, value_id))
 
     def timeout(self) -> Done:

@@ -291,16 +291,23 @@ class Recorder(SessionRecords):
         changes = self._perform(_Step(f"{verb} {spec.label}", tuple(ops)))
         return changes.added[-1]
 
-    def stop_state(self, event_id: int, time_ms: int) -> Event:
-        """End a running state at ``time_ms``."""
+    def stop_state(self, event_id: int, time_ms: int, *, joining: bool = False) -> Event:
+        """End a running state at ``time_ms``; ``joining``: as one undo step with its start,
+        when the last step started it (a held key's speaking turn)."""
         event = self.event(event_id)
         code = self.rules.code(event.code)
         self.rules.check_end(code, event.time_ms, time_ms)
-        label = code.label
-        step = _Step(
-            f"Stop {label}", (_Op("update", replace(event, end_ms=time_ms), event, audited=False),)
-        )
-        return self._perform(step).changed[-1]
+        ended = replace(event, end_ms=time_ms)
+        step = _Step(f"Stop {code.label}", (_Op("update", ended, event, audited=False),))
+        if not (joining and self._recorded_last(event_id)):
+            return self._perform(step).changed[-1]
+        changes = self._apply(step)
+        ops = tuple(replace(o, event=ended) if o.event.id == event_id else o
+                    for o in self._undo.pop().ops)  # fmt: skip
+        self._undo.append(_Step(f"Record {code.label}", ops))
+        self._redo.clear()
+        self._announce(changes)
+        return changes.changed[-1]
 
     def edit(self, event_id: int, **changes: Any) -> Event:
         """Change fields of an event (time, code, actor, targets, modifiers, note, end)."""
