@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -129,6 +129,8 @@ class CodingWindow(QMainWindow):
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+        self._ticked = QElapsedTimer()
+        self._ticked.start()
         self._show_entry()
         self._show_states()
         self._show_undo()
@@ -558,7 +560,10 @@ class CodingWindow(QMainWindow):
     def _tick(self) -> None:
         self.header.show_clock(self.clock.face())
         self._show_mode()
-        if self.live.held.pending:  # a member's key held: a turn once it is held long enough
+        # A member's key held: a turn once held long enough. Not on a late tick (the window
+        # was busy): the key's release may still be waiting to be handled behind it.
+        late = self._ticked.restart() > 3 * self._timer.interval()
+        if self.live.held.pending and not late:
             self.after(self.live.tick(self.now()))
         if self.clock.running:
             self._tick_count += 1

@@ -58,7 +58,7 @@ class EntryKeys:
             return False  # nothing being entered: Escape and Backspace are the widgets' own
         if text in ("\r", "\n") and idle and not live.unsaved:
             return False  # Enter on the event list edits, as it always did
-        return w.after(live.press(text, now, event.isAutoRepeat()))
+        return w.after(live.press(text, now, event.isAutoRepeat(), event.timestamp() or None))
 
     def release(self, event: QKeyEvent) -> bool:
         """A key coming up: the end of a held member's speaking turn, if it was one."""
@@ -67,7 +67,7 @@ class EntryKeys:
         text = entry_text(event)
         if not text or not w.live.held.holding(text):
             return False
-        w.after(w.live.release(text, now, event.isAutoRepeat()))
+        w.after(w.live.release(text, now, event.isAutoRepeat(), event.timestamp() or None))
         return True
 
     def _menu_shortcut(self, event: QKeyEvent) -> bool:

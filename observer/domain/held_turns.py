@@ -19,7 +19,10 @@ The rule, as ``docs/live-coding.md`` gives it to the user:
   last known time (:func:`observer.domain.resume.stopped_at`).
 
 Times are session times, as the coding's clock gives them: while the clock stands
-still a key held for long is still a tap.
+still a key held for long is still a tap. How long a key was held is measured, where the
+caller gives them (``at_ms``), on the key events' own clock, not by when the program got
+round to them: a program busy for a moment (starting, saving) handles a quick tap's press
+and release late, but their own times still say it was a tap.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class _Hold:
     since_ms: int
     begun: bool = False
     up_ms: int | None = None  # came up then: the end, unless it goes down again at once
+    pressed_at: int | None = None  # the press on the key events' own clock
 
 
 class HeldKeys:
@@ -75,10 +79,13 @@ class HeldKeys:
         """Whether time passing may begin or end a turn (the window's timer then ticks)."""
         return any(not h.begun or h.up_ms is not None for h in self._down.values())
 
-    def press(self, key: str, now_ms: int, *, idle: bool, repeat: bool = False) -> bool:
+    def press(
+        self, key: str, now_ms: int, *, idle: bool, repeat: bool = False, at_ms: int | None = None
+    ) -> bool:
         """A key went down. True when it is the keyboard repeating a held key: ignore it.
 
         Call :meth:`tick` first, so a key that came up long enough ago has ended its turn.
+        ``at_ms``: the press on the key events' own clock.
         """
         hold = self._down.get(key)
         if hold is not None:
@@ -88,32 +95,45 @@ class HeldKeys:
             return False
         self.interrupt()
         if idle and key in self._seats:
-            self._down[key] = _Hold(self._seats[key], now_ms)
+            self._down[key] = _Hold(self._seats[key], now_ms, pressed_at=at_ms)
         return False
 
     def interrupt(self) -> None:
         """Another input while keys are down: those not yet a turn were taps."""
         self._down = {k: h for k, h in self._down.items() if h.begun or h.up_ms is not None}
 
-    def release(self, key: str, now_ms: int, *, repeat: bool = False) -> bool:
-        """A key came up; True if it was a held seat key (its turn ends at the next tick)."""
+    def release(
+        self, key: str, now_ms: int, *, repeat: bool = False, at_ms: int | None = None
+    ) -> bool:
+        """A key came up; True if it was a held seat key (its turn ends at the next tick).
+
+        ``at_ms``: the release on the key events' own clock (as for :meth:`press`).
+        """
         hold = self._down.get(key)
         if repeat or hold is None:
             return hold is not None
-        if not hold.begun and now_ms - hold.since_ms < HOLD_MS:
+        held_ms = _held_for(hold, now_ms, at_ms)
+        if not hold.begun and held_ms < HOLD_MS:
             del self._down[key]  # a tap: it chose the actor, nothing more
             return True
-        hold.up_ms = now_ms
+        hold.up_ms = min(now_ms, hold.since_ms + held_ms)
         return True
 
-    def tick(self, now_ms: int) -> list[Turn]:
-        """The turns that began, and those that ended, by now (to store in this order)."""
+    def tick(self, now_ms: int, at_ms: int | None = None) -> list[Turn]:
+        """The turns that began, and those that ended, by now (to store in this order).
+
+        ``at_ms``: now on the key events' own clock, when a key event brings the tick; a
+        timer's tick has none, and its caller must not tick late (after the program was
+        busy), when a release may still wait to be handled.
+        """
         out = []
         for key, hold in list(self._down.items()):
             if hold.up_ms is not None and now_ms - hold.up_ms > REPEAT_GAP_MS:
                 del self._down[key]
                 out.append(Turn(key, hold.actor, hold.since_ms, hold.up_ms))
-            elif not hold.begun and hold.up_ms is None and now_ms - hold.since_ms >= HOLD_MS:
+            elif (
+                not hold.begun and hold.up_ms is None and _held_for(hold, now_ms, at_ms) >= HOLD_MS
+            ):
                 hold.begun = True
                 out.append(Turn(key, hold.actor, hold.since_ms))
         return out
@@ -131,3 +151,10 @@ class HeldKeys:
     def forget(self, keys: Iterable[str]) -> None:
         for key in keys:
             self._down.pop(key, None)
+
+
+def _held_for(hold: _Hold, now_ms: int, at_ms: int | None) -> int:
+    """How long the key has been down: on the key events' clock when both ends have it."""
+    if at_ms is not None and hold.pressed_at is not None:
+        return at_ms - hold.pressed_at
+    return now_ms - hold.since_ms

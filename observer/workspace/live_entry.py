@@ -95,19 +95,23 @@ class LiveEntry:
             return self.save_again()
         return self._carry(self.entry.key(text, now_ms))
 
-    def press(self, text: str, now_ms: int, repeat: bool = False) -> Done:
-        """A key went down (``repeat``: the keyboard's auto-repeat): a tap, or a turn begun."""
-        settled = self.tick(now_ms)
+    def press(self, text: str, now_ms: int, repeat: bool = False, at_ms: int | None = None) -> Done:
+        """A key went down (``repeat``: the keyboard's auto-repeat): a tap, or a turn begun.
+
+        ``at_ms``: the key event's own time (``observer.domain.held_turns``)."""
+        settled = self._all([self._store_turn(t) for t in self.held.tick(now_ms, at_ms)])
         e = self.entry
         idle = e.is_empty and e.waiting is None and not e.question
-        if self.held.press(text, now_ms, idle=idle, repeat=repeat):
+        if self.held.press(text, now_ms, idle=idle, repeat=repeat, at_ms=at_ms):
             return Done(True)  # a held key repeating: nothing more
         done = self._key(text, now_ms)
         return done if done.message else replace(done, message=settled.message)
 
-    def release(self, text: str, now_ms: int, repeat: bool = False) -> Done:
+    def release(
+        self, text: str, now_ms: int, repeat: bool = False, at_ms: int | None = None
+    ) -> Done:
         """A key came up: a held member's key ends their turn once it stays up (tick)."""
-        taken = self.held.release(text, now_ms, repeat=repeat)
+        taken = self.held.release(text, now_ms, repeat=repeat, at_ms=at_ms)
         e = self.entry
         if self.held.holding(text) and e.actor == e.by_seat_key.get(text) and not e.targets:
             e.cancel()  # held this long it is a turn, not the choice of an actor

@@ -114,6 +114,21 @@ def events_on_disk(path: Path, coding_id: int) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
+def _first_difference(
+    on_disk: list[tuple[Any, ...]], expected: list[dict[str, Any]], keys_of: dict[str, str]
+) -> str:
+    """Where the events on disk first differ from those typed (for a failure to say)."""
+    for n, (row, e) in enumerate(zip(on_disk, expected, strict=False)):
+        code, actor, targets, _modifiers = row
+        if (code, actor, tuple(json.loads(targets))) != (
+            e["code"],
+            keys_of[e["actor"]],
+            tuple(keys_of[t] for t in e["targets"]),
+        ):
+            return f"{len(on_disk)} on disk, {len(expected)} typed; #{n}: {row} for {e}"
+    return f"{len(on_disk)} on disk, {len(expected)} typed; the same as far as both go"
+
+
 class App:
     """The real program on the virtual screen."""
 
@@ -174,11 +189,13 @@ class App:
         time.sleep(0.4)  # the menu opens (a person looks at it)
         self.screen.keys(["Escape"])
 
-    def wait_for(self, done: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    def wait_for(
+        self, done: Callable[[], bool], timeout_s: float = 30.0, state: Callable[[], str] = str
+    ) -> None:
         deadline = time.monotonic() + timeout_s
         while not done():
             assert self.process is not None and self.process.poll() is None, self.errors()
-            assert time.monotonic() < deadline, "the app did not catch up"
+            assert time.monotonic() < deadline, f"the app did not catch up: {state()}"
             time.sleep(0.05)
 
     def kill(self) -> None:
@@ -230,7 +247,12 @@ def test_a_scripted_session_with_menus_undo_and_kills_is_on_disk_exactly(
                 keys = script.event(leave_open=True)
                 app.type(keys[:3])
                 script.expected[-1]["modifiers"] = {}
-            app.wait_for(lambda: len(events_on_disk(path, coding_id)) == len(script.expected))
+            app.wait_for(
+                lambda: len(events_on_disk(path, coding_id)) == len(script.expected),
+                state=lambda: _first_difference(
+                    events_on_disk(path, coding_id), script.expected, keys_of
+                ),
+            )
             app.kill()
             app.start()
             app.type(["F5"])

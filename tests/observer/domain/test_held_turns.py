@@ -22,6 +22,25 @@ def test_a_short_press_is_a_tap_and_records_no_turn() -> None:
     assert keys.tick(5_000) == [] and not keys.holding("1")
 
 
+def test_a_tap_handled_late_is_still_a_tap_by_the_keys_own_times() -> None:
+    # The program was busy (starting, saving): it handled the press at 1 s and the release
+    # at 2.5 s of session time, but the key events say the key was down for 15 ms.
+    keys = HeldKeys(SEATS)
+    keys.press("1", 1_000, idle=True, at_ms=90_000)
+    assert keys.tick(2_500, at_ms=90_015) == []
+    assert keys.release("1", 2_500, at_ms=90_015)
+    assert keys.tick(5_000) == [] and not keys.holding("1")
+    # The next press of the same key is a press again, not taken for the keyboard repeating.
+    assert not keys.press("1", 5_000, idle=True, at_ms=93_000)
+
+
+def test_a_hold_measured_by_the_keys_own_times_ends_where_the_key_came_up() -> None:
+    keys = HeldKeys(SEATS)
+    keys.press("2", 1_000, idle=True, at_ms=50_000)
+    keys.release("2", 9_000, at_ms=50_000 + 2 * HOLD_MS)  # handled late
+    assert keys.tick(9_000 + LATER) == [Turn("2", "m2", 1_000, 1_000 + 2 * HOLD_MS)]
+
+
 def test_a_hold_begins_a_turn_at_the_press_and_ends_it_where_the_key_came_up() -> None:
     keys = HeldKeys(SEATS)
     keys.press("1", 1_000, idle=True)
