@@ -167,7 +167,11 @@ def more_charts(store: Store, folder: Path, scratch: Path, problems: list[str]) 
     names = {"Jane Doe": "Jane", "Sam Okafor": "Sam", "Tom (iPad)": "Tom"}
     [coding] = import_file(store, call, session=session, observer="RK", names=names).coding_ids
     spoken = from_coding(store, coding)
-    for where, size, draw in (("", (12.8, 8.0), draw_airtime), ("-page", PAGE, draw_airtime_page)):
+    for where, size, draw in (
+        ("", (12.8, 8.0), draw_airtime),
+        ("-panel", PANEL_SIZE, draw_airtime),
+        ("-page", PAGE, draw_airtime_page),
+    ):
         fig = Figure(figsize=size)
         FigureCanvasAgg(fig)
         draw(fig, spoken)
