@@ -72,13 +72,18 @@ class AgreementIndicator(QLabel):
         # Read here, in the GUI thread: at most every MIN_GAP_MS, one co-observer's coding
         # (milliseconds from a file, a few round trips to a server), and no thread left
         # to speak to a window that has closed.
-        from observer.workspace.co_observers import agreement_so_far
+        from observer.workspace.co_observers import agreement_so_far, co_codings
 
         self._last_read = time.monotonic()
         recorder = self._recorder
-        mine = CodingData.of(recorder.info, tuple(recorder.events))
         try:
-            found: Sequence[RecentAgreement] = agreement_so_far(recorder.store, mine, self._now())
+            # Most codings have no co-observer: then one small query, and nothing copied or
+            # loaded while the observer types.
+            if not co_codings(recorder.store, recorder.coding_id):
+                found: Sequence[RecentAgreement] = []
+            else:
+                mine = CodingData.of(recorder.info, tuple(recorder.events))
+                found = agreement_so_far(recorder.store, mine, self._now())
         except ObserverError:  # a database fault: the figure waits for the next notice
             return
         self._show(found)

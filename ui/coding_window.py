@@ -78,6 +78,9 @@ NAVIGATION_KEYS = {
 }  # fmt: skip
 
 
+TICK_MS = 100  # the clock face and held keys are looked at this often
+
+
 class CodingWindow(QMainWindow):
     """Seating chart and palette on the left, the event list in the middle, timeline below."""
 
@@ -116,6 +119,8 @@ class CodingWindow(QMainWindow):
         self._tick_count = 0
         self._build(info.title)
         self.menus = CodingMenus(self)
+        self._ticked = QElapsedTimer()  # since the last tick: a late one decides no turn
+        self._ticked.start()
         self.clock.changed.connect(self._tick)
         self.clock.moved.connect(self._clock_moved)
         self.clock.message.connect(self.statusBar().showMessage)
@@ -126,11 +131,9 @@ class CodingWindow(QMainWindow):
         self._unsubscribe = self.notices.stop
         self.states.on_change(self._show_states)
         self._timer = QTimer(self)
-        self._timer.setInterval(100)
+        self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
-        self._ticked = QElapsedTimer()
-        self._ticked.start()
         self._show_entry()
         self._show_states()
         self._show_undo()
@@ -562,7 +565,7 @@ class CodingWindow(QMainWindow):
         self._show_mode()
         # A member's key held: a turn once held long enough. Not on a late tick (the window
         # was busy): the key's release may still be waiting to be handled behind it.
-        late = self._ticked.restart() > 3 * self._timer.interval()
+        late = self._ticked.restart() > 3 * TICK_MS
         if self.live.held.pending and not late:
             self.after(self.live.tick(self.now()))
         if self.clock.running:

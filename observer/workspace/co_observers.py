@@ -4,12 +4,15 @@ they agree with it so far (``observer.analysis.live_agreement``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from observer.analysis.live_agreement import RecentAgreement, recent_agreement
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import NotFound
 from observer.storage.read_coding import from_coding
 from observer.storage.store import Store, run
+
+if TYPE_CHECKING:  # the figure needs numpy: loaded only once there is a co-observer
+    from observer.analysis.live_agreement import RecentAgreement
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,13 @@ def agreement_so_far(
     """Agreement of each co-observer's coding with ``mine`` over the last minutes."""
     if mine.info is None:
         return []
+    others = co_codings(store, mine.info.id)
+    if not others:
+        return []
+    from observer.analysis.live_agreement import recent_agreement
+
     found = []
-    for other in co_codings(store, mine.info.id):
+    for other in others:
         try:
             theirs = from_coding(store, other.id)
         except NotFound:  # trashed or removed since it was listed
