@@ -12,27 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QWidget
 
 from observer.domain.clock import format_time
 from observer.domain.errors import ObserverError
 from observer.domain.phases import USUAL_NAMES
 from observer.workspace.recording import Recorder
+from ui.notes import NoteLine
 
 MARK_KEY = "F6"
-
-
-class PhaseLine(QLineEdit):
-    """Escape leaves the line and gives the keys back to coding."""
-
-    left = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.left.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class PhaseMarker(QWidget):
@@ -51,7 +39,7 @@ class PhaseMarker(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.stamp = QLabel("")
-        self.line = PhaseLine()
+        self.line = NoteLine()  # Escape gives the keys back to coding
         self.line.setPlaceholderText("phase name, Enter")
         self.line.setAccessibleName("Phase name")
         self.line.setMinimumWidth(160)
