@@ -43,7 +43,7 @@ PICTURES = [
     "dialog-voice-activity", "dialog-export", "dialog-export-question", "dialog-report",
     "dialog-line-up-recording", "dialog-access-log", "dialog-rating-grid",
     "dialog-coding-in-use", "dialog-passphrase", "dialog-new-passphrase", "lock-screen",
-    "dialog-progress",
+    "dialog-idle-minutes", "dialog-which-recording", "dialog-progress",
 ]  # fmt: skip
 
 
@@ -280,7 +280,8 @@ def _dialogs(store: Any, scratch: Path) -> Iterator[tuple[str, Shot]]:
     from ui.dialogs.record_lists import CodebooksDialog, MembersDialog, TrashDialog
     from ui.dialogs.session_dialog import NewSessionDialog
     from ui.import_export import TableImportDialog, export_question
-    from ui.lock import LockScreen
+    from ui.lock import LockScreen, idle_minutes_question
+    from ui.practice_flow import recording_question
     from ui.transcript_import import TranscriptImportDialog
     from ui.voice_activity import VoiceActivityDialog
 
@@ -350,6 +351,11 @@ def _dialogs(store: Any, scratch: Path) -> Iterator[tuple[str, Shot]]:
     yield "dialog-new-passphrase", Shot(NewPassphraseDialog("observer.sqlite3", optional=True),
                                         size=own)  # fmt: skip
     yield "lock-screen", Shot(LockScreen("observer.sqlite3", lambda _phrase: False))
+    from PySide6.QtCore import QSettings
+
+    yield "dialog-idle-minutes", Shot(idle_minutes_question(QSettings()), size=own)
+    recordings = ["camera (offset 00:00)", "room microphone (offset -00:03)"]
+    yield "dialog-which-recording", Shot(recording_question(None, recordings), size=own)
     job = Job(lambda progress: None)
     yield "dialog-progress", Shot(ProgressDialog(job, "Import", "Importing Thursday group.boris…"),
                                   size=own)  # fmt: skip

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -39,19 +40,26 @@ def idle_minutes(settings: QSettings) -> int:
         return DEFAULT_MINUTES
 
 
+def idle_minutes_question(settings: QSettings, parent: QWidget | None = None) -> QInputDialog:
+    """The question of how many idle minutes lock the app, the current choice filled in."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Lock when idle")
+    dialog.setLabelText(
+        "Lock the app after this many minutes without use (0: never).\n"
+        "Only a database with a passphrase is locked."
+    )
+    dialog.setInputMode(QInputDialog.InputMode.IntInput)
+    dialog.setIntRange(0, 240)
+    dialog.setIntValue(idle_minutes(settings))
+    return dialog
+
+
 def choose_idle_minutes(settings: QSettings, parent: QWidget | None = None) -> int | None:
     """Ask how many idle minutes lock the app (0: never); the choice is remembered."""
-    minutes, ok = QInputDialog.getInt(
-        parent,
-        "Lock when idle",
-        "Lock the app after this many minutes without use (0: never).\n"
-        "Only a database with a passphrase is locked.",
-        idle_minutes(settings),
-        0,
-        240,
-    )
-    if not ok:
+    dialog = idle_minutes_question(settings, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
+    minutes = dialog.intValue()
     settings.setValue(LOCK_KEY, minutes)
     return minutes
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -86,10 +87,20 @@ def choose_recording(parent: QWidget, workspace: Workspace, coding_id: int) -> i
     if len(found) == 1:
         return found[0].id
     names = [f"{m.name} (offset {format_time(m.offset_ms)})" for m in found]
-    chosen, ok = QInputDialog.getItem(
-        parent, "Review with recording", "Which recording?", names, 0, False
-    )
-    return found[names.index(chosen)].id if ok else None
+    dialog = recording_question(parent, names)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return found[names.index(dialog.textValue())].id
+
+
+def recording_question(parent: QWidget | None, names: list[str]) -> QInputDialog:
+    """Which of a session's recordings to review a coding with."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Review with recording")
+    dialog.setLabelText("Which recording?")
+    dialog.setComboBoxItems(names)
+    dialog.setComboBoxEditable(False)
+    return dialog
 
 
 def agreement_window(store: Store, session_id: int) -> QWidget:

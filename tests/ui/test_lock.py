@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QDialog, QInputDialog, QPushButton
 
 from observer.storage import encryption
 from observer.storage.cipher import Passphrase
-from ui.lock import LOCK_KEY, idle_minutes
+from ui.lock import LOCK_KEY, choose_idle_minutes, idle_minutes
 
 SECRET = "a passphrase for the clinic"
 
@@ -72,4 +72,24 @@ def test_the_idle_time_is_a_setting(qtbot: Any) -> None:
     assert idle_minutes(settings) == 3
     settings.setValue(LOCK_KEY, "not a number")
     assert idle_minutes(settings) == 10
+    settings.remove(LOCK_KEY)
+
+
+def test_the_idle_time_is_asked_with_the_current_choice_and_remembered(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    settings = QSettings()
+    settings.setValue(LOCK_KEY, 3)
+    shown: list[int] = []
+
+    def answer(dialog: QInputDialog) -> int:
+        shown.append(dialog.intValue())
+        dialog.setIntValue(25)
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(QInputDialog, "exec", answer)
+    assert choose_idle_minutes(settings) == 25
+    assert shown == [3] and idle_minutes(settings) == 25
+    monkeypatch.setattr(QInputDialog, "exec", lambda _d: int(QDialog.DialogCode.Rejected))
+    assert choose_idle_minutes(settings) is None and idle_minutes(settings) == 25
     settings.remove(LOCK_KEY)
