@@ -49,6 +49,7 @@ from observer.domain.coding_data import CodingData
 from observer.domain.errors import ObserverError
 from observer.domain.participants import GROUP
 from observer.workspace.recording import Recorder
+from ui.dialogs.common import refill
 from ui.phase_chooser import PhaseChooser
 
 if TYPE_CHECKING:
@@ -377,14 +378,7 @@ class ChartsPanel(QWidget):
         ):
             if combo.count() - 1 == len(items):
                 continue
-            chosen = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem("all", ALL)
-            for label, value in items:
-                combo.addItem(label, value)
-            combo.setCurrentIndex(max(0, combo.findData(chosen)))
-            combo.blockSignals(False)
+            refill(combo, ("all", ALL), items)
 
     def set_filter(self, chart_filter: ChartFilter | None) -> None:
         """Show only what the filter keeps, in every chart."""

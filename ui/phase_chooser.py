@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from observer.domain.coding_data import CodingData
 from observer.domain.errors import InputError
 from observer.domain.phases import THIRDS, Phase, named_phases, phase_window
+from ui.dialogs.common import refill
 
 WHOLE = ""
 
@@ -36,14 +37,7 @@ class PhaseChooser(QComboBox):
         items += [(f"phase: {p.name}", f"phase:{p.name}") for p in named_phases(data.phase_marks)]
         if [self.itemData(i) for i in range(1, self.count())] == [v for _, v in items]:
             return
-        chosen = self.currentData()
-        self.blockSignals(True)
-        self.clear()
-        self.addItem("whole session", WHOLE)
-        for label, value in items:
-            self.addItem(label, value)
-        self.setCurrentIndex(max(0, self.findData(chosen)))
-        self.blockSignals(False)
+        refill(self, ("whole session", WHOLE), items)
 
     def phase_of(self, data: CodingData | None) -> Phase | None:
         """The chosen phase's times in this coding (None: the whole session)."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QInputDialog,
@@ -93,3 +94,17 @@ def text_question(parent: QWidget | None, title: str, label: str, text: str = ""
         shown.setMaximumWidth(QUESTION_WIDTH)
     dialog.adjustSize()
     return dialog
+
+
+def refill(
+    combo: QComboBox, first: tuple[str, object], items: Sequence[tuple[str, object]]
+) -> None:
+    """Put ``first`` then ``items`` (label, value) in a combo box, keeping what was chosen
+    if it is still there, without announcing the refill as a choice."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for label, value in (first, *items):
+        combo.addItem(label, value)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
+    combo.blockSignals(False)
