@@ -57,6 +57,7 @@ class AgreementIndicator(QLabel):
         self._bridge: Bridge | None = bridge_for(recorder.notices)
         self._bridge.changed.connect(self._heard)
         self._reading: Job | None = None
+        self._others = False  # whether the last reading found a co-observer
         self.hide()
         self._due.start(FIRST_MS)
 
@@ -73,28 +74,36 @@ class AgreementIndicator(QLabel):
     def _read(self) -> None:
         # Read on a worker thread: on a server a reading is a connection and a few round
         # trips (a fifth of a second over a slow link), which in the GUI thread would hold
-        # up the key presses made meanwhile. One reading at a time; the events are copied
-        # here, where the Recorder is kept.
+        # up the key presses made meanwhile. One reading at a time.
         if self._reading is not None or self._bridge is None:
             return
         self._last_read = time.monotonic()
         recorder = self._recorder
         store, coding_id, now_ms = recorder.store, recorder.coding_id, self._now()
-        info, events = recorder.info, tuple(recorder.events)
+        # Most codings have no co-observer: then one small query, and the coding's events
+        # are not even copied. They are copied here, where the Recorder is kept.
+        mine = CodingData.of(recorder.info, tuple(recorder.events)) if self._others else None
 
-        def reading(_progress: object) -> Sequence[RecentAgreement]:
+        def reading(_progress: object) -> Sequence[RecentAgreement] | None:
             from observer.workspace.co_observers import agreement_so_far, co_codings
 
-            # Most codings have no co-observer: then one small query and nothing computed.
-            if not co_codings(store, coding_id):
-                return []
-            return agreement_so_far(store, CodingData.of(info, events), now_ms)
+            if mine is None:
+                return None if co_codings(store, coding_id) else []
+            return agreement_so_far(store, mine, now_ms)
 
         job = self._reading = Job(reading)
-        job.done.connect(self._show)
+        job.done.connect(self._read_done)
         # A database fault: the figure waits for the next notice.
         job.finished.connect(self._read_ended)
         job.start()
+
+    def _read_done(self, found: Sequence[RecentAgreement] | None) -> None:
+        self._others = found is None or bool(found)
+        if found is None:  # a co-observer appeared: read again with this coding's events
+            self._last_read = -float("inf")
+            self.refresh_soon()
+        else:
+            self._show(found)
 
     def _read_ended(self) -> None:
         self._reading = None
