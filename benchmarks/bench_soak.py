@@ -119,18 +119,22 @@ def soak(kills: int = KILLS, seed: int = 15, folder: Path | None = None) -> dict
         )  # fmt: skip
         assert child.stdout is not None
         early = rng.random() < 0.1
+        first: list[str] = []
         if early:  # now and then while it is still opening the database
             time.sleep(rng.uniform(0.0, 0.6))
         else:
             ready = child.stdout.readline().strip()
             if ready != "READY":
                 raise RuntimeError(f"the recorder did not start: {child.stderr.read()[-2000:]}")
+            # Its first change said, however loaded the machine: each such kill then comes
+            # while it records, not before it has begun.
+            first = ["READY", child.stdout.readline().strip()]
             time.sleep(rng.uniform(0.0, 0.3))
         child.send_signal(signal.SIGKILL)
         rest, errors = child.communicate(timeout=60)
         if child.returncode != -signal.SIGKILL:
             raise RuntimeError(f"the recorder ended by itself: {errors[-2000:]}")
-        lines = rest.splitlines()
+        lines = first + rest.splitlines()
         while_opening += early and "READY" not in lines
         deleting: set[int] = set()  # deletions begun and not acknowledged: either is right
         for line in lines:
