@@ -67,11 +67,22 @@ class Holder:
             return self.token not in _LIVE
         return not _process_alive(self.pid)
 
-    def in_use(self) -> CodingInUse:
+    def in_use(self, now: datetime | None = None) -> CodingInUse:
         return CodingInUse(
             self.coding_id, self.holder, self.host, self.pid, self.since, self.heartbeat,
-            can_take_over=self.gone(), this_host=self.this_host,
+            can_take_over=self.gone(now), this_host=self.this_host,
         )  # fmt: skip
+
+
+def lock_clock(conn: Any) -> datetime:
+    """Now, by the clock every heartbeat is written and judged by: on a server the server's
+    own, so that a laptop whose clock is minutes off neither looks gone while it records
+    nor sees everyone else's lock as stale; for a file, this computer's."""
+    if is_file_connection(conn):
+        return utcnow()
+    found = parse_stamp(run(conn, "SELECT CURRENT_TIMESTAMP").fetchone()[0])
+    assert found is not None
+    return found
 
 
 def host_name() -> str:
@@ -99,7 +110,8 @@ def take(conn: Any, coding_id: int, holder: str, take_over: bool = False) -> Hol
     ``take_over``: take it from a holder that is gone (a stale heartbeat); a holder that
     has certainly ended is replaced without being asked for.
     """
-    now = stamp(conn, utcnow())
+    moment = lock_clock(conn)
+    now = stamp(conn, moment)
     token = uuid.uuid4().hex
     mine = (coding_id, token, holder, host_name(), os.getpid(), now, now)
     run(conn, "BEGIN IMMEDIATE" if is_file_connection(conn) else "BEGIN")
@@ -114,8 +126,8 @@ def take(conn: Any, coding_id: int, holder: str, take_over: bool = False) -> Hol
             lock = "" if is_file_connection(conn) else " FOR UPDATE"
             found = _holder(run(conn, f"SELECT {_COLUMNS} FROM coding_locks "
                                 f"WHERE coding_id = ?{lock}", (coding_id,)).fetchone())  # fmt: skip
-            if not (found.ended() or (take_over and found.gone())):
-                raise found.in_use()
+            if not (found.ended() or (take_over and found.gone(moment))):
+                raise found.in_use(moment)
             run(
                 conn,
                 "UPDATE coding_locks SET token = ?, holder = ?, host = ?, pid = ?, since = ?, "
@@ -166,7 +178,7 @@ def beat(conn: Any, lock: Holder) -> None:
     run(
         conn,
         "UPDATE coding_locks SET heartbeat = ? WHERE coding_id = ? AND token = ?",
-        (stamp(conn, utcnow()), lock.coding_id, lock.token),
+        (stamp(conn, lock_clock(conn)), lock.coding_id, lock.token),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from observer.domain.clock import ClockState
 from observer.domain.resume import stopped_at
-from observer.storage.coding_lock import holder_of
+from observer.storage.coding_lock import holder_of, lock_clock
 from observer.storage.store import Store, parse_stamp, run
 
 
@@ -119,7 +119,7 @@ def _stopped_at(
     if not saved.was_running:
         return None
     holder = holder_of(conn, coding_id)
-    if holder is not None and not holder.gone():
+    if holder is not None and not holder.gone(lock_clock(conn)):
         return None  # open in a window (here or elsewhere): running, not interrupted
     return stopped_at(saved, last_event)
 

@@ -171,6 +171,34 @@ def test_one_writer_per_coding_on_the_server(server: ThrowawayServer) -> None:
     store.close()
 
 
+def test_a_laptop_with_its_clock_minutes_off_cannot_take_a_live_coding_over(
+    server: ThrowawayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server every lock is judged by the server's clock, not the opener's."""
+    from datetime import timedelta
+
+    from observer.domain.clock import utcnow
+    from observer.domain.errors import CodingInUse
+    from observer.storage import coding_lock
+    from observer.storage.store import open_store
+    from observer.workspace.demo import create_demo
+    from observer.workspace.recording import Recorder
+
+    store = open_store(server.new_database("clocks"))
+    create_demo(store)
+    first = Recorder(store, 2, outbox=False)
+    try:
+        # This computer's clock runs ten minutes fast: by it the holder's heartbeat looks
+        # stale, and the holder would be taken over while it records.
+        monkeypatch.setattr(coding_lock, "utcnow", lambda: utcnow() + timedelta(minutes=10))
+        with pytest.raises(CodingInUse) as refused:
+            Recorder(store, 2, "MB", take_over=True, outbox=False)
+        assert not refused.value.can_take_over
+    finally:
+        first.close()
+        store.close()
+
+
 def test_a_lost_server_connection_is_reported_and_the_next_write_reconnects(
     server: ThrowawayServer,
 ) -> None:
