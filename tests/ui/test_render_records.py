@@ -100,3 +100,29 @@ def test_render_start_screen_with_recordings_and_trash(
         found += 1
     assert "▶ Week 2, camera A" in texts and "Trash: 1 coding" in texts
     screen.grab().save(str(out_dir / "records_start_screen.png"))
+
+
+def test_an_empty_trash_says_so_instead_of_an_empty_table(
+    demo_store: Any, qtbot: Any, out_dir: Path
+) -> None:
+    """Emptied, the trash tells what it is for; a coding deleted then fills it again."""
+    from PySide6.QtWidgets import QLabel, QTableWidget
+
+    ws = Workspace(demo_store)
+    screen = StartScreen(ws)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    screen.select("coding", 1)
+    [found] = [a for a in screen.records.menu.actions() if a.text().replace("&", "") == "Trash…"]
+    found.trigger()
+    dialog = screen.records.dialog
+    qtbot.waitExposed(dialog)
+    note = dialog.findChild(QLabel, "nothingListed")
+    table = dialog.findChild(QTableWidget)
+    assert note.isVisible() and note.text().startswith("The trash is empty.")
+    assert not table.isVisible()
+    over_screen(screen, dialog, out_dir / "records_trash_empty.png")
+    ws.trash_coding(6)  # deleted from elsewhere: the open dialog follows
+    qtbot.waitUntil(lambda: table.isVisible() and table.rowCount() == 1)
+    assert not note.isVisible()

@@ -37,7 +37,12 @@ class _ListDialog(QDialog):
     """A table, buttons beside it, a line for what went wrong; redrawn on every change."""
 
     def __init__(
-        self, workspace: Workspace, title: str, columns: list[str], parent: QWidget | None
+        self,
+        workspace: Workspace,
+        title: str,
+        columns: list[str],
+        parent: QWidget | None,
+        nothing: str = "",
     ):
         super().__init__(parent)
         style.dress(self)
@@ -49,6 +54,13 @@ class _ListDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        # Said instead of an empty table: what the list is for, and how it fills.
+        self.nothing = QLabel(nothing)
+        self.nothing.setObjectName("nothingListed")
+        self.nothing.setWordWrap(True)
+        self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        style.set_ink(self.nothing, style.MUTED)
+        self.nothing.hide()
         self.buttons = QVBoxLayout()
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b42318;")
@@ -56,6 +68,7 @@ class _ListDialog(QDialog):
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.addWidget(self.table, 1)
+        row.addWidget(self.nothing, 1)
         row.addLayout(self.buttons)
         outer = QVBoxLayout(self)
         outer.addLayout(row, 1)
@@ -80,6 +93,9 @@ class _ListDialog(QDialog):
         return b
 
     def fill(self, rows: list[list[str]], ids: list[int]) -> None:
+        shown = bool(rows) or not self.nothing.text()
+        self.table.setVisible(shown)
+        self.nothing.setVisible(not shown)
         self.table.setRowCount(len(rows))
         for r, (cells, row_id) in enumerate(zip(rows, ids, strict=True)):
             for c, text in enumerate(cells):
@@ -116,7 +132,9 @@ class MembersDialog(_ListDialog):
 
     def __init__(self, workspace: Workspace, group_id: int, parent: QWidget | None = None) -> None:
         super().__init__(workspace, "Members", ["Seat", "Pseudonym", "Initials", "Role",
-                                                "Colour", "Joined", "Left"], parent)  # fmt: skip
+                                                "Colour", "Joined", "Left"], parent,
+                         "No members yet.\n\nAdd each member and leader with "
+                         "“Add a newcomer…”.")  # fmt: skip
         self.group_id = group_id
         self.dialog: QDialog | None = None
         self.button("&Add a newcomer…", self.add)
@@ -156,7 +174,9 @@ class TrashDialog(_ListDialog):
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, "Trash", ["Coding", "Group", "Session", "Observer",
-                                              "Events", "Deleted"], parent)  # fmt: skip
+                                              "Events", "Deleted"], parent,
+                         "The trash is empty.\n\nA coding you delete waits here, with all "
+                         "its events, until you restore it or empty the trash.")  # fmt: skip
         self.restore_button = self.button("&Restore", self.restore)
         self.empty_button = self.button("&Empty the trash…", self.empty)
         self.buttons.addStretch(1)
