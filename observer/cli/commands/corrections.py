@@ -2,7 +2,7 @@
 
 ``group edit``, ``member add | edit | leave``, ``session edit | delete``, ``coding edit |
 move | delete | restore | trash`` and ``media remove | edit``. Each calls one correction
-of the workspace. Bad input is refused with one line and exit status 1, nothing written;
+of the workspace. Bad input is refused with one line and exit status 2, nothing written;
 deleting for good asks for ``--yes`` and otherwise only says what would go.
 """
 
@@ -24,17 +24,20 @@ Handler = Callable[[argparse.Namespace, Context], Any]
 
 
 def refusing(handler: Handler) -> Handler:
-    """Bad input: one line on stderr, exit status 1 (the correction wrote nothing)."""
+    """Bad input: one line on stderr, exit status 2 (the correction wrote nothing), as every
+    command says it. A database fault goes on to ``main``, which says it with status 1."""
 
     @wraps(handler)
     def run(args: argparse.Namespace, ctx: Context) -> Any:
-        from observer.domain.errors import ObserverError
+        from observer.domain.errors import ObserverError, StorageFault, WrongPassphrase
 
         try:
             return handler(args, ctx)
+        except (StorageFault, WrongPassphrase):
+            raise
         except ObserverError as exc:
             print(f"group-observer: {' '.join(str(exc).split())}", file=sys.stderr)
-            return 1
+            return 2
 
     return run
 
@@ -276,7 +279,7 @@ def _delete_session(args: argparse.Namespace, ctx: Context) -> int:
             "add --yes to delete it",
             file=sys.stderr,
         )
-        return 1
+        return 2
     _workspace(ctx).delete_session(args.session)
     _done(
         args,
@@ -363,7 +366,7 @@ def _trash(args: argparse.Namespace, ctx: Context) -> int:
                 f"{events:,} events for good; add --yes",
                 file=sys.stderr,
             )
-            return 1
+            return 2
         from observer.workspace.changes import Kind
 
         gone = _workspace(ctx).empty_trash().removed.get(Kind.CODING, ())

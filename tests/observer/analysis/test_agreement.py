@@ -345,4 +345,4 @@ def test_command_on_events_csv_files(tmp_path: Path, capsys) -> None:
     assert result["matched"] == 0 and result["unit_s"] == 2.0
     assert main(["agreement", str(a), str(b), "--tolerance", "2", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["event_kappa"] == pytest.approx(1.0)
-    assert main(["agreement", str(a)]) == 1  # refused in one line, exit 1
+    assert main(["agreement", str(a)]) == 2  # refused in one line, exit 2

@@ -131,7 +131,7 @@ def test_command_restricted_to_a_code(demo_store: Any, capsys: Any) -> None:
 def test_command_refuses_bad_names_in_one_line(
     demo_store: Any, capsys: Any, options: list[str], message: str
 ) -> None:
-    assert main(["--db", demo_store.location, "agreement", "4", "5", *options]) == 1
+    assert main(["--db", demo_store.location, "agreement", "4", "5", *options]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1 and err.startswith(f"group-observer: {message}")

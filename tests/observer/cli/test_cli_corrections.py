@@ -141,7 +141,7 @@ def test_member_add_edit_leave(capsys: Any, db: str) -> None:
         (["media", "edit", "5", "--label", "x"], "No recording 5."),
     ],
 )
-def test_bad_input_is_one_line_exit_1_and_writes_nothing(
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     capsys: Any, db: str, args: list[str], message: str
 ) -> None:
     before = dump(db)
@@ -149,7 +149,7 @@ def test_bad_input_is_one_line_exit_1_and_writes_nothing(
     if args == ["coding", "move", "1", "1"]:  # already there: nothing to do, nothing refused
         assert code == 0 and dump(db) == before
         return
-    assert code == 1
+    assert code == 2
     assert err.count("\n") == 1 and err.startswith("group-observer: ") and message in err
     assert dump(db) == before
 
@@ -217,7 +217,7 @@ def test_coding_edit_move_delete_restore_and_trash(capsys: Any, db: str) -> None
     assert run(capsys, db, "member", "leave", "2", "--on", "2026-01-01")[0] == 0
     assert run(capsys, db, "session", "edit", "2", "--date", "2026-02-01T18:00")[0] == 0
     code, _, err = run(capsys, db, "coding", "move", "1", "2")
-    assert code == 1 and "Sam is coded in coding 1 but not in the group at session 2" in err
+    assert code == 2 and "Sam is coded in coding 1 but not in the group at session 2" in err
     assert run(capsys, db, "session", "edit", "2", "--date", "2025-12-01T18:00")[0] == 0
     assert run(capsys, db, "coding", "move", "1", "2")[0] == 0
     assert rows(db, "SELECT session_id FROM codings") == [(2,)]
