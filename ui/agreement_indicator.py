@@ -5,7 +5,8 @@ exists. The figure is the core's (``observer.workspace.co_observers``); this wid
 decides when to read it again: when a change is announced on the database's notice board
 (an event recorded here, or a co-observer's coding changing), never more often than every
 ``MIN_GAP_MS``, and at most every ``SLOW_MS`` without any notice. A reading is one
-co-observer's coding read whole: milliseconds from a file, a few round trips to a server.
+co-observer's coding read whole: milliseconds from a file, a few round trips to a server,
+so it runs on a worker thread and the key presses never wait for it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from observer.domain.coding_data import CodingData
-from observer.domain.errors import ObserverError
 from ui import style
+from ui.background import Job
 from ui.bridge import Bridge, bridge_for
 
 if TYPE_CHECKING:  # the figure needs numpy: imported at the first reading, not at startup
@@ -55,6 +56,8 @@ class AgreementIndicator(QLabel):
         self._slow.start()
         self._bridge: Bridge | None = bridge_for(recorder.notices)
         self._bridge.changed.connect(self._heard)
+        self._reading: Job | None = None
+        self._others = False  # whether the last reading found a co-observer
         self.hide()
         self._due.start(FIRST_MS)
 
@@ -69,26 +72,45 @@ class AgreementIndicator(QLabel):
         self._due.start(int(max(0, MIN_GAP_MS - waited_ms)))
 
     def _read(self) -> None:
-        # Read here, in the GUI thread: at most every MIN_GAP_MS, one co-observer's coding
-        # (milliseconds from a file, a few round trips to a server), and no thread left
-        # to speak to a window that has closed.
-        from observer.workspace.co_observers import agreement_so_far, co_codings
-
+        # Read on a worker thread: on a server a reading is a connection and a few round
+        # trips (a fifth of a second over a slow link), which in the GUI thread would hold
+        # up the key presses made meanwhile. One reading at a time.
+        if self._reading is not None or self._bridge is None:
+            return
         self._last_read = time.monotonic()
         recorder = self._recorder
-        try:
-            # Most codings have no co-observer: then one small query, and nothing copied or
-            # loaded while the observer types.
-            if not co_codings(recorder.store, recorder.coding_id):
-                found: Sequence[RecentAgreement] = []
-            else:
-                mine = CodingData.of(recorder.info, tuple(recorder.events))
-                found = agreement_so_far(recorder.store, mine, self._now())
-        except ObserverError:  # a database fault: the figure waits for the next notice
-            return
-        self._show(found)
+        store, coding_id, now_ms = recorder.store, recorder.coding_id, self._now()
+        # Most codings have no co-observer: then one small query, and the coding's events
+        # are not even copied. They are copied here, where the Recorder is kept.
+        mine = CodingData.of(recorder.info, tuple(recorder.events)) if self._others else None
+
+        def reading(_progress: object) -> Sequence[RecentAgreement] | None:
+            from observer.workspace.co_observers import agreement_so_far, co_codings
+
+            if mine is None:
+                return None if co_codings(store, coding_id) else []
+            return agreement_so_far(store, mine, now_ms)
+
+        job = self._reading = Job(reading)
+        job.done.connect(self._read_done)
+        # A database fault: the figure waits for the next notice.
+        job.finished.connect(self._read_ended)
+        job.start()
+
+    def _read_done(self, found: Sequence[RecentAgreement] | None) -> None:
+        self._others = found is None or bool(found)
+        if found is None:  # a co-observer appeared: read again with this coding's events
+            self._last_read = -float("inf")
+            self.refresh_soon()
+        else:
+            self._show(found)
+
+    def _read_ended(self) -> None:
+        self._reading = None
 
     def _show(self, found: Sequence[RecentAgreement]) -> None:
+        if self._bridge is None:
+            return  # the window closed while the reading ran
         self.setText("  ·  ".join(f.text() for f in found))
         self.setToolTip(
             "Event kappa by code over the last minutes, events paired within "

@@ -76,9 +76,17 @@ def waiting_outboxes(location: str) -> list[tuple[int, Path]]:
 
 
 class Outbox:
-    """An open outbox file; one connection, usable from the thread that opened it."""
+    """An open outbox file; one connection, usable from the thread that opened it.
 
-    def __init__(self, path: Path) -> None:
+    The recorder's connection (``sender=False``) commits each change durably and never
+    checkpoints, so a key press pays for its own flush and nothing more. The sender's
+    connection (``sender=True``) forgets delivered changes without waiting for the disk
+    (after a crash a forgotten change may come back and be sent again: the server keeps it
+    once, and changes replayed in order leave the coding as it was) and does the WAL's
+    checkpoints, on the sender's thread.
+    """
+
+    def __init__(self, path: Path, sender: bool = False) -> None:
         self.path = path
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
@@ -88,6 +96,10 @@ class Outbox:
             path, isolation_level=None, timeout=RECORDING_BUSY_MS / 1000, check_same_thread=False
         )
         sqlite_pragmas(self.conn, None, RECORDING_BUSY_MS)
+        if sender:
+            run(self.conn, "PRAGMA synchronous=NORMAL")
+        else:
+            run(self.conn, "PRAGMA wal_autocheckpoint=0")
         run(self.conn, _SCHEMA)
 
     @contextmanager
@@ -129,9 +141,14 @@ class Outbox:
         return [Change(int(s), str(u), str(k), json.loads(p)) for s, u, k, p in rows]
 
     def delivered(self, up_to: int) -> None:
-        """The server has committed every change up to ``up_to``: they leave the outbox."""
+        """The server has committed every change up to ``up_to``: they leave the outbox
+        (durably only on the sender's connection's terms, see the class)."""
         with self.transaction():
             run(self.conn, "DELETE FROM changes WHERE seq <= ?", (up_to,))
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the file where no reader needs it (never waits for one)."""
+        run(self.conn, "PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         with suppress(Exception):

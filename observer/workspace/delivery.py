@@ -8,6 +8,10 @@ leaves the outbox only once the server has committed it. Every change names its 
 ``uid`` (``INSERT … ON CONFLICT (uid) DO NOTHING``; updates and deletions by uid; audit
 rows by their own uid), so a batch sent again after a lost answer is kept once.
 
+The sender also keeps the coding's lock alive on the server (its heartbeat, every
+``coding_lock.HEARTBEAT_S``), on its own connection: the coding window's heartbeat then
+asks the sender what it found and never waits on the network itself.
+
 When the server cannot be reached the sender tries again after 0.2 s, then twice as long
 each time up to 5 s, and says so (:class:`DeliveryState`: "server unreachable · 12 events
 waiting"); it catches up by itself when the server is back. What is still waiting when the
@@ -20,8 +24,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +40,7 @@ from observer.workspace.note_writes import RECORD_KINDS, apply_record
 BATCH = 500  # changes per server transaction
 FIRST_RETRY_S = 0.2
 LAST_RETRY_S = 5.0
+CHECKPOINT_S = 5.0  # while the server is away, the outbox's WAL is checkpointed this often
 
 _COLUMNS = "coding_id, time_ms, end_ms, code, actor, targets, modifiers, note, created_at"
 _INSERT = (
@@ -95,13 +100,16 @@ class Delivery:
         self._lock = lock
         path = outbox_path(store.location, coding_id)
         self.outbox = Outbox(path)
-        self._box = Outbox(path)  # the sender's own connection to it
+        self._box = Outbox(path, sender=True)  # the sender's own connection to it
         self._server: Any = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._changed = threading.Condition()
         self._listeners: list[Listener] = []
         self._thread: threading.Thread | None = None
+        self._beaten = time.monotonic()  # the lock was taken (or confirmed) just now
+        self._taken_over: CodingTakenOver | None = None
+        self._checkpointed = time.monotonic()
         self.state = DeliveryState(self._box.waiting())
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -121,6 +129,11 @@ class Delivery:
         while self._send_batch():
             pass
         self._report(DeliveryState(0))
+
+    def raise_if_taken_over(self) -> None:
+        """``CodingTakenOver`` once the sender found the lock someone else's (no network)."""
+        if self._taken_over is not None:
+            raise self._taken_over
 
     def start(self) -> None:
         """Start the sender thread."""
@@ -165,7 +178,10 @@ class Delivery:
                 try:
                     while self._send_batch() and not self._stop.is_set():
                         self._report(DeliveryState(self._box.waiting()))
+                    if self._beat_in_s() <= 0:
+                        self._beat()
                 except CodingTakenOver as exc:
+                    self._taken_over = exc
                     self._report(DeliveryState(self._box.waiting(), False, exc.reason, True))
                     return
                 except Exception as exc:  # the server, or a change it refused: try again later
@@ -176,10 +192,43 @@ class Delivery:
                     continue
                 delay = FIRST_RETRY_S
                 self._report(DeliveryState(self._box.waiting()))
-                self._wake.wait()
+                self._wake.wait(self._beat_in_s() if self._lock is not None else None)
         finally:
             if self._stop.is_set():
                 self._close_connections()
+
+    def _beat_in_s(self) -> float:
+        """Seconds until the lock's next heartbeat is due (never, without a lock)."""
+        if self._lock is None:
+            return float("inf")
+        return self._beaten + coding_lock.HEARTBEAT_S - time.monotonic()
+
+    def _beat(self) -> None:
+        """The lock's heartbeat: confirmed ours, then refreshed, in one server transaction."""
+        with self._server_transaction():
+            pass
+
+    @contextmanager
+    def _server_transaction(self) -> Iterator[Any]:
+        """One server transaction that first confirms the lock (and beats it when due)."""
+        if self._server is None:
+            self._server = self.store.connect()
+        conn = self._server
+        beating = self._beat_in_s() <= 0
+        run(conn, "BEGIN")
+        try:
+            if self._lock is not None:
+                coding_lock.confirm(conn, self._lock)
+                if beating:
+                    coding_lock.beat(conn, self._lock)
+            yield conn
+            run(conn, "COMMIT")
+        except BaseException:
+            with suppress(Exception):
+                run(conn, "ROLLBACK")
+            raise
+        if beating:
+            self._beaten = time.monotonic()
 
     def _back_off(self, delay: float) -> None:
         """Wait before trying again; changes committed meanwhile are counted, not sent."""
@@ -190,6 +239,10 @@ class Delivery:
                 return
             if self._wake.wait(left):
                 self._wake.clear()
+                if time.monotonic() - self._checkpointed > CHECKPOINT_S:
+                    # Nothing is delivered, so nothing else keeps the outbox's WAL short.
+                    self._box.checkpoint()
+                    self._checkpointed = time.monotonic()
                 waiting = self._box.waiting()
                 self._report(DeliveryState(waiting, False, self.state.problem))
 
@@ -198,19 +251,8 @@ class Delivery:
         changes = self._box.first(BATCH)
         if not changes:
             return False
-        if self._server is None:
-            self._server = self.store.connect()
-        conn = self._server
-        run(conn, "BEGIN")
-        try:
-            if self._lock is not None:
-                coding_lock.confirm(conn, self._lock)
+        with self._server_transaction() as conn:
             apply_changes(conn, changes)
-            run(conn, "COMMIT")
-        except BaseException:
-            with suppress(Exception):
-                run(conn, "ROLLBACK")
-            raise
         self._box.delivered(changes[-1].seq)
         return True
 

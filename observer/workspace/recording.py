@@ -180,7 +180,15 @@ class Recorder(NoteRecords, SessionRecords):
 
     def heartbeat(self) -> None:
         """Show that this coding is still open here (the window calls it every
-        ``coding_lock.HEARTBEAT_S`` seconds); raises ``CodingTakenOver`` if it was taken."""
+        ``coding_lock.HEARTBEAT_S`` seconds); raises ``CodingTakenOver`` if it was taken.
+
+        On a server the sender beats, on its own connection and thread: asked here, it
+        says whether it found the coding taken over, and the window never waits on the
+        network.
+        """
+        if self.delivery is not None:
+            self.delivery.raise_if_taken_over()
+            return
         self._writer.heartbeat()
 
     def holder(self) -> Holder | None:

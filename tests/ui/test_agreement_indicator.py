@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
-from conftest import open_window
+from conftest import open_window, stored_events
+from PySide6.QtCore import Qt
 
 from observer.workspace.codings import new_coding
 from observer.workspace.groups import add_session
@@ -76,6 +78,40 @@ def test_a_co_observers_coding_shows_the_agreement_and_follows_their_events(
         window.close()
         window.recorder.close()
         theirs.close()
+
+
+def test_key_presses_are_saved_while_a_reading_waits_on_the_database(
+    demo_store: Any, fake_time: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """On a server a reading is a few round trips: the observer's keys never wait for it."""
+    import observer.workspace.co_observers as co_observers
+
+    began, answer = threading.Event(), threading.Event()
+    real = co_observers.co_codings
+
+    def slow_server(store: Any, coding_id: int) -> Any:
+        began.set()
+        assert answer.wait(30), "the test never let the reading finish"
+        return real(store, coding_id)
+
+    monkeypatch.setattr(co_observers, "co_codings", slow_server)
+    coding = new_coding(demo_store, new_session(demo_store), "RK", ["here-and-now"])
+    window = open_window(demo_store, coding, fake_time, qtbot)
+    try:
+        qtbot.waitUntil(began.is_set, timeout=10_000)
+        qtbot.keyClick(window.chart, Qt.Key.Key_F5)  # start the clock
+        fake_time.advance(3)
+        for ch in "12s":  # member 1 supports member 2
+            qtbot.keyClick(window.chart, ch)
+        saved = stored_events(demo_store, coding)
+        assert [(e.actor, e.code) for e in saved] == [("m1", "support")]
+        assert not answer.is_set()  # the reading is still waiting: the keys did not
+        with qtbot.waitSignal(indicator(window).refreshed, timeout=10_000):
+            answer.set()
+    finally:
+        answer.set()
+        window.close()
+        window.recorder.close()
 
 
 def test_render_the_indicator_in_the_window(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from observer.domain.errors import CodingTakenOver
 from observer.storage.store import Store, open_store
 from observer.workspace.delivery import DeliveryState
 from observer.workspace.recording import Recorder
@@ -149,8 +151,38 @@ def test_a_coding_taken_over_elsewhere_stops_the_sender(on_server: Store) -> Non
     wait_for(changed, lambda: bool(seen) and seen[-1].stopped)
     assert seen[-1].text.startswith("not sending · 1 event waiting · MB took this coding over")
     assert server_events(on_server, coding_id) == []
+    # The window's heartbeat hears it from the sender, without a round trip of its own.
+    with pytest.raises(CodingTakenOver, match="MB took this coding over"):
+        first.heartbeat()
     second.close()
     first.close(deliver_s=0)
+
+
+def test_the_sender_keeps_the_lock_alive_while_the_observer_types_nothing(
+    on_server: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other computers see the coding recorded here by its heartbeat; the sender beats it."""
+    from observer.storage import coding_lock
+
+    monkeypatch.setattr(coding_lock, "HEARTBEAT_S", 0.3)
+    coding_id, _k = small_coding(on_server)
+    recorder = Recorder(on_server, coding_id)
+
+    def heartbeat() -> Any:
+        with on_server.engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT heartbeat FROM coding_locks WHERE coding_id = %s", (coding_id,)
+            ).scalar_one()
+
+    try:
+        first = heartbeat()
+        deadline = time.monotonic() + 30
+        while heartbeat() == first:  # nobody calls recorder.heartbeat() here
+            assert time.monotonic() < deadline, "the lock's heartbeat never moved"
+            time.sleep(0.05)
+        recorder.heartbeat()  # nothing taken over: the window hears nothing amiss
+    finally:
+        recorder.close()
 
 
 def test_what_a_crash_left_in_the_outbox_is_sent_at_the_next_opening(on_server: Store) -> None:
