@@ -207,6 +207,7 @@ class CodingWindow(QMainWindow):
 
         self.notes = NotesPanel(self.recorder, self.now)
         self.notes.error.connect(self.show_error)
+        self.notes.said.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.notes.done.connect(lambda: self.chart.setFocus())
         self.notes_dock = self.dock_panel("Process notes", self.notes, "notesDock")
         self.setDockOptions(

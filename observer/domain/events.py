@@ -46,6 +46,14 @@ class Changes:
     added: tuple[Event, ...] = ()
     changed: tuple[Event, ...] = ()
     removed: tuple[int, ...] = ()
+    # Process notes and phase marks the step touched, one per change in order (each as
+    # the change left it; a removed one as it was), and the ids of those it removed.
+    notes: tuple[ProcessNoteView, ...] = ()
+    notes_removed: tuple[int, ...] = ()
+
+    @property
+    def touches_notes(self) -> bool:
+        return bool(self.notes or self.notes_removed)
 
 
 @dataclass(frozen=True)
@@ -57,3 +65,7 @@ class ProcessNoteView:
     text: str
     kind: str
     created_at: datetime | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """What a correction can change (the audit trail's before/after)."""
+        return {"time_ms": self.time_ms, "text": self.text, "kind": self.kind}

@@ -314,13 +314,36 @@ class ProcessNote(Base):
     """A timestamped observation to bring to supervision, or a pinned pattern prompt."""
 
     __tablename__ = "process_notes"
+    __table_args__ = (Index("ux_process_notes_uid", "uid", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Globally unique, as an event's: a note sent from an outbox twice is kept once.
+    uid: Mapped[str] = mapped_column(String(36), default=new_uid, server_default=text("''"))
     coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
     time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10), default="note")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class NoteAudit(Base):
+    """A process note or phase mark corrected: who, when, the note before and after."""
+
+    __tablename__ = "note_audit"
+    __table_args__ = (Index("ux_note_audit_uid", "uid", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Set when the row was sent from an outbox, so sending it again keeps it once.
+    uid: Mapped[str | None] = mapped_column(String(36), default=None)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    # By uid, not id: a note deleted and brought back by Undo is the same note.
+    note_uid: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(10))
+    who: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class CallName(Base):

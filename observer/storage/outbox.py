@@ -26,7 +26,9 @@ from typing import Any
 from observer.storage.private_file import PRIVATE_FOLDER, create_private
 from observer.storage.store import APP_NAME, RECORDING_BUSY_MS, run, sqlite_pragmas
 
-KINDS = ("insert", "update", "delete")
+# An event's changes; then a note's or phase mark's, a late arrival, the clock.
+KINDS = ("insert", "update", "delete", "note_insert", "note_update", "note_delete", "arrival",
+         "clock")  # fmt: skip
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS changes ("

@@ -170,6 +170,7 @@ RULES: dict[str, Rule] = {
     "events": Rule("observer_sees_coding(coding_id)", "observer_writes_coding(coding_id)"),
     "event_audit": Rule("observer_sees_coding(coding_id)", "observer_writes_coding(coding_id)"),
     "process_notes": Rule("observer_sees_coding(coding_id)", "observer_writes_coding(coding_id)"),
+    "note_audit": Rule("observer_sees_coding(coding_id)", "observer_writes_coding(coding_id)"),
     "coding_locks": Rule("observer_sees_coding(coding_id)", "observer_writes_coding(coding_id)"),
     "coding_codebooks": Rule(
         "observer_sees_coding(coding_id)", "observer_writes_coding(coding_id)"

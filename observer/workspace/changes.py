@@ -94,8 +94,18 @@ def recorded(coding_id: int, changes: Changes, notes: tuple[int, ...] = ()) -> C
         added[Kind.EVENT] = tuple(e.id for e in changes.added)
     if notes:
         added[Kind.NOTE] = notes
-    changed = {Kind.EVENT: tuple(e.id for e in changes.changed)} if changes.changed else _NONE
-    removed = {Kind.EVENT: changes.removed} if changes.removed else _NONE
+    changed: dict[Kind, tuple[int, ...]] = {}
+    if changes.changed:
+        changed[Kind.EVENT] = tuple(e.id for e in changes.changed)
+    if other := tuple(
+        n.id for n in changes.notes if n.id not in notes and n.id not in changes.notes_removed
+    ):
+        changed[Kind.NOTE] = other
+    removed: dict[Kind, tuple[int, ...]] = {}
+    if changes.removed:
+        removed[Kind.EVENT] = changes.removed
+    if changes.notes_removed:
+        removed[Kind.NOTE] = changes.notes_removed
     return ChangeSet(changes.label, added, changed, removed, coding_id, changes)
 
 

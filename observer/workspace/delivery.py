@@ -35,6 +35,7 @@ from observer.storage.coding_writer import CodingWriter
 from observer.storage.outbox import Change, Outbox, outbox_path, waiting_outboxes
 from observer.storage.store import Store, run, run_many
 from observer.workspace.event_writes import parse_moment
+from observer.workspace.note_writes import RECORD_KINDS, apply_record
 
 BATCH = 500  # changes per server transaction
 FIRST_RETRY_S = 0.2
@@ -289,7 +290,9 @@ def apply_changes(conn: Any, changes: list[Change]) -> None:
             continue
         run_many(conn, _INSERT, plain)
         plain = []
-        if change.kind == "insert":
+        if change.kind in RECORD_KINDS:  # a note, a phase mark, an arrival, the clock
+            apply_record(conn, change.uid, change.kind, p)
+        elif change.kind == "insert":
             row = (change.uid, *_columns(p), bool(p["awaiting"]))
             given = p.get("event_id") or _id_before_deletion(conn, p.get("deleted_by"))
             if given is None:

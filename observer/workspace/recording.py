@@ -26,11 +26,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from observer.domain.clock import ClockState, LiveClock
+from observer.domain.clock import ClockState, LiveClock, utcnow
 from observer.domain.codebook import Code, Palette
 from observer.domain.errors import InputError, NotFound
 from observer.domain.event_rules import EventRules
-from observer.domain.events import Changes, Event
+from observer.domain.events import Changes, Event, ProcessNoteView
 from observer.domain.participants import Roster
 from observer.domain.uids import new_uid
 from observer.storage.access_log import log_access_on
@@ -43,6 +43,8 @@ from observer.workspace.audit import audit_trail, event_history
 from observer.workspace.changes import Notices, notices_of, recorded
 from observer.workspace.delivery import Delivery
 from observer.workspace.event_writes import DirectRows, OutboxRows
+from observer.workspace.note_records import NoteRecords
+from observer.workspace.note_writes import DirectRecords, NoteOp, OutboxRecords
 from observer.workspace.session_records import SessionRecords
 
 __all__ = ["EDITABLE", "Recorder", "audit_trail", "event_history"]
@@ -72,17 +74,24 @@ class _Op:
 
 @dataclass(frozen=True)
 class _Step:
+    """One undo step: event changes, or note changes (a note, a phase mark), or both."""
+
     label: str
     ops: tuple[_Op, ...]
+    notes: tuple[NoteOp, ...] = ()
 
     def inverse(self) -> _Step:
-        return _Step(self.label, tuple(op.inverse() for op in reversed(self.ops)))
+        return _Step(
+            self.label,
+            tuple(op.inverse() for op in reversed(self.ops)),
+            tuple(op.inverse() for op in reversed(self.notes)),
+        )
 
 
 Listener = Callable[[Changes], None]
 
 
-class Recorder(SessionRecords):
+class Recorder(NoteRecords, SessionRecords):
     """The recording desk of one open coding: record, edit, delete, undo, clock, notes.
 
     Opening takes the coding's lock, or raises ``CodingInUse`` (who has it open, where,
@@ -118,6 +127,9 @@ class Recorder(SessionRecords):
         # On a server, changes go to this computer's outbox first and on in the background.
         self.delivery: Delivery | None = None
         self._rows: DirectRows | OutboxRows = DirectRows(self._writer, coding_id, self.who)
+        self._records: DirectRecords | OutboxRecords = DirectRecords(
+            self._writer, coding_id, self.who
+        )
         self._uids: dict[int, str] = {}
         try:
             if outbox and not store.is_sqlite and not read_only:
@@ -126,7 +138,11 @@ class Recorder(SessionRecords):
                 self._rows = OutboxRows(self.delivery.outbox, coding_id, self.who,
                                         self.delivery.wake)  # fmt: skip
                 self._uids = event_uids(self._conn, coding_id)
+                self._records = OutboxRecords(self.delivery.outbox, coding_id, self.who,
+                                              self.delivery.wake)  # fmt: skip
+                self.info = coding_info(store, coding_id)  # as the outbox left it
             self._events = load_events(self._conn, coding_id)
+            self._load_notes()
         except BaseException:
             self.close()
             raise
@@ -249,6 +265,10 @@ class Recorder(SessionRecords):
         for listener in list(self._listeners):
             listener(changes)
         self.notices.announce(recorded(self.coding_id, changes, notes))
+
+    def _perform_notes(self, label: str, ops: tuple[NoteOp, ...]) -> Changes:
+        """A note change as one undo step, on the one stack with the events."""
+        return self._perform(_Step(label, (), ops))
 
     # --- recording -----------------------------------------------------------------------
 
@@ -492,9 +512,14 @@ class Recorder(SessionRecords):
             replace(op, event=replace(op.event, id=next(ids))) if op.kind == "insert" else op
             for op in step.ops
         )
-        self._undo.append(_Step(step.label, ops))
+        # A new note is remembered as written too (its id), for the same reason.
+        notes = tuple(replace(op, note=n) if op.kind == "insert" else op
+                      for op, n in zip(step.notes, changes.notes, strict=False))  # fmt: skip
+        self._undo.append(_Step(step.label, ops, notes))
         self._redo.clear()
-        self._announce(changes)
+        added = tuple(n.id for op, n in zip(step.notes, changes.notes, strict=False)
+                      if op.kind == "insert" and not op.note.id)  # fmt: skip
+        self._announce(changes, notes=added)
         return changes
 
     def _apply(self, step: _Step) -> Changes:
@@ -506,13 +531,15 @@ class Recorder(SessionRecords):
         removed: list[int] = []
         waiting: list[int] = []
         uids: dict[int, str] = {}
+        notes: list[ProcessNoteView] = []
 
         def saved(conn: Any) -> bool:
             # One transaction: all of it is there, or none. The rows it left say which.
             now_there = [stored_event(conn, e.id) for e in added]
             now_there += [stored_event(conn, e.id) for e in changed]
             gone = all(stored_event(conn, i) is None for i in removed)
-            return now_there == [*added, *changed] and gone
+            return (now_there == [*added, *changed] and gone
+                    and self._notes_saved(conn, step.notes, notes))  # fmt: skip
 
         with rows.durably(saved):
             for op in step.ops:
@@ -538,6 +565,8 @@ class Recorder(SessionRecords):
                     uid = self._uids.get(e.id, "")  # by id in a file, by uid in an outbox
                     rows.update(e, op.before, uid, op.audited, awaiting, now)
                     changed.append(e)
+            notes.extend(self._write_notes(step.notes, utcnow()))
+        kept_notes, notes_removed = self._mirror_notes(step.notes, notes)
         self._uids.update(uids)
         self._awaiting.update(waiting)
         self._awaiting.difference_update(
@@ -564,6 +593,8 @@ class Recorder(SessionRecords):
             tuple(final[e.id] for e in added if e.id in final),
             tuple(e for i, e in final.items() if i not in new),
             tuple(i for i in removed if i not in new),
+            kept_notes,
+            notes_removed,
         )
 
     def uid_of(self, event_id: int) -> str:

@@ -1,8 +1,9 @@
-"""What a coding records besides events: late arrivals, the live clock, process notes.
+"""What a coding records besides events and notes: late arrivals, the live clock.
 
-Part of :class:`observer.workspace.recording.Recorder` (its base class): each write is one
-durable transaction on the recorder's connection, announced after the commit, exactly as
-an event is.
+Part of :class:`observer.workspace.recording.Recorder` (its base class): each write is
+durable when the call returns (on the recorder's connection, or in a server coding's
+outbox, after the events recorded before it), and announced after the commit, exactly as
+an event is. Notes and phase marks: ``workspace.note_records``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from typing import Any
 
 from observer.domain import limits
 from observer.domain.clock import ClockState, LiveClock, utcnow
-from observer.domain.errors import InputError, NotFound, StorageFault
+from observer.domain.errors import NotFound, StorageFault
 from observer.domain.event_rules import EventRules
-from observer.domain.events import Changes, ProcessNoteView
+from observer.domain.events import Changes
 from observer.domain.participants import Participant, Roster, member_id_of
-from observer.domain.phases import PHASE_NOTE, PhaseMark, checked_name
 from observer.storage.coding_info import CodingInfo, coding_info
-from observer.storage.store import Store, run, stamp
+from observer.storage.store import Store
 from observer.workspace.changes import ChangeSet, Kind, Notices
+from observer.workspace.note_writes import ClockValues, DirectRecords, OutboxRecords
 
 
 class SessionRecords:
@@ -38,6 +39,7 @@ class SessionRecords:
     clock_anchor: datetime | None
     notices: Notices
     read_only: bool
+    _records: DirectRecords | OutboxRecords
     _listeners: list[Callable[[Changes], None]]
 
     @property
@@ -81,12 +83,7 @@ class SessionRecords:
         if person.present:
             return person
         limits.session_time(time_ms, "time")
-        with self._transaction():
-            run(
-                self._conn,
-                "INSERT INTO attendance (session_id, member_id, arrived_ms) VALUES (?, ?, ?)",
-                (self.info.session_id, member_id, time_ms),
-            )
+        self._records.arrive(self.info.session_id, member_id, time_ms)
         arrived = replace(person, present=True)
         people = tuple(arrived if p.key == key else p for p in self.info.participants)
         self.info = replace(self.info, participants=people)
@@ -146,79 +143,9 @@ class SessionRecords:
 
     def _save_clock(self) -> None:
         state = self.clock.state()
-        since = None if state.running_since is None else stamp(self._conn, state.running_since)
         # The anchor is set once, when the clock first runs, and kept through pauses and
         # crashes: it says when the session began by this coding's clock.
         anchor = self.clock_anchor or state.anchor
-        kept = None if anchor is None else stamp(self._conn, anchor)
-        values = (state.elapsed_ms, since, kept)
-
-        def saved(conn: Any) -> bool:
-            sql = (
-                "SELECT clock_elapsed_ms, clock_running_since, clock_anchor FROM codings "
-                "WHERE id = ?"
-            )
-            return tuple(run(conn, sql, (self.coding_id,)).fetchone()) == values
-
-        with self._durably(saved):
-            run(
-                self._conn,
-                "UPDATE codings SET clock_elapsed_ms = ?, clock_running_since = ?, "
-                "clock_anchor = ? WHERE id = ?",
-                (*values, self.coding_id),
-            )
+        self._records.save_clock(ClockValues(state.elapsed_ms, state.running_since, anchor))
         self.saved_clock = state
         self.clock_anchor = anchor
-
-    # --- process notes -------------------------------------------------------------------
-
-    def add_note(self, text: str, time_ms: int | None = None, kind: str = "note") -> int:
-        """A timestamped process note (or a pinned prompt) for supervision; durable at once."""
-        note_id = self._write_note(text, time_ms, kind)
-        self._announce(Changes("Add note"), notes=(note_id,))
-        return note_id
-
-    def _write_note(self, text: str, time_ms: int | None, kind: str) -> int:
-        if not text.strip():
-            raise InputError("The note is empty.")
-        limits.note(text, "note")
-        if time_ms is not None:
-            limits.session_time(time_ms, "time")
-        written: list[int] = []
-
-        def saved(conn: Any) -> bool:
-            sql = "SELECT 1 FROM process_notes WHERE id = ?"
-            return bool(written) and run(conn, sql, (written[0],)).fetchone() is not None
-
-        with self._durably(saved):
-            row = run(
-                self._conn,
-                "INSERT INTO process_notes (coding_id, time_ms, text, kind, created_at) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (self.coding_id, time_ms, text.strip(), kind, stamp(self._conn, utcnow())),
-            ).fetchone()
-            written.append(int(row[0]))
-        return written[0]
-
-    def mark_phase(self, name: str, time_ms: int) -> PhaseMark:
-        """A phase of the session begins now (until the next mark); durable at once.
-
-        Stored as a process note of kind "phase" (the one write path of notes), then kept
-        in the coding's facts, so the charts' phase chooser offers it at once.
-        """
-        self.refuse_if_read_only()
-        mark = PhaseMark(time_ms, checked_name(name))
-        note_id = self._write_note(mark.name, time_ms, PHASE_NOTE)
-        marks = sorted((*self.info.phase_marks, mark), key=lambda m: m.time_ms)
-        self.info = replace(self.info, phase_marks=tuple(marks))
-        self._announce(Changes(f"Mark phase {mark.name}"), notes=(note_id,))
-        return mark
-
-    def notes(self) -> list[ProcessNoteView]:
-        rows = run(
-            self._conn,
-            "SELECT id, time_ms, text, kind FROM process_notes WHERE coding_id = ? "
-            "ORDER BY time_ms, id",
-            (self.coding_id,),
-        )
-        return [ProcessNoteView(*row) for row in rows]

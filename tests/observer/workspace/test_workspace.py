@@ -191,7 +191,8 @@ def test_recording_announces_the_events_themselves(store: Store) -> None:
         assert heard[-1].changed == {Kind.EVENT: (edited.id,)}
         note = recorder.add_note("Sam turns to Jane", 1_500)
         assert heard[-1].added == {Kind.NOTE: (note,)} and heard[-1].coding_id == coding_id
-        assert heard[-1].events == Changes("Add note")  # the notes panel listens for this
+        # The notes panel listens for this: the note, as stored, and no event.
+        assert heard[-1].events == Changes("Add note", notes=(recorder.note(note),))
         assert len(heard) == 5
     finally:
         recorder.close()
