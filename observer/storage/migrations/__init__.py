@@ -4,4 +4,4 @@
 have to load Alembic at all (a test checks it against the scripts).
 """
 
-HEAD = "0016"
+HEAD = "0014"

@@ -1,6 +1,6 @@
 """Process notes and phase marks you can correct, and send from an outbox.
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 
 - ``process_notes.uid``: a UUID given when a note is first written (here or in a server
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
