@@ -130,8 +130,19 @@ class Outbox:
         return int(row[0])
 
     def waiting(self) -> int:
-        """How many events have changes waiting (an event recorded and then edited: one)."""
+        """How many things have changes waiting (an event recorded and then edited: one)."""
         return int(run(self.conn, "SELECT COUNT(DISTINCT uid) FROM changes").fetchone()[0])
+
+    def waiting_by_kind(self) -> tuple[int, int]:
+        """Events with changes waiting, and other changes waiting (notes, arrivals, the
+        clock): what the status line names."""
+        events, others = run(
+            self.conn,
+            "SELECT COUNT(DISTINCT CASE WHEN kind IN ('insert', 'update', 'delete') THEN uid END),"
+            " COUNT(CASE WHEN kind NOT IN ('insert', 'update', 'delete') THEN 1 END) "
+            "FROM changes",
+        ).fetchone()
+        return int(events), int(others)
 
     def first(self, limit: int) -> list[Change]:
         """The oldest waiting changes, in the order they were made."""

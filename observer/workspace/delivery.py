@@ -73,19 +73,24 @@ class DeliveryState:
     reachable: bool = True
     problem: str = ""  # why the last attempt failed, in words
     stopped: bool = False  # the coding was taken over: this sender sends no more
+    others: int = 0  # other changes not yet on the server: notes, arrivals, the clock
 
     @property
     def text(self) -> str:
         if self.stopped:
             return f"not sending · {self._events()} waiting · {self.problem}"
-        if self.waiting == 0:
+        if self.waiting == 0 and self.others == 0:
             return "all delivered"
         if not self.reachable:
             return f"server unreachable · {self._events()} waiting"
         return f"sending · {self._events()} waiting"
 
     def _events(self) -> str:
-        return f"{self.waiting} event{'' if self.waiting == 1 else 's'}"
+        said = [f"{self.waiting} event{'' if self.waiting == 1 else 's'}"] if self.waiting else []
+        if self.others:
+            other = "other change" if self.waiting else "change"
+            said.append(f"{self.others} {other}{'' if self.others == 1 else 's'}")
+        return " and ".join(said)
 
 
 Listener = Callable[[DeliveryState], None]
@@ -110,7 +115,7 @@ class Delivery:
         self._beaten = time.monotonic()  # the lock was taken (or confirmed) just now
         self._taken_over: CodingTakenOver | None = None
         self._checkpointed = time.monotonic()
-        self.state = DeliveryState(self._box.waiting())
+        self.state = self._now_waiting()
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` (on the sender's thread) whenever the state changes."""
@@ -177,21 +182,21 @@ class Delivery:
                 self._wake.clear()
                 try:
                     while self._send_batch() and not self._stop.is_set():
-                        self._report(DeliveryState(self._box.waiting()))
+                        self._report(self._now_waiting())
                     if self._beat_in_s() <= 0:
                         self._beat()
                 except CodingTakenOver as exc:
                     self._taken_over = exc
-                    self._report(DeliveryState(self._box.waiting(), False, exc.reason, True))
+                    self._report(self._now_waiting(False, exc.reason, True))
                     return
                 except Exception as exc:  # the server, or a change it refused: try again later
                     self._drop_server()
-                    self._report(DeliveryState(self._box.waiting(), False, _words(exc)))
+                    self._report(self._now_waiting(False, _words(exc)))
                     self._back_off(delay)
                     delay = min(delay * 2, LAST_RETRY_S)
                     continue
                 delay = FIRST_RETRY_S
-                self._report(DeliveryState(self._box.waiting()))
+                self._report(self._now_waiting())
                 self._wake.wait(self._beat_in_s() if self._lock is not None else None)
         finally:
             if self._stop.is_set():
@@ -230,6 +235,12 @@ class Delivery:
         if beating:
             self._beaten = time.monotonic()
 
+    def _now_waiting(
+        self, reachable: bool = True, problem: str = "", stopped: bool = False
+    ) -> DeliveryState:
+        events, others = self._box.waiting_by_kind()
+        return DeliveryState(events, reachable, problem, stopped, others)
+
     def _back_off(self, delay: float) -> None:
         """Wait before trying again; changes committed meanwhile are counted, not sent."""
         deadline = time.monotonic() + delay
@@ -243,8 +254,7 @@ class Delivery:
                     # Nothing is delivered, so nothing else keeps the outbox's WAL short.
                     self._box.checkpoint()
                     self._checkpointed = time.monotonic()
-                waiting = self._box.waiting()
-                self._report(DeliveryState(waiting, False, self.state.problem))
+                self._report(self._now_waiting(False, self.state.problem))
 
     def _send_batch(self) -> bool:
         """One batch to the server, committed, then out of the outbox; False when none."""

@@ -233,3 +233,19 @@ def test_the_app_sends_what_a_crash_left_behind_without_opening_the_coding(
     assert send_left_behind(on_server, "RK") == 1
     assert [t for _, t, *_ in server_events(on_server, coding_id)] == [2000]
     assert send_left_behind(on_server, "RK") == 0  # sent once, and gone from the outbox
+
+
+@pytest.mark.parametrize(
+    ("state", "said"),
+    [
+        (DeliveryState(0), "all delivered"),
+        (DeliveryState(12, False), "server unreachable · 12 events waiting"),
+        (DeliveryState(0, False, others=1), "server unreachable · 1 change waiting"),
+        (DeliveryState(1, True, others=2), "sending · 1 event and 2 other changes waiting"),
+    ],
+)
+def test_the_status_line_names_events_and_other_changes_apart(
+    state: DeliveryState, said: str
+) -> None:
+    """A paused clock or a note waiting is not called an event."""
+    assert state.text == said
