@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from observer.domain.clock import ClockState, LiveClock, utcnow
@@ -46,46 +46,11 @@ from observer.workspace.event_writes import DirectRows, OutboxRows
 from observer.workspace.note_records import NoteRecords
 from observer.workspace.note_writes import DirectRecords, NoteOp, OutboxRecords
 from observer.workspace.session_records import SessionRecords
+from observer.workspace.undo_steps import RowOp, Step
 
 __all__ = ["EDITABLE", "Recorder", "audit_trail", "event_history"]
 
 EDITABLE = ("time_ms", "end_ms", "code", "actor", "targets", "modifiers", "note")
-
-
-@dataclass(frozen=True)
-class _Op:
-    """One row change; ``before`` is set for updates. Audited unless part of plain recording."""
-
-    kind: str  # "insert" | "delete" | "update"
-    event: Event
-    before: Event | None = None
-    audited: bool = True
-    awaiting: bool = False  # an insert that waits for its modifiers (live entry)
-    settles: bool = False  # an update that gives a waiting event its modifiers
-
-    def inverse(self) -> _Op:
-        if self.kind == "insert":
-            return _Op("delete", self.event)
-        if self.kind == "delete":
-            return _Op("insert", self.event)
-        assert self.before is not None
-        return _Op("update", self.before, self.event, audited=self.audited)
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One undo step: event changes, or note changes (a note, a phase mark), or both."""
-
-    label: str
-    ops: tuple[_Op, ...]
-    notes: tuple[NoteOp, ...] = ()
-
-    def inverse(self) -> _Step:
-        return _Step(
-            self.label,
-            tuple(op.inverse() for op in reversed(self.ops)),
-            tuple(op.inverse() for op in reversed(self.notes)),
-        )
 
 
 Listener = Callable[[Changes], None]
@@ -150,8 +115,8 @@ class Recorder(NoteRecords, SessionRecords):
         # The state events alone: the event rules look only at these, so a state records fast.
         self._state_codes = {c.id for c in self.palette.codes if c.is_state}
         self._states = {e.id: e for e in self._events if e.code in self._state_codes}
-        self._undo: list[_Step] = []
-        self._redo: list[_Step] = []
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
         self._awaiting: set[int] = {
             int(row[0])
             for row in run(
@@ -268,7 +233,7 @@ class Recorder(NoteRecords, SessionRecords):
 
     def _perform_notes(self, label: str, ops: tuple[NoteOp, ...]) -> Changes:
         """A note change as one undo step, on the one stack with the events."""
-        return self._perform(_Step(label, (), ops))
+        return self._perform(Step(label, (), ops))
 
     # --- recording -----------------------------------------------------------------------
 
@@ -299,14 +264,14 @@ class Recorder(NoteRecords, SessionRecords):
             running = self._running(code, actor)
             if running is not None:
                 return self.stop_state(running.id, time_ms)
-        ops: list[_Op] = []
+        ops: list[RowOp] = []
         stopped: dict[int, Event] = {}
         if spec.is_state and end_ms is None and spec.exclusive_group:
             for other in self._running_in_group(spec, actor):
                 if other.time_ms > time_ms:
                     continue
                 stopped[other.id] = replace(other, end_ms=time_ms)
-                ops.append(_Op("update", stopped[other.id], other, audited=False))
+                ops.append(RowOp("update", stopped[other.id], other, audited=False))
             # Coded back in time (from a recording): it lasts until the group's next state.
             later = self._next_in_group(spec, actor, time_ms)
             if later is not None:
@@ -314,9 +279,9 @@ class Recorder(NoteRecords, SessionRecords):
         self._check_overlap(event, stopped)
         if not awaiting_modifiers:
             event = replace(event, modifiers=self._with_defaults(spec, event.modifiers))
-        ops.append(_Op("insert", event, audited=False, awaiting=awaiting_modifiers))
+        ops.append(RowOp("insert", event, audited=False, awaiting=awaiting_modifiers))
         verb = "Start" if spec.is_state and end_ms is None else "Record"
-        changes = self._perform(_Step(f"{verb} {spec.label}", tuple(ops)))
+        changes = self._perform(Step(f"{verb} {spec.label}", tuple(ops)))
         return changes.added[-1]
 
     def stop_state(self, event_id: int, time_ms: int, *, joining: bool = False) -> Event:
@@ -326,13 +291,13 @@ class Recorder(NoteRecords, SessionRecords):
         code = self.rules.code(event.code)
         self.rules.check_end(code, event.time_ms, time_ms)
         ended = replace(event, end_ms=time_ms)
-        step = _Step(f"Stop {code.label}", (_Op("update", ended, event, audited=False),))
+        step = Step(f"Stop {code.label}", (RowOp("update", ended, event, audited=False),))
         if not (joining and self._recorded_last(event_id)):
             return self._perform(step).changed[-1]
         changes = self._apply(step)
         ops = tuple(replace(o, event=ended) if o.event.id == event_id else o
                     for o in self._undo.pop().ops)  # fmt: skip
-        self._undo.append(_Step(f"Record {code.label}", ops))
+        self._undo.append(Step(f"Record {code.label}", ops))
         self._redo.clear()
         self._announce(changes)
         return changes.changed[-1]
@@ -355,7 +320,7 @@ class Recorder(NoteRecords, SessionRecords):
         what = ", ".join(k.replace("_ms", "") for k in changes)
         # Choosing modifiers in the list settles an event whose strip a crash interrupted.
         settles = "modifiers" in changes
-        step = _Step(f"Edit {what}", (_Op("update", after, before, settles=settles),))
+        step = Step(f"Edit {what}", (RowOp("update", after, before, settles=settles),))
         return self._perform(step).changed[-1]
 
     def delete(self, event_ids: Iterable[int]) -> None:
@@ -363,7 +328,7 @@ class Recorder(NoteRecords, SessionRecords):
         if not events:
             return
         label = "Delete event" if len(events) == 1 else f"Delete {len(events)} events"
-        self._perform(_Step(label, tuple(_Op("delete", e) for e in events)))
+        self._perform(Step(label, tuple(RowOp("delete", e) for e in events)))
 
     # --- live entry: modifiers after the event ------------------------------------------
 
@@ -380,14 +345,14 @@ class Recorder(NoteRecords, SessionRecords):
         before = self.event(event_id)
         spec = self._validate(replace(before, modifiers=dict(modifiers)))
         after = replace(before, modifiers=self._with_defaults(spec, modifiers))
-        op = _Op("update", after, before, audited=False, settles=True)
+        op = RowOp("update", after, before, audited=False, settles=True)
         joins = self._recorded_last(event_id)
-        changes = self._apply(_Step("Set modifiers", (op,)))
+        changes = self._apply(Step("Set modifiers", (op,)))
         if joins:
             last = self._undo[-1]
-            self._undo[-1] = _Step(last.label, (*last.ops, op))
+            self._undo[-1] = Step(last.label, (*last.ops, op))
         else:
-            self._undo.append(_Step(f"Set modifiers of {spec.label}", (op,)))
+            self._undo.append(Step(f"Set modifiers of {spec.label}", (op,)))
             self._redo.clear()
         self._announce(changes)
         return changes.changed[-1]
@@ -504,7 +469,7 @@ class Recorder(NoteRecords, SessionRecords):
         later = (e.time_ms for e in self._states.values() if e.actor == actor and e.code in group)
         return min((t for t in later if t > time_ms), default=None)
 
-    def _perform(self, step: _Step) -> Changes:
+    def _perform(self, step: Step) -> Changes:
         changes = self._apply(step)
         # Remember what was inserted by id, so undo deletes (and redo restores) that very row.
         ids = iter(e.id for e in changes.added)
@@ -515,14 +480,14 @@ class Recorder(NoteRecords, SessionRecords):
         # A new note is remembered as written too (its id), for the same reason.
         notes = tuple(replace(op, note=n) if op.kind == "insert" else op
                       for op, n in zip(step.notes, changes.notes, strict=False))  # fmt: skip
-        self._undo.append(_Step(step.label, ops, notes))
+        self._undo.append(Step(step.label, ops, notes))
         self._redo.clear()
         added = tuple(n.id for op, n in zip(step.notes, changes.notes, strict=False)
                       if op.kind == "insert" and not op.note.id)  # fmt: skip
         self._announce(changes, notes=added)
         return changes
 
-    def _apply(self, step: _Step) -> Changes:
+    def _apply(self, step: Step) -> Changes:
         """Write a step in one transaction, then mirror it in memory. Nothing half-done."""
         rows = self._rows
         now = rows.now()
