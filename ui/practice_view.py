@@ -15,7 +15,7 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from observer.analysis.clock_offset import AlignBy
+from observer.charts.clock_ticks import tick_clock
 from observer.domain.clock import format_clock
 from observer.domain.coding_data import CodingData
 from observer.domain.events import Event
@@ -248,6 +249,8 @@ class PracticeFeedbackView(QWidget):
             self.feedback.reference_id,
             tolerance_s=self.tolerance_s,
             references=references,
+            # This attempt scored as its feedback is: with the shift the trainee accepted.
+            lined_up={self.attempt_id: self.align_by},
         )
         fb = self.feedback
         self.title.setText(
@@ -429,7 +432,7 @@ class PracticeFeedbackView(QWidget):
             ax.set_xlim(start - margin, end + margin)
         low, high = ax.get_xlim()
         ax.xaxis.set_major_formatter(FuncFormatter(_mmss if high - low > 20_000 else _mmss_tenths))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=16, steps=[1, 2, 3, 5, 6, 10]))
+        tick_clock(ax.xaxis, low, high)
         ax.set_xlabel("session time (min:s)")
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)

@@ -193,42 +193,66 @@ def gini(values: Sequence[float]) -> float:
     return 2 * weighted / (2 * n * total)
 
 
-def density(graph: nx.DiGraph) -> float:
+@dataclass(frozen=True)
+class Ties:
+    """The people graph as plain values: its people, and each (from, to) tie that exists.
+
+    The group measures are defined on this, so that a year of sessions is measured from
+    the counts without building a networkx graph per session; a networkx graph is read
+    into it (``ties_of``), so either way there is one definition of each measure.
+    """
+
+    people: tuple[str, ...]
+    pairs: frozenset[tuple[str, str]]
+
+
+def ties_of(graph: Ties | nx.DiGraph) -> Ties:
+    """The ties of a people graph, given as ``Ties`` or as a networkx directed graph."""
+    if isinstance(graph, Ties):
+        return graph
+    return Ties(tuple(graph.nodes), frozenset(graph.edges))
+
+
+def density(graph: Ties | nx.DiGraph) -> float:
     """Ties present / ties possible, n(n−1) for n nodes (0 with fewer than two)."""
-    n = graph.number_of_nodes()
-    return graph.number_of_edges() / (n * (n - 1)) if n > 1 else 0.0
+    ties = ties_of(graph)
+    n = len(ties.people)
+    return len(ties.pairs) / (n * (n - 1)) if n > 1 else 0.0
 
 
-def reciprocity(graph: nx.DiGraph) -> float:
+def reciprocity(graph: Ties | nx.DiGraph) -> float:
     """Share of ties whose reverse tie exists too (0 when there are no ties)."""
-    ties = graph.number_of_edges()
-    if ties == 0:
+    pairs = ties_of(graph).pairs
+    if not pairs:
         return 0.0
-    mutual = sum(1 for a, b in graph.edges if graph.has_edge(b, a))
-    return float(mutual / ties)
+    mutual = sum(1 for a, b in pairs if (b, a) in pairs)
+    return float(mutual / len(pairs))
 
 
-def freeman_centralisation(graph: nx.DiGraph, direction: str = "total") -> float:
+def freeman_centralisation(graph: Ties | nx.DiGraph, direction: str = "total") -> float:
     """Freeman's degree centralisation of a directed graph, from 0 (equal) to 1 (a star).
 
     ``direction``: ``out`` or ``in`` degree (the maximum, a one-way star, is (n−1)²) or
     ``total`` = in + out (the maximum, a star with ties both ways, is 2(n−1)(n−2)).
     Fewer than three nodes: 0.
     """
-    n = graph.number_of_nodes()
+    if direction not in ("out", "in", "total"):
+        raise ValueError(f"direction must be out, in or total, not {direction!r}")
+    ties = ties_of(graph)
+    n = len(ties.people)
     if n < 3:
         return 0.0
+    out = Counter(a for a, _ in ties.pairs)
+    into = Counter(b for _, b in ties.pairs)
     if direction == "out":
-        degrees = [d for _, d in graph.out_degree()]
+        degrees = [out[v] for v in ties.people]
         most = (n - 1) ** 2
     elif direction == "in":
-        degrees = [d for _, d in graph.in_degree()]
+        degrees = [into[v] for v in ties.people]
         most = (n - 1) ** 2
-    elif direction == "total":
-        degrees = [graph.in_degree(v) + graph.out_degree(v) for v in graph]
-        most = 2 * (n - 1) * (n - 2)
     else:
-        raise ValueError(f"direction must be out, in or total, not {direction!r}")
+        degrees = [into[v] + out[v] for v in ties.people]
+        most = 2 * (n - 1) * (n - 2)
     top = max(degrees)
     return float(sum(top - d for d in degrees) / most)
 
@@ -306,9 +330,12 @@ def _build(data: CodingData, betweenness: bool = True) -> Network:
         Edge(a, b, w, dict(by_category[(a, b)]), dict(by_valence[(a, b)]))
         for (a, b), w in sorted(weights.items())
     )
-    graph = _graph_of(people, edges)
+    ties = _ties_of(people, edges)
     person = set(people)
-    between = nx.betweenness_centrality(graph) if betweenness and len(people) > 2 else {}
+    # Betweenness alone needs networkx's graph: built only when it is wanted.
+    between = nx.betweenness_centrality(_graph_of(ties)) if betweenness and len(people) > 2 else {}
+    out_degree = Counter(a for a, _ in ties.pairs)
+    in_degree = Counter(b for _, b in ties.pairs)
 
     received: Counter[str] = Counter()
     on_edges: Counter[str] = Counter()
@@ -329,8 +356,8 @@ def _build(data: CodingData, betweenness: bool = True) -> Network:
                 sent=sent[key],
                 received=received[key],
                 to_group=to_group[key],
-                out_degree=graph.out_degree(key) if key in person else 0,
-                in_degree=graph.in_degree(key) if key in person else 0,
+                out_degree=out_degree[key] if key in person else 0,
+                in_degree=in_degree[key] if key in person else 0,
                 betweenness=between.get(key, 0.0),
                 acts_to_targets=on_edges[key],
                 pseudonym=p.label if p is not None and key not in COLLECTIVES else key,
@@ -342,13 +369,13 @@ def _build(data: CodingData, betweenness: bool = True) -> Network:
     addressed = sum(on_edges[n] for n in people)
     measures = GroupMeasures(
         people=len(people),
-        ties=graph.number_of_edges(),
+        ties=len(ties.pairs),
         acts=total_sent,
-        density=density(graph),
-        reciprocity=reciprocity(graph),
-        degree_centralisation=freeman_centralisation(graph, "total"),
-        out_degree_centralisation=freeman_centralisation(graph, "out"),
-        in_degree_centralisation=freeman_centralisation(graph, "in"),
+        density=density(ties),
+        reciprocity=reciprocity(ties),
+        degree_centralisation=freeman_centralisation(ties, "total"),
+        out_degree_centralisation=freeman_centralisation(ties, "out"),
+        in_degree_centralisation=freeman_centralisation(ties, "in"),
         # Everyone present (and anyone recorded acting although marked absent), zeros kept.
         participation_gini=gini([sent[n] for n in people]),
         to_group_share=sum(to_group[n] for n in people) / addressed if addressed else 0.0,
@@ -385,16 +412,24 @@ def _share_validated(heard: Sequence[Counter[str]]) -> float:
 
 def people_graph(network: Network) -> nx.DiGraph:
     """The unweighted graph of members and leaders the group measures are computed on."""
-    return _graph_of([n.key for n in network.people], network.edges)
+    return _graph_of(_ties_of([n.key for n in network.people], network.edges))
 
 
-def _graph_of(people: Sequence[str], edges: Iterable[Edge]) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(people)
+def _ties_of(people: Sequence[str], edges: Iterable[Edge]) -> Ties:
+    """Members and leaders; a tie wherever at least one act went (no self-loops)."""
     person = set(people)
-    graph.add_edges_from(
-        (e.source, e.target)
-        for e in edges
-        if e.source in person and e.target in person and e.source != e.target
+    return Ties(
+        tuple(dict.fromkeys(people)),
+        frozenset(
+            (e.source, e.target)
+            for e in edges
+            if e.source in person and e.target in person and e.source != e.target
+        ),
     )
+
+
+def _graph_of(ties: Ties) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ties.people)
+    graph.add_edges_from(sorted(ties.pairs))
     return graph

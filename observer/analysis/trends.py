@@ -147,11 +147,14 @@ def session_trend(
     profile = basic_assumptions.profile(data, chart_filter.time_only() if chart_filter else None)
     sent: dict[str, Counter[str]] = defaultdict(Counter)
     received: dict[str, Counter[str]] = defaultdict(Counter)
-    for e in filtered.events:
-        category = filtered.category(e.code)
-        sent[e.actor][category] += 1
-        for target in e.targets:
-            received[target][category] += 1
+    # Counted by kind of act first: a session repeats a few hundred kinds, not its events.
+    kinds = Counter((e.actor, e.code, e.targets) for e in filtered.events)
+    categories = {code: filtered.category(code) for code in {k[1] for k in kinds}}
+    for (actor, code, targets), n in kinds.items():
+        category = categories[code]
+        sent[actor][category] += n
+        for target in targets:
+            received[target][category] += n
     total = sum(n.sent for n in network.people) or 1
     climate = climate or {}
     members = tuple(
@@ -197,9 +200,14 @@ def trends(
     numbers = list(numbers) if numbers is not None else [None] * len(codings)
     climates = list(climates) if climates is not None else [{}] * len(codings)
     return [
-        session_trend(d, f"Session {n}" if n is not None else d.name, n, chart_filter, c)
+        session_trend(d, session_label(d, n), n, chart_filter, c)
         for d, n, c in zip(codings, numbers, climates, strict=True)
     ]
+
+
+def session_label(data: CodingData, number: int | None) -> str:
+    """A session as the course names it: "Session 12", or the coding's name if unnumbered."""
+    return f"Session {number}" if number is not None else data.name
 
 
 # --- flags -------------------------------------------------------------------------------

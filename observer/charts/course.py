@@ -14,7 +14,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from observer.analysis.trends import CourseFlag, SessionTrend
-from observer.charts.style import TEXT_SIZE, TITLE_SIZE, clear_figure, empty_note, styles
+from observer.charts.style import (
+    TEXT_SIZE,
+    TITLE_SIZE,
+    clear_figure,
+    empty_note,
+    panel_title,
+    styles,
+)
 from observer.charts.trends import MANY, session_axis
 
 FLAG_COLOUR = "#c0392b"
@@ -125,7 +132,7 @@ def draw_climate(
                     zorder=5,
                 )
         ax.set_ylim(low - 0.2, high + 0.2)
-        ax.set_title(scales[scale], fontsize=TITLE_SIZE - 1, loc="left")
+        panel_title(ax, scales[scale])
         _x_axis(ax, sessions)
     axes[0].set_ylabel("mean of answered items", fontsize=TEXT_SIZE - 1)
     handles, labels = axes[0].get_legend_handles_labels()
@@ -173,7 +180,7 @@ def draw_member_course(fig: Figure, sessions: Sequence[SessionTrend]) -> None:
         )
     share_ax.set_ylim(bottom=0)
     share_ax.set_ylabel("% of the acts sent", fontsize=TEXT_SIZE - 1)
-    share_ax.set_title("Participation share", fontsize=TITLE_SIZE - 1, loc="left")
+    panel_title(share_ax, "Participation share")
     _x_axis(share_ax, sessions)
 
     keys = list(members)
@@ -193,7 +200,7 @@ def draw_member_course(fig: Figure, sessions: Sequence[SessionTrend]) -> None:
                                   fontsize=TEXT_SIZE - 1, color=colour)  # fmt: skip
     _x_axis(peers_ax, sessions)  # first: it sets value ticks, and these rows are members
     peers_ax.set_yticks(range(len(keys)), [members[k] for k in keys], fontsize=TEXT_SIZE - 1)
-    peers_ax.set_title("Fellow members who gave them feedback", fontsize=TITLE_SIZE - 1, loc="left")
+    panel_title(peers_ax, "Fellow members who gave them feedback")
     peers_ax.grid(False)
     fig.colorbar(image, ax=peers_ax, fraction=0.04, pad=0.02).ax.tick_params(
         labelsize=TEXT_SIZE - 1

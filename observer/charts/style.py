@@ -270,5 +270,14 @@ def empty_note(fig: Figure, message: str) -> None:
     fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=TITLE_SIZE, color="#444444")
 
 
+def panel_title(ax: Axes, title: str) -> None:
+    """A panel's title at its top left, placed at the top of the axes.
+
+    Placed rather than left to matplotlib, which measures every tick label of the panel at
+    each draw to keep a title clear of ticks on top; these panels have none there.
+    """
+    ax.set_title(title, fontsize=TITLE_SIZE - 1, loc="left", y=1.0)
+
+
 def minutes(ms: float) -> float:
     return ms / 60_000

@@ -19,6 +19,7 @@ from observer.charts.style import (
     is_narrow,
     minutes,
     mode_styles,
+    panel_title,
     styles,
 )
 
@@ -91,7 +92,7 @@ def draw_trends(
             label=label,
         )
     structure.set_ylim(0, 1.05)
-    structure.set_title("Structure (people graph)", fontsize=TITLE_SIZE - 1, loc="left")
+    panel_title(structure, "Structure (people graph)")
 
     present = [c for c in codes if any(t.counts.get(c) for t in sessions)]
     code_look = styles(present)
@@ -108,7 +109,7 @@ def draw_trends(
             label=code,
         )
     counts.set_ylim(bottom=0)
-    counts.set_title("Acts per code", fontsize=TITLE_SIZE - 1, loc="left")
+    panel_title(counts, "Acts per code")
 
     modes = [
         m
@@ -132,7 +133,7 @@ def draw_trends(
         bottom = top
     # In the side panel the long title would run off the figure's edge.
     title = "Minutes per mode" if narrow else "Minutes per basic-assumption mode"
-    modes_ax.set_title(title, fontsize=TITLE_SIZE - 1, loc="left")
+    panel_title(modes_ax, title)
 
     for ax in axes:
         session_axis(ax, labels)

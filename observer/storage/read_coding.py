@@ -9,7 +9,7 @@ recordings). Plain SQL, as when a coding is opened: no ORM objects are built for
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,12 +40,16 @@ def from_coding(store: Store, coding_id: int, details: bool = False) -> CodingDa
         conn.close()
 
 
-def from_codings(store: Store, coding_ids: list[int]) -> list[CodingData]:
-    """Several stored codings (facts, people, events) read over one connection: a group's
-    year of sessions should not pay for fifty connections."""
+def each_coding(store: Store, coding_ids: list[int]) -> Iterator[CodingData]:
+    """Several stored codings (facts, people, events), one at a time over one connection.
+
+    A group's year of sessions should not pay for fifty connections, nor hold fifty
+    codings' events at once when each is done with before the next is read.
+    """
     conn = store.connect()
     try:
-        return [CodingData.of(read_info(conn, i), load_events(conn, i)) for i in coding_ids]
+        for coding_id in coding_ids:
+            yield CodingData.of(read_info(conn, coding_id), load_events(conn, coding_id))
     finally:
         conn.close()
 

@@ -16,6 +16,7 @@ from observer.domain.errors import InputError, NotFound
 from observer.storage.models import SERVER_ROLES
 from observer.storage.server_roles import GROUP_ROLES, may_create_roles, refused_as_words
 from observer.storage.store import Store
+from observer.storage.store import run as run_sql
 
 # Lower case, as PostgreSQL folds an unquoted name: the name in a URL is the role's name.
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -107,6 +108,29 @@ def give_reference(store: Store, coding_id: int, name: str) -> str:
             (coding_id, person[0]),
         )
     return f"{name} may now practise against reference coding {coding_id}."
+
+
+# Why a given reference opens read-only, in the words of the window that shows it.
+GIVEN_REFERENCE = "a reference you were given"
+
+
+def was_given(store: Store, coding_id: int) -> bool:
+    """Whether the person signed in was given this coding to practise against, without
+    being its coder: theirs to read, never to change (a file database has no people)."""
+    if store.is_sqlite:
+        return False
+    conn = store.connect()
+    try:
+        row = run_sql(
+            conn,
+            "SELECT 1 FROM given_references g JOIN people p ON p.id = g.person_id "
+            "JOIN codings c ON c.id = g.coding_id WHERE p.name = session_user "
+            "AND g.coding_id = ? AND c.observer_id IS DISTINCT FROM p.observer_id",
+            (coding_id,),
+        ).fetchone()
+    finally:
+        conn.close()
+    return row is not None
 
 
 def _check(store: Store, name: str, role: str, initials: str, leads: str | None) -> None:

@@ -15,13 +15,15 @@ from observer.analysis.trends import (
     RaterClimate,
     SessionTrend,
     course_flags,
-    trends,
+    session_label,
+    session_trend,
 )
+from observer.domain.coding_data import CodingData
 from observer.domain.instrument import Instrument
 from observer.domain.participants import member_key
-from observer.storage.read_coding import from_codings
+from observer.storage.read_coding import each_coding
 from observer.storage.store import Store, run
-from observer.workspace.group_airtime import group_airtime
+from observer.workspace.group_airtime import airtime_codings, group_airtime
 from observer.workspace.groups import get_group
 from observer.workspace.ratings import RatingForm, session_forms
 
@@ -39,6 +41,11 @@ def group_codings(store: Store, group_id: int, observer: str | None = None) -> l
     With ``observer``, that observer's codings; otherwise the observer who coded the most
     sessions, falling back to the reference coding, then the first coding of a session.
     """
+    return list(_session_codings(store, group_id, observer).values())
+
+
+def _session_codings(store: Store, group_id: int, observer: str | None) -> dict[int, int]:
+    """``group_codings`` by session id: session id → the coding that speaks for it."""
     # One query, not one per session: a year of weekly sessions is opened at a glance.
     conn = store.connect()
     try:
@@ -51,11 +58,11 @@ def group_codings(store: Store, group_id: int, observer: str | None = None) -> l
     if observer is None:
         tally = Counter(i for cs in per_session.values() for i in {c[1] for c in cs})
         observer = tally.most_common(1)[0][0] if tally else None
-    chosen = []
-    for codings in per_session.values():
+    chosen = {}
+    for session_id, codings in per_session.items():
         own = [c for c in codings if c[1] == observer]
         reference = [c for c in codings if c[2]]
-        chosen.append((own or reference or codings)[0][0])
+        chosen[session_id] = (own or reference or codings)[0][0]
     return chosen
 
 
@@ -104,21 +111,26 @@ def group_course(
 ) -> GroupCourse:
     """A group's course: coded figures and members' ratings, session by session."""
     name = get_group(store, group_id).name
-    ids = group_codings(store, group_id, observer)
-    datas = from_codings(store, ids)
-    numbers: list[int | None] = [d.stored.session_number for d in datas]
-    sessions = [d.stored.session_id for d in datas]
-    forms = session_forms(store, sessions)
+    chosen = _session_codings(store, group_id, observer)
+    forms = session_forms(store, list(chosen))
     instrument = _most_used(forms)
-    climates = [_climate(forms, sid, instrument) for sid in sessions]
-    rows = [
-        replace(row, raters=_raters(forms, sid, instrument))
-        for row, sid in zip(trends(datas, numbers, chart_filter, climates), sessions, strict=True)
-    ]
+    # Codings that hold speaking turns are kept for the airtime; the others are let go.
+    turns = set(airtime_codings(store, group_id))
+    kept: dict[int, CodingData] = {}
+    rows = []
+    # One coding at a time: a year's events are never all held at once, and each is let
+    # go as soon as its session is computed (the collector need not walk them again).
+    for session_id, data in zip(chosen, each_coding(store, list(chosen.values())), strict=True):
+        number = data.stored.session_number
+        climate = _climate(forms, session_id, instrument)
+        row = session_trend(data, session_label(data, number), number, chart_filter, climate)
+        rows.append(replace(row, raters=_raters(forms, session_id, instrument)))
+        if data.coding_id in turns:
+            kept[data.coding_id] = data
     watch = {s.id: s.flag_when for s in instrument.scales if s.flag_when} if instrument else {}
     # A sixth of the response scale (one point of the GCQ-S's 0–6) over the three sessions.
     least = (instrument.high - instrument.low) / 6 if instrument else 0.0
-    spoken = group_airtime(store, group_id, {i: d for i, d in zip(ids, datas, strict=True)})
+    spoken = group_airtime(store, group_id, kept)
     return GroupCourse(name, rows, instrument, course_flags(rows, watch, least), tuple(spoken))
 
 

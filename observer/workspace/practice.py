@@ -462,10 +462,14 @@ def attempts(
     scored: bool = True,
     tolerance_s: float = DEFAULT_TOLERANCE_S,
     references: dict[int, CodingData] | None = None,
+    lined_up: Mapping[int, AlignBy] | None = None,
 ) -> list[Attempt]:
     """A trainee's practice attempts (initials), oldest first, each scored unless not asked.
 
-    ``reference_coding_id`` keeps only the attempts at that reference.
+    ``reference_coding_id`` keeps only the attempts at that reference. ``lined_up``: how
+    an attempt's clock is lined up with the reference where the trainee chose (e.g. the
+    shift they accepted, ``auto``), by coding id; by the clocks' anchors otherwise. Each is
+    scored by ``feedback``, so an attempt scores here as its own feedback says.
     """
     with store.reader() as s:
         query = (
@@ -497,7 +501,8 @@ def attempts(
     out = []
     references = references if references is not None else {}
     for a in found:
-        fb = feedback(store, a.coding_id, tolerance_s, references)
+        align_by = (lined_up or {}).get(a.coding_id, "anchors")
+        fb = feedback(store, a.coding_id, tolerance_s, references, align_by)
         out.append(
             Attempt(
                 a.coding_id,

@@ -238,29 +238,40 @@ def session_forms(store: Store, session_ids: Iterable[int]) -> list[RatingForm]:
     parsed: dict[int, Instrument] = {}
     out = []
     with store.reader() as s:
+        # Columns, not ORM objects: a year of weekly forms is read as the course opens.
         rows = s.execute(
-            select(Rating, GroupSession.number, Member)
+            select(
+                Rating.id,
+                Rating.session_id,
+                GroupSession.number,
+                Rating.member_id,
+                Member.pseudonym,
+                Rating.observer,
+                Rating.rater,
+                Rating.instrument_pk,
+                Rating.answers,
+            )
             .join(GroupSession, Rating.session_id == GroupSession.id)
             .outerjoin(Member, Rating.member_id == Member.id)
             .where(Rating.session_id.in_(ids))
             # Members in seat order, then observers' own forms.
             .order_by(GroupSession.number, Member.id.is_(None), Member.seat, Rating.id)
         ).all()
-        for rating, number, member in rows:
-            stored = rating.instrument
-            if stored.id not in parsed:
-                parsed[stored.id] = parse_instrument(stored.source, f"<stored {stored.name}>")
-            instrument = parsed[stored.id]
-            answers = tuple(rating.answers)
+        for rating_id, session_id, number, member_id, pseudonym, observer, rater, pk, raw in rows:
+            if pk not in parsed:
+                stored = s.get_one(StoredInstrument, pk)
+                parsed[pk] = parse_instrument(stored.source, f"<stored {stored.name}>")
+            instrument = parsed[pk]
+            answers = tuple(raw)
             out.append(
                 RatingForm(
-                    id=rating.id,
-                    session_id=rating.session_id,
+                    id=rating_id,
+                    session_id=session_id,
                     session_number=number,
-                    member_id=rating.member_id,
-                    member=member.pseudonym if member is not None else "",
-                    observer=rating.observer,
-                    rater=rating.rater,
+                    member_id=member_id,
+                    member=pseudonym or "",
+                    observer=observer,
+                    rater=rater,
                     instrument=instrument,
                     answers=answers,
                     score=instrument.score(answers),

@@ -61,7 +61,8 @@ class Recorder(NoteRecords, SessionRecords):
 
     Opening takes the coding's lock, or raises ``CodingInUse`` (who has it open, where,
     since when). ``read_only=True`` opens it without the lock: every change is refused
-    with ``ReadOnlyCoding``. ``take_over=True`` takes the lock from a holder that is gone.
+    with ``ReadOnlyCoding``; ``why`` says why, when it is not someone else recording it.
+    ``take_over=True`` takes the lock from a holder that is gone.
     ``who``: the person at the keyboard, named by the audit trail (default: the coding's
     observer) and by the access log (default: this computer's user name).
 
@@ -79,6 +80,7 @@ class Recorder(NoteRecords, SessionRecords):
         read_only: bool = False,
         take_over: bool = False,
         outbox: bool = True,
+        why: str = "",
     ) -> None:
         self.store = store
         self.coding_id = coding_id
@@ -89,6 +91,7 @@ class Recorder(NoteRecords, SessionRecords):
         # One connection kept open: recording an event is then a single insert and commit.
         self._writer = CodingWriter(store, coding_id, self.who, read_only, take_over)
         self.read_only = read_only
+        self.why_read_only = why if read_only else ""
         # On a server, changes go to this computer's outbox first and on in the background.
         self.delivery: Delivery | None = None
         self._rows: DirectRows | OutboxRows = DirectRows(self._writer, coding_id, self.who)

@@ -159,9 +159,16 @@ class Workspace(Corrections):
     # --- recording ---------------------------------------------------------------------
 
     def open_coding(self, coding_id: int, who: str | None = None) -> Recorder:
-        """The recording desk of a coding; what it records is announced here too."""
+        """The recording desk of a coding; what it records is announced here too.
+
+        A reference a trainee was given on a server opens read-only, saying so: theirs to
+        practise against, not to change.
+        """
+        from observer.storage.server_people import GIVEN_REFERENCE, was_given
         from observer.workspace.recording import Recorder
 
+        if was_given(self.store, coding_id):
+            return Recorder(self.store, coding_id, who, read_only=True, why=GIVEN_REFERENCE)
         return Recorder(self.store, coding_id, who)
 
     def close_coding(self, recorder: Recorder) -> ChangeSet:

@@ -166,3 +166,34 @@ def test_the_heartbeat_keeps_the_lock_and_says_when_the_coding_was_taken(
     )
     window.close()
     app.store.close()
+
+
+def test_a_reference_given_to_a_trainee_opens_read_only_saying_why(
+    demo_store: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from observer.storage import server_people
+    from ui.app import App
+
+    # The server's answer for a trainee given coding 1 (asked of a real server in
+    # tests/observer/storage/test_server_roles.py); a file database has no people.
+    monkeypatch.setattr(server_people, "was_given", lambda store, coding_id: coding_id == 1)
+    app = App(demo_store.location)
+    assert app.open_store(demo_store.location)
+    window = app.open_coding(1)
+    try:
+        assert window is not None and window.recorder.read_only
+        qtbot.addWidget(window)
+        banner = window.statusBar().findChild(QLabel, "readOnlyBanner")
+        assert banner.text() == (
+            "A reference you were given: read-only. Nothing you enter here is saved."
+        )
+        before = events_on_file(app.store, 1)
+        window.activateWindow()
+        qtbot.waitActive(window)
+        for key in "1 q":
+            qtbot.keyClick(window.chart, key)
+        assert events_on_file(app.store, 1) == before
+    finally:
+        if app.coding is not None:
+            app.coding.close()
+        app.store.close()

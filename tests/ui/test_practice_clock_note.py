@@ -26,6 +26,11 @@ def attempt_coded_late(store) -> int:
     return attempt
 
 
+def progress_note(view: PracticeFeedbackView) -> list[str]:
+    """What the "your attempts" chart writes beside this attempt's point."""
+    return [t.get_text() for ax in view.progress_figure.axes for t in ax.texts]
+
+
 def test_the_trainee_accepts_the_offered_shift_and_the_figures_follow(
     qtbot, demo_store, out_dir
 ) -> None:
@@ -42,6 +47,7 @@ def test_the_trainee_accepts_the_offered_shift_and_the_figures_follow(
     assert "press 'Use this shift' to use it" in note.text.text()
     before = feedback(demo_store, attempt)
     assert f"Kappa {before.kappa:.2f}" in view.summary.text()
+    assert progress_note(view) == [f"this attempt ({before.kappa:.2f})"]
     view.grab().save(str(out_dir / "practice_clock_note.png"))
 
     qtbot.mouseClick(note.use_shift, Qt.MouseButton.LeftButton)
@@ -51,6 +57,8 @@ def test_the_trainee_accepts_the_offered_shift_and_the_figures_follow(
     assert f"Kappa {after.kappa:.2f}" in view.summary.text()
     assert "lined up with the reference by the events: shifted −8 s" in note.text.text()
     assert note.isVisible() and not note.use_shift.isVisible()
+    # The attempts chart scores this attempt with the accepted shift too.
+    assert progress_note(view) == [f"this attempt ({after.kappa:.2f})"]
     # Nothing stored was moved: the offer changes only how the two are compared.
     with demo_store.engine.connect() as conn:
         assert min(e.time_ms for e in load_events(conn, attempt)) >= LATE_MS

@@ -124,9 +124,13 @@ def watch(window: CodingWindow) -> QTimer:
     """
     recorder = window.recorder
     if recorder.read_only:
-        holder = recorder.holder()
-        by = f": {holder.holder} is recording it" if holder is not None else ""
-        banner = QLabel(f"Read-only{by}. Nothing you enter here is saved.")
+        if recorder.why_read_only:
+            why = recorder.why_read_only
+            said = f"{why[:1].upper()}{why[1:]}: read-only"
+        else:
+            holder = recorder.holder()
+            said = "Read-only" + (f": {holder.holder} is recording it" if holder else "")
+        banner = QLabel(f"{said}. Nothing you enter here is saved.")
         banner.setObjectName("readOnlyBanner")
         banner.setStyleSheet("color: #8a5a00; font-weight: 600; padding: 0 8px;")
         window.statusBar().addPermanentWidget(banner)

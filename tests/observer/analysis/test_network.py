@@ -9,9 +9,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from observer.analysis.filters import ChartFilter
 from observer.analysis.network import (
+    Ties,
     build_network,
     density,
     freeman_centralisation,
@@ -245,3 +248,59 @@ def test_network_from_an_events_csv(tmp_path: Path) -> None:
     assert m.people == 3  # C acted, so C was present
     assert m.density == pytest.approx(2 / 6)
     assert m.reciprocity == 1.0
+
+
+# --- the people graph measured from its ties, and the same graph in networkx -----------
+
+_NAMES = st.sampled_from(["A", "B", "C", "D", "E", "F", "Lee"])
+
+
+@given(
+    people=st.lists(_NAMES, min_size=0, max_size=7, unique=True),
+    pairs=st.lists(st.tuples(_NAMES, _NAMES), max_size=30),
+)
+def test_measures_of_ties_and_of_a_networkx_graph_are_identical(
+    people: list[str], pairs: list[tuple[str, str]]
+) -> None:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(people)
+    # A people graph: no self-loops (an act to oneself is no tie).
+    graph.add_edges_from((a, b) for a, b in pairs if a in people and b in people and a != b)
+    ties = Ties(tuple(graph.nodes), frozenset(graph.edges))
+    assert density(ties) == density(graph)
+    assert reciprocity(ties) == reciprocity(graph)
+    for direction in ("out", "in", "total"):
+        assert freeman_centralisation(ties, direction) == freeman_centralisation(graph, direction)
+    # And the one definition is networkx's, where networkx has the measure.
+    assert density(graph) == pytest.approx(nx.density(graph) if len(people) > 1 else 0.0)
+    if graph.number_of_edges():
+        assert reciprocity(graph) == pytest.approx(nx.overall_reciprocity(graph))
+
+
+_ACTS = st.lists(
+    st.tuples(_NAMES, st.lists(st.sampled_from(["A", "B", "C", "D", "group"]), max_size=2)),
+    max_size=40,
+)
+
+
+@given(acts=_ACTS, present=st.lists(_NAMES, max_size=5, unique=True))
+def test_a_session_measured_without_networkx_matches_its_networkx_graph(
+    acts: list[tuple[str, list[str]]], present: list[str]
+) -> None:
+    events = [act(i, actor, *targets) for i, (actor, targets) in enumerate(acts)]
+    data = coding(events, tuple(present))
+    lean = build_network(data, betweenness=False)
+    full = build_network(data)
+    graph = people_graph(full)
+    m = lean.measures
+    assert m == full.measures
+    assert (m.people, m.ties) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert m.density == density(graph)
+    assert m.reciprocity == reciprocity(graph)
+    assert m.degree_centralisation == freeman_centralisation(graph, "total")
+    assert m.out_degree_centralisation == freeman_centralisation(graph, "out")
+    assert m.in_degree_centralisation == freeman_centralisation(graph, "in")
+    for node in lean.people:
+        assert node.out_degree == graph.out_degree(node.key)
+        assert node.in_degree == graph.in_degree(node.key)
+    assert [replace(n, betweenness=0.0) for n in full.nodes] == list(lean.nodes)

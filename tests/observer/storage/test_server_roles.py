@@ -360,3 +360,43 @@ def test_a_trainee_opening_a_given_reference_to_write_is_refused_in_words(clinic
         )
     finally:
         store.close()
+
+
+def test_a_trainee_opens_a_reference_they_were_given_read_only_and_is_told_why(
+    clinic: Clinic,
+) -> None:
+    from observer.domain.errors import ReadOnlyCoding
+    from observer.storage.store import open_store
+    from observer.workspace.workspace import Workspace
+
+    store = open_store(clinic.url_as("tina"))
+    try:
+        workspace = Workspace(store)
+        given = workspace.open_coding(clinic.reference)
+        try:
+            assert given.read_only
+            assert given.why_read_only == "a reference you were given"
+            with pytest.raises(ReadOnlyCoding):
+                given.record(5_000, "dependency", "group")
+        finally:
+            workspace.close_coding(given)
+        # Her own attempt still opens for writing.
+        own = workspace.open_coding(clinic.tina_attempt)
+        try:
+            assert not own.read_only and own.why_read_only == ""
+        finally:
+            workspace.close_coding(own)
+    finally:
+        store.close()
+    # The supervisor who coded it opens it for writing, as before.
+    store = open_store(clinic.url_as("sam"))
+    try:
+        workspace = Workspace(store)
+        recorder = workspace.open_coding(clinic.reference)
+        assert not recorder.read_only
+        workspace.close_coding(recorder)
+    finally:
+        store.close()
+    with connect_as(clinic, "sam") as sam:
+        assert ids(sam, "SELECT time_ms FROM events WHERE coding_id = %s",
+                   clinic.reference) == {1000 * clinic.reference}  # fmt: skip
