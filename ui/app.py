@@ -6,17 +6,15 @@ the coding window is shown. Recent databases are remembered with ``QSettings``.
 
 from __future__ import annotations
 
-import argparse
 import gc
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox
 
+from ui.launch import database_file
 from ui.settings import keyboard_initials, user_settings
 
 if TYPE_CHECKING:
@@ -268,15 +266,6 @@ def _slow_to_open(db: str | None) -> bool:
     return on_server or not database_exists(db)
 
 
-def _database_file(db: str | None) -> Path | None:
-    """The file ``db`` names (None: the default one); None for a server."""
-    from observer.storage.store import default_database_path
-
-    if db is None:
-        return default_database_path()
-    return None if "://" in db else Path(db)
-
-
 def _default_database_exists() -> bool:
     from observer.storage.store import database_exists
 
@@ -304,15 +293,10 @@ def run(
 ) -> int:
     """The ``group-observer`` entry point: the start screen, or a coding (``--coding``).
 
-    ``passphrase`` (else ``GROUP_OBSERVER_PASSPHRASE``) opens an encrypted database; without
-    one that opens it, it is asked for.
+    ``passphrase`` opens an encrypted database; without one that opens it, it is asked for.
     """
-    if passphrase is None and os.environ.get("GROUP_OBSERVER_PASSPHRASE"):
-        from observer.storage.cipher import Passphrase
-
-        passphrase = Passphrase(os.environ["GROUP_OBSERVER_PASSPHRASE"])
-    if passphrase is not None and (file := _database_file(db)) is not None:
-        passphrase.derive_ahead(file)  # beside Qt's start, not after it
+    if passphrase is not None and (file := database_file(db)) is not None:
+        passphrase.derive_ahead(file)  # beside Qt's start (at once if already under way)
     app = make_application()
     # A window at once only when the wait is long (creating a database loads the whole
     # database toolkit); otherwise the start screen or the coding is the first window.
@@ -347,26 +331,12 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m ui") -> int:
-    parser = argparse.ArgumentParser(prog=prog, description="Group Process Observer")
-    parser.add_argument("--db", metavar="PATH", help="database file or SQLAlchemy URL")
-    parser.add_argument("--coding", type=int, metavar="ID", help="open this coding directly")
-    parser.add_argument(
-        "--passphrase-file", metavar="FILE", type=Path, help="passphrase of an encrypted database"
-    )
-    parser.add_argument("--ready-signal", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    db = str(Path(args.db).expanduser()) if args.db and "://" not in args.db else args.db
-    passphrase = None
-    if args.passphrase_file is not None:
-        from observer.cli.commands import passphrase_from
-        from observer.domain.errors import ObserverError
+    from ui.launch import app_start
 
-        try:
-            passphrase = passphrase_from(args.passphrase_file, None)
-        except ObserverError as exc:
-            print(f"{prog}: {exc}", file=sys.stderr)
-            return 2
-    return run(db, args.coding, args.ready_signal, passphrase)
+    start = app_start(sys.argv[1:] if argv is None else argv, prog)
+    if isinstance(start, int):
+        return start
+    return run(start.db, start.coding, start.ready_signal, start.passphrase)
 
 
 if __name__ == "__main__":  # pragma: no cover

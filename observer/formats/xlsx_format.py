@@ -1,6 +1,8 @@
 """Excel workbooks: an ``events`` sheet (the tidy table), a ``codebook`` and a ``members`` sheet.
 
-Import reads the ``events`` sheet (or the first sheet) with the same columns as the CSV.
+A de-identified workbook opens on a first sheet, "About this file", that says what was
+removed, in the words a CSV's ``#`` lines use. Import reads the ``events`` sheet (or, in a
+workbook without one, the first sheet) with the same columns as the CSV.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from observer.domain.deidentify import removal_note
 from observer.domain.errors import InputError
 from observer.formats.common import ImportReport, Progress, no_progress, read_for_export
 from observer.formats.csv_format import Header, header, import_rows, modifier_sets, table_rows
@@ -28,6 +31,8 @@ CODEBOOK_COLUMNS = (
     "exclusive_group", "definition",
 )  # fmt: skip
 MEMBER_COLUMNS = ("pseudonym", "initials", "role", "seat", "present")
+# The first sheet of a de-identified workbook: what was removed (the importer reads "events").
+ABOUT_SHEET = "About this file"
 
 
 def export_xlsx(
@@ -46,6 +51,11 @@ def export_xlsx(
     info, details = data.record()
     total = len(data.events)
     book = Workbook(write_only=True)
+    if data.deidentified:  # the sheet a person sees first on opening the workbook
+        about = book.create_sheet(ABOUT_SHEET)
+        about.column_dimensions["A"].width = 100
+        for line in removal_note(data).splitlines():
+            about.append(neutralised_row([line]))
     events = book.create_sheet("events")
     sets = modifier_sets(info.palette)
     events.append(neutralised_row(header(sets)))

@@ -37,7 +37,7 @@ class Passphrase:
     a millisecond, not the derivation's quarter of a second.
     """
 
-    __slots__ = ("_deriving", "_keys", "_text")
+    __slots__ = ("_ahead", "_deriving", "_keys", "_text")
 
     def __init__(self, text: str) -> None:
         if not text:
@@ -49,6 +49,7 @@ class Passphrase:
         self._keys: dict[bytes, bytes] = {}
         # One derivation per salt, also when one was started ahead on another thread.
         self._deriving = threading.Lock()
+        self._ahead: set[bytes] = set()  # salts whose derivation was started ahead
 
     def __repr__(self) -> str:
         return "Passphrase(…)"
@@ -71,10 +72,12 @@ class Passphrase:
 
         The derivation (a quarter of a second) lets go of the interpreter while it runs,
         so the app's start goes on beside it; the first connection then waits for it in
-        :meth:`key`. A plain, empty or absent file: nothing to do.
+        :meth:`key`. A plain, empty or absent file, or a key derived or under way already:
+        nothing to do.
         """
         salt = salt_of(path) if path.is_file() and is_encrypted(path) else None
-        if salt is not None and salt not in self._keys:
+        if salt is not None and salt not in self._keys and salt not in self._ahead:
+            self._ahead.add(salt)
             threading.Thread(
                 target=self.key, args=(salt,), name="key derivation", daemon=True
             ).start()

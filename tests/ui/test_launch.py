@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,57 @@ def test_a_window_shows_at_once_only_while_a_database_is_created(tmp_path: Path)
     new.write_bytes(b"")
     assert not _slow_to_open(str(new))  # the start screen itself comes within half a second
     assert _slow_to_open("postgresql://clinic-server/observer")
+
+
+# The app is replaced by one that reports when the key's derivation started: before Qt
+# was loaded, and on the passphrase the app then opens the database with.
+_DERIVED_AHEAD = """
+import sys, types
+from observer.storage.cipher import Passphrase
+
+started = []
+derive = Passphrase.derive_ahead
+
+def noted(self, path):
+    started.append((self, "PySide6" in sys.modules, str(path)))
+    derive(self, path)
+
+Passphrase.derive_ahead = noted
+app = types.ModuleType("ui.app")
+app.run = lambda db, coding, ready, passphrase: print(
+    [(qt, path, given is passphrase) for given, qt, path in started]) or 0
+sys.modules["ui.app"] = app
+import ui.launch
+sys.exit(ui.launch.main(sys.argv[1:]))
+"""
+
+
+def test_the_key_of_an_encrypted_database_is_derived_before_qt_loads(tmp_path: Path) -> None:
+    from observer.storage.cipher import Passphrase
+    from observer.storage.store import open_store
+
+    path = tmp_path / "encrypted.sqlite3"
+    open_store(path, Passphrase("a passphrase for the start")).close()
+    secret = tmp_path / "pass"
+    secret.write_text("a passphrase for the start\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", _DERIVED_AHEAD, "--db", str(path), "--passphrase-file", str(secret)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    assert result.returncode == 0, result.stderr
+    # Once, with Qt not yet loaded, on the passphrase the app is given.
+    assert result.stdout.strip() == repr([(False, str(path), True)])
+
+
+def test_an_unreadable_passphrase_file_starts_no_app(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "run", lambda *args: pytest.fail("the app started"))
+    missing = tmp_path / "nowhere"
+    assert launch.main(["--db", "x.sqlite3", "--passphrase-file", str(missing)]) == 2
+    assert str(missing) in capsys.readouterr().err

@@ -438,3 +438,18 @@ def test_audio_only_recording(qtbot, demo_store) -> None:
     qtbot.waitUntil(lambda: player.position_ms() >= 1500, timeout=WAIT)
     player.pause()
     assert seen == sorted(seen)  # the clock only moves forwards while playing
+
+
+@pytest.mark.parametrize("initials", ["RK", ""])
+def test_reviewing_logs_the_initials_the_person_set(
+    qtbot, demo_store, media_id, initials: str
+) -> None:
+    from observer.storage.access_log import access_log, at_the_keyboard
+    from ui.settings import set_keyboard_initials
+
+    set_keyboard_initials(initials)  # Review ▸ Your initials…; left empty: the user name
+    coding = new_coding(demo_store, 1, "SV", ["bion"], clock_mode="media",
+                        capacity="supervisor", media_file_id=media_id)  # fmt: skip
+    open_review(qtbot, demo_store, coding)
+    opened = [a for a in access_log(demo_store, coding) if a.action == "open"]
+    assert [a.who for a in opened] == [initials or at_the_keyboard(None)]

@@ -55,6 +55,7 @@ from ui import style
 from ui.media.player import MediaPlayer
 from ui.media.strip import Mark, TimelineStrip
 from ui.media.transport import TransportBar
+from ui.settings import keyboard_initials
 
 
 class TapeReviewController(QObject):
@@ -234,7 +235,8 @@ class ReviewWindow(QMainWindow):
         super().__init__(parent)
         style.dress(self)
         self.store = store
-        self.recorder = Recorder(store, coding_id)
+        # The access log names the person at the keyboard, as every opening does.
+        self.recorder = Recorder(store, coding_id, keyboard_initials())
         self.code_palette = self.recorder.palette
         info = self.recorder.info
         self.setWindowTitle(f"Tape review — {info.title}")

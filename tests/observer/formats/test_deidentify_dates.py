@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from observer.cli.main import main
-from observer.domain.deidentify import SHIFT_DAYS
+from observer.domain.deidentify import REMOVED, SHIFT_DAYS, SHIFTED
 from observer.formats import BY_ID, EXPORT_FORMATS, export_coding, export_codings, import_file
 from observer.formats.csv_format import read_events_csv
 from observer.report import report_for_coding
 from observer.storage.access_log import access_log
 from observer.storage.read_coding import from_coding
+from observer.workspace.groups import MemberSpec, add_group, add_session
 from tests.observer.formats.test_deidentify import CODING, found, secrets, text_of
 
 __all__ = ["secrets"]  # the fixture, used by name below
@@ -140,6 +142,45 @@ def test_a_shared_table_lists_what_was_removed_above_its_header(
     data = read_events_csv(out)
     assert len(data.events) == count > 0
     assert {p.label for p in data.people} >= {"Member A", "Member B"}
+
+
+@pytest.mark.parametrize(("dates", "note"), [("drop", REMOVED), ("shift", SHIFTED)])
+def test_a_shared_workbook_opens_on_what_was_removed_and_imports_unchanged(
+    demo_store: Any, tmp_path: Path, dates: str, note: str
+) -> None:
+    out = tmp_path / "shared.xlsx"
+    count = export_coding(demo_store, CODING, "xlsx", out, deidentify=True, dates=dates)
+    book = load_workbook(out, read_only=True)
+    try:
+        assert book.sheetnames == ["About this file", "events", "codebook", "members"]
+        about = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+        people = list(book["members"].iter_rows(min_row=2, values_only=True))
+    finally:
+        book.close()
+    assert about == [(line,) for line in note.splitlines()]  # the CSV's words
+    # Our importer reads the events sheet as exported (the list is not taken for events),
+    # into the session of a group of the codes the file gives its people.
+    group = add_group(demo_store, "Shared", members=[MemberSpec(p[0], role=p[2]) for p in people])
+    session = add_session(demo_store, group)
+    shared_csv = tmp_path / "shared.csv"
+    export_coding(demo_store, CODING, "csv", shared_csv, deidentify=True, dates=dates)
+    from_xlsx = import_file(demo_store, out, session=session, observer="HB")
+    from_csv = import_file(demo_store, shared_csv, session=session, observer="HB")
+    assert from_xlsx.events == from_csv.events == count > 0
+
+    def stored(report: Any) -> list[tuple[Any, ...]]:
+        data = from_coding(demo_store, report.coding_ids[0]).with_names()
+        return [(e.time_ms, e.end_ms, e.actor, e.targets, e.code) for e in data.events]
+
+    assert stored(from_xlsx) == stored(from_csv)
+
+
+def test_an_identifiable_workbook_has_no_about_sheet(demo_store: Any, tmp_path: Path) -> None:
+    out = tmp_path / "plain.xlsx"
+    export_coding(demo_store, CODING, "xlsx", out)
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["events", "codebook", "members"]
+    book.close()
 
 
 def test_an_identifiable_table_has_no_comment(demo_store: Any, tmp_path: Path) -> None:
