@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 
 from observer.domain.errors import ObserverError
 from observer.storage.store import Store
-from observer.workspace.recording import Recorder
 from ui.layout import menu_action, offer
 from ui.settings import keyboard_initials
 from ui.start_reasons import DOES, SELECT_CODING, Picked, reasons
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the start screen's menus need no Recorder loaded
     from observer.workspace.progress import Progress
+    from observer.workspace.recording import Recorder
     from ui.background import Job
     from ui.dialogs.export_dialog import ExportChoice
     from ui.group_course_view import GroupCourseView
