@@ -186,7 +186,6 @@ class App(QObject):
     def open_coding(self, coding_id: int, media_id: int | None = None) -> CodingWindow | None:
         """Open a coding; with ``media_id``, reviewed with that recording of its session."""
         from observer.domain.errors import CodingInUse, ObserverError
-        from ui import server_link
         from ui.coding_window import CodingWindow
         from ui.dialogs import coding_in_use
 
@@ -205,7 +204,10 @@ class App(QObject):
                                    else "actor-first", media_id=media_id)  # fmt: skip
         self.coding.closed.connect(self._coding_closed)
         coding_in_use.watch(self.coding)  # the lock's heartbeat; a read-only banner
-        server_link.show_delivery(self.coding)  # a server coding: how far the server has it
+        if recorder.delivery is not None:  # a server coding: how far the server has it
+            from ui import server_link
+
+            server_link.show_delivery(self.coding)
         if self.live is not None:
             self.live.follow(self.coding)  # read-only: it grows as it is recorded elsewhere
         self.coding.show()

@@ -164,11 +164,13 @@ class Workspace(Corrections):
         A reference a trainee was given on a server opens read-only, saying so: theirs to
         practise against, not to change.
         """
-        from observer.storage.server_people import GIVEN_REFERENCE, was_given
         from observer.workspace.recording import Recorder
 
-        if was_given(self.store, coding_id):
-            return Recorder(self.store, coding_id, who, read_only=True, why=GIVEN_REFERENCE)
+        if not self.store.is_sqlite:  # a file has no people: nor the server's modules loaded
+            from observer.storage.server_people import GIVEN_REFERENCE, was_given
+
+            if was_given(self.store, coding_id):
+                return Recorder(self.store, coding_id, who, read_only=True, why=GIVEN_REFERENCE)
         return Recorder(self.store, coding_id, who)
 
     def close_coding(self, recorder: Recorder) -> ChangeSet:

@@ -19,10 +19,10 @@ def test_opening_and_recording_load_no_sqlalchemy(demo_template: Path, tmp_path:
         f"""
         import sys
         from observer.storage.store import open_store
-        from observer.workspace.recording import Recorder
+        from observer.workspace.workspace import Workspace
 
         store = open_store({str(path)!r})
-        recorder = Recorder(store, 1)
+        recorder = Workspace(store).open_coding(1)  # as the app opens it
         jane = next(p.key for p in recorder.info.participants if p.label == "Jane")
         event = recorder.record(4_000_000, "self-disclosure", jane, ["group"])
         recorder.undo()
