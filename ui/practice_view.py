@@ -357,8 +357,8 @@ class PracticeFeedbackView(QWidget):
                 parts.append(f"<b>{title}:</b> {body}{more}.")
         if not parts:
             parts.append("<b>No pattern to point out</b>: as often, as early as the reference.")
-        # How it was scored (the stretch of a recording, a clock lined up) comes last.
-        parts += [_escape(note) for note in fb.notes]
+        # How it was scored (the stretch of a recording, a clock lined up) is said once, in
+        # the clock note above, beside its offer.
         self.advice.setText("<br>".join(parts))
 
     # --- charts ---------------------------------------------------------------------------

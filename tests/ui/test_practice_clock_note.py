@@ -56,6 +56,7 @@ def test_the_trainee_accepts_the_offered_shift_and_the_figures_follow(
     assert after.kappa == 1.0 and before.kappa is not None and before.kappa < 0.5
     assert f"Kappa {after.kappa:.2f}" in view.summary.text()
     assert "lined up with the reference by the events: shifted −8 s" in note.text.text()
+    assert "lined up" not in view.advice.text()  # said once, in the clock note
     assert note.isVisible() and not note.use_shift.isVisible()
     # The attempts chart scores this attempt with the accepted shift too.
     assert progress_note(view) == [f"this attempt ({after.kappa:.2f})"]
