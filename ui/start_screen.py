@@ -12,7 +12,7 @@ import json
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -49,6 +49,7 @@ RESUME_TIP = (
 TOOLKIT_MODULES = ("observer.workspace.codings", "observer.workspace.groups")
 SELECTION_KEY = "start/selection"  # per database: {location: [kind, id]}
 MAX_REMEMBERED = 8
+TOOLKIT_AFTER_MS = 300  # the database toolkit loads this long after the first paint
 # What the list shows: names, attendance, codings and their event counts.
 LISTED = (Kind.GROUP, Kind.MEMBER, Kind.SESSION, Kind.CODING, Kind.EVENT, Kind.MEDIA)
 Selection = tuple[str, int]
@@ -132,9 +133,11 @@ class StartScreen(QMainWindow):
         super().paintEvent(event)
         if self._toolkit_loading is None:
             # The list is read with plain SQL; the dialogs need the database toolkit (about
-            # 0.4 s to import), loaded in a thread once the screen is on show.
+            # 0.4 s to import), loaded in a thread once the screen is on show: a moment
+            # after its first paint, which the import would otherwise slow by holding the
+            # interpreter. A dialog opened sooner imports what it needs itself.
             self._toolkit_loading = threading.Thread(target=_load_toolkit, daemon=True)
-            self._toolkit_loading.start()
+            QTimer.singleShot(TOOLKIT_AFTER_MS, self, self._toolkit_loading.start)
 
     # --- layout --------------------------------------------------------------------------
 
