@@ -25,6 +25,19 @@ def private_data_folder(
     return folder
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[object]:
+    """A throwaway PostgreSQL server of the test module's own (``tests/postgres_server.py``);
+    started on first use, stopped after the module's last test."""
+    from tests.postgres_server import ThrowawayServer
+
+    running = ThrowawayServer()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[object]:
     """An empty database in a temporary file."""

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from observer.domain.clock import utcnow
-from observer.domain.events import Event
+from observer.domain.events import Event, ProcessNoteView
 from observer.domain.uids import new_uid
 from observer.storage.coding_writer import CodingWriter
 from observer.storage.outbox import Outbox
@@ -62,11 +62,33 @@ class _Texts:
         return targets, modifiers
 
 
-def _audit_texts(before: Event | None, after: Event | None) -> tuple[str | None, str | None]:
+def audit_texts(
+    before: Event | ProcessNoteView | None, after: Event | ProcessNoteView | None
+) -> tuple[str | None, str | None]:
+    """An audit row's before and after (an event's or a note's fields), as stored."""
     return (
         None if before is None else json.dumps(before.fields()),
         None if after is None else json.dumps(after.fields()),
     )
+
+
+def outbox_audit(
+    action: str,
+    who: str,
+    at: str,
+    before: Event | ProcessNoteView | None,
+    after: Event | ProcessNoteView | None,
+) -> dict[str, Any]:
+    """An audit row as an outbox change carries it: with its own uid, kept once on the
+    server however often it is sent."""
+    return {
+        "uid": new_uid(),
+        "action": action,
+        "who": who,
+        "at": at,
+        "before": None if before is None else before.fields(),
+        "after": None if after is None else after.fields(),
+    }
 
 
 class DirectRows:
@@ -117,7 +139,7 @@ class DirectRows:
     def _audit(
         self, action: str, event_id: int, before: Event | None, after: Event | None, at: Any
     ) -> None:
-        texts = _audit_texts(before, after)
+        texts = audit_texts(before, after)
         run(self._writer.conn, _AUDIT, (self.coding_id, event_id, action, self.who, at, *texts))
 
 
@@ -181,14 +203,7 @@ class OutboxRows:
     def _audit(
         self, action: str, before: Event | None, after: Event | None, at: str
     ) -> dict[str, Any]:
-        return {
-            "uid": new_uid(),
-            "action": action,
-            "who": self.who,
-            "at": at,
-            "before": None if before is None else before.fields(),
-            "after": None if after is None else after.fields(),
-        }
+        return outbox_audit(action, self.who, at, before, after)
 
 
 class _Woken(AbstractContextManager[None]):

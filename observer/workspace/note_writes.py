@@ -24,6 +24,7 @@ from observer.domain.uids import new_uid
 from observer.storage.coding_writer import CodingWriter
 from observer.storage.outbox import Outbox
 from observer.storage.store import run, stamp
+from observer.workspace.event_writes import audit_texts, outbox_audit
 
 # What the outbox calls these changes (``workspace.delivery`` passes them on).
 NOTE_INSERT, NOTE_UPDATE, NOTE_DELETE = "note_insert", "note_update", "note_delete"
@@ -77,13 +78,6 @@ class ClockValues:
     anchor: datetime | None
 
 
-def _texts(before: ProcessNoteView | None, after: ProcessNoteView | None) -> tuple[Any, Any]:
-    return (
-        None if before is None else json.dumps(before.fields()),
-        None if after is None else json.dumps(after.fields()),
-    )
-
-
 class DirectRecords:
     """Notes, arrivals and the clock written through the coding's own connection."""
 
@@ -120,7 +114,7 @@ class DirectRecords:
         self, action: str, uid: str, before: ProcessNoteView | None,
         after: ProcessNoteView | None, at: Any,
     ) -> None:  # fmt: skip
-        values = (self.coding_id, uid, action, self.who, at, *_texts(before, after))
+        values = (self.coding_id, uid, action, self.who, at, *audit_texts(before, after))
         run(self._conn, _AUDIT, values)
 
     def arrive(self, session_id: int, member_id: int, time_ms: int) -> None:
@@ -190,14 +184,7 @@ class OutboxRecords:
     def _audit(
         self, action: str, before: ProcessNoteView | None, after: ProcessNoteView | None, at: str
     ) -> dict[str, Any]:
-        return {
-            "uid": new_uid(),
-            "action": action,
-            "who": self.who,
-            "at": at,
-            "before": None if before is None else before.fields(),
-            "after": None if after is None else after.fields(),
-        }
+        return outbox_audit(action, self.who, at, before, after)
 
     def arrive(self, session_id: int, member_id: int, time_ms: int) -> None:
         payload = {"session_id": session_id, "member_id": member_id, "arrived_ms": time_ms}

@@ -85,6 +85,20 @@ def old_database(path: Path, revision: str) -> Any:
     return engine
 
 
+def old_coding(conn: Any) -> None:
+    """Session 1 of the old database's group, observer RK, and its live coding 1 (rows as
+    a schema from 0007 on holds them), through a plain ``sqlite3`` connection."""
+    conn.execute(
+        "INSERT INTO sessions (id, group_id, number, setting, notes) VALUES (1, 1, 1, '', '')"
+    )
+    conn.execute("INSERT INTO observers (id, initials, name) VALUES (1, 'RK', '')")
+    conn.execute(
+        "INSERT INTO codings (id, session_id, observer_id, capacity, name, clock_mode, "
+        "is_reference, notes, created_at, clock_elapsed_ms) "
+        "VALUES (1, 1, 1, 'co-therapist', '', 'live', 0, '', '2026-01-01 10:00:00', 0)"
+    )
+
+
 def pdf_text(raw: bytes) -> str:
     """The text shown on the pages of a matplotlib PDF (its streams inflated, strings joined)."""
     parts: list[str] = []

@@ -4,7 +4,6 @@ screen. Against a real throwaway PostgreSQL server; every wait has a deadline.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,15 +20,6 @@ from tests.postgres_server import ThrowawayServer
 
 pytestmark = pytest.mark.slow
 DEADLINE_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ThrowawayServer]:
-    running = ThrowawayServer()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def test_the_status_line_says_how_far_the_server_has_the_coding(

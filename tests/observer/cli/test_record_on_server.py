@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,15 +22,6 @@ from tests.postgres_server import ThrowawayServer
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ThrowawayServer]:
-    running = ThrowawayServer()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def session_with_two_codings(url: str) -> tuple[int, int]:

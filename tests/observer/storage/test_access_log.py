@@ -16,7 +16,7 @@ from observer.report import report_for_coding
 from observer.storage.access_log import access_log
 from observer.storage.store import Store, open_store
 from observer.workspace.recording import Recorder
-from tests.observer.helpers import old_database, small_coding
+from tests.observer.helpers import old_coding, old_database, small_coding
 
 
 def logged(store: Store) -> list[tuple[int, str, str, str]]:
@@ -136,15 +136,7 @@ def test_a_database_at_0010_gains_the_log(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     old_database(path, "0010").dispose()
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO sessions (id, group_id, number, setting, notes) VALUES (1, 1, 1, '', '')"
-        )
-        conn.execute("INSERT INTO observers (id, initials, name) VALUES (1, 'RK', '')")
-        conn.execute(
-            "INSERT INTO codings (id, session_id, observer_id, capacity, name, clock_mode, "
-            "is_reference, notes, created_at, clock_elapsed_ms) "
-            "VALUES (1, 1, 1, 'co-therapist', '', 'live', 0, '', '2026-01-01 10:00:00', 0)"
-        )
+        old_coding(conn)
     conn.close()
     store = open_store(path)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from observer.storage.store import Store, open_store
 from observer.workspace.recording import Recorder
-from tests.observer.helpers import old_database, small_coding
+from tests.observer.helpers import old_coding, old_database, small_coding
 
 
 def uids_of(path: Path) -> dict[int, str]:
@@ -21,15 +21,7 @@ def test_a_database_at_0011_gives_every_event_its_own_uid(tmp_path: Path) -> Non
     path = tmp_path / "old.sqlite3"
     old_database(path, "0011").dispose()
     with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute(
-            "INSERT INTO sessions (id, group_id, number, setting, notes) VALUES (1, 1, 1, '', '')"
-        )
-        conn.execute("INSERT INTO observers (id, initials, name) VALUES (1, 'RK', '')")
-        conn.execute(
-            "INSERT INTO codings (id, session_id, observer_id, capacity, name, clock_mode, "
-            "is_reference, notes, created_at, clock_elapsed_ms) "
-            "VALUES (1, 1, 1, 'co-therapist', '', 'live', 0, '', '2026-01-01 10:00:00', 0)"
-        )
+        old_coding(conn)
         conn.executemany(
             "INSERT INTO events (coding_id, time_ms, code, actor, targets, modifiers, note, "
             "created_at) VALUES (1, ?, 'feedback', 'm1', '[]', '{}', '', '2026-01-01 10:00:00')",

@@ -6,7 +6,6 @@ A throwaway server is started in a temporary folder (PostgreSQL's own ``initdb``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,6 @@ import pytest
 from tests.postgres_server import ThrowawayServer
 
 ROOT_CODEBOOKS = Path(__file__).resolve().parents[3] / "codebooks"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ThrowawayServer]:
-    running = ThrowawayServer()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture

@@ -24,15 +24,6 @@ from tests.postgres_server import ThrowawayServer
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ThrowawayServer]:
-    running = ThrowawayServer()
-    try:
-        yield running
-    finally:
-        running.close()
-
-
 @pytest.fixture
 def on_server(server: ThrowawayServer, request: pytest.FixtureRequest) -> Iterator[Store]:
     store = open_store(server.new_database(f"d_{request.node.name[5:40].lower()}"))

@@ -17,7 +17,7 @@ from observer.storage.coding_info import coding_info
 from observer.storage.store import Store, open_store
 from observer.workspace.changes import ChangeSet, Kind, notices_of
 from observer.workspace.recording import Recorder
-from tests.observer.helpers import old_database, small_coding
+from tests.observer.helpers import old_coding, old_database, small_coding
 
 
 def stored(store: Store, sql: str) -> list[tuple[Any, ...]]:
@@ -148,15 +148,7 @@ def test_a_database_at_0013_gains_note_uids_and_the_note_audit(tmp_path: Path) -
     path = tmp_path / "old.sqlite3"
     old_database(path, "0013").dispose()
     with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute(
-            "INSERT INTO sessions (id, group_id, number, setting, notes) VALUES (1, 1, 1, '', '')"
-        )
-        conn.execute("INSERT INTO observers (id, initials, name) VALUES (1, 'RK', '')")
-        conn.execute(
-            "INSERT INTO codings (id, session_id, observer_id, capacity, name, clock_mode, "
-            "is_reference, notes, created_at, clock_elapsed_ms) "
-            "VALUES (1, 1, 1, 'co-therapist', '', 'live', 0, '', '2026-01-01 10:00:00', 0)"
-        )
+        old_coding(conn)
         conn.executemany(
             "INSERT INTO process_notes (coding_id, time_ms, text, kind, created_at) "
             "VALUES (1, ?, ?, ?, '2026-01-01 10:00:00')",

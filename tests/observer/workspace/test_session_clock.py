@@ -15,7 +15,7 @@ from observer.storage.store import open_store
 from observer.workspace.codings import new_coding
 from observer.workspace.comparison import compare_codings
 from observer.workspace.recording import Recorder
-from tests.observer.helpers import old_database, small_coding
+from tests.observer.helpers import old_coding, old_database, small_coding
 
 NINE = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 
@@ -73,15 +73,7 @@ def test_a_database_from_before_gains_anchors_none_set(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     old_database(path, "0007").dispose()
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO sessions (id, group_id, number, setting, notes) VALUES (1, 1, 1, '', '')"
-        )
-        conn.execute("INSERT INTO observers (id, initials, name) VALUES (1, 'RK', '')")
-        conn.execute(
-            "INSERT INTO codings (id, session_id, observer_id, capacity, name, clock_mode, "
-            "is_reference, notes, created_at, clock_elapsed_ms) "
-            "VALUES (1, 1, 1, 'co-therapist', '', 'live', 0, '', '2026-01-01 10:00:00', 0)"
-        )
+        old_coding(conn)
     conn.close()
     open_store(path).close()
     with sqlite3.connect(path) as conn:

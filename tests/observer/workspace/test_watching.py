@@ -4,7 +4,6 @@ a new coding is heard of at once (LISTEN/NOTIFY on a real throwaway server, no p
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,15 +17,6 @@ from tests.observer.helpers import small_coding
 from tests.postgres_server import ThrowawayServer
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ThrowawayServer]:
-    running = ThrowawayServer()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 class Heard:
