@@ -166,11 +166,10 @@ class Workspace(Corrections):
         """
         from observer.workspace.recording import Recorder
 
-        if not self.store.is_sqlite:  # a file has no people: nor the server's modules loaded
-            from observer.storage.server_people import GIVEN_REFERENCE, was_given
+        if given_reference(self.store, coding_id):
+            from observer.storage.server_people import GIVEN_REFERENCE
 
-            if was_given(self.store, coding_id):
-                return Recorder(self.store, coding_id, who, read_only=True, why=GIVEN_REFERENCE)
+            return Recorder(self.store, coding_id, who, read_only=True, why=GIVEN_REFERENCE)
         return Recorder(self.store, coding_id, who)
 
     def close_coding(self, recorder: Recorder) -> ChangeSet:
@@ -215,3 +214,14 @@ class Workspace(Corrections):
         for kind, row_id in rows:
             found.setdefault(Kind(kind), []).append(int(row_id))
         return {kind: tuple(sorted(ids)) for kind, ids in found.items()}
+
+
+def given_reference(store: Store, coding_id: int) -> bool:
+    """Whether the person signed in to a server was given this coding as a reference to
+    practise against. A file has no people: no, without loading the server's modules (and
+    the database toolkit with them) while a coding opens."""
+    if store.is_sqlite:
+        return False
+    from observer.storage.server_people import was_given
+
+    return was_given(store, coding_id)

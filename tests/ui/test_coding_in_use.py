@@ -171,12 +171,12 @@ def test_the_heartbeat_keeps_the_lock_and_says_when_the_coding_was_taken(
 def test_a_reference_given_to_a_trainee_opens_read_only_saying_why(
     demo_store: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from observer.storage import server_people
+    from observer.workspace import workspace
     from ui.app import App
 
     # The server's answer for a trainee given coding 1 (asked of a real server in
     # tests/observer/storage/test_server_roles.py); a file database has no people.
-    monkeypatch.setattr(server_people, "was_given", lambda store, coding_id: coding_id == 1)
+    monkeypatch.setattr(workspace, "given_reference", lambda store, coding_id: coding_id == 1)
     app = App(demo_store.location)
     assert app.open_store(demo_store.location)
     window = app.open_coding(1)
