@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -60,6 +61,9 @@ def interrupted_note(stopped_at_ms: int) -> str:
 
 
 def _load_toolkit() -> None:
+    # Waiting here, not on a Qt timer: the thread holds no widget, and a start screen
+    # closed meanwhile has no timer to be stopped from elsewhere.
+    time.sleep(TOOLKIT_AFTER_MS / 1000)
     for name in TOOLKIT_MODULES:
         importlib.import_module(name)
 
@@ -137,7 +141,7 @@ class StartScreen(QMainWindow):
             # after its first paint, which the import would otherwise slow by holding the
             # interpreter. A dialog opened sooner imports what it needs itself.
             self._toolkit_loading = threading.Thread(target=_load_toolkit, daemon=True)
-            QTimer.singleShot(TOOLKIT_AFTER_MS, self, self._toolkit_loading.start)
+            self._toolkit_loading.start()
 
     # --- layout --------------------------------------------------------------------------
 
