@@ -242,17 +242,11 @@ def freeman_centralisation(graph: Ties | nx.DiGraph, direction: str = "total") -
     n = len(ties.people)
     if n < 3:
         return 0.0
-    out = Counter(a for a, _ in ties.pairs)
-    into = Counter(b for _, b in ties.pairs)
-    if direction == "out":
-        degrees = [out[v] for v in ties.people]
-        most = (n - 1) ** 2
-    elif direction == "in":
-        degrees = [into[v] for v in ties.people]
-        most = (n - 1) ** 2
-    else:
-        degrees = [into[v] + out[v] for v in ties.people]
-        most = 2 * (n - 1) * (n - 2)
+    # Each tie counts once at its source (out), its target (in), or both (total).
+    ends = {"out": (0,), "in": (1,), "total": (0, 1)}[direction]
+    degree = Counter(pair[end] for pair in ties.pairs for end in ends)
+    degrees = [degree[v] for v in ties.people]
+    most = 2 * (n - 1) * (n - 2) if direction == "total" else (n - 1) ** 2
     top = max(degrees)
     return float(sum(top - d for d in degrees) / most)
 

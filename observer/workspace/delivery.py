@@ -126,14 +126,17 @@ class Delivery:
         """A change was committed to the outbox: send it."""
         self._wake.set()
 
-    def send_waiting(self) -> None:
-        """Send everything waiting now, on this thread (opening: what a crash left behind).
+    def send_waiting(self) -> bool:
+        """Send everything waiting now, on this thread (opening: what a crash left behind);
+        whether anything was.
 
         Raises the ``StorageFault`` that stopped it; what was sent stays sent.
         """
+        sent = False
         while self._send_batch():
-            pass
+            sent = True
         self._report(DeliveryState(0))
+        return sent
 
     def raise_if_taken_over(self) -> None:
         """``CodingTakenOver`` once the sender found the lock someone else's (no network)."""

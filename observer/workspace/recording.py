@@ -102,13 +102,15 @@ class Recorder(NoteRecords, SessionRecords):
         try:
             if outbox and not store.is_sqlite and not read_only:
                 self.delivery = Delivery(store, coding_id, self._writer.lock)
-                self.delivery.send_waiting()  # left by a crash: on the server before reading
+                # Left by a crash: on the server before reading (and read again if any).
+                left_behind = self.delivery.send_waiting()
                 self._rows = OutboxRows(self.delivery.outbox, coding_id, self.who,
                                         self.delivery.wake)  # fmt: skip
                 self._uids = event_uids(self._conn, coding_id)
                 self._records = OutboxRecords(self.delivery.outbox, coding_id, self.who,
                                               self.delivery.wake)  # fmt: skip
-                self.info = coding_info(store, coding_id)  # as the outbox left it
+                if left_behind:  # arrivals and the clock as the outbox left them
+                    self.info = coding_info(store, coding_id)
             self._events = load_events(self._conn, coding_id)
             self._load_notes()
         except BaseException:
