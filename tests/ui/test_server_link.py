@@ -22,6 +22,15 @@ pytestmark = pytest.mark.slow
 DEADLINE_MS = 30_000
 
 
+def says(label: Any, text: str) -> Any:
+    """A condition for ``waitUntil`` whose failure shows what the label said instead."""
+
+    def check() -> None:
+        assert label.text() == text
+
+    return check
+
+
 def test_the_status_line_says_how_far_the_server_has_the_coding(
     server: ThrowawayServer, qtbot: Any, fake_time: FakeTime
 ) -> None:
@@ -34,18 +43,19 @@ def test_the_status_line_says_how_far_the_server_has_the_coding(
     label = show_delivery(window)
     assert label is not None and label.text() == "all delivered"
     qtbot.keyClick(window.chart, Qt.Key.Key_F5)
+    # Starting the clock is a change of its own: on the server before the server stops.
+    assert window.recorder.delivery is not None
+    assert window.recorder.delivery.wait_until_delivered(DEADLINE_MS / 1000)
     server.stop("immediate")
     try:
         for key in "12f":
             qtbot.keyClick(window.chart, key)
         window.finish_modifiers()
         assert [e.code for e in window.recorder.events] == ["feedback"]  # at once
-        qtbot.waitUntil(
-            lambda: label.text() == "server unreachable · 1 event waiting", timeout=DEADLINE_MS
-        )
+        qtbot.waitUntil(says(label, "server unreachable · 1 event waiting"), timeout=DEADLINE_MS)
     finally:
         server.start()
-    qtbot.waitUntil(lambda: label.text() == "all delivered", timeout=DEADLINE_MS)
+    qtbot.waitUntil(says(label, "all delivered"), timeout=DEADLINE_MS)
     afresh = open_store(url)
     [kept] = stored_events(afresh, coding_id)
     assert (kept.code, kept.actor) == ("feedback", window.recorder.events[0].actor)

@@ -115,7 +115,7 @@ def test_a_stopped_server_costs_nothing_and_the_window_is_told(
     try:
         for t in range(2000, 14_000, 1000):  # recorded at once: nothing waits on the network
             recorder.record(t, "feedback", k["Sam"], [k["Jane"]])
-        wait_for(changed, lambda: bool(seen) and seen[-1].waiting == 12)
+        wait_for(changed, lambda: bool(seen) and seen[-1].waiting == 12 and not seen[-1].reachable)
         assert seen[-1].text == "server unreachable · 12 events waiting"
     finally:
         server.start()
