@@ -62,8 +62,10 @@ def _live_keypress(
     from observer.workspace.recording import Recorder
     from ui.app import make_application
     from ui.coding_window import CodingWindow
+    from ui.collector import collect_on_this_thread
 
     app = make_application()
+    collect_on_this_thread(app)  # as the app runs: the collector on the GUI thread only
     store, coding_id = database() if database is not None else seeded_coding(EXISTING)
     recorder = Recorder(store, coding_id)
     recorder.resume_clock_at(EXISTING * 500, running=True)  # coding goes on after the last

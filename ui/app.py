@@ -6,7 +6,6 @@ the coding window is shown. Recent databases are remembered with ``QSettings``.
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox
 
+from ui.collector import collect_on_this_thread
 from ui.launch import database_file
 from ui.settings import keyboard_initials, user_settings
 
@@ -322,7 +322,9 @@ def run(
         window.setGeometry(placeholder.geometry())
         placeholder.close()
         placeholder.deleteLater()
-    gc.enable()  # ``group-observer`` starts with the collector off (ui.launch)
+    # ``group-observer`` starts with the collector off (ui.launch); from now on it runs,
+    # but only on this thread, where Qt objects may be destroyed.
+    collect_on_this_thread(app)
     if ready_signal:
         # For the start-up benchmark: the real window is up and takes keys.
         app.processEvents()

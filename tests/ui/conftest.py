@@ -22,6 +22,25 @@ class FakeTime:
         self.now += seconds
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collector_as_in_the_app(qapp: Any) -> Iterator[None]:
+    """Cycles are collected on the GUI thread only, as in the app (``ui.collector``): a Qt
+    object of an earlier test is never destroyed on some worker thread of a later one."""
+    from ui.collector import collect_on_this_thread
+
+    timer = collect_on_this_thread(qapp)
+    yield
+    timer.stop()
+
+
+@pytest.fixture(autouse=True)
+def collected_between_tests() -> Iterator[None]:
+    from ui.collector import collect_if_due
+
+    yield
+    collect_if_due()
+
+
 @pytest.fixture(autouse=True)
 def no_worker_outlives_its_test(qapp: Any) -> Iterator[None]:
     """Long work runs on the global thread pool; a worker still ending after its test
