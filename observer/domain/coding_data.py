@@ -173,11 +173,26 @@ class AuditView:
 
 
 @dataclass(frozen=True)
+class NoteAuditView:
+    """One entry of the notes' audit trail: a process note or phase mark corrected.
+
+    It names the note by its uid, which a deleted note keeps in the trail."""
+
+    note_uid: str
+    action: str
+    who: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class CodingDetails:
     """What the exports and the report carry beyond the analyses.
 
     ``created`` and ``edited`` stamp each event, in the order of ``CodingData.events``;
     ``codebooks`` are as stored (the palette combines them for the coding).
+    ``note_uids`` and ``notes_edited`` go with ``process_notes`` in the same way.
     """
 
     observer_name: str
@@ -196,6 +211,9 @@ class CodingDetails:
     edited: tuple[datetime | None, ...]
     process_notes: tuple[ProcessNoteView, ...]
     audit: tuple[AuditView, ...]
+    note_uids: tuple[str, ...] = ()
+    notes_edited: tuple[datetime | None, ...] = ()
+    note_audit: tuple[NoteAuditView, ...] = ()
 
 
 @dataclass(frozen=True)

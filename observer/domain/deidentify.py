@@ -187,4 +187,7 @@ def _details(more: CodingDetails, codes: SharingCodes) -> CodingDetails:
         edited=tuple(codes.moved(e) for e in more.edited),
         process_notes=(),
         audit=(),
+        note_uids=(),
+        notes_edited=(),
+        note_audit=(),
     )

@@ -33,6 +33,7 @@ from observer.storage.models import (
     GroupSession,
     MediaFile,
     Member,
+    NoteAudit,
     ProcessNote,
 )
 from observer.storage.read_coding import from_coding
@@ -220,7 +221,9 @@ def count_rows(store: Store) -> dict[str, int]:
     """Rows in every table a coding touches (tests compare these around a failed import)."""
     from sqlalchemy import func
 
-    tables = (CodedEvent, Coding, GroupSession, Member, MediaFile, ProcessNote, AuditEntry)
+    tables = (
+        CodedEvent, Coding, GroupSession, Member, MediaFile, ProcessNote, AuditEntry, NoteAudit,
+    )  # fmt: skip
     with store.reader() as s:
         out = {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
                for t in tables}  # fmt: skip

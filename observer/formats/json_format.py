@@ -4,9 +4,9 @@ This module writes it; ``json_import`` reads it back.
 
 The file carries the group and its members (pseudonyms only), the session with its
 media, the observer, the exact codebook texts, every event with its modifiers and
-timestamps, the process notes and the audit trail. People are referred to inside the
-file by local references (``p1``, ``p2``…) so that nothing depends on database ids;
-importing recreates the coding exactly, on this machine or on a colleague's.
+timestamps, the process notes, and the audit trails of both. People are referred to
+inside the file by local references (``p1``, ``p2``…) so that nothing depends on database
+ids; importing recreates the coding exactly, on this machine or on a colleague's.
 """
 
 from __future__ import annotations
@@ -61,6 +61,12 @@ def coding_document(data: CodingData) -> dict[str, Any]:
     for a in more.audit:
         if a.event_id not in event_refs and a.event_id not in gone:
             gone[a.event_id] = f"gone{len(gone) + 1}"
+    # Notes, like events, by their place in the file; a deleted one's trail by "goneN".
+    note_refs = {uid: i + 1 for i, uid in enumerate(more.note_uids)}
+    gone_notes: dict[str, str] = {}
+    for n in more.note_audit:
+        if n.note_uid not in note_refs and n.note_uid not in gone_notes:
+            gone_notes[n.note_uid] = f"gone{len(gone_notes) + 1}"
     return {
         "format": FORMAT_ID,
         "version": VERSION,
@@ -145,8 +151,15 @@ def coding_document(data: CodingData) -> dict[str, Any]:
             for e, created, edited in zip(data.events, more.created, more.edited, strict=True)
         ],
         "process_notes": [
-            {"time_ms": n.time_ms, "text": n.text, "kind": n.kind, "created_at": _iso(n.created_at)}
-            for n in more.process_notes
+            {
+                "ref": i + 1,
+                "time_ms": n.time_ms,
+                "text": n.text,
+                "kind": n.kind,
+                "created_at": _iso(n.created_at),
+                "edited_at": _iso(edited),
+            }
+            for i, (n, edited) in enumerate(zip(more.process_notes, more.notes_edited, strict=True))
         ],
         "audit": [
             {
@@ -158,6 +171,17 @@ def coding_document(data: CodingData) -> dict[str, Any]:
                 "after": remap(a.after),
             }
             for a in more.audit
+        ],
+        "note_audit": [
+            {
+                "note": note_refs.get(a.note_uid) or gone_notes[a.note_uid],
+                "action": a.action,
+                "who": a.who,
+                "at": _iso(a.at),
+                "before": a.before,
+                "after": a.after,
+            }
+            for a in more.note_audit
         ],
     }
 

@@ -34,20 +34,19 @@ from observer.formats.common import (
 )
 from observer.formats.file_limits import check_rows, read_limited
 from observer.formats.json_format import FORMAT_ID, VERSION
+from observer.formats.json_notes import add_notes, read_notes
 from observer.formats.media_paths import recordings_folder, refused_media
 from observer.storage.models import (
     CAPACITIES,
     CLOCK_MODES,
     EVENTS,
     MEMBER_ROLES,
-    NOTE_KINDS,
     SETTINGS,
     AuditEntry,
     Coding,
     Group,
     GroupSession,
     MediaFile,
-    ProcessNote,
 )
 from observer.storage.store import Store
 from observer.workspace.codings import create_coding
@@ -345,19 +344,7 @@ def import_json(
 
     events, stamps, refs_seen = _events(d, d.items(doc.get("events", []), "events"))
 
-    notes = []
-    for i, raw in enumerate(d.items(doc.get("process_notes", []), "process_notes")):
-        at = f"process_notes[{i}]"
-        n = d.obj(raw, at)
-        t = d.ms(n, "time_ms", at)
-        notes.append(
-            {
-                "time_ms": None if t is None else d.placed(at, limits.session_time, t, "time_ms"),
-                "text": d.text(n, "text", at),
-                "kind": d.choice(n, "kind", at, NOTE_KINDS),
-                "created_at": d.when(n, "created_at", at) or datetime(1970, 1, 1),
-            }
-        )
+    notes = read_notes(d, doc)
     audit = []
     for i, raw in enumerate(d.items(doc.get("audit", []), "audit")):
         at = f"audit[{i}]"
@@ -449,8 +436,7 @@ def import_json(
                     after=_event_fields(d, a["after"], f"{a['where']}.after", key_of),
                 )
             )
-        for n in notes:
-            s.add(ProcessNote(coding_id=coding.id, **n))
+        add_notes(s, coding.id, notes)
         s.flush()
         report.coding_ids.append(coding.id)
         report.coding_names.append(coding.name)

@@ -19,6 +19,7 @@ from observer.domain.coding_data import (
     CodingDetails,
     CodingInfo,
     MediaFileView,
+    NoteAuditView,
 )
 from observer.domain.errors import NotFound
 from observer.domain.events import Event, ProcessNoteView
@@ -136,11 +137,21 @@ def _details(
             (info.session_id,),
         )
     )
+    note_rows = run(
+        conn,
+        "SELECT id, time_ms, text, kind, created_at, uid, edited_at FROM process_notes "
+        "WHERE coding_id = ? ORDER BY id",
+        (info.id,),
+    ).fetchall()
     process_notes = tuple(
         ProcessNoteView(int(i), time_ms, text, kind, parse_stamp(at))
-        for i, time_ms, text, kind, at in run(
+        for i, time_ms, text, kind, at, _uid, _edited in note_rows
+    )
+    note_audit = tuple(
+        NoteAuditView(str(uid), action, who, _stamp(at), _decoded(old), _decoded(new))
+        for uid, action, who, at, old, new in run(
             conn,
-            "SELECT id, time_ms, text, kind, created_at FROM process_notes "
+            'SELECT note_uid, action, who, at, "before", "after" FROM note_audit '
             "WHERE coding_id = ? ORDER BY id",
             (info.id,),
         )
@@ -171,6 +182,9 @@ def _details(
         edited=tuple(edited),
         process_notes=process_notes,
         audit=audit,
+        note_uids=tuple(str(n[5]) for n in note_rows),
+        notes_edited=tuple(parse_stamp(n[6]) for n in note_rows),
+        note_audit=note_audit,
     )
 
 

@@ -42,6 +42,13 @@ def rich(demo_store: Any) -> tuple[Any, int]:
     recorder.delete([recorder.events[5].id])
     recorder.add_note("Jane's disclosure went unanswered", 4_700_500)
     recorder.add_note("pinned", None, "prompt")
+    # Notes and phase marks corrected: renamed, moved, deleted, one deleted and brought back.
+    recorder.mark_phase("wrok", 4_600_000)
+    [phase] = [n.id for n in recorder.notes() if n.kind == "phase"]
+    recorder.edit_note(phase, text="work", time_ms=4_650_000)
+    recorder.delete_note(recorder.add_note("wrong coding", 4_700_700))
+    recorder.delete_note(recorder.add_note("Sam looks at the door", 4_700_800))
+    recorder.undo()
     recorder.record(4_702_000, "pairing", "group")  # a state still running at the end
     recorder.close()
     return demo_store, 3
@@ -63,7 +70,18 @@ def test_json_export_import_is_identical(rich: tuple[Any, int], tmp_path: Path) 
     a.pop("exported_at")
     b.pop("exported_at")
     assert a == b
-    assert len(a["audit"]) >= 2 and len(a["process_notes"]) == 2
+    assert len(a["audit"]) >= 2
+    assert [n["text"] for n in a["process_notes"]] == [
+        "Jane's disclosure went unanswered", "pinned", "work", "Sam looks at the door",
+    ]  # fmt: skip
+    # The notes' trail, each entry naming its note: the phase mark's rename, a note deleted
+    # for good (by "gone1"), one deleted and restored.
+    assert [(n["note"], n["action"]) for n in a["note_audit"]] == [
+        (3, "edit"), ("gone1", "delete"), (4, "delete"), (4, "restore"),
+    ]  # fmt: skip
+    assert a["note_audit"][0]["before"] == {"time_ms": 4_600_000, "text": "wrok", "kind": "phase"}
+    assert a["note_audit"][0]["after"] == {"time_ms": 4_650_000, "text": "work", "kind": "phase"}
+    assert a["process_notes"][2]["edited_at"] is not None
     assert any(e["end_ms"] is None and e["code"] == "pairing" for e in a["events"])
 
 
