@@ -161,29 +161,29 @@ class MediaFileView:
 
 
 @dataclass(frozen=True)
-class AuditView:
-    """One entry of the audit trail: what happened to an event, by whom, when."""
+class Correction:
+    """One entry of an audit trail: what was done (edit, delete, restore), by whom, when,
+    and the thing before and after."""
+
+    action: str
+    who: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditView(Correction):
+    """An event corrected (by its id)."""
 
     event_id: int
-    action: str
-    who: str
-    at: datetime
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
-class NoteAuditView:
-    """One entry of the notes' audit trail: a process note or phase mark corrected.
-
-    It names the note by its uid, which a deleted note keeps in the trail."""
+@dataclass(frozen=True, kw_only=True)
+class NoteAuditView(Correction):
+    """A process note or phase mark corrected, by its uid (which a deleted note keeps)."""
 
     note_uid: str
-    action: str
-    who: str
-    at: datetime
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
 
 
 @dataclass(frozen=True)

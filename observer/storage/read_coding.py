@@ -148,7 +148,7 @@ def _details(
         for i, time_ms, text, kind, at, _uid, _edited in note_rows
     )
     note_audit = tuple(
-        NoteAuditView(str(uid), action, who, _stamp(at), _decoded(old), _decoded(new))
+        NoteAuditView(action, who, _stamp(at), _decoded(old), _decoded(new), note_uid=str(uid))
         for uid, action, who, at, old, new in run(
             conn,
             'SELECT note_uid, action, who, at, "before", "after" FROM note_audit '
@@ -157,7 +157,7 @@ def _details(
         )
     )
     audit = tuple(
-        AuditView(int(event_id), action, who, _stamp(at), _decoded(old), _decoded(new))
+        AuditView(action, who, _stamp(at), _decoded(old), _decoded(new), event_id=int(event_id))
         for event_id, action, who, at, old, new in run(
             conn,
             'SELECT event_id, action, who, at, "before", "after" FROM event_audit '
