@@ -46,3 +46,20 @@ def test_a_qt_object_in_a_dropped_cycle_is_destroyed_on_the_gui_thread(
     finally:
         timer.stop()
         timer.deleteLater()
+
+
+def test_full_passes_are_spaced_out(monkeypatch: Any) -> None:
+    """A full pass walks everything the app holds (a stalled key on a big heap): the
+    collector does one only when enough time has passed since the last."""
+    import gc
+
+    from ui import collector
+
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)  # each counts towards the next full pass
+    monkeypatch.setattr(collector, "FULL_GAP_S", 3600.0)
+    collector.collect_if_due()  # may collect a younger generation
+    assert gc.get_count()[2] > gc.get_threshold()[2]  # the full pass waits
+    monkeypatch.setattr(collector, "FULL_GAP_S", 0.0)
+    assert collector.collect_if_due() == 2
+    assert gc.get_count()[2] == 0
