@@ -22,15 +22,22 @@ class FakeTime:
         self.now += seconds
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def collector_as_in_the_app(qapp: Any) -> Iterator[None]:
     """Cycles are collected on the GUI thread only, as in the app (``ui.collector``): a Qt
-    object of an earlier test is never destroyed on some worker thread of a later one."""
+    object of an earlier test is never destroyed on some worker thread of a later one.
+    After the module, everything it left is collected here and the core's tests that
+    follow have Python's own collector back."""
+    import gc
+
     from ui.collector import collect_on_this_thread
 
     timer = collect_on_this_thread(qapp)
     yield
     timer.stop()
+    timer.deleteLater()
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
