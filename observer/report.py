@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -63,6 +63,8 @@ class ReportInfo:
     coding: str = ""
     codebooks: str = ""
     notes: tuple[Note, ...] = field(default_factory=tuple)
+    # A server coding read while changes made on this computer wait to reach the server.
+    not_on_server: str = ""
 
 
 def report_info(data: CodingData) -> ReportInfo:
@@ -190,6 +192,8 @@ def title_page(fig: Figure, data: CodingData, info: ReportInfo) -> None:
     if data.deidentified:
         dates = "dates shifted" if data.dates_shifted else "dates removed"
         facts.append(("Shared", f"de-identified: people as codes; notes, recordings, {dates}"))
+    if info.not_on_server:
+        facts.append(("Left out", "\n".join(textwrap.wrap(info.not_on_server, 44))))
     summary = ["In this session"]
     for sentence in session_summary(data):
         summary += textwrap.wrap(sentence, 52)
@@ -380,12 +384,16 @@ def report_for_coding(
     Once written it goes in the coding's access log as ``who``'s (default: the coding's
     observer); ``unlogged`` hears why, if it could not be: the report is kept all the same.
     """
+    from observer.formats import not_on_server
     from observer.storage.access_log import log_access, sharing_detail
     from observer.storage.read_coding import from_coding
 
     data = from_coding(store, coding_id, details=True)
     shared = deidentified(data, SharingCodes.for_export(dates)) if deidentify else data
-    pages = write_report(shared, path, progress=progress)
+    info = report_info(shared)
+    if waiting := not_on_server(store, [coding_id]).get(coding_id):
+        info = replace(info, not_on_server=waiting)
+    pages = write_report(shared, path, info, progress=progress)
     detail = sharing_detail(deidentify, dates)
     why = log_access(store, coding_id, "report", who, detail)
     if why is not None and unlogged is not None:

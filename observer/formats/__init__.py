@@ -300,15 +300,36 @@ def export_notices(
     store: Store, coding_ids: Sequence[int], fmt: str, deidentify: bool = False
 ) -> list[str]:
     """What an export in ``fmt`` would not carry over as it is, to say before writing."""
+    from observer.storage.coding_info import coding_info
+
+    notices = [
+        f"{coding_info(store, coding_id).name}: {said}"
+        for coding_id, said in not_on_server(store, coding_ids).items()
+    ]
     if fmt == "boris":
         from observer.formats.boris_export import boris_notices
 
-        return boris_notices(store, coding_ids, deidentify)
-    if fmt == "eaf":
+        notices += boris_notices(store, coding_ids, deidentify)
+    elif fmt == "eaf":
         from observer.formats.elan import eaf_notices
 
-        return [n for i in coding_ids for n in eaf_notices(store, i)]
-    return []
+        notices += [n for i in coding_ids for n in eaf_notices(store, i)]
+    return notices
+
+
+def not_on_server(store: Store, coding_ids: Sequence[int]) -> dict[int, str]:
+    """Codings on a server with changes made on this computer that have not reached it
+    (what the server gives an export or a report lacks them), each with how many."""
+    if store.is_sqlite:
+        return {}
+    from observer.storage.outbox import waiting_here
+
+    found = {i: waiting_here(store.location, i) for i in coding_ids}
+    return {
+        i: f"{counted(n, 'change')} made on this computer, not on the server yet"
+        for i, n in found.items()
+        if n
+    }
 
 
 def not_carried_over(count: int, imported: bool = False) -> str:

@@ -75,6 +75,19 @@ def waiting_outboxes(location: str) -> list[tuple[int, Path]]:
     return found
 
 
+def waiting_here(location: str, coding_id: int) -> int:
+    """How many things of a server coding wait in this computer's outbox, not yet on the
+    server (what a reading of the server leaves out); 0 when it has no outbox here."""
+    path = outbox_path(location, coding_id)
+    if not path.exists():
+        return 0
+    box = Outbox(path)
+    try:
+        return box.waiting()
+    finally:
+        box.close()
+
+
 class Outbox:
     """An open outbox file; one connection, usable from the thread that opened it.
 

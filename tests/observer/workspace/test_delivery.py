@@ -240,3 +240,35 @@ def test_the_status_line_names_events_and_other_changes_apart(
 ) -> None:
     """A paused clock or a note waiting is not called an event."""
     assert state.text == said
+
+
+def test_an_export_and_a_report_say_what_has_not_reached_the_server(
+    server: ThrowawayServer, on_server: Store, tmp_path: Any
+) -> None:
+    """What the server gives lacks what waits on this computer: said before an export is
+    written, and on the report's first page, never left out in silence."""
+    from observer.formats import carried_over_message, export_notices
+    from observer.report import report_for_coding
+    from observer.storage.coding_info import coding_info
+    from tests.observer.helpers import pdf_text
+
+    coding_id, k = small_coding(on_server)
+    recorder = Recorder(on_server, coding_id)
+    recorder.record(1000, "feedback", k["Jane"], [k["Sam"]])
+    assert recorder.delivery is not None and recorder.delivery.wait_until_delivered(30)
+    assert export_notices(on_server, [coding_id], "json") == []
+    server.stop("immediate")
+    try:
+        recorder.record(2000, "support", k["Sam"], [k["Jane"]])
+        recorder.add_note("Sam looks at the door", 2500)
+    finally:
+        recorder.close(deliver_s=0)  # the app ends before the server is back
+        server.start()
+    name = coding_info(on_server, coding_id).name
+    said = export_notices(on_server, [coding_id], "csv")
+    assert said == [f"{name}: 2 changes made on this computer, not on the server yet"]
+    assert carried_over_message(said).startswith("1 thing will not be carried over:")
+    path = tmp_path / "report.pdf"
+    report_for_coding(on_server, coding_id, path)
+    text = pdf_text(path.read_bytes())
+    assert "Left out" in text and "2 changes made on this computer, not on the" in text
