@@ -104,3 +104,48 @@ def test_a_read_only_window_grows_and_the_start_screen_shows_a_new_coding(
     recording.close()
     elsewhere.close()
     store.close()
+
+
+def test_a_correction_while_the_server_is_down_is_refused_in_the_dialog_and_kept_to_retry(
+    server: ThrowawayServer, qtbot: Any
+) -> None:
+    """Corrections outside a coding go to the server directly: while it cannot be reached
+    the dialog says so and stays open with what was typed; once it is back, OK saves."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from observer.workspace.groups import get_group
+    from ui.start_screen import StartScreen
+
+    url = server.new_database("correcting")
+    store = open_store(url)
+    coding_id, _ = small_coding(store)
+    group_id = coding_info(store, coding_id).group_id
+    screen = StartScreen(Workspace(store))
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.select("group", group_id)
+    [edit] = [
+        a for a in screen.records.menu.actions() if a.text().replace("&", "") == "Edit group…"
+    ]
+    edit.trigger()
+    dialog = screen.records.dialog
+    assert dialog is not None
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Thursday group")
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    server.stop("immediate")
+    try:
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and dialog.name.text() == "Thursday group"
+        assert dialog.error.isVisible()
+        said = dialog.error.text()
+        assert "server" in said.lower() and "Traceback" not in said
+    finally:
+        server.start()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    afresh = open_store(url)
+    assert get_group(afresh, group_id).name == "Thursday group"
+    afresh.close()
+    screen.close()
+    store.close()
