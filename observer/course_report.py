@@ -54,6 +54,8 @@ def title_page(fig: Figure, course: GroupCourse) -> None:
         ("Sessions", f"{len(sessions)} ({span})"),
         ("Rated sessions", f"{rated}" + (f" on {instrument.name}" if instrument else "")),
     ]
+    if course.not_on_server:
+        facts.append(("Left out", course.not_on_server))
     y = 0.85
     for label, value in facts:
         fig.text(0.06, y, label, fontsize=11, color="#444444")

@@ -384,8 +384,8 @@ def report_for_coding(
     Once written it goes in the coding's access log as ``who``'s (default: the coding's
     observer); ``unlogged`` hears why, if it could not be: the report is kept all the same.
     """
-    from observer.formats import not_on_server
     from observer.storage.access_log import log_access, sharing_detail
+    from observer.storage.outbox import not_on_server
     from observer.storage.read_coding import from_coding
 
     data = from_coding(store, coding_id, details=True)

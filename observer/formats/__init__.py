@@ -301,6 +301,7 @@ def export_notices(
 ) -> list[str]:
     """What an export in ``fmt`` would not carry over as it is, to say before writing."""
     from observer.storage.coding_info import coding_info
+    from observer.storage.outbox import not_on_server
 
     notices = [
         f"{coding_info(store, coding_id).name}: {said}"
@@ -315,21 +316,6 @@ def export_notices(
 
         notices += [n for i in coding_ids for n in eaf_notices(store, i)]
     return notices
-
-
-def not_on_server(store: Store, coding_ids: Sequence[int]) -> dict[int, str]:
-    """Codings on a server with changes made on this computer that have not reached it
-    (what the server gives an export or a report lacks them), each with how many."""
-    if store.is_sqlite:
-        return {}
-    from observer.storage.outbox import waiting_here
-
-    found = {i: waiting_here(store.location, i) for i in coding_ids}
-    return {
-        i: f"{counted(n, 'change')} made on this computer, not on the server yet"
-        for i, n in found.items()
-        if n
-    }
 
 
 def not_carried_over(count: int, imported: bool = False) -> str:

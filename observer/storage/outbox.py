@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from observer.domain.wording import counted
 from observer.storage.private_file import PRIVATE_FOLDER, create_private
-from observer.storage.store import APP_NAME, RECORDING_BUSY_MS, run, sqlite_pragmas
+from observer.storage.store import APP_NAME, RECORDING_BUSY_MS, Store, run, sqlite_pragmas
 
 # An event's changes; then a note's or phase mark's, a late arrival, the clock.
 KINDS = ("insert", "update", "delete", "note_insert", "note_update", "note_delete", "arrival",
@@ -73,6 +74,19 @@ def waiting_outboxes(location: str) -> list[tuple[int, Path]]:
         if number.isdigit():
             found.append((int(number), path))
     return found
+
+
+def not_on_server(store: Store, coding_ids: Sequence[int]) -> dict[int, str]:
+    """Codings on a server with changes made on this computer that have not reached it
+    (what the server gives an export or a report lacks them), each with how many."""
+    if store.is_sqlite:
+        return {}
+    found = {i: waiting_here(store.location, i) for i in coding_ids}
+    return {
+        i: f"{counted(n, 'change')} made on this computer, not on the server yet"
+        for i, n in found.items()
+        if n
+    }
 
 
 def waiting_here(location: str, coding_id: int) -> int:

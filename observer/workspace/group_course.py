@@ -21,6 +21,8 @@ from observer.analysis.trends import (
 from observer.domain.coding_data import CodingData
 from observer.domain.instrument import Instrument
 from observer.domain.participants import member_key
+from observer.domain.wording import counted
+from observer.storage.outbox import not_on_server
 from observer.storage.read_coding import each_coding
 from observer.storage.store import Store, run
 from observer.workspace.group_airtime import airtime_codings, group_airtime
@@ -86,6 +88,8 @@ class GroupCourse:
     flags: list[CourseFlag]
     # Speaking turns per session, from the coding that has them (``group_airtime``).
     airtime: tuple[SessionAirtime, ...] = ()
+    # On a server: sessions whose coding has changes made on this computer not there yet.
+    not_on_server: str = ""
 
     @property
     def scales(self) -> dict[str, str]:
@@ -131,7 +135,16 @@ def group_course(
     # A sixth of the response scale (one point of the GCQ-S's 0–6) over the three sessions.
     least = (instrument.high - instrument.low) / 6 if instrument else 0.0
     spoken = group_airtime(store, group_id, kept)
-    return GroupCourse(name, rows, instrument, course_flags(rows, watch, least), tuple(spoken))
+    waiting = not_on_server(store, list(chosen.values()))
+    behind = [row.label for row, coding in zip(rows, chosen.values(), strict=True)
+              if coding in waiting]  # fmt: skip
+    course = GroupCourse(name, rows, instrument, course_flags(rows, watch, least), tuple(spoken))
+    if behind:
+        named = ", ".join(behind[:3]) + (", …" if len(behind) > 3 else "")
+        course = replace(course, not_on_server=(
+            f"{counted(len(behind), 'session')} with changes made on this computer, not on "
+            f"the server yet ({named})"))  # fmt: skip
+    return course
 
 
 def _most_used(forms: list[RatingForm]) -> Instrument | None:

@@ -250,6 +250,7 @@ def test_an_export_and_a_report_say_what_has_not_reached_the_server(
     from observer.formats import carried_over_message, export_notices
     from observer.report import report_for_coding
     from observer.storage.coding_info import coding_info
+    from observer.workspace.group_course import group_course
     from tests.observer.helpers import pdf_text
 
     coding_id, k = small_coding(on_server)
@@ -272,3 +273,8 @@ def test_an_export_and_a_report_say_what_has_not_reached_the_server(
     report_for_coding(on_server, coding_id, path)
     text = pdf_text(path.read_bytes())
     assert "Left out" in text and "2 changes made on this computer, not on the" in text
+    course = group_course(on_server, coding_info(on_server, coding_id).group_id)
+    label = course.sessions[0].label
+    assert course.not_on_server == (
+        f"1 session with changes made on this computer, not on the server yet ({label})"
+    )
