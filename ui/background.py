@@ -127,7 +127,14 @@ class Job(QObject):
 class ProgressDialog(QDialog):
     """How far a job got, with Cancel. Shown after a moment; closed when the job ends."""
 
-    def __init__(self, job: Job, title: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        job: Job,
+        title: str,
+        text: str,
+        parent: QWidget | None = None,
+        can_cancel: bool = True,
+    ) -> None:
         super().__init__(parent)
         style.dress(self)
         # Not owned: the dialog is deleted later, and a job dropped inside that deletion
@@ -146,6 +153,8 @@ class ProgressDialog(QDialog):
         self.bar.setTextVisible(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setVisible(can_cancel)
+        self._can_cancel = can_cancel
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
@@ -180,7 +189,7 @@ class ProgressDialog(QDialog):
         if job is None or not job.running:
             super().reject()
             return
-        if not job.cancel_requested:
+        if self._can_cancel and not job.cancel_requested:
             job.cancel()
             self.label.setText("Cancelling… nothing will be written.")
             self.cancel_button.setEnabled(False)
@@ -242,13 +251,18 @@ def _run_job(ref: weakref.ref[Job]) -> None:
 
 
 def run_in_background(
-    parent: QWidget | None, title: str, text: str, work: Callable[[Progress], Any]
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    work: Callable[[Progress], Any],
+    can_cancel: bool = True,
 ) -> Job:
-    """Start ``work(progress)`` on a worker thread, with a progress dialog over ``parent``.
+    """Start ``work(progress)`` on a worker thread, with a progress dialog over ``parent``
+    (without Cancel for work that cannot be taken back half-way).
 
     Connect to the job's signals on return: they arrive through the event loop, so none
     is missed.
     """
     job = Job(work)
-    job.dialog = ProgressDialog(job, title, text, parent)
+    job.dialog = ProgressDialog(job, title, text, parent, can_cancel)
     return job.start()

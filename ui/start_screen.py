@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPaintEvent, QShowEvent
@@ -38,6 +39,9 @@ from ui import style
 from ui.bridge import bridge_for
 from ui.dialogs.common import SetupDialog
 from ui.settings import user_settings
+
+if TYPE_CHECKING:
+    from ui.background import Job
 
 GROUP, SESSION, CODING, MEDIA, TRASH = "group", "session", "coding", "media", "trash"
 ROLE_KIND = Qt.ItemDataRole.UserRole
@@ -106,6 +110,7 @@ class StartScreen(QMainWindow):
         self.store = workspace.store
         self.recent = list(recent or [])
         self.dialog: SetupDialog | None = None
+        self.demo_job: Job | None = None
         self._settings = user_settings()
         # While the list is redrawn, what it selects is not the person's choice to remember.
         self._filling = False
@@ -456,8 +461,30 @@ class StartScreen(QMainWindow):
 
     # --- actions -------------------------------------------------------------------------
 
-    def load_demo(self) -> None:
-        changes = self.workspace.load_demo()  # the list is redrawn as it is announced
+    def load_demo(self) -> Job:
+        """Add the demo group on a worker thread (seconds, with its recording): the screen
+        keeps drawing meanwhile; the list is redrawn as the group is announced."""
+        from ui.background import run_in_background
+        from ui.import_export import show_message
+
+        if self.demo_job is not None and self.demo_job.running:
+            return self.demo_job
+        self.demo_button.setEnabled(False)
+        self.statusBar().showMessage("Adding the demo group…")
+        job = run_in_background(
+            self,
+            "Demo group",
+            "Adding the demo group: four sessions, six codings and a recording of session 3…",
+            lambda _progress: self.workspace.load_demo(),
+            can_cancel=False,  # it is written in steps: half a demo group is no use
+        )
+        job.done.connect(self._demo_added)
+        job.failed.connect(lambda message: show_message(self, "Demo group", message, warning=True))
+        job.finished.connect(lambda: self.demo_button.setEnabled(True))
+        self.demo_job = job
+        return job
+
+    def _demo_added(self, changes: ChangeSet) -> None:
         self.select(CODING, changes.new(Kind.CODING))
         self.statusBar().showMessage("Demo group added: four sessions, six codings.", 6000)
 

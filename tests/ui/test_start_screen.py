@@ -34,7 +34,18 @@ def test_first_start_offers_the_demo(store: Any, qtbot: Any) -> None:
     screen.show()
     assert screen.pages.currentIndex() == 0 and screen.demo_button.isVisible()
     qtbot.mouseClick(screen.demo_button, Qt.MouseButton.LeftButton)
+    # Written on a worker thread (seconds, with its recording): the screen says what it
+    # is doing, and a second click cannot start it again.
+    assert not screen.demo_button.isEnabled()
+    assert screen.statusBar().currentMessage() == "Adding the demo group…"
+    job = screen.demo_job
+    assert job is not None and job.dialog is not None
+    assert not job.dialog.cancel_button.isVisibleTo(job.dialog)  # half a demo is no use
+    with qtbot.waitSignal(job.finished, timeout=120_000):
+        pass
     assert [g.name for g in list_groups(store)] == ["Thursday interpersonal group"]
+    assert screen.demo_button.isEnabled()
+    assert screen.statusBar().currentMessage().startswith("Demo group added")
     assert screen.pages.currentIndex() == 1
     assert screen.selected("coding") == 1 and screen.open_button.isEnabled()
     with qtbot.waitSignal(screen.open_coding) as opened:
