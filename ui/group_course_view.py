@@ -103,13 +103,16 @@ class GroupCourseView(QWidget):
         course = group_course(self.workspace.store, self.group_id)
         self.course = course
         self.heading.setText(f"<b>{course.group}</b> — {len(course.sessions)} coded sessions")
+        # On a server: what this reading of it lacks, above the flags.
+        behind = f"Left out: {course.not_on_server}<br>" if course.not_on_server else ""
         if course.flags:
             lines = "<br>".join(f"⚑ {f.sentence()}" for f in course.flags[-6:])
             more = len(course.flags) - 6
             tail = f"<br>… {more} earlier flags in the report." if more > 0 else ""
-            self.flags.setText(f"<span style='color:#b42318'>{lines}{tail}</span>")
+            self.flags.setText(f"<span style='color:#b42318'>{behind}{lines}{tail}</span>")
         else:
-            self.flags.setText("<span style='color:#444'>No flags.</span>")
+            none = "<span style='color:#444'>No flags.</span>"
+            self.flags.setText(f"<span style='color:#b42318'>{behind}</span>{none}")
         chosen = self.session_choice.currentData()
         self.session_choice.clear()
         for s in list_sessions(self.workspace.store, self.group_id):

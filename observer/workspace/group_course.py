@@ -104,6 +104,7 @@ class GroupCourse:
             "scales": self.scales,
             "sessions": [s.as_dict() for s in self.sessions],
             "flags": [f.as_dict() for f in self.flags],
+            "not_on_server": self.not_on_server or None,
         }
 
 

@@ -149,3 +149,28 @@ def test_a_correction_while_the_server_is_down_is_refused_in_the_dialog_and_kept
     afresh.close()
     screen.close()
     store.close()
+
+
+def test_the_group_view_says_which_sessions_the_server_lacks_changes_of(
+    server: ThrowawayServer, qtbot: Any
+) -> None:
+    from ui.group_course_view import GroupCourseView
+
+    url = server.new_database("group_view_behind")
+    store = open_store(url)
+    coding_id, k = small_coding(store)
+    recorder = Recorder(store, coding_id)
+    server.stop("immediate")
+    try:
+        recorder.record(1000, "feedback", k["Jane"], [k["Sam"]])
+    finally:
+        recorder.close(deliver_s=0)  # the app ended before the server was back
+        server.start()
+    view = GroupCourseView(Workspace(store), coding_info(store, coding_id).group_id)
+    qtbot.addWidget(view)
+    label = view.course.sessions[0].label
+    said = "1 session with changes made on this computer, not on the server yet"
+    assert f"Left out: {said} ({label})" in view.flags.text()
+    assert view.course.as_dict()["not_on_server"] == view.course.not_on_server
+    view.close()
+    store.close()
