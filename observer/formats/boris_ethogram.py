@@ -141,6 +141,7 @@ def build_ethogram(
     code_of: dict[str, str] = {}
     sets_of: dict[str, list[SetMap]] = {}
     states: set[str] = set()
+    excluded: dict[str, list[str]] = {}  # BORIS: the states a state ends when it starts
     code_id = _Ids()
     taken_keys: set[str] = set()
     set_id_of = _Ids({TARGET_SET})
@@ -240,6 +241,7 @@ def build_ethogram(
         if used:
             entry["modifiers"] = used
         sets_of[boris_code] = mapped
+        excluded[boris_code] = [c for c in text_of(raw.get("excluded")).split(",") if c]
         codes.append(entry)
     added = []
     for boris_code, count in missing.items():
@@ -270,6 +272,16 @@ def build_ethogram(
         doc["categories"] = categories
     if set_specs:
         doc["modifier_sets"] = set_specs
+    groups = _exclusive_groups(excluded, states, warnings)
+    if groups:
+        doc["exclusive_groups"] = {}
+        by_id = {entry["id"]: entry for entry in codes}
+        for n, members in enumerate(groups, start=1):
+            ids = [code_of[c] for c in members]
+            gid, label = _group_name(ids, n)
+            doc["exclusive_groups"][gid] = {"label": label}
+            for cid in ids:
+                by_id[cid]["exclusive_group"] = gid
     doc["codes"] = codes
     # As one JSON text: a large ethogram stays quick to store and to read.
     doc["boris"] = json.dumps(carried(project), ensure_ascii=False)
@@ -280,3 +292,51 @@ def build_ethogram(
     except CodebookError as exc:  # pragma: no cover - the generator keeps to the format
         raise InputError(f"{file}: the ethogram cannot be turned into a codebook: {exc}") from exc
     return Ethogram(book, text, code_of, sets_of, states, added)
+
+
+def _exclusive_groups(
+    excluded: Mapping[str, list[str]], states: set[str], warnings: list[str]
+) -> list[list[str]]:
+    """BORIS's exclusions as our exclusive groups: the states linked by them, each group in
+    the ethogram's order. BORIS names pairs (starting one state ends the others it lists);
+    a group here is whole, so states that exclude each other only in part are one group,
+    and the import says so. Exclusions of point events, or of unknown behaviours, mean
+    nothing and are left out."""
+    linked: dict[str, set[str]] = {code: set() for code in excluded if code in states}
+    for code, others in excluded.items():
+        for other in others:
+            if code in linked and other in linked and other != code:
+                linked[code].add(other)
+                linked[other].add(code)
+    groups: list[list[str]] = []
+    placed: set[str] = set()
+    for code in linked:  # the ethogram's order
+        if code in placed or not linked[code]:
+            continue
+        found, todo = {code}, [code]
+        while todo:
+            for other in linked[todo.pop()] - found:
+                found.add(other)
+                todo.append(other)
+        placed |= found
+        members = [c for c in linked if c in found]
+        groups.append(members)
+        if any(b not in linked[a] for a in members for b in members if a != b):
+            warnings.append(
+                f"the states {', '.join(repr(c) for c in members)} exclude each other only "
+                "in part in BORIS; here they form one exclusive group (starting one ends "
+                "any other)"
+            )
+    return groups
+
+
+def _group_name(code_ids: list[str], number: int) -> tuple[str, str]:
+    """A shipped codebook's id and label for a group of exactly its codes (the Bion
+    codebook's basic-assumption group, back from a BORIS file we wrote); else made up."""
+    from observer.domain.codebook import shipped_codebooks
+
+    for book in shipped_codebooks():
+        for group in book.exclusive_groups.values():
+            if set(group.codes) == set(code_ids):
+                return group.id, group.label
+    return f"exclusive-{number}", "One at a time: " + ", ".join(code_ids)[:150]

@@ -284,3 +284,62 @@ def test_any_target_names_keep_borises_separators_free(names: list[str]) -> None
     assert (values, comment) == ("positive", "")
     assert [unescaped(t) for t in targets.split(",")] == names
     assert escapes == {n for n in names if set(n) & {"|", ","}}
+
+
+def test_our_exclusive_groups_come_back_from_a_boris_file(store: Store, tmp_path: Path) -> None:
+    """Bion's modes, exported as BORIS's ``excluded`` and imported elsewhere, are one group
+    again, under its own name: the basic-assumption profile reads the same."""
+    from observer.analysis import basic_assumptions
+    from observer.domain.codebook import shipped_codebook
+    from observer.storage.store import open_store
+
+    coding, _keys = own_coding(store)
+    insert_events(store, coding, [
+        Event(0, 0, "work", GROUP, (), {}, "", 60 * S),
+        Event(0, 60 * S, "fight-flight", GROUP, (), {}, "", 90 * S),
+        Event(0, 90 * S, "work", GROUP, (), {}, "", 200 * S),
+    ])  # fmt: skip
+    out = tmp_path / "out.boris"
+    exported(store, [coding], out)
+    elsewhere = open_store(tmp_path / "other.sqlite3")
+    try:
+        back = from_coding(elsewhere, import_file(elsewhere, out).coding_ids[0])
+    finally:
+        elsewhere.close()
+    [groups] = [b.exclusive_groups for b in back.palette.codebooks]
+    assert list(groups) == ["basic-assumption"]
+    shipped = shipped_codebook("bion").exclusive_groups["basic-assumption"]
+    assert set(groups["basic-assumption"].codes) == set(shipped.codes)
+    assert {"work", "dependency", "fight-flight", "pairing"} <= set(shipped.codes)
+    original = basic_assumptions.profile(from_coding(store, coding))
+    assert basic_assumptions.profile(back) == original
+
+
+def test_borises_exclusions_become_groups_and_partial_ones_are_told(
+    store: Store, tmp_path: Path
+) -> None:
+    def behaviour(code: str, kind: str, excluded: str) -> dict[str, str]:
+        return {"code": code, "type": f"{kind} event", "excluded": excluded}
+
+    behaviours = [
+        behaviour("sit", "State", "stand"),  # sit and stand exclude each other;
+        behaviour("stand", "State", "sit,walk"),  # walk only through stand
+        behaviour("walk", "State", ""),
+        behaviour("eat", "State", "bark,nothing"),  # a point event, an unknown name
+        behaviour("bark", "Point", "eat"),
+    ]
+    project = {
+        "project_format_version": "7.0",
+        "project_name": "exclusions",
+        "behaviors_conf": {str(i): b for i, b in enumerate(behaviours)},
+        "subjects_conf": {"0": {"name": "Ann"}},
+        "observations": {"week 1": {"events": [[1.0, "Ann", "bark", "", ""]]}},
+    }
+    path = tmp_path / "exclusions.boris"
+    path.write_text(json.dumps(project), encoding="utf-8")
+    report = import_file(store, path)
+    [book] = from_coding(store, report.coding_ids[0]).palette.codebooks
+    assert [g.codes for g in book.exclusive_groups.values()] == [("sit", "stand", "walk")]
+    assert any(
+        "'sit', 'stand', 'walk' exclude each other only in part" in w for w in report.warnings
+    )
