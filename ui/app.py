@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QMessageBox
 
 from ui.collector import collect_on_this_thread
-from ui.launch import database_file
 from ui.settings import keyboard_initials, user_settings
 
 if TYPE_CHECKING:
@@ -297,8 +296,7 @@ def run(
 
     ``passphrase`` opens an encrypted database; without one that opens it, it is asked for.
     """
-    if passphrase is not None and (file := database_file(db)) is not None:
-        passphrase.derive_ahead(file)  # beside Qt's start (at once if already under way)
+    # The passphrase's key is already being derived (``ui.launch.app_start``).
     app = make_application()
     # A window at once only when the wait is long (creating a database loads the whole
     # database toolkit); otherwise the start screen or the coding is the first window.

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from observer.domain.clock import format_time, parse_time
-from observer.domain.errors import InputError, ObserverError
+from observer.domain.errors import ObserverError
 from observer.domain.events import Changes, ProcessNoteView
 from observer.domain.phases import PHASE_NOTE
 from observer.workspace.recording import Recorder
@@ -193,9 +193,7 @@ class NotesPanel(QWidget):
         except ValueError:
             self.error.emit(f"Time: {typed!r} is not a time (for example 12:30).")
             return
-        try:
-            if note.kind == PHASE_NOTE and at is None:
-                raise InputError("A phase mark needs a time: the moment the phase began.")
+        try:  # the recorder refuses what cannot be (a phase mark without a time, say)
             after = self.recorder.edit_note(note.id, text=self.line.text(), time_ms=at)
         except ObserverError as exc:
             self.error.emit(str(exc))

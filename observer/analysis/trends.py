@@ -187,24 +187,6 @@ def session_trend(
     )
 
 
-def trends(
-    codings: Sequence[CodingData],
-    numbers: Sequence[int | None] | None = None,
-    chart_filter: ChartFilter | None = None,
-    climates: Sequence[Mapping[str, Climate]] | None = None,
-) -> list[SessionTrend]:
-    """One :class:`SessionTrend` per coding, in the order given (session order).
-
-    ``climates``: per coding, each member's climate scores by member key.
-    """
-    numbers = list(numbers) if numbers is not None else [None] * len(codings)
-    climates = list(climates) if climates is not None else [{}] * len(codings)
-    return [
-        session_trend(d, session_label(d, n), n, chart_filter, c)
-        for d, n, c in zip(codings, numbers, climates, strict=True)
-    ]
-
-
 def session_label(data: CodingData, number: int | None) -> str:
     """A session as the course names it: "Session 12", or the coding's name if unnumbered."""
     return f"Session {number}" if number is not None else data.name

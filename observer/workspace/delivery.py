@@ -34,7 +34,7 @@ from observer.storage import coding_lock
 from observer.storage.coding_writer import CodingWriter
 from observer.storage.outbox import Change, Outbox, outbox_path, waiting_outboxes
 from observer.storage.store import Store, run, run_many
-from observer.workspace.event_writes import parse_moment
+from observer.workspace.event_writes import carried_audit_texts, parse_moment
 from observer.workspace.note_writes import RECORD_KINDS, apply_record
 
 BATCH = 500  # changes per server transaction
@@ -348,8 +348,7 @@ def _audit(conn: Any, change: Change) -> None:
     run(conn, _AUDIT, (
         audit["uid"], change.payload["coding_id"], change.uid,
         known if known > 0 else 0, audit["action"], audit["who"], parse_moment(audit["at"]),
-        None if audit["before"] is None else json.dumps(audit["before"]),
-        None if audit["after"] is None else json.dumps(audit["after"]),
+        *carried_audit_texts(audit),
     ))  # fmt: skip
 
 

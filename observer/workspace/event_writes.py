@@ -72,6 +72,15 @@ def audit_texts(
     )
 
 
+def carried_audit_texts(audit: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The before and after of an audit row an outbox carried, as the server stores them."""
+    before, after = audit["before"], audit["after"]
+    return (
+        None if before is None else json.dumps(before),
+        None if after is None else json.dumps(after),
+    )
+
+
 def outbox_audit(
     action: str,
     who: str,

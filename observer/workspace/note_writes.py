@@ -13,7 +13,6 @@ row: who, when, the note before and after.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -24,7 +23,12 @@ from observer.domain.uids import new_uid
 from observer.storage.coding_writer import CodingWriter
 from observer.storage.outbox import Outbox
 from observer.storage.store import run, stamp
-from observer.workspace.event_writes import audit_texts, outbox_audit
+from observer.workspace.event_writes import (
+    audit_texts,
+    carried_audit_texts,
+    outbox_audit,
+    parse_moment,
+)
 
 # What the outbox calls these changes (``workspace.delivery`` passes them on).
 NOTE_INSERT, NOTE_UPDATE, NOTE_DELETE = "note_insert", "note_update", "note_delete"
@@ -242,16 +246,23 @@ def apply_record(conn: Any, uid: str, kind: str, p: dict[str, Any]) -> None:
     if kind == ARRIVAL:
         run(conn, _SERVER_ARRIVE, (p["session_id"], p["member_id"], p["arrived_ms"]))
     elif kind == CLOCK:
-        values = (p["elapsed_ms"], _moment(p["running_since"]), _moment(p["anchor"]))
+        values = (p["elapsed_ms"], parse_moment(p["running_since"]), parse_moment(p["anchor"]))
         run(conn, _CLOCK, (*values, p["coding_id"]))
     elif kind == NOTE_INSERT:
-        row = (uid, p["coding_id"], p["time_ms"], p["text"], p["kind"], _moment(p["created_at"]))
+        row = (
+            uid,
+            p["coding_id"],
+            p["time_ms"],
+            p["text"],
+            p["kind"],
+            parse_moment(p["created_at"]),
+        )
         if p.get("note_id"):
             run(conn, _SERVER_RESTORE, (p["note_id"], *row))
         else:
             run(conn, _SERVER_INSERT, row)
     elif kind == NOTE_UPDATE:
-        run(conn, _SERVER_UPDATE, (p["time_ms"], p["text"], _moment(p["edited_at"]), uid))
+        run(conn, _SERVER_UPDATE, (p["time_ms"], p["text"], parse_moment(p["edited_at"]), uid))
     else:
         assert kind == NOTE_DELETE
         run(conn, _SERVER_DELETE, (uid,))
@@ -259,11 +270,5 @@ def apply_record(conn: Any, uid: str, kind: str, p: dict[str, Any]) -> None:
     if audit is not None:
         run(conn, _SERVER_AUDIT, (
             audit["uid"], p["coding_id"], uid, audit["action"], audit["who"],
-            _moment(audit["at"]),
-            None if audit["before"] is None else json.dumps(audit["before"]),
-            None if audit["after"] is None else json.dumps(audit["after"]),
+            parse_moment(audit["at"]), *carried_audit_texts(audit),
         ))  # fmt: skip
-
-
-def _moment(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
 
@@ -423,13 +422,6 @@ class Recorder(NoteRecords, SessionRecords):
         if self.delivery is not None:
             self.delivery.close(deliver_s)
         self._writer.close()
-
-    def _transaction(self) -> AbstractContextManager[None]:
-        return self._writer.transaction()
-
-    def _durably(self, saved: Callable[[Any], bool]) -> AbstractContextManager[None]:
-        """A transaction; one that failed uncertainly is looked at again and settled."""
-        return self._writer.durably(saved)
 
     # --- internals -----------------------------------------------------------------------
 

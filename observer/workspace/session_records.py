@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from observer.domain import limits
 from observer.domain.clock import ClockState, LiveClock, utcnow
@@ -42,20 +40,10 @@ class SessionRecords:
     _records: DirectRecords | OutboxRecords
     _listeners: list[Callable[[Changes], None]]
 
-    @property
-    def _conn(self) -> Any:
-        raise NotImplementedError
-
     def refuse_if_read_only(self) -> None:
         raise NotImplementedError
 
     def _announce(self, changes: Changes, notes: tuple[int, ...] = ()) -> None:
-        raise NotImplementedError
-
-    def _durably(self, saved: Callable[[Any], bool]) -> AbstractContextManager[None]:
-        raise NotImplementedError
-
-    def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
     def reread_info(self) -> CodingInfo:

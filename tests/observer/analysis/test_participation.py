@@ -7,7 +7,7 @@ import pytest
 from observer.analysis import basic_assumptions
 from observer.analysis.filters import ChartFilter
 from observer.analysis.participation import participation
-from observer.analysis.trends import trends
+from observer.analysis.trends import session_label, session_trend
 from observer.domain.coding_data import CodeInfo, CodingData
 from observer.domain.events import Event
 from observer.domain.participants import Participant
@@ -126,7 +126,7 @@ def test_basic_assumption_modes_recognised_in_a_csv_without_codebook() -> None:
 def test_trends_over_given_codings() -> None:
     first = group([e(1, "feedback", "Ann", "Bob"), e(2, "work", "group", end=10_000)])
     second = group([e(1, "feedback", "Ann", "Bob"), e(2, "feedback", "Bob", "Ann")])
-    rows = trends([first, second], [1, 2])
+    rows = [session_trend(d, session_label(d, n), n) for d, n in ((first, 1), (second, 2))]
     assert [r.label for r in rows] == ["Session 1", "Session 2"]
     assert rows[0].reciprocity == 0.0 and rows[1].reciprocity == 1.0
     assert rows[1].counts == {"feedback": 2}
